@@ -1,0 +1,89 @@
+import { DependencyType, javascript, typescript } from "projen";
+
+/** Exact pins that PLATFORM.md says must not float (a second copy of CDK breaks construct identity). */
+const PINS = {
+  sst: "2.49.8",
+  awsCdkLib: "2.224.0",
+  constructs: "10.3.0",
+  typescript: "5.9.3",
+  cdkNag: "2.37.55",
+  duckdb: "1.5.6-r.1",
+};
+
+const project = new typescript.TypeScriptProject({
+  name: "sluice",
+  description: "Turn a public HTTP API into an analytics-ready, quality-checked data lake — on AWS or on a local twin.",
+  defaultReleaseBranch: "main",
+  projenrcTs: true,
+  projenrcTsOptions: { runner: typescript.TypeScriptRunner.tsx() },
+  typescriptVersion: PINS.typescript,
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: "20.0.0",
+  github: false,
+  release: false,
+  package: false,
+  depsUpgrade: false,
+  buildWorkflow: false,
+  pullRequestTemplate: false,
+  jest: false,
+  eslint: false,
+  prettier: false,
+  sampleCode: false,
+  licensed: false,
+  npmignoreEnabled: false,
+  vscode: false,
+  srcdir: "packages",
+  testdir: "test",
+  entrypoint: "",
+  bin: { sluice: "bin/sluice.js" },
+  deps: [
+    `sst@${PINS.sst}`,
+    `aws-cdk-lib@${PINS.awsCdkLib}`,
+    `constructs@${PINS.constructs}`,
+    `@duckdb/node-api@${PINS.duckdb}`,
+    "zod@^3.25",
+    "commander@^14",
+    "jq-web@0.6.2",
+    "tsx@^4.20",
+  ],
+  devDeps: ["vitest@^3.2", "@types/node@^20"],
+  allowScripts: ["esbuild", "aws-crt", "aws-sdk", "@duckdb/node-bindings"],
+  gitignore: [".sst/", "cdk.out/", ".lake/", "bench/out/", ".ci/out/", "*.log"],
+  tsconfig: {
+    include: ["packages/**/*.ts", "stacks/**/*.ts", "sst.config.ts", "bench/**/*.ts", "test/**/*.ts"],
+    compilerOptions: {
+      rootDir: ".",
+      outDir: "lib",
+      noEmit: true,
+      module: "ESNext",
+      moduleResolution: javascript.TypeScriptModuleResolution.BUNDLER,
+      target: "ES2022",
+      lib: ["ES2023"],
+      esModuleInterop: true,
+      skipLibCheck: true,
+      declaration: false,
+      inlineSourceMap: false,
+      noUnusedLocals: true,
+      noUnusedParameters: true,
+      resolveJsonModule: true,
+      allowImportingTsExtensions: true,
+    },
+  },
+  disableTsconfigDev: true,
+});
+
+project.package.addField("type", "module");
+// projen adds `constructs` as a floating dev dependency; one exact copy shared with SST's CDK.
+project.deps.removeDependency("constructs", DependencyType.BUILD);
+project.package.addField("overrides", { constructs: PINS.constructs, "aws-cdk-lib": PINS.awsCdkLib });
+
+// vitest replaces jest: the test task runs the suite once, with no watch.
+const test = project.tasks.tryFind("test")!;
+test.reset("vitest run");
+project.addTask("test:watch", { exec: "vitest" });
+project.compileTask.reset("tsc --noEmit");
+project.addTask("typecheck", { exec: "tsc --noEmit" });
+project.addTask("sluice", { description: "Run the sluice CLI", exec: "node bin/sluice.js", receiveArgs: true });
+project.addTask("bench:ingest", { exec: "tsx bench/ingest.ts", receiveArgs: true });
+
+project.synth();

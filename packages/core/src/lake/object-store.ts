@@ -1,0 +1,43 @@
+/** One stored object, as S3 ListObjectsV2 reports it. */
+export interface ObjectInfo {
+  readonly key: string;
+  readonly size: number;
+}
+
+/**
+ * The lake's storage port: S3 semantics (buckets, flat keys, `/` only by convention).
+ * `S3ObjectStore` implements it on AWS, `FsObjectStore` on the local twin.
+ */
+export interface ObjectStore {
+  put(bucket: string, key: string, body: Uint8Array | string): Promise<void>;
+  /** Reads an object; rejects with `ObjectNotFoundError` when it is absent. */
+  get(bucket: string, key: string): Promise<Uint8Array>;
+  exists(bucket: string, key: string): Promise<boolean>;
+  /** Every object whose key starts with `prefix`, sorted by key. */
+  list(bucket: string, prefix: string): Promise<ObjectInfo[]>;
+  delete(bucket: string, key: string): Promise<void>;
+  /** Deletes every object under `prefix`; returns how many were deleted. */
+  deletePrefix(bucket: string, prefix: string): Promise<number>;
+}
+
+/** An object that is not in the store. */
+export class ObjectNotFoundError extends Error {
+  override readonly name = "ObjectNotFoundError";
+  constructor(
+    readonly bucket: string,
+    readonly key: string,
+  ) {
+    super(`no object s3://${bucket}/${key}`);
+  }
+}
+
+/** A key that S3 would accept but that must never escape the lake on a filesystem. */
+export class InvalidObjectKeyError extends Error {
+  override readonly name = "InvalidObjectKeyError";
+  constructor(
+    readonly key: string,
+    reason: string,
+  ) {
+    super(`invalid object key ${JSON.stringify(key)}: ${reason}`);
+  }
+}

@@ -1,0 +1,81 @@
+/** Column types as the Glue/Athena catalog names them (the twin maps them to DuckDB types). */
+export type ColumnType = "string" | "double" | "bigint" | "boolean" | "timestamp" | "date";
+
+/** One column of a record schema or a table. */
+export interface ColumnSpec {
+  readonly name: string;
+  readonly type: ColumnType;
+  /** A record may carry `null` here (Open-Meteo sends `null` for missing values). */
+  readonly nullable: boolean;
+  readonly description?: string;
+}
+
+/** A place the source is asked about. */
+export interface Location {
+  readonly name: string;
+  readonly latitude: number;
+  readonly longitude: number;
+}
+
+/** Firehose buffering hints (AWS `BufferingHints`): flush at whichever comes first. */
+export interface BufferingHints {
+  readonly sizeInMBs: number;
+  readonly intervalInSeconds: number;
+}
+
+/** The Firehose delivery settings of a dataset, written once and read by the stack and the twin. */
+export interface FirehoseSpec {
+  /** Delivery stream name without the stage (the stack prefixes the app and stage). */
+  readonly streamName: string;
+  /** Bucket-relative S3 prefix, in Firehose's expression language. */
+  readonly prefix: string;
+  /** Bucket-relative error output prefix; must contain `!{firehose:error-output-type}`. */
+  readonly errorOutputPrefix: string;
+  /** jq query producing the partition keys (`MetadataExtractionQuery`), or undefined when dynamic partitioning is off. */
+  readonly partitionKeyQuery?: string;
+  /** Hints used on AWS (≥ 64 MiB when dynamic partitioning is on). */
+  readonly buffering: BufferingHints;
+  /** Hints the local twin uses; smaller is fine for demos. */
+  readonly localBuffering: BufferingHints;
+  readonly compression: "GZIP" | "UNCOMPRESSED";
+  /** `AppendDelimiterToRecord` processor: a newline after each record. */
+  readonly appendNewline: boolean;
+}
+
+/** Bucket names of the lake; on the twin each is a folder under `--lake`. */
+export interface LakeBuckets {
+  readonly raw: string;
+  readonly processed: string;
+  readonly prod: string;
+  readonly athenaResults: string;
+}
+
+/** Table names of a dataset in the catalog. */
+export interface DatasetTables {
+  readonly raw: string;
+  readonly clean: string;
+  readonly parquet: string;
+  readonly prod: string;
+}
+
+/** Everything a dataset is: written once, read by the stacks, the twin and the docs. */
+export interface DatasetDefinition {
+  readonly name: string;
+  readonly description: string;
+  /** The record as it is sent to Firehose (before the catalog adds partition columns). */
+  readonly recordSchema: readonly ColumnSpec[];
+  /** Partition columns of the raw table, in path order (all strings, as a Glue crawler makes them). */
+  readonly rawPartitionKeys: readonly string[];
+  readonly firehose: FirehoseSpec;
+  readonly tables: DatasetTables;
+  /** EventBridge schedule of the producer on AWS. */
+  readonly schedule: string;
+}
+
+/** The whole pipeline: the lake, the catalog database and the datasets. */
+export interface PipelineDefinition {
+  readonly app: string;
+  readonly glueDatabase: string;
+  readonly buckets: LakeBuckets;
+  readonly datasets: Readonly<Record<string, DatasetDefinition>>;
+}

@@ -1,0 +1,48 @@
+import type { Location } from "../pipeline/types";
+
+/** What a source is asked for: a UTC date range (inclusive), places and variables. */
+export interface FetchRequest {
+  /** First day, `YYYY-MM-DD`, UTC. */
+  readonly from: string;
+  /** Last day, `YYYY-MM-DD`, UTC, inclusive. */
+  readonly to: string;
+  readonly locations: readonly Location[];
+  /** Source-specific variable names (Open-Meteo hourly variables for weather). */
+  readonly variables: readonly string[];
+}
+
+/** A failure that concerns one location (or a whole call when `location` is undefined). */
+export class SourceError extends Error {
+  override readonly name: string = "SourceError";
+  constructor(
+    message: string,
+    readonly location?: Location,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The result for one location: its records, or why there are none. */
+export type LocationOutcome<R> =
+  | { readonly location: Location; readonly records: readonly R[]; readonly error?: undefined }
+  | { readonly location: Location; readonly error: SourceError; readonly records?: undefined };
+
+/** A source of records, one outcome per requested location, in any order. */
+export interface Source<R> {
+  readonly name: string;
+  fetch(request: FetchRequest, signal?: AbortSignal): AsyncIterable<LocationOutcome<R>>;
+}
+
+/** A weather record as sent to Firehose: fixed columns plus one column per extra hourly variable. */
+export interface WeatherRecord {
+  city: string;
+  latitude: number;
+  longitude: number;
+  /** UTC ISO-8601, e.g. `2024-11-24T13:00:00Z`. */
+  measurement_time: string;
+  temperature: number | null;
+  collection_time: string;
+  source: string;
+  [variable: string]: string | number | null;
+}
