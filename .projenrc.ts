@@ -4,7 +4,8 @@ import { DependencyType, javascript, typescript } from "projen";
 const PINS = {
   sst: "2.49.8",
   awsCdkLib: "2.224.0",
-  constructs: "10.3.0",
+  // SST pins 10.3.0, projen 0.103 needs ^10.5: one shared copy of 10.5.1 serves both (see README notes).
+  constructs: "10.5.1",
   typescript: "5.9.3",
   cdkNag: "2.37.55",
   duckdb: "1.5.6-r.1",
@@ -63,6 +64,7 @@ const project = new typescript.TypeScriptProject({
       skipLibCheck: true,
       declaration: false,
       inlineSourceMap: false,
+      inlineSources: false,
       noUnusedLocals: true,
       noUnusedParameters: true,
       resolveJsonModule: true,
@@ -73,7 +75,8 @@ const project = new typescript.TypeScriptProject({
 });
 
 project.package.addField("type", "module");
-// projen adds `constructs` as a floating dev dependency; one exact copy shared with SST's CDK.
+// projen adds `constructs` as a floating dev dependency; one exact copy is shared by projen, SST and CDK
+// (two copies break construct identity), so SST's own exact pin is overridden too.
 project.deps.removeDependency("constructs", DependencyType.BUILD);
 project.package.addField("overrides", { constructs: PINS.constructs, "aws-cdk-lib": PINS.awsCdkLib });
 

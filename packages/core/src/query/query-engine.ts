@@ -1,0 +1,40 @@
+/** A value that may be bound to a query parameter. */
+export type SqlValue = string | number | bigint | boolean | null | Date;
+
+/** One column of a result, with the engine's type name. */
+export interface ResultColumn {
+  readonly name: string;
+  readonly type: string;
+}
+
+/** Rows as plain objects keyed by column name; numbers for numeric types, ISO strings for timestamps. */
+export interface QueryResult {
+  readonly columns: readonly ResultColumn[];
+  readonly rows: readonly Record<string, unknown>[];
+  /** Bytes the engine read to answer (Athena's `DataScannedInBytes`; on the twin, the size of the files opened). */
+  readonly bytesScanned: number;
+}
+
+/** SQL dialect a query is written in. Domain SQL builders take it to emit the right text for each engine. */
+export type SqlDialect = "duckdb" | "athena";
+
+/**
+ * The query port. `AthenaQueryEngine` runs Athena (Trino) SQL on AWS; `DuckDbQueryEngine` runs the twin.
+ * Parameters are bound by name (`$name` on DuckDB, translated to positional `?` for Athena).
+ */
+export interface QueryEngine {
+  readonly dialect: SqlDialect;
+  query(sql: string, params?: Readonly<Record<string, SqlValue>>): Promise<QueryResult>;
+}
+
+/** A query the engine rejected or could not run, with the engine's own reason. */
+export class QueryError extends Error {
+  override readonly name = "QueryError";
+  constructor(
+    message: string,
+    readonly sql: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
