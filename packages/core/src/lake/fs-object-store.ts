@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from "node:fs";
-import { mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { InvalidObjectKeyError, ObjectInfo, ObjectNotFoundError, ObjectStore } from "./object-store";
 
@@ -59,6 +59,17 @@ export class FsObjectStore implements ObjectStore {
     const out: ObjectInfo[] = [];
     await walk(start, bucketDir, prefix, out);
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async copy(fromBucket: string, fromKey: string, toBucket: string, toKey: string): Promise<void> {
+    const target = this.pathOf(toBucket, toKey);
+    await mkdir(dirname(target), { recursive: true });
+    try {
+      await copyFile(this.pathOf(fromBucket, fromKey), target);
+    } catch (error) {
+      if (isNotFound(error)) throw new ObjectNotFoundError(fromBucket, fromKey);
+      throw error;
+    }
   }
 
   async delete(bucket: string, key: string): Promise<void> {

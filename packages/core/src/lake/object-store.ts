@@ -15,6 +15,8 @@ export interface ObjectStore {
   exists(bucket: string, key: string): Promise<boolean>;
   /** Every object whose key starts with `prefix`, sorted by key. */
   list(bucket: string, prefix: string): Promise<ObjectInfo[]>;
+  /** Server-side copy (S3 CopyObject; a file copy on the twin). */
+  copy(fromBucket: string, fromKey: string, toBucket: string, toKey: string): Promise<void>;
   delete(bucket: string, key: string): Promise<void>;
   /** Deletes every object under `prefix`; returns how many were deleted. */
   deletePrefix(bucket: string, prefix: string): Promise<number>;

@@ -58,6 +58,32 @@ export interface DatasetTables {
   readonly prod: string;
 }
 
+/** How raw records become the clean view and the Parquet table. */
+export interface TransformSpec {
+  /** One clean row per value of these columns (Firehose delivers at least once). */
+  readonly keyColumns: readonly string[];
+  /** Among duplicates, the row with the smallest value here wins (the first collection). */
+  readonly firstBy: string;
+  /** Raw ISO-8601 string columns that the clean view turns into timestamps. */
+  readonly timestampColumns: readonly string[];
+  /** The event-time column; its `YYYY-MM` (UTC) is the Parquet table's month partition. */
+  readonly timeColumn: string;
+  /** Extra clean-view columns computed from others, as Athena SQL expressions (name → expression). */
+  readonly derivedColumns: Readonly<Record<string, string>>;
+  /** Partition columns of the Parquet and production tables, last in every CTAS. */
+  readonly partitionBy: readonly string[];
+  readonly parquetCompression: "ZSTD" | "SNAPPY" | "GZIP";
+}
+
+/** Values a run substitutes into the DQ rules template (`${locationCount}`, `${from}`, …). */
+export interface RunFacts {
+  readonly locationCount: number;
+  /** First requested day, `YYYY-MM-DD`. */
+  readonly from: string;
+  /** Last requested day, `YYYY-MM-DD`. */
+  readonly to: string;
+}
+
 /** Everything a dataset is: written once, read by the stacks, the twin and the docs. */
 export interface DatasetDefinition {
   readonly name: string;
@@ -68,6 +94,11 @@ export interface DatasetDefinition {
   readonly rawPartitionKeys: readonly string[];
   readonly firehose: FirehoseSpec;
   readonly tables: DatasetTables;
+  readonly transform: TransformSpec;
+  /** DQDL rules run on the Parquet table before publishing, built from the run's facts. */
+  readonly dqRules: (facts: RunFacts) => string;
+  /** Production versions kept for rollback. */
+  readonly keepVersions: number;
   /** EventBridge schedule of the producer on AWS. */
   readonly schedule: string;
 }

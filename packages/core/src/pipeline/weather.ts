@@ -1,4 +1,4 @@
-import type { ColumnSpec, DatasetDefinition } from "./types";
+import type { ColumnSpec, DatasetDefinition, RunFacts } from "./types";
 
 /**
  * Open-Meteo hourly variables sluice knows by type and unit. `temperature_2m` is required and
@@ -40,6 +40,25 @@ const variableColumns: ColumnSpec[] = Object.entries(WEATHER_VARIABLES)
   .filter(([variable]) => variable !== REQUIRED_WEATHER_VARIABLE)
   .map(([, spec]) => ({ name: spec.column, type: "double", nullable: true, description: `${spec.description}, ${spec.unit}` }));
 
+/**
+ * Default weather rules (DQDL). Blocking unless marked warning: the run's range must be complete and
+ * physically plausible; duplicates collected more than 3 times only warn.
+ */
+function weatherRules(facts: RunFacts): string {
+  const inRange = `where "measurement_time >= TIMESTAMP '${facts.from} 00:00:00' and measurement_time <= TIMESTAMP '${facts.to} 23:00:00'"`;
+  return `Rules = [
+    RowCount > 0,
+    IsComplete "city",
+    IsComplete "measurement_time",
+    ColumnValues "temperature" between -90 and 60,
+    IsPrimaryKey "city" "measurement_time",
+    DistinctValuesCount "city" >= ${facts.locationCount} ${inRange},
+    CustomSql "select count(distinct city) from primary where measurement_time >= TIMESTAMP '${facts.to} 00:00:00'" >= ${facts.locationCount},
+    Completeness "temperature" >= 0.95 ${inRange},
+    ColumnValues "collection_count" <= 3 with severity "warning"
+]`;
+}
+
 /** The `weather` dataset: Open-Meteo hourly values per city, partitioned by place and arrival hour. */
 export const weatherDataset: DatasetDefinition = {
   name: "weather",
@@ -64,5 +83,23 @@ export const weatherDataset: DatasetDefinition = {
     appendNewline: true,
   },
   tables: { raw: "raw_weather", clean: "clean_weather", parquet: "weather_parquet", prod: "weather_prod" },
+  transform: {
+    keyColumns: ["city", "measurement_time"],
+    firstBy: "collection_time",
+    timestampColumns: ["measurement_time", "collection_time"],
+    timeColumn: "measurement_time",
+    // Seed 003's queries filter the clean view on location/year/month/day: here they describe the
+    // measured hour (UTC), not the arrival hour of the raw partition.
+    derivedColumns: {
+      location: '"city"',
+      year: "date_format(\"measurement_time\", '%Y')",
+      month: "date_format(\"measurement_time\", '%m')",
+      day: "date_format(\"measurement_time\", '%d')",
+    },
+    partitionBy: ["yr_mo_partition"],
+    parquetCompression: "ZSTD",
+  },
+  dqRules: weatherRules,
+  keepVersions: 3,
   schedule: "rate(1 hour)",
 };

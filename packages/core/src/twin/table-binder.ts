@@ -1,0 +1,92 @@
+import type { Catalog, CatalogTable } from "../catalog/catalog";
+import { parseS3Uri } from "../catalog/catalog";
+import type { FsObjectStore } from "../lake/fs-object-store";
+import { duckTypeOf, quoteIdent, quoteLiteral } from "./duckdb-values";
+
+/** Translates a view's Athena SQL (Glue `ViewOriginalText`) into DuckDB SQL. */
+export type ViewTranslator = (athenaSql: string) => string;
+
+/**
+ * Builds the DuckDB views that stand for catalog tables. A table's view reads the exact object
+ * paths of its registered partitions (what Athena's partition projection computes), never a
+ * `**` glob over the lake; DuckDB's hive filter pushdown then opens only matching partitions.
+ */
+export class TableBinder {
+  private readonly bound = new Map<string, string>();
+
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly store: FsObjectStore,
+    private readonly translate: ViewTranslator,
+  ) {}
+
+  /** SQL statements that (re)create the views whose definition changed since the last call. */
+  async statements(database: string): Promise<string[]> {
+    const tables = await this.catalog.listTables(database);
+    const out: string[] = [];
+    const present = new Set<string>();
+    for (const table of tables.filter((t) => t.kind === "table")) {
+      present.add(table.name);
+      const sql = `CREATE OR REPLACE TEMP VIEW ${quoteIdent(table.name)} AS ${await this.selectOf(database, table)}`;
+      if (this.bound.get(table.name) !== sql) {
+        out.push(sql);
+        this.bound.set(table.name, sql);
+      }
+    }
+    // Views always follow the tables they read; recreating them is cheap and keeps them current.
+    for (const view of tables.filter((t) => t.kind === "view")) {
+      present.add(view.name);
+      out.push(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view.name)} AS ${this.translate(view.viewSql ?? "")}`);
+      this.bound.set(view.name, "view");
+    }
+    for (const name of [...this.bound.keys()].filter((n) => !present.has(n))) {
+      out.push(`DROP VIEW IF EXISTS ${quoteIdent(name)}`);
+      this.bound.delete(name);
+    }
+    return out;
+  }
+
+  /** Every object path of a table: the objects under each registered partition (or the location). */
+  async filesOf(database: string, table: CatalogTable): Promise<string[]> {
+    const locations = table.partitionKeys.length > 0
+      ? (await this.catalog.getPartitions(database, table.name)).map((p) => p.location)
+      : table.location ? [table.location] : [];
+    const files: string[] = [];
+    for (const location of locations) {
+      const { bucket, prefix } = parseS3Uri(location);
+      for (const object of await this.store.list(bucket, prefix)) {
+        if (isDataObject(object.key, table)) files.push(this.store.pathOf(bucket, object.key));
+      }
+    }
+    return files;
+  }
+
+  private async selectOf(database: string, table: CatalogTable): Promise<string> {
+    const columns = table.columns.map((c) => `CAST(${quoteIdent(c.name)} AS ${duckTypeOf(c.type)}) AS ${quoteIdent(c.name)}`);
+    const partitions = table.partitionKeys.map((k) => `CAST(${quoteIdent(k)} AS VARCHAR) AS ${quoteIdent(k)}`);
+    const files = await this.filesOf(database, table);
+    if (files.length === 0) {
+      const empty = [
+        ...table.columns.map((c) => `CAST(NULL AS ${duckTypeOf(c.type)}) AS ${quoteIdent(c.name)}`),
+        ...table.partitionKeys.map((k) => `CAST(NULL AS VARCHAR) AS ${quoteIdent(k)}`),
+      ];
+      return `SELECT ${empty.join(", ")} WHERE false`;
+    }
+    const list = `[${files.map(quoteLiteral).join(", ")}]`;
+    const hive = table.partitionKeys.length > 0 ? ", hive_partitioning = true, hive_types_autocast = false" : "";
+    const source =
+      table.format === "parquet"
+        ? `read_parquet(${list}${hive})`
+        : `read_json(${list}, format = 'newline_delimited', compression = '${table.compression === "gzip" ? "gzip" : "auto_detect"}', columns = {${table.columns
+            .map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(duckTypeOf(c.type))}`)
+            .join(", ")}}${hive})`;
+    return `SELECT ${[...columns, ...partitions].join(", ")} FROM ${source}`;
+  }
+}
+
+/** Skips the `_SUCCESS`-style markers and temporary files that are not table data. */
+function isDataObject(key: string, table: CatalogTable): boolean {
+  const name = key.slice(key.lastIndexOf("/") + 1);
+  if (name.startsWith("_") || name.startsWith(".") || name.endsWith(".tmp")) return false;
+  return table.format === "parquet" ? name.endsWith(".parquet") : true;
+}
