@@ -1,5 +1,57 @@
-import { x } from "./x";
-export async function main(argv: string[]): Promise<number> {
-  console.log("hello", x, argv.slice(2));
-  return 0;
+import { Command, CommanderError } from "commander";
+import { registerIngest } from "./commands/ingest";
+import { registerQuery } from "./commands/query";
+import { registerRollback } from "./commands/rollback";
+import { registerRun } from "./commands/run";
+import { registerRuns } from "./commands/runs";
+import { registerTables } from "./commands/tables";
+import { EXIT, UsageError } from "./exit-codes";
+
+/** Output streams, injectable so tests can run the CLI in-process. */
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+const processIo: CliIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+/** Runs the `sluice` command line; resolves to the process exit code. */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const state = { exitCode: EXIT.ok as number };
+  const program = new Command("sluice")
+    .description("Turn a public HTTP API into an analytics-ready, quality-checked data lake (local twin of the AWS pipeline).")
+    .version("0.1.0")
+    .showHelpAfterError("(add --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+  const setExit = (code: number) => {
+    state.exitCode = code;
+  };
+  registerIngest(program, io, setExit);
+  registerRun(program, io, setExit);
+  registerRuns(program, io, setExit);
+  registerQuery(program, io, setExit);
+  registerTables(program, io, setExit);
+  registerRollback(program, io, setExit);
+  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  try {
+    await program.parseAsync(argv);
+    return state.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with exit code 0; usage errors were already printed.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof UsageError) {
+      io.err(`sluice: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    io.err(`sluice: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (process.env.SLUICE_DEBUG && error instanceof Error && error.stack) io.err(error.stack + "\n");
+    return EXIT.error;
+  }
 }

@@ -55,7 +55,7 @@ function weatherRules(facts: RunFacts): string {
     DistinctValuesCount "city" >= ${facts.locationCount} ${inRange},
     CustomSql "select count(distinct city) from primary where measurement_time >= TIMESTAMP '${facts.to} 00:00:00'" >= ${facts.locationCount},
     Completeness "temperature" >= 0.95 ${inRange},
-    ColumnValues "collection_count" <= 3 with severity "warning"
+    ColumnValues "collection_count" <= 3 labels=["severity"="warning"]
 ]`;
 }
 

@@ -1,10 +1,11 @@
+import type { DqRelation } from "../dq/relation";
 import type { QueryEngine } from "../query/query-engine";
 
 /** The DQ step's outcome as the run engine needs it; `report` is persisted as is. */
 export interface DqOutcome {
   readonly gate: "PASS" | "FAIL";
   readonly score: number;
-  /** Names (rule text) and metric of each failed blocking rule. */
+  /** Each failed blocking rule: its DQDL text and why. */
   readonly failedRules: readonly string[];
   readonly rowsProcessed?: number;
   readonly bytesScanned: number;
@@ -13,4 +14,4 @@ export interface DqOutcome {
 }
 
 /** Evaluates DQDL rules against a relation through a query engine. */
-export type DqEvaluator = (engine: QueryEngine, relation: string, rules: string) => Promise<DqOutcome>;
+export type DqEvaluator = (engine: QueryEngine, relation: DqRelation, rules: string) => Promise<DqOutcome>;

@@ -121,7 +121,10 @@ export class RunEngine {
       let outcome: DqOutcome | undefined;
       await this.step(run, "dq", hooks, log, async (step) => {
         const rules = dataset.dqRules({ locationCount: parameters.locations.length, from: parameters.from, to: parameters.to });
-        outcome = await deps.evaluateDq(deps.warehouse, ident(dataset.tables.parquet), rules);
+        const table = await deps.catalog.getTable(deps.pipeline.glueDatabase, dataset.tables.parquet);
+        if (!table) throw new Error(`table ${dataset.tables.parquet} is missing after CTAS`);
+        const columns = [...table.columns.map((c) => ({ name: c.name, type: c.type })), ...table.partitionKeys.map((k) => ({ name: k, type: "string" as const }))];
+        outcome = await deps.evaluateDq(deps.warehouse, { sql: ident(dataset.tables.parquet), columns }, rules);
         await deps.runStore.saveReport(id, outcome.report);
         step.bytesScanned = outcome.bytesScanned;
         step.rowsIn = outcome.rowsProcessed;

@@ -44,6 +44,8 @@ export class DuckDbQueryEngine implements QueryEngine {
   static async create(options: DuckDbQueryEngineOptions): Promise<DuckDbQueryEngine> {
     const instance = await DuckDBInstance.create(":memory:", options.threads ? { threads: String(options.threads) } : {});
     const connection = await instance.connect();
+    // Bytes scanned come from DuckDB's FileSystem log; its file cache would hide repeated reads.
+    await connection.run("SET enable_external_file_cache = false");
     await connection.run("CALL enable_logging('FileSystem')");
     for (const statement of options.setup ?? []) await connection.run(statement);
     return new DuckDbQueryEngine(instance, connection, options);
@@ -73,17 +75,19 @@ export class DuckDbQueryEngine implements QueryEngine {
     });
   }
 
-  /** Runs a statement that returns no rows (COPY, CREATE …) with the catalog bound; returns bytes read. */
-  exec(sql: string): Promise<number> {
+  /** Runs a statement (COPY, DESCRIBE …) with the catalog bound: the rows it returned and the bytes read. */
+  exec(sql: string): Promise<{ bytesScanned: number; rows: Record<string, unknown>[] }> {
     return this.serialized(async () => {
       await this.bind();
       await this.connection.run("CALL truncate_duckdb_logs()");
+      let rows: Record<string, unknown>[];
       try {
-        await this.connection.run(sql);
+        const reader = await this.connection.runAndReadAll(sql);
+        rows = reader.getRowObjectsJS().map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, toPlain(v)])));
       } catch (error) {
         throw new QueryError(messageOf(error), sql, { cause: error });
       }
-      return this.bytesRead();
+      return { bytesScanned: await this.bytesRead(), rows };
     });
   }
 

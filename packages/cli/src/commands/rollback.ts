@@ -1,0 +1,34 @@
+import type { Command } from "commander";
+import { resolve } from "node:path";
+import { RunInProgressError } from "../../../core/src/run/run-lock";
+import { runtimeFor } from "../context";
+import { EXIT, UsageError } from "../exit-codes";
+import type { CliIo } from "../main";
+import { addLakeOption } from "../options";
+import { localRunEngine } from "./run";
+
+/** `sluice rollback`: point production at an earlier kept version. */
+export function registerRollback(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  addLakeOption(program.command("rollback").description("Point the production view back at the previous kept version (or --to VERSION)."))
+    .option("--dataset <name>", "dataset", "weather")
+    .option("--to <version>", "a kept version table, e.g. weather_prod_v0002")
+    .action(async (values: { lake: string; dataset: string; to?: string }) => {
+      const runtime = runtimeFor(resolve(values.lake));
+      try {
+        const engine = await localRunEngine(runtime, { endpoint: "auto" }, 42);
+        const { from, to } = await engine.rollback(values.dataset, values.to);
+        io.out(`production now reads ${to} (was ${from ?? "nothing"})\n`);
+        setExit(EXIT.ok);
+      } catch (error) {
+        if (error instanceof RunInProgressError) {
+          io.err(`sluice: ${error.message}\n`);
+          setExit(EXIT.busy);
+          return;
+        }
+        if (error instanceof Error && /not kept|unknown dataset/.test(error.message)) throw new UsageError(error.message);
+        throw error;
+      } finally {
+        await runtime.close();
+      }
+    });
+}

@@ -1,0 +1,148 @@
+import type { Command } from "commander";
+import { ingest } from "../../../core/src/ingest/ingest";
+import { datasetOf, pipeline } from "../../../core/src/pipeline/pipeline";
+import { evaluateDqdl } from "../../../core/src/run/dq-evaluator";
+import { RunEngine } from "../../../core/src/run/run-engine";
+import { RunInProgressError } from "../../../core/src/run/run-lock";
+import type { RunRecord } from "../../../core/src/run/run-record";
+import { weatherSourceOf } from "../../../core/src/sources/factory";
+import type { OpenMeteoEndpointChoice } from "../../../core/src/sources/open-meteo/index";
+import type { LocalRuntime } from "../../../core/src/runtime/local";
+import { asUsageError, locationsOf, runtimeFor } from "../context";
+import { EXIT, EXIT_HELP, UsageError } from "../exit-codes";
+import { formatBytes, textTable } from "../format";
+import type { CliIo } from "../main";
+import { addIngestOptions, addLakeOption, ingestRequestOf, type IngestOptionValues } from "../options";
+import { ProgressBar } from "../progress";
+
+/** Builds the run engine of the local twin. */
+export async function localRunEngine(runtime: LocalRuntime, values: Pick<IngestOptionValues, "endpoint" | "baseUrl">, seed: number): Promise<RunEngine> {
+  return new RunEngine({
+    pipeline,
+    store: runtime.store,
+    catalog: runtime.catalog,
+    warehouse: await runtime.warehouse(),
+    runStore: runtime.runStore,
+    lock: runtime.lock,
+    evaluateDq: evaluateDqdl,
+    clock: runtime.clock,
+    logger: runtime.options.logger,
+    ingest: async (parameters, onProgress) => {
+      const dataset = datasetOf(parameters.dataset);
+      const source = weatherSourceOf(parameters.source, {
+        endpoint: values.endpoint as OpenMeteoEndpointChoice,
+        baseUrl: values.baseUrl ?? process.env.OPEN_METEO_BASE_URL,
+        seed,
+        logger: runtime.options.logger,
+      });
+      return ingest({
+        dataset: dataset.name,
+        request: { from: parameters.from, to: parameters.to, locations: parameters.locations, variables: parameters.variables },
+        source,
+        delivery: await runtime.delivery(dataset),
+        logger: runtime.options.logger,
+        onProgress,
+      });
+    },
+  });
+}
+
+/** `sluice run`: ingest → crawl → drop → CTAS → DQ → publish. */
+export function registerRun(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  const command = program
+    .command("run")
+    .description("Run the pipeline on the local twin: ingest (optional), crawl, rebuild the Parquet table, check DQ rules, publish production.");
+  addIngestOptions(command);
+  addLakeOption(command)
+    .option("--skip-ingest", "transform and check what is already in raw/ (the range still scopes the DQ rules)")
+    .option("--json", "print the run record as JSON on stdout")
+    .option("--verbose", "log progress as JSON lines on stderr")
+    .addHelpText(
+      "after",
+      `${EXIT_HELP}
+
+Production (the ${"<dataset>"}_prod view) only changes when every blocking DQ rule passed.
+
+Examples:
+  sluice run --source synthetic --from 2024-11-24 --to 2024-11-30 --locations Paris,London,Berlin --lake /tmp/l
+  sluice run --skip-ingest --from 2024-11-24 --to 2024-11-30 --lake /tmp/l`,
+    )
+    .action(async (values: IngestOptionValues & { skipIngest?: boolean; json?: boolean; verbose?: boolean }) => {
+      const request = ingestRequestOf(values);
+      try {
+        datasetOf(request.parameters.dataset);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+      const locations = locationsOf(request.locationNames, request.customLocations);
+      const runtime = runtimeFor(request.lake, values.verbose);
+      const progress = new ProgressBar("ingest", locations.length);
+      try {
+        const engine = await localRunEngine(runtime, values, request.seed);
+        const run = await engine.run(
+          { ...request.parameters, locations, skipIngest: Boolean(values.skipIngest) },
+          {
+            onIngestProgress: (p) => progress.update(p.locationsDone, `${p.recordsFetched} records ${p.lastLocation}`),
+            onStep: (step) => {
+              if (step.name !== "ingest" && step.status === "running") progress.done();
+            },
+            afterStep: pauseForTests,
+          },
+        );
+        progress.done();
+        io.out(values.json ? JSON.stringify(run, null, 2) + "\n" : formatRun(run));
+        setExit(run.status === "succeeded" ? EXIT.ok : run.status === "dq_failed" ? EXIT.dqFailed : EXIT.error);
+      } catch (error) {
+        progress.done();
+        if (error instanceof RunInProgressError) {
+          io.err(`sluice: ${error.message}\n`);
+          setExit(EXIT.busy);
+          return;
+        }
+        throw asUsageError(error);
+      } finally {
+        await runtime.close();
+      }
+    });
+}
+
+/**
+ * `SLUICE_PAUSE_AFTER_STEP=ctas` makes a run stop after that step and wait to be killed: the
+ * crash-safety test kills a real run there and checks production is intact.
+ */
+async function pauseForTests(step: string): Promise<void> {
+  if (process.env.SLUICE_PAUSE_AFTER_STEP === step) {
+    process.stderr.write(`paused after ${step}\n`);
+    await new Promise(() => undefined);
+  }
+}
+
+/** A run as a table of steps plus its outcome. */
+export function formatRun(run: RunRecord): string {
+  const rows = run.steps.map((s) => ({
+    step: s.name,
+    status: s.status,
+    seconds: s.durationMs === undefined ? null : Number((s.durationMs / 1000).toFixed(2)),
+    rows_in: s.rowsIn ?? null,
+    rows_out: s.rowsOut ?? null,
+    scanned: s.bytesScanned === undefined ? "" : formatBytes(s.bytesScanned),
+    note: s.error ?? noteOf(s.detail),
+  }));
+  const lines = [`Run ${run.id}: ${run.status.toUpperCase()}`, "", textTable(["step", "status", "seconds", "rows_in", "rows_out", "scanned", "note"], rows), ""];
+  if (run.dq) lines.push(`DQ gate ${run.dq.gate} (score ${(run.dq.score * 100).toFixed(1)} %)${run.dq.failedRules.length ? ":" : ""}`);
+  for (const rule of run.dq?.failedRules ?? []) lines.push(`  ✗ ${rule}`);
+  if (run.failure && run.status !== "dq_failed") lines.push(`Failed at ${run.failure.step}: ${run.failure.message}`);
+  if (run.status === "dq_failed") lines.push(`Production unchanged${run.prodVersion ? ` (still ${run.prodVersion})` : ""}. Details: sluice dq ${run.id}`);
+  if (run.status === "succeeded") lines.push(`Published ${run.prodVersion}.`);
+  return lines.join("\n") + "\n";
+}
+
+function noteOf(detail: Record<string, unknown> | undefined): string {
+  if (!detail) return "";
+  if (typeof detail.partitionsAdded === "number") return `${detail.partitionsAdded} new partitions, ${(detail.drift as unknown[]).length} drift`;
+  if (typeof detail.failures === "object" && Array.isArray(detail.failures) && detail.failures.length) return `${detail.failures.length} locations failed`;
+  if (typeof detail.version === "string") return String(detail.version);
+  if (typeof detail.gate === "string") return `gate ${detail.gate}`;
+  if (typeof detail.partitions === "number") return `${detail.partitions} partitions, ${detail.statements} statement(s)`;
+  return "";
+}

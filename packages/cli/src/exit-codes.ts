@@ -1,0 +1,29 @@
+/** Exit codes of every sluice command (documented in each `--help`). */
+export const EXIT = {
+  ok: 0,
+  /** An unexpected error, or a run step that failed. */
+  error: 1,
+  /** Bad arguments or input: the message says which. */
+  usage: 2,
+  /** A blocking data-quality rule failed: production unchanged. */
+  dqFailed: 3,
+  /** Some locations failed; the others were delivered. */
+  partial: 4,
+  /** Another run holds the lake. */
+  busy: 5,
+} as const;
+
+/** Help text listing the exit codes. */
+export const EXIT_HELP = `
+Exit codes:
+  0  success
+  1  error (a failed run step, an unexpected failure)
+  2  bad arguments or input (the message names which)
+  3  a blocking data-quality rule failed; production unchanged
+  4  some locations failed; the healthy ones were delivered and counted
+  5  another run holds the lake`;
+
+/** Bad user input: printed without a stack, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}

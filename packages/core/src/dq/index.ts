@@ -1,0 +1,11 @@
+export type { CompositeRule, ComparisonOperator, Condition, DurationUnit, LeafRule, Rule, RuleType, Ruleset, Value, ValueKeyword } from "./ast";
+export { DqdlParseError } from "./parse-error";
+export { parseRule, parseRuleset } from "./parser";
+export { printCondition, printRule, printRuleset, printValue } from "./printer";
+export { RULE_TYPES, type RuleTypeSpec } from "./rule-types";
+export { isBlocking, SEVERITY_LABEL, severityOf, type Severity } from "./severity";
+export type { DqRelation, RelationColumn } from "./relation";
+export { compileRuleset, replacePrimary, type CompileOptions, type DqPlan, type PlannedRule, type QueryAnswers, type RuleOutcome } from "./compiler";
+export { evaluateRuleset, type EvaluateOptions } from "./evaluate";
+export type { DataQualityReport, DqAggregatedMetrics, DqExecutedQuery, DqRuleResult } from "./report";
+export { UnevaluableRuleError } from "./unevaluable";

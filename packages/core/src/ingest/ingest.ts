@@ -1,0 +1,76 @@
+import type { Logger } from "../log/logger";
+import type { FetchRequest, Source } from "../sources/source";
+import type { IngestProgress, IngestSummary } from "./summary";
+
+/** What the delivery side reports once everything is flushed. */
+export interface DeliveryReport {
+  readonly recordsDelivered: number;
+  readonly objectsWritten: number;
+  readonly partitionsWritten: number;
+  readonly errorOutput: Readonly<Record<string, number>>;
+}
+
+/** The delivery side of an ingest: records in, a report when finished. */
+export interface IngestDelivery {
+  /** Hands records to the producer (the PutRecordBatch batcher). */
+  send(records: readonly string[]): Promise<void>;
+  /** Sends what is left, flushes the stream and reports. */
+  finish(): Promise<DeliveryReport>;
+}
+
+/** Options of one ingest. */
+export interface IngestOptions {
+  readonly dataset: string;
+  readonly request: FetchRequest;
+  readonly source: Source<object>;
+  readonly delivery: IngestDelivery;
+  readonly logger: Logger;
+  readonly onProgress?: (progress: IngestProgress) => void;
+  readonly now?: () => number;
+}
+
+/**
+ * Pulls every location from the source and pushes its records through the delivery stream.
+ * A failing location is recorded and the others go on; nothing a location fetched is dropped.
+ */
+export async function ingest(options: IngestOptions): Promise<IngestSummary> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const { request, logger } = options;
+  const failures: { location: string; error: string }[] = [];
+  let recordsFetched = 0;
+  let locationsDone = 0;
+  let locationsDelivered = 0;
+  options.onProgress?.({ locationsDone: 0, locationsTotal: request.locations.length, recordsFetched: 0, lastLocation: "" });
+  for await (const outcome of options.source.fetch(request)) {
+    locationsDone++;
+    if (outcome.error) {
+      failures.push({ location: outcome.location.name, error: outcome.error.message });
+      logger.warn("location failed", { location: outcome.location.name, error: outcome.error.message });
+    } else {
+      recordsFetched += outcome.records.length;
+      await options.delivery.send(outcome.records.map((record) => JSON.stringify(record)));
+      if (outcome.records.length > 0) locationsDelivered++;
+      logger.info("location fetched", { location: outcome.location.name, records: outcome.records.length });
+    }
+    options.onProgress?.({ locationsDone, locationsTotal: request.locations.length, recordsFetched, lastLocation: outcome.location.name });
+  }
+  const report = await options.delivery.finish();
+  const recordsToErrorOutput = Object.values(report.errorOutput).reduce((a, b) => a + b, 0);
+  return {
+    dataset: options.dataset,
+    source: options.source.name,
+    from: request.from,
+    to: request.to,
+    locationsRequested: request.locations.length,
+    locationsDelivered,
+    recordsFetched,
+    recordsDelivered: report.recordsDelivered,
+    objectsWritten: report.objectsWritten,
+    partitionsWritten: report.partitionsWritten,
+    recordsToErrorOutput,
+    errorOutput: report.errorOutput,
+    failures,
+    durationMs: now() - started,
+  };
+}

@@ -1,0 +1,98 @@
+import { join } from "node:path";
+import { FsCatalog } from "../catalog/fs-catalog";
+import { FirehoseTwin, ObjectStoreErrorSink, PutRecordBatchBatcher } from "../delivery";
+import type { IngestDelivery } from "../ingest/ingest";
+import type { Clock } from "../lake/clock";
+import { systemClock } from "../lake/clock";
+import { FsObjectStore } from "../lake/fs-object-store";
+import type { Logger } from "../log/logger";
+import type { DatasetDefinition, PipelineDefinition } from "../pipeline/types";
+import { ObjectRunStore } from "../run/run-store";
+import { athenaMacrosSql, translateAthenaSql } from "../sql";
+import { DuckDbQueryEngine } from "../twin/duckdb-query-engine";
+import { FsRunLock } from "../twin/fs-run-lock";
+import { TwinWarehouse } from "../twin/twin-warehouse";
+
+/** Options of the local twin. */
+export interface LocalRuntimeOptions {
+  readonly lake: string;
+  readonly pipeline: PipelineDefinition;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+}
+
+/**
+ * The local composition root: every port bound to its twin adapter (filesystem lake, Firehose twin,
+ * twin catalog, DuckDB). The only place that chooses "local".
+ */
+export class LocalRuntime {
+  readonly store: FsObjectStore;
+  readonly catalog: FsCatalog;
+  readonly runStore: ObjectRunStore;
+  readonly lock: FsRunLock;
+  readonly clock: Clock;
+  private engine?: Promise<DuckDbQueryEngine>;
+
+  constructor(readonly options: LocalRuntimeOptions) {
+    this.store = new FsObjectStore(options.lake);
+    this.catalog = new FsCatalog(join(options.lake, "_catalog"));
+    this.runStore = new ObjectRunStore(this.store, options.pipeline.buckets.processed);
+    this.lock = new FsRunLock(join(options.lake, "_sluice", "run.lock"));
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /** A Firehose twin for the dataset, behind the shared PutRecordBatch batcher. */
+  async delivery(dataset: DatasetDefinition): Promise<IngestDelivery> {
+    const { pipeline, logger } = this.options;
+    const stream = await FirehoseTwin.create({
+      spec: dataset.firehose,
+      store: this.store,
+      bucket: pipeline.buckets.raw,
+      clock: this.clock,
+      recordSchema: dataset.recordSchema,
+      logger,
+    });
+    const errorSink = new ObjectStoreErrorSink({ spec: dataset.firehose, store: this.store, bucket: pipeline.buckets.raw, clock: this.clock });
+    const batcher = new PutRecordBatchBatcher(stream, { errorSink, clock: this.clock });
+    return {
+      send: async (records) => {
+        await batcher.send(records);
+      },
+      finish: async () => {
+        await stream.close();
+        const stats = stream.stats();
+        const errorOutput: Record<string, number> = { ...stats.errorRecords };
+        if (errorSink.written > 0) errorOutput["sluice-client-failed"] = (errorOutput["sluice-client-failed"] ?? 0) + errorSink.written;
+        return {
+          recordsDelivered: stats.recordsDelivered,
+          objectsWritten: stats.objectsWritten,
+          partitionsWritten: stats.partitionsWritten,
+          errorOutput,
+        };
+      },
+    };
+  }
+
+  /** DuckDB with the Athena compatibility layer, created on first use. */
+  queryEngine(): Promise<DuckDbQueryEngine> {
+    this.engine ??= DuckDbQueryEngine.create({
+      catalog: this.catalog,
+      database: this.options.pipeline.glueDatabase,
+      store: this.store,
+      translateView: (sql) => translateAthenaSql(sql).sql,
+      setup: athenaMacrosSql(),
+      logger: this.options.logger,
+    });
+    return this.engine;
+  }
+
+  /** Athena SQL on the twin. */
+  async warehouse(): Promise<TwinWarehouse> {
+    const { pipeline } = this.options;
+    return new TwinWarehouse(await this.queryEngine(), this.catalog, this.store, pipeline.glueDatabase, `s3://${pipeline.buckets.athenaResults}/tables/`);
+  }
+
+  async close(): Promise<void> {
+    if (this.engine) await (await this.engine).close();
+  }
+}

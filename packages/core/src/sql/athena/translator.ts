@@ -1,0 +1,339 @@
+import { UnsupportedSqlError, AthenaSqlSyntaxError } from "./errors";
+import { lookupFunction } from "./functions";
+import type { Token } from "./tokenizer";
+import {
+  isGroup,
+  isSignificantNode,
+  isWord,
+  positionOf,
+  rawText,
+  significant,
+  splitOnCommas,
+  type Group,
+  type SqlNode,
+} from "./tree";
+import { castTarget } from "./types";
+
+/** What a translation collects while it walks: CTE names (not tables), referenced tables, functions used. */
+export interface TranslationContext {
+  readonly cteNames: Set<string>;
+  readonly tables: string[];
+  readonly functions: string[];
+}
+
+/** A fresh context for one statement. */
+export function newContext(): TranslationContext {
+  return { cteNames: new Set(), tables: [], functions: [] };
+}
+
+// Words that may precede "(" without being a function call.
+const NON_CALL_KEYWORDS = new Set([
+  "ALL", "AND", "ANY", "ARRAY", "AS", "BETWEEN", "BY", "CASE", "CROSS", "CUBE", "DISTINCT", "ELSE", "END", "EXCEPT",
+  "EXISTS", "FILTER", "FROM", "FULL", "GROUP", "GROUPING", "HAVING", "IN", "INNER", "INTERSECT", "IS", "JOIN",
+  "LATERAL", "LEFT", "LIKE", "LIMIT", "NATURAL", "NOT", "ON", "OR", "ORDER", "OUTER", "OVER", "PARTITION", "RIGHT",
+  "ROLLUP", "SELECT", "SETS", "SOME", "THEN", "UNION", "USING", "VALUES", "WHEN", "WHERE", "WITH", "WINDOW",
+]);
+
+// Words that are never a table name, alias or column when they follow FROM/JOIN.
+const RESERVED = new Set([
+  ...NON_CALL_KEYWORDS, "ASC", "DESC", "NULLS", "FIRST", "LAST", "ROWS", "RANGE", "PRECEDING", "FOLLOWING",
+  "UNBOUNDED", "CURRENT", "ROW", "OFFSET", "FETCH", "NULL", "TRUE", "FALSE", "INTERVAL", "CAST", "TRY_CAST",
+  "EXTRACT", "RECURSIVE", "ESCAPE", "UNNEST",
+]);
+
+// Clause keywords that end a FROM list.
+const ENDS_FROM = new Set(["WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "FETCH", "UNION", "INTERSECT", "EXCEPT", "WINDOW", "SELECT"]);
+
+// Operators DuckDB accepts but Trino rejects (or reads differently): refusing them keeps the twin honest.
+const REJECTED_OPERATORS: Readonly<Record<string, string>> = {
+  "::": "use CAST(x AS type)",
+  "->": "lambda expressions and JSON arrows are not supported on the twin",
+  "=>": "named arguments are not supported",
+  "==": "use =",
+  "//": "Trino has no // operator; integer / integer already divides as integers",
+  "**": "use power(x, y)",
+  "^": "use power(x, y)",
+  "<<": "use bitwise_left_shift",
+  ">>": "use bitwise_right_shift",
+  "&": "use bitwise_and",
+  "|": "use bitwise_or",
+  "~": "use bitwise_not",
+  "@": "not a Trino operator",
+  "!": "use NOT",
+  "{": "DuckDB struct/map literals are not Trino SQL",
+  "}": "DuckDB struct/map literals are not Trino SQL",
+  ":": "not a Trino operator",
+};
+
+// EXTRACT fields: Trino name → DuckDB date part. DAY_OF_WEEK is ISO in Trino; DuckDB's dow starts at Sunday = 0.
+const EXTRACT_FIELDS: Readonly<Record<string, string>> = {
+  YEAR: "year",
+  QUARTER: "quarter",
+  MONTH: "month",
+  WEEK: "week",
+  DAY: "day",
+  DAY_OF_MONTH: "day",
+  DAY_OF_WEEK: "isodow",
+  DOW: "isodow",
+  DAY_OF_YEAR: "doy",
+  DOY: "doy",
+  YEAR_OF_WEEK: "isoyear",
+  YOW: "isoyear",
+  HOUR: "hour",
+  MINUTE: "minute",
+  SECOND: "second",
+  TIMEZONE_HOUR: "timezone_hour",
+  TIMEZONE_MINUTE: "timezone_minute",
+};
+
+const INTERVAL_UNITS = new Set(["YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND"]);
+
+function addOnce(list: string[], value: string): void {
+  if (!list.includes(value)) list.push(value);
+}
+
+/** Quotes an identifier for DuckDB. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/**
+ * Translates one run of nodes (a statement body, a parenthesised group, or a function argument) from
+ * Trino to DuckDB. Whitespace is kept; comments become a space so the result embeds safely.
+ */
+export function translateRun(nodes: readonly SqlNode[], ctx: TranslationContext): string {
+  return new RunTranslator(nodes, ctx).translate();
+}
+
+class RunTranslator {
+  private readonly out: string[] = [];
+  private i = 0;
+  private prev: SqlNode | undefined;
+  private inFrom = false;
+  private expectTable = false;
+
+  constructor(
+    private readonly nodes: readonly SqlNode[],
+    private readonly ctx: TranslationContext,
+  ) {}
+
+  translate(): string {
+    while (this.i < this.nodes.length) {
+      const node = this.nodes[this.i]!;
+      if (!isSignificantNode(node)) {
+        this.out.push(rawText(node));
+        this.i += 1;
+        continue;
+      }
+      this.step(node);
+    }
+    return this.out.join("");
+  }
+
+  private nextIndex(from: number): number {
+    let j = from;
+    while (j < this.nodes.length && !isSignificantNode(this.nodes[j]!)) j += 1;
+    return j;
+  }
+
+  private peek(offset = 1): SqlNode | undefined {
+    let j = this.i;
+    for (let k = 0; k < offset; k += 1) j = this.nextIndex(j + 1);
+    return this.nodes[j];
+  }
+
+  /** Emits `text` for the current node and the next `extra` significant nodes. */
+  private consume(text: string, extra = 0): void {
+    let j = this.i;
+    for (let k = 0; k < extra; k += 1) j = this.nextIndex(j + 1);
+    this.prev = this.nodes[j];
+    this.out.push(text);
+    this.i = j + 1;
+  }
+
+  private step(node: SqlNode): void {
+    switch (node.kind) {
+      case "group":
+        if (this.expectTable) this.expectTable = false;
+        this.consume(node.open.text + translateRun(node.children, this.ctx) + node.close.text);
+        return;
+      case "word":
+        this.word(node);
+        return;
+      case "quoted":
+        if (this.expectTable) this.tableReference();
+        else if (isGroup(this.peek())) this.call(node, node.value);
+        else this.consume(node.text);
+        return;
+      case "backtick":
+        throw new UnsupportedSqlError("syntax", node.text, node, "Athena queries quote identifiers with double quotes");
+      case "operator": {
+        const reason = REJECTED_OPERATORS[node.text];
+        if (reason !== undefined) throw new UnsupportedSqlError("operator", node.text, node, reason);
+        this.consume(node.text);
+        return;
+      }
+      case "punct":
+        if (node.text === ";") throw new AthenaSqlSyntaxError('unexpected ";"', node);
+        if (node.text === "," && this.inFrom) this.expectTable = true;
+        this.consume(node.text);
+        return;
+      default:
+        this.consume(node.text);
+    }
+  }
+
+  private word(node: Token): void {
+    const upper = node.text.toUpperCase();
+    const next = this.peek();
+    if ((upper === "CAST" || upper === "TRY_CAST") && isGroup(next)) return this.cast(upper, next);
+    if (upper === "EXTRACT" && isGroup(next)) return this.extract(node, next);
+    if ((upper === "DATE" || upper === "TIMESTAMP" || upper === "TIME") && next?.kind === "string") {
+      return this.consume(`${upper} ${next.text}`, 1);
+    }
+    if (upper === "INTERVAL") return this.interval(node);
+    if (upper === "AT" && isWord(next, "TIME")) {
+      throw new UnsupportedSqlError("syntax", "AT TIME ZONE", node, "DuckDB's AT TIME ZONE changes the type where Trino keeps it");
+    }
+    if (upper === "WITH" && this.prev === undefined) return this.withClause();
+    if (upper === "FROM" && !isWord(this.prev, "DISTINCT")) {
+      this.inFrom = true;
+      this.expectTable = true;
+      return this.consume(node.text);
+    }
+    if (upper === "JOIN" && this.inFrom) {
+      this.expectTable = true;
+      return this.consume(node.text);
+    }
+    if (ENDS_FROM.has(upper)) {
+      this.inFrom = false;
+      this.expectTable = false;
+      return this.consume(node.text);
+    }
+    if (isGroup(next) && !NON_CALL_KEYWORDS.has(upper)) {
+      // `AS t (a, b)` names columns; it is not a call.
+      if (isWord(this.prev, "AS")) return this.consume(node.text);
+      return this.call(node, node.text);
+    }
+    if (this.expectTable && !RESERVED.has(upper)) return this.tableReference();
+    this.consume(node.text);
+  }
+
+  private call(nameToken: Token, name: string): void {
+    const group = this.peek() as Group;
+    const rawArgs = splitOnCommas(group.children);
+    const args = rawArgs.map((arg) => translateRun(arg, this.ctx).trim());
+    const spec = lookupFunction(name, args.length, nameToken);
+    addOnce(this.ctx.functions, name.toLowerCase());
+    this.consume(spec.translate({ name, args, rawArgs, at: nameToken }), 1);
+  }
+
+  private cast(keyword: string, group: Group): void {
+    const children = group.children;
+    let asIndex = -1;
+    children.forEach((child, index) => {
+      if (isWord(child, "AS")) asIndex = index;
+    });
+    if (asIndex === -1) throw new AthenaSqlSyntaxError(`${keyword} without AS`, group.open);
+    const expr = translateRun(children.slice(0, asIndex), this.ctx).trim();
+    const target = castTarget(children.slice(asIndex + 1), positionOf(children[asIndex]!));
+    const value = target.integral ? `athena_round_float(${expr})` : expr;
+    const cast = `${keyword}(${value} AS ${target.duckdb})`;
+    this.consume(target.maxLength === undefined ? cast : `left(${cast}, ${target.maxLength})`, 1);
+  }
+
+  private extract(node: Token, group: Group): void {
+    const parts = significant(group.children);
+    const field = parts[0];
+    const fromIndex = group.children.findIndex((child) => isWord(child, "FROM"));
+    if (field === undefined || field.kind !== "word" || fromIndex === -1) {
+      throw new AthenaSqlSyntaxError("EXTRACT needs (field FROM value)", group.open);
+    }
+    const part = EXTRACT_FIELDS[field.text.toUpperCase()];
+    if (part === undefined) throw new UnsupportedSqlError("syntax", `EXTRACT(${field.text} FROM …)`, field, "unknown field");
+    addOnce(this.ctx.functions, "extract");
+    const value = translateRun(group.children.slice(fromIndex + 1), this.ctx).trim();
+    this.consume(`${node.text}(${part} FROM ${value})`, 1);
+  }
+
+  private interval(node: Token): void {
+    const literal = this.peek(1);
+    const unit = this.peek(2);
+    if (literal?.kind !== "string" || unit?.kind !== "word") {
+      throw new UnsupportedSqlError("syntax", "INTERVAL", node, "write INTERVAL '<n>' <unit>, e.g. INTERVAL '3' HOUR");
+    }
+    const unitName = unit.text.toUpperCase();
+    if (isWord(this.peek(3), "TO")) {
+      throw new UnsupportedSqlError("syntax", `INTERVAL … ${unitName} TO …`, node, "DuckDB has no interval qualifier ranges; add two single-unit intervals");
+    }
+    if (!INTERVAL_UNITS.has(unitName)) {
+      throw new UnsupportedSqlError("unit", unit.text, unit, `INTERVAL units are ${[...INTERVAL_UNITS].join(", ")}`);
+    }
+    this.consume(`INTERVAL ${literal.text} ${unitName}`, 2);
+  }
+
+  /** `WITH [RECURSIVE] name [(cols)] AS (query), …` at the start of a query. */
+  private withClause(): void {
+    let text = this.nodes[this.i]!.kind === "word" ? (this.nodes[this.i] as Token).text : "WITH";
+    let extra = 0;
+    const take = (): SqlNode | undefined => {
+      extra += 1;
+      return this.peek(extra);
+    };
+    let node = take();
+    if (isWord(node, "RECURSIVE")) {
+      text += " RECURSIVE";
+      node = take();
+    }
+    for (;;) {
+      if (node === undefined || (node.kind !== "word" && node.kind !== "quoted")) {
+        throw new AthenaSqlSyntaxError("WITH needs a name", positionOf(node ?? this.nodes[this.i]!));
+      }
+      this.ctx.cteNames.add(node.value.toLowerCase());
+      text += ` ${node.text}`;
+      node = take();
+      if (isGroup(node)) {
+        text += ` ${rawText(node)}`;
+        node = take();
+      }
+      if (!isWord(node, "AS") || !isGroup(take())) {
+        throw new AthenaSqlSyntaxError("WITH name needs AS (query)", positionOf(node ?? this.nodes[this.i]!));
+      }
+      const body = this.peek(extra) as Group;
+      text += ` AS (${translateRun(body.children, this.ctx)})`;
+      const after = this.peek(extra + 1);
+      if (after?.kind === "punct" && after.text === ",") {
+        text += ",";
+        extra += 1;
+        node = take();
+        continue;
+      }
+      break;
+    }
+    this.consume(text, extra);
+  }
+
+  /** `[catalog.][database.]table` after FROM/JOIN: the catalog prefix is dropped, the table name recorded. */
+  private tableReference(): void {
+    let extra = 0;
+    let last = this.nodes[this.i] as Token;
+    for (;;) {
+      const dot = this.peek(extra + 1);
+      const part = this.peek(extra + 2);
+      if (dot?.kind === "punct" && dot.text === "." && (part?.kind === "word" || part?.kind === "quoted")) {
+        last = part;
+        extra += 2;
+      } else {
+        break;
+      }
+    }
+    const name = last.value.toLowerCase();
+    this.expectTable = false;
+    if (this.ctx.cteNames.has(name)) {
+      this.consume(last.text, extra);
+      return;
+    }
+    addOnce(this.ctx.tables, name);
+    this.consume(quoteIdentifier(name), extra);
+  }
+}

@@ -1,0 +1,108 @@
+import { createServer } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** What the fake answers to one request; `hang` never answers. */
+export interface FakeReply {
+  readonly status?: number;
+  readonly body?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly hang?: boolean;
+  readonly delayMs?: number;
+}
+
+/** Decides the reply to the `index`-th request (0-based); undefined means a documented 200. */
+export type FakeHandler = (url: URL, index: number) => FakeReply | undefined;
+
+/**
+ * A real HTTP server on 127.0.0.1 that answers like Open-Meteo's /v1/forecast and /v1/archive
+ * (shape from https://open-meteo.com/en/docs: an object per coordinate pair, a JSON array of
+ * them for several pairs, errors as HTTP 400 {"error":true,"reason":"…"}). It records each
+ * request and the largest number it was serving at once.
+ */
+export class FakeOpenMeteo {
+  readonly requests: URL[] = [];
+  maxInFlight = 0;
+  private inFlight = 0;
+  handler: FakeHandler = () => undefined;
+
+  private constructor(
+    private readonly server: Server,
+    readonly baseUrl: string,
+  ) {}
+
+  static async start(handler?: FakeHandler): Promise<FakeOpenMeteo> {
+    let fake: FakeOpenMeteo | undefined;
+    const server = createServer((req, res) => fake!.handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    fake = new FakeOpenMeteo(server, `http://127.0.0.1:${port}`);
+    if (handler) fake.handler = handler;
+    return fake;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? "/", this.baseUrl);
+    const index = this.requests.length;
+    this.requests.push(url);
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    const done = () => {
+      this.inFlight--;
+    };
+    const reply = this.handler(url, index) ?? { body: documentedResponse(url) };
+    if (reply.hang) {
+      req.socket.once("close", done);
+      return;
+    }
+    setTimeout(() => {
+      res.writeHead(reply.status ?? 200, { "content-type": "application/json; charset=utf-8", ...reply.headers });
+      res.end(reply.body ?? "", done);
+    }, reply.delayMs ?? 0);
+  }
+}
+
+/** Options to bend the documented response: null values, a time-zone offset. */
+export interface ResponseOptions {
+  /** Hour indexes whose values are `null` (Open-Meteo sends null for missing values). */
+  readonly nullHours?: readonly number[];
+  readonly utcOffsetSeconds?: number;
+}
+
+/** Deterministic value of a variable: temperature from latitude and hour, others the hour index. */
+export function fakeValue(variable: string, latitude: number, hour: number): number {
+  return variable === "temperature_2m" ? Math.round((latitude / 10 + hour / 10) * 10) / 10 : hour;
+}
+
+/** A body shaped like Open-Meteo's for the request's coordinates, variables and days. */
+export function documentedResponse(url: URL, options: ResponseOptions = {}): string {
+  const latitudes = (url.searchParams.get("latitude") ?? "").split(",").map(Number);
+  const longitudes = (url.searchParams.get("longitude") ?? "").split(",").map(Number);
+  const variables = (url.searchParams.get("hourly") ?? "").split(",").filter((v) => v !== "");
+  const start = Date.parse(`${url.searchParams.get("start_date")}T00:00:00Z`);
+  const end = Date.parse(`${url.searchParams.get("end_date")}T00:00:00Z`);
+  const hours = ((end - start) / 86_400_000 + 1) * 24;
+  const offset = options.utcOffsetSeconds ?? 0;
+  const time = Array.from({ length: hours }, (_, h) => new Date(start + h * 3_600_000 + offset * 1000).toISOString().slice(0, 16));
+  const entries = latitudes.map((latitude, i) => ({
+    // The API snaps to its grid cell; the source must keep the requested coordinates.
+    latitude: Math.round(latitude * 10) / 10 + 0.02,
+    longitude: Math.round(longitudes[i]! * 10) / 10 - 0.01,
+    generationtime_ms: 0.58,
+    utc_offset_seconds: offset,
+    timezone: offset === 0 ? "GMT" : "Europe/Paris",
+    timezone_abbreviation: offset === 0 ? "GMT" : "CET",
+    elevation: 38,
+    hourly_units: Object.fromEntries([["time", "iso8601"], ...variables.map((v) => [v, v === "temperature_2m" ? "°C" : "%"])]),
+    hourly: Object.fromEntries([
+      ["time", time],
+      ...variables.map((v) => [v, time.map((_, h) => (options.nullHours?.includes(h) ? null : fakeValue(v, latitude, h)))]),
+    ]),
+  }));
+  return JSON.stringify(entries.length === 1 ? entries[0] : entries);
+}
