@@ -90,7 +90,7 @@ Examples:
           },
         );
         progress.done();
-        io.out(values.json ? JSON.stringify(run, null, 2) + "\n" : formatRun(run));
+        io.out(values.json ? JSON.stringify(run, null, 2) + "\n" : formatRun(run, await failedRuleMetrics(runtime, run)));
         setExit(run.status === "succeeded" ? EXIT.ok : run.status === "dq_failed" ? EXIT.dqFailed : EXIT.error);
       } catch (error) {
         progress.done();
@@ -113,12 +113,25 @@ Examples:
 async function pauseForTests(step: string): Promise<void> {
   if (process.env.SLUICE_PAUSE_AFTER_STEP === step) {
     process.stderr.write(`paused after ${step}\n`);
-    await new Promise(() => undefined);
+    // A pending promise alone does not keep Node alive (the process would exit holding the lock):
+    // a timer does, until the test kills the process.
+    await new Promise(() => setInterval(() => undefined, 60_000));
   }
 }
 
-/** A run as a table of steps plus its outcome. */
-export function formatRun(run: RunRecord): string {
+/** The evaluated metrics of each failed blocking rule, in `run.dq.failedRules` order (both come from the report in order). */
+async function failedRuleMetrics(runtime: LocalRuntime, run: RunRecord): Promise<string[]> {
+  if (run.dq?.gate !== "FAIL") return [];
+  const report = (await runtime.runStore.getReport(run.id)) as
+    | { RuleResults?: { Result: string; blocking?: boolean; EvaluatedMetrics?: Record<string, number> }[] }
+    | undefined;
+  return (report?.RuleResults ?? [])
+    .filter((r) => r.blocking && r.Result !== "PASS")
+    .map((r) => Object.entries(r.EvaluatedMetrics ?? {}).map(([name, value]) => `${name} = ${value}`).join(", "));
+}
+
+/** A run as a table of steps plus its outcome; `metrics[i]` describes `run.dq.failedRules[i]`. */
+export function formatRun(run: RunRecord, metrics: readonly string[] = []): string {
   const rows = run.steps.map((s) => ({
     step: s.name,
     status: s.status,
@@ -130,7 +143,10 @@ export function formatRun(run: RunRecord): string {
   }));
   const lines = [`Run ${run.id}: ${run.status.toUpperCase()}`, "", textTable(["step", "status", "seconds", "rows_in", "rows_out", "scanned", "note"], rows), ""];
   if (run.dq) lines.push(`DQ gate ${run.dq.gate} (score ${(run.dq.score * 100).toFixed(1)} %)${run.dq.failedRules.length ? ":" : ""}`);
-  for (const rule of run.dq?.failedRules ?? []) lines.push(`  ✗ ${rule}`);
+  for (const [i, rule] of (run.dq?.failedRules ?? []).entries()) {
+    lines.push(`  ✗ ${rule}`);
+    if (metrics[i]) lines.push(`      metrics: ${metrics[i]}`);
+  }
   if (run.failure && run.status !== "dq_failed") lines.push(`Failed at ${run.failure.step}: ${run.failure.message}`);
   if (run.status === "dq_failed") lines.push(`Production unchanged${run.prodVersion ? ` (still ${run.prodVersion})` : ""}. Details: sluice dq ${run.id}`);
   if (run.status === "succeeded") lines.push(`Published ${run.prodVersion}.`);

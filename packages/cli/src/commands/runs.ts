@@ -61,14 +61,14 @@ export function registerRuns(program: Command, io: CliIo, setExit: (code: number
 interface DqReportView {
   Score?: number;
   gate?: string;
-  RuleResults?: { Name: string; Result: string; EvaluationMessage?: string; EvaluatedMetrics?: Record<string, number>; severity?: string; sampleFailingRows?: unknown[] }[];
+  RuleResults?: { Name: string; Description?: string; Result: string; EvaluationMessage?: string; EvaluatedMetrics?: Record<string, number>; severity?: string; sampleFailingRows?: unknown[] }[];
 }
 
 function formatReport(id: string, report: DqReportView): string {
   const rows = (report.RuleResults ?? []).map((r) => ({
     result: r.Result,
     severity: r.severity ?? "",
-    rule: r.Description,
+    rule: r.Description ?? r.Name,
     message: r.EvaluationMessage ?? "",
   }));
   const lines = [`DQ report of ${id}: gate ${report.gate ?? "?"}, score ${((report.Score ?? 0) * 100).toFixed(1)} %`, "", textTable(["result", "severity", "rule", "message"], rows)];

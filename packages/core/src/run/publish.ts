@@ -41,6 +41,9 @@ export async function publishVersion(deps: Deps, dataset: DatasetDefinition, run
 
   const from = parseS3Uri(parquetLocation);
   const to = parseS3Uri(location);
+  // A publish killed mid-copy leaves objects here that no catalog table names; the number is
+  // reused, so clear them or the new version would read them too.
+  await deps.store.deletePrefix(to.bucket, to.prefix);
   const objects = await deps.store.list(from.bucket, from.prefix);
   for (const object of objects) {
     await deps.store.copy(from.bucket, object.key, to.bucket, to.prefix + object.key.slice(from.prefix.length));

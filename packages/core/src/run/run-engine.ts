@@ -102,21 +102,10 @@ export class RunEngine {
         step.detail = await this.dropParquet(dataset);
       });
       await this.step(run, "ctas", hooks, log, async (step) => {
-        const months = (await deps.warehouse.query(monthsSql(dataset))).rows.map((r) => String(r.yr_mo_partition));
-        const location = this.parquetLocation(dataset);
-        let rows = 0;
-        let bytes = 0;
-        const batches = partitionBatches(months);
-        for (const [i, batch] of batches.entries()) {
-          const sql = i === 0 ? ctasSql(dataset, location, batch) : insertSql(dataset, batch);
-          const result = await deps.warehouse.execute(sql);
-          rows += result.rowsWritten ?? 0;
-          bytes += result.bytesScanned;
-        }
-        if (batches.length === 0) throw new Error(`${dataset.tables.clean} is empty: nothing to write`);
-        step.rowsOut = rows;
-        step.bytesScanned = bytes;
-        step.detail = { partitions: months.length, statements: batches.length, location };
+        const written = await this.writeParquet(dataset, log);
+        step.rowsOut = written.rows;
+        step.bytesScanned = written.bytesScanned;
+        step.detail = { statements: written.statements, location: this.parquetLocation(dataset), batched: written.batched };
       });
       let outcome: DqOutcome | undefined;
       await this.step(run, "dq", hooks, log, async (step) => {
@@ -241,6 +230,35 @@ export class RunEngine {
     const { bucket, prefix } = parseS3Uri(this.parquetLocation(dataset));
     const deleted = await this.deps.store.deletePrefix(bucket, prefix);
     return { objectsDeleted: deleted };
+  }
+
+  /**
+   * One CTAS over the whole clean view (one scan) in the common case; when Athena refuses it for
+   * writing more than 100 partitions, the partial output is dropped and the partitions are
+   * written in batches of at most 100: a CTAS, then INSERT INTO for each further batch.
+   */
+  private async writeParquet(dataset: DatasetDefinition, log: Logger): Promise<{ rows: number; bytesScanned: number; statements: number; batched: boolean }> {
+    const { warehouse } = this.deps;
+    const location = this.parquetLocation(dataset);
+    try {
+      const result = await warehouse.execute(ctasSql(dataset, location, []));
+      if (!result.rowsWritten) throw new Error(`${dataset.tables.clean} is empty: nothing to write`);
+      return { rows: result.rowsWritten, bytesScanned: result.bytesScanned, statements: 1, batched: false };
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.includes("HIVE_TOO_MANY_OPEN_PARTITIONS")) throw error;
+      log.info("more than 100 partitions: writing in batches", { table: dataset.tables.parquet });
+      await this.dropParquet(dataset);
+    }
+    const months = (await warehouse.query(monthsSql(dataset))).rows.map((r) => String(r.yr_mo_partition));
+    let rows = 0;
+    let bytesScanned = 0;
+    const batches = partitionBatches(months);
+    for (const [i, batch] of batches.entries()) {
+      const result = await warehouse.execute(i === 0 ? ctasSql(dataset, location, batch) : insertSql(dataset, batch));
+      rows += result.rowsWritten ?? 0;
+      bytesScanned += result.bytesScanned;
+    }
+    return { rows, bytesScanned, statements: batches.length, batched: true };
   }
 
   private parquetLocation(dataset: DatasetDefinition): string {

@@ -51,7 +51,9 @@ export interface RunRecord {
 /** A run id that sorts by start time: `r20261123t121600z-1a2b`. */
 export function newRunId(now: number, random: () => number = Math.random): string {
   const stamp = new Date(now).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}Z$/, "z").toLowerCase();
-  const suffix = Math.floor(random() * 0x10000).toString(16).padStart(4, "0");
+  // Milliseconds × 65 plus a random 0–64 (at most 0xffff): runs started within the same second
+  // still sort by start time, as "newest first" listings rely on.
+  const suffix = (new Date(now).getUTCMilliseconds() * 65 + Math.floor(random() * 65)).toString(16).padStart(4, "0");
   return `r${stamp}-${suffix}`;
 }
 
