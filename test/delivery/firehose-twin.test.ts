@@ -97,7 +97,9 @@ describe("FirehoseTwin buffering", () => {
     const record = json(weatherRecord("Berlin", { note: "x".repeat(10_000) }));
     // Act
     for (let i = 0; i < 3; i++) await stream.putRecordBatch(Array.from({ length: 40 }, () => record));
-    // Assess: 120 × ~10.2 KB crosses 1 MiB once, with no flush and no time passing
+    // Assess: 120 × ~10.2 KB crosses 1 MiB once, with no flush and no time passing (a 1 MiB object
+    // is gzipped in the background: wait for the hand-off only)
+    await stream.settled();
     const objects = await readObjects(store, "raw");
     expect(objects).toHaveLength(1);
     const lines = objects[0]!.text.split("\n").filter(Boolean);

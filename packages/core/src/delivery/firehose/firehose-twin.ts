@@ -256,6 +256,11 @@ export class FirehoseTwin implements DeliveryStream {
     await this.settleWrites();
   }
 
+  /** Waits for objects already handed off (large ones are gzipped in the background); flushes nothing. */
+  async settled(): Promise<void> {
+    await this.settleWrites();
+  }
+
   /** Writes every buffer now; with an async-only store the writes finish in `flush()`. */
   flushSync(): void {
     for (const [identity, buffer] of this.buffers) this.deliver(identity, buffer);
