@@ -87,6 +87,9 @@ project.addTask("test:watch", { exec: "vitest" });
 project.compileTask.reset("tsc --noEmit");
 project.addTask("typecheck", { exec: "tsc --noEmit" });
 project.addTask("sluice", { description: "Run the sluice CLI", exec: "node bin/sluice.js", receiveArgs: true });
-project.addTask("bench:ingest", { exec: "tsx bench/ingest.ts", receiveArgs: true });
+// The README's main command: the offline demo on the local twin.
+project.addTask("start", { description: "Offline demo on the local twin", exec: "node bin/sluice.js demo" });
+project.addTask("bench:ingest", { description: "Benchmark: ingest through the Firehose twin vs DuckDB", exec: "tsx bench/ingest.ts", receiveArgs: true });
+project.addTask("bench:pipeline", { description: "Benchmark: the run engine vs plain DuckDB", exec: "tsx bench/pipeline.ts", receiveArgs: true });
 
 project.synth();

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { registerDemo } from "./commands/demo";
 import { registerIngest } from "./commands/ingest";
 import { registerQuery } from "./commands/query";
 import { registerRollback } from "./commands/rollback";
@@ -30,6 +31,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   const setExit = (code: number) => {
     state.exitCode = code;
   };
+  registerDemo(program, io, setExit);
   registerIngest(program, io, setExit);
   registerRun(program, io, setExit);
   registerRuns(program, io, setExit);

@@ -75,6 +75,8 @@ Examples:
         throw new UsageError((error as Error).message);
       }
       const locations = locationsOf(request.locationNames, request.customLocations);
+      if (locations.length === 0) throw new UsageError("no locations: give --locations and/or --location");
+      if (!values.skipIngest) await checkSourceRequest(values, request);
       const runtime = runtimeFor(request.lake, values.verbose);
       const progress = new ProgressBar("ingest", locations.length);
       try {
@@ -104,6 +106,21 @@ Examples:
         await runtime.close();
       }
     });
+}
+
+/**
+ * Lets the source check the range and variables before the run starts, so bad input exits 2 with
+ * nothing written instead of becoming a run that failed at ingest. With no locations the source
+ * validates the request and fetches nothing (no HTTP call).
+ */
+async function checkSourceRequest(values: IngestOptionValues, request: ReturnType<typeof ingestRequestOf>): Promise<void> {
+  const { source, from, to, variables } = request.parameters;
+  const probe = weatherSourceOf(source, { endpoint: values.endpoint as OpenMeteoEndpointChoice, baseUrl: values.baseUrl ?? process.env.OPEN_METEO_BASE_URL, seed: request.seed });
+  try {
+    await probe.fetch({ from, to, locations: [], variables })[Symbol.asyncIterator]().next();
+  } catch (error) {
+    throw asUsageError(error);
+  }
 }
 
 /**

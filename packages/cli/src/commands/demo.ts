@@ -1,0 +1,72 @@
+import type { Command } from "commander";
+import { resolve } from "node:path";
+import { pipeline } from "../../../core/src/pipeline/pipeline";
+import { RunInProgressError } from "../../../core/src/run/run-lock";
+import { locationsOf, runtimeFor } from "../context";
+import { EXIT } from "../exit-codes";
+import { formatBytes, textTable } from "../format";
+import type { CliIo } from "../main";
+import { addLakeOption } from "../options";
+import { formatRun, localRunEngine } from "./run";
+
+const DEMO = { from: "2024-11-24", to: "2024-11-30", cities: ["Paris", "London", "Berlin"] };
+
+/** `sluice demo` (what `npm start` runs): the offline pipeline end to end, then the seed's questions answered. */
+export function registerDemo(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  addLakeOption(
+    program
+      .command("demo")
+      .description(
+        `Offline demo: if the lake has no production table yet, run the pipeline on synthetic weather (${DEMO.cities.join(", ")}, ${DEMO.from}..${DEMO.to}); then answer the dashboard's questions from production.`,
+      ),
+  ).action(async (values: { lake: string }) => {
+    const lake = resolve(values.lake);
+    const runtime = runtimeFor(lake);
+    try {
+      const existing = await runtime.catalog.getTable(pipeline.glueDatabase, pipeline.datasets.weather!.tables.prod);
+      if (!existing) {
+        io.out(`Empty lake at ${lake}: running the pipeline on synthetic data (no network needed)…\n\n`);
+        const engine = await localRunEngine(runtime, { endpoint: "auto" }, 42);
+        const run = await engine.run({
+          dataset: "weather",
+          source: "synthetic",
+          from: DEMO.from,
+          to: DEMO.to,
+          locations: locationsOf(DEMO.cities, []),
+          variables: ["temperature_2m"],
+          skipIngest: false,
+        });
+        io.out(formatRun(run) + "\n");
+        if (run.status !== "succeeded") {
+          setExit(run.status === "dq_failed" ? EXIT.dqFailed : EXIT.error);
+          return;
+        }
+      } else {
+        io.out(`Lake at ${lake} already has production data (${existing.viewSql?.replace(/\s+/g, " ")}).\n\n`);
+      }
+      const warehouse = await runtime.warehouse();
+      const daily = await warehouse.query(
+        `SELECT city, date_format(date_trunc('day', measurement_time), '%Y-%m-%d') AS day, round(avg(temperature), 1) AS avg_temp,
+                round(min(temperature), 1) AS min_temp, round(max(temperature), 1) AS max_temp
+           FROM weather_prod GROUP BY 1, 2 ORDER BY 1, 2`,
+      );
+      io.out("How did the temperature evolve? (daily, °C)\n" + textTable(["city", "day", "avg_temp", "min_temp", "max_temp"], daily.rows) + "\n\n");
+      const average = await warehouse.query(
+        `SELECT city, round(avg(temperature), 2) AS avg_temp, count(*) AS hours FROM weather_prod GROUP BY city ORDER BY city`,
+      );
+      io.out("What was the average temperature?\n" + textTable(["city", "avg_temp", "hours"], average.rows) + "\n");
+      io.out(`\n(data scanned: ${formatBytes(daily.bytesScanned + average.bytesScanned)})\n`);
+      io.out(`Next: npx sluice query --lake ${values.lake} "SELECT * FROM weather_prod LIMIT 5"   ·   npx sluice --help\n`);
+      setExit(EXIT.ok);
+    } catch (error) {
+      if (error instanceof RunInProgressError) {
+        io.err(`sluice: ${error.message}\n`);
+        setExit(EXIT.busy);
+        return;
+      }
+      throw error;
+    } finally {
+      await runtime.close();
+    }
+  });
+}
