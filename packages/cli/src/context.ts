@@ -8,7 +8,8 @@ import { UsageError } from "./exit-codes";
 
 /** The local twin over a lake folder, with a logger at `--verbose` or `$SLUICE_LOG_LEVEL`. */
 export function runtimeFor(lake: string, verbose = false): LocalRuntime {
-  const level = verbose ? "info" : ((process.env.SLUICE_LOG_LEVEL as LogLevel | undefined) ?? "warn");
+  // Warnings a summary already reports (a failed location) stay out of the way unless asked for.
+  const level = verbose ? "info" : ((process.env.SLUICE_LOG_LEVEL as LogLevel | undefined) ?? "error");
   return new LocalRuntime({ lake, pipeline, logger: createLogger(level) });
 }
 
