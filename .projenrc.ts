@@ -70,7 +70,7 @@ const project = new typescript.TypeScriptProject({
   allowScripts: ["esbuild", "aws-crt", "aws-sdk", "@duckdb/node-bindings"],
   gitignore: [".sst/", "cdk.out/", ".lake/", "bench/out/", ".ci/out/", "*.log"],
   tsconfig: {
-    include: ["packages/**/*.ts", "stacks/**/*.ts", "sst.config.ts", "bench/**/*.ts", "test/**/*.ts"],
+    include: ["packages/**/*.ts", "stacks/**/*.ts", "sst.config.ts", "bench/**/*.ts", "test/**/*.ts", "scripts/**/*.ts"],
     compilerOptions: {
       rootDir: ".",
       outDir: "lib",
@@ -109,6 +109,12 @@ project.addTask("sluice", { description: "Run the sluice CLI", exec: "node bin/s
 // The README's main command: the offline demo on the local twin.
 project.addTask("start", { description: "Offline demo on the local twin", exec: "node bin/sluice.js demo" });
 project.addTask("bench:ingest", { description: "Benchmark: ingest through the Firehose twin vs DuckDB", exec: "tsx bench/ingest.ts", receiveArgs: true });
+project.addTask("synth", {
+  description: "Write the SST v2 app's CloudFormation templates offline (cdk.out/)",
+  exec: "tsx scripts/synth.ts",
+  env: { SST_TELEMETRY_DISABLED: "1", NODE_ENV: "test" },
+  receiveArgs: true,
+});
 project.addTask("bench:pipeline", { description: "Benchmark: the run engine vs plain DuckDB", exec: "tsx bench/pipeline.ts", receiveArgs: true });
 
 project.synth();
