@@ -25,7 +25,8 @@ export function registerRollback(program: Command, io: CliIo, setExit: (code: nu
           setExit(EXIT.busy);
           return;
         }
-        if (error instanceof Error && /not kept|unknown dataset/.test(error.message)) throw new UsageError(error.message);
+        // Nothing to roll back to is the user's request, not a failure of sluice.
+        if (error instanceof Error && /not kept|no version older|unknown dataset/.test(error.message)) throw new UsageError(error.message);
         throw error;
       } finally {
         await runtime.close();

@@ -176,6 +176,8 @@ function noteOf(detail: Record<string, unknown> | undefined): string {
   if (typeof detail.failures === "object" && Array.isArray(detail.failures) && detail.failures.length) return `${detail.failures.length} locations failed`;
   if (typeof detail.version === "string") return String(detail.version);
   if (typeof detail.gate === "string") return `gate ${detail.gate}`;
-  if (typeof detail.partitions === "number") return `${detail.partitions} partitions, ${detail.statements} statement(s)`;
+  if (typeof detail.statements === "number") {
+    return `${typeof detail.partitions === "number" ? `${detail.partitions} partitions, ` : ""}${detail.statements} statement(s)${detail.batched ? ", batched" : ""}`;
+  }
   return "";
 }

@@ -156,6 +156,8 @@ export class RunEngine {
     const dataset = this.datasetOf(datasetName);
     const lease = await this.deps.lock.acquire(newRunId(this.deps.clock.now()));
     try {
+      // Taking over a dead run's lock is the only chance to record it: the lock file goes now.
+      if (lease.stale) await this.markAbandoned(lease.stale.runId);
       const versions = await versionTablesOf(this.deps, dataset);
       const current = await this.currentVersion(dataset);
       const target = toVersion ?? versions.filter((v) => current === undefined || v < current).at(-1);
@@ -212,7 +214,9 @@ export class RunEngine {
     const previous = await this.deps.runStore.get(runId).catch(() => undefined);
     if (previous && previous.status === "running") {
       previous.status = "abandoned";
-      previous.failure = { step: previous.steps.find((s) => s.status === "running")?.name ?? "ingest", message: "the process running it stopped before it finished" };
+      // Killed inside a step, that step; killed between steps, the one it would have run next.
+      const stoppedAt = previous.steps.find((s) => s.status === "running") ?? previous.steps.find((s) => s.status === "pending");
+      previous.failure = { step: stoppedAt?.name ?? "publish", message: "the process running it stopped before it finished" };
       for (const step of previous.steps) if (step.status === "running" || step.status === "pending") step.status = step.status === "running" ? "failed" : "skipped";
       await this.deps.runStore.save(previous);
     }

@@ -106,9 +106,11 @@ export class DuckDbQueryEngine implements QueryEngine {
   private async bind(): Promise<void> {
     for (const statement of await this.binder.statements(this.options.database)) {
       try {
-        await this.connection.run(statement);
+        await this.connection.run(statement.sql);
       } catch (error) {
-        throw new QueryError(`binding a catalog table failed: ${messageOf(error)}`, statement, { cause: error });
+        // One name that cannot be bound must not fail queries that never read it.
+        this.logger.warn("catalog table not bound", { table: statement.name, error: messageOf(error) });
+        await this.connection.run(this.binder.stale(statement.name, messageOf(error)));
       }
     }
   }

@@ -6,6 +6,12 @@ import { duckTypeOf, quoteIdent, quoteLiteral } from "./duckdb-values";
 /** Translates a view's Athena SQL (Glue `ViewOriginalText`) into DuckDB SQL. */
 export type ViewTranslator = (athenaSql: string) => string;
 
+/** One statement that binds (or unbinds) a catalog name on the DuckDB connection. */
+export interface BindStatement {
+  readonly name: string;
+  readonly sql: string;
+}
+
 /**
  * Builds the DuckDB views that stand for catalog tables. A table's view reads the exact object
  * paths of its registered partitions (what Athena's partition projection computes), never a
@@ -21,29 +27,54 @@ export class TableBinder {
   ) {}
 
   /** SQL statements that (re)create the views whose definition changed since the last call. */
-  async statements(database: string): Promise<string[]> {
+  async statements(database: string): Promise<BindStatement[]> {
     const tables = await this.catalog.listTables(database);
-    const out: string[] = [];
+    const out: BindStatement[] = [];
     const present = new Set<string>();
     for (const table of tables.filter((t) => t.kind === "table")) {
       present.add(table.name);
-      const sql = `CREATE OR REPLACE TEMP VIEW ${quoteIdent(table.name)} AS ${await this.selectOf(database, table)}`;
+      let sql: string;
+      try {
+        sql = `CREATE OR REPLACE TEMP VIEW ${quoteIdent(table.name)} AS ${await this.selectOf(database, table)}`;
+      } catch (error) {
+        out.push({ name: table.name, sql: this.stale(table.name, messageOf(error)) });
+        continue;
+      }
       if (this.bound.get(table.name) !== sql) {
-        out.push(sql);
+        out.push({ name: table.name, sql });
         this.bound.set(table.name, sql);
       }
     }
-    // Views always follow the tables they read; recreating them is cheap and keeps them current.
-    for (const view of tables.filter((t) => t.kind === "view")) {
+    // Views always follow the tables they read, and the views they read (a fresh connection binds
+    // them in this order); recreating them is cheap and keeps them current.
+    for (const view of dependencyOrder(tables.filter((t) => t.kind === "view"))) {
       present.add(view.name);
-      out.push(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view.name)} AS ${this.translate(view.viewSql ?? "")}`);
+      let sql: string;
+      try {
+        sql = `CREATE OR REPLACE TEMP VIEW ${quoteIdent(view.name)} AS ${this.translate(view.viewSql ?? "")}`;
+      } catch (error) {
+        sql = this.stale(view.name, messageOf(error));
+      }
+      out.push({ name: view.name, sql });
       this.bound.set(view.name, "view");
     }
     for (const name of [...this.bound.keys()].filter((n) => !present.has(n))) {
-      out.push(`DROP VIEW IF EXISTS ${quoteIdent(name)}`);
+      out.push({ name, sql: `DROP VIEW IF EXISTS ${quoteIdent(name)}` });
       this.bound.delete(name);
     }
     return out;
+  }
+
+  /**
+   * A stand-in for a name that cannot be bound (a view over a dropped table, an unreadable file):
+   * like a stale view on Athena it fails only the queries that read it, never the whole catalog.
+   * The name is bound again on the next call.
+   */
+  stale(name: string, reason: string): string {
+    this.bound.set(name, "stale");
+    const message = `${name} cannot be read (the view is stale or the table invalid): ${reason}`;
+    // The filter makes DuckDB evaluate error() even for count(*), which needs no column.
+    return `CREATE OR REPLACE TEMP VIEW ${quoteIdent(name)} AS SELECT * FROM (SELECT error(${quoteLiteral(message)}) AS stale) WHERE stale IS NULL`;
   }
 
   /** Every object path of a table: the objects under each registered partition (or the location). */
@@ -82,6 +113,29 @@ export class TableBinder {
             .join(", ")}}${hive})`;
     return `SELECT ${[...columns, ...partitions].join(", ")} FROM ${source}`;
   }
+}
+
+/** Views ordered so that each comes after the views its SQL names. */
+function dependencyOrder(views: readonly CatalogTable[]): CatalogTable[] {
+  const out: CatalogTable[] = [];
+  const seen = new Set<string>();
+  const visit = (view: CatalogTable): void => {
+    if (seen.has(view.name)) return; // done, or a cycle (Athena refuses those; order is moot then)
+    seen.add(view.name);
+    for (const other of views) if (other !== view && mentions(view.viewSql ?? "", other.name)) visit(other);
+    out.push(view);
+  };
+  for (const view of views) visit(view);
+  return out;
+}
+
+/** Whether SQL text names a catalog table (names are `[a-z0-9_]`, safe inside a pattern). */
+function mentions(sql: string, name: string): boolean {
+  return new RegExp(`(^|[^A-Za-z0-9_])${name}($|[^A-Za-z0-9_])`, "i").test(sql);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Skips the `_SUCCESS`-style markers and temporary files that are not table data. */

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { mkdir } from "node:fs/promises";
 import type { Catalog, CatalogColumn } from "../catalog/catalog";
 import { parseS3Uri, s3Uri } from "../catalog/catalog";
 import type { FsObjectStore } from "../lake/fs-object-store";
@@ -154,6 +155,8 @@ export class TwinWarehouse implements Warehouse {
     const dir = this.store.pathOf(bucket, prefix.replace(/\/$/, "") || ".");
     const options = [`FORMAT parquet`, `COMPRESSION ${compression === "none" ? "uncompressed" : compression}`];
     const target = partitionKeys.length > 0 ? dir : `${dir}/${randomUUID()}.parquet`;
+    // COPY to a single file does not create its folder (a partitioned COPY does).
+    await mkdir(dir, { recursive: true });
     if (partitionKeys.length > 0) {
       options.push(`PARTITION_BY (${partitionKeys.map(quoteIdent).join(", ")})`, `FILENAME_PATTERN 'part-{uuid}'`, append ? "APPEND" : "OVERWRITE_OR_IGNORE");
     }
