@@ -11,7 +11,7 @@ import type { Warehouse } from "../query/warehouse";
 import { cleanViewSql, ctasSql, ident, insertSql, monthsSql, partitionBatches } from "../transform/athena-sql";
 import type { RunLock } from "./run-lock";
 import type { RunParameters, RunRecord, RunStepName, StepRecord } from "./run-record";
-import { RUN_STEPS, newRunId } from "./run-record";
+import { RUN_ID_RE, RUN_STEPS, newRunId } from "./run-record";
 import type { RunStore } from "./run-store";
 import type { DqEvaluator, DqOutcome } from "./dq-port";
 import { publishVersion, pruneVersions, switchProdView, versionInViewSql, versionTablesOf } from "./publish";
@@ -59,10 +59,12 @@ export class RunStepError extends Error {
 export class RunEngine {
   constructor(private readonly deps: RunEngineDeps) {}
 
-  async run(parameters: RunParameters, hooks: RunHooks = {}): Promise<RunRecord> {
+  /** Runs the pipeline; `runId` lets a caller that answers before the run starts (HTTP 202) choose the id. */
+  async run(parameters: RunParameters, hooks: RunHooks = {}, options: { runId?: string } = {}): Promise<RunRecord> {
     const { deps } = this;
     const dataset = this.datasetOf(parameters.dataset);
-    const id = newRunId(deps.clock.now());
+    if (options.runId !== undefined && !RUN_ID_RE.test(options.runId)) throw new Error(`invalid run id ${JSON.stringify(options.runId)}`);
+    const id = options.runId ?? newRunId(deps.clock.now());
     const lease = await deps.lock.acquire(id);
     const run: RunRecord = {
       id,
