@@ -97,6 +97,21 @@ describe("the crawler twin over raw_weather", () => {
     expect((await catalog.getTable(DB, "raw_weather"))!.columns.find((c) => c.name === "temperature")!.type).toBe("double");
   });
 
+  it("sees drift in an object that lands in an already registered partition (named later, as Firehose names objects)", async () => {
+    // Prepare: two deliveries in the same arrival hour; the second carries a new column
+    await store.put("raw", partitionKey("Paris", "10", "weather-1-2026-11-23-10-01-00-aaaa.gz"), ndjson([record("Paris", "10")]));
+    await crawl();
+    await store.put("raw", partitionKey("Paris", "10", "weather-1-2026-11-23-10-05-00-bbbb.gz"), ndjson([record("Paris", "11", { uv_index: 3 })]));
+
+    // Act
+    const result = await crawl();
+
+    // Assess
+    expect(result.partitionsAdded).toBe(0);
+    expect(result.drift).toEqual([expect.objectContaining({ kind: "new-column", column: "uv_index", observedType: "bigint" })]);
+    expect((await catalog.getTable(DB, weatherDataset.tables.raw))!.columns.map((c) => c.name)).toContain("uv_index");
+  });
+
   it("counts and skips objects outside the k=v/ layout", async () => {
     // Prepare
     await store.put("raw", partitionKey("Berlin", "10", "good.gz"), ndjson([record("Berlin", "10")]));

@@ -6,6 +6,9 @@ import type { ColumnType } from "../pipeline/types";
 import type { Catalog, CatalogColumn, CatalogPartition, CatalogTable } from "./catalog";
 import { parseS3Uri, s3Uri } from "./catalog";
 
+/** Table parameter holding the newest object name a crawl has seen. */
+const NEWEST_OBJECT_PARAM = "sluice.crawler.newestObject";
+
 /** A difference between what the objects hold and what the catalog says. */
 export interface SchemaDrift {
   readonly kind: "new-column" | "type-change";
@@ -53,6 +56,10 @@ export async function crawlTable(store: ObjectStore, catalog: Catalog, table: Ca
 
   const found = new Map<string, CatalogPartition>();
   const newObjects: string[] = [];
+  // Firehose names objects `<stream>-<version>-yyyy-MM-dd-HH-mm-ss-<uuid>`, so names sort by delivery
+  // time: objects named after the newest one the last crawl saw are new even in known partitions.
+  const marker = table.parameters[NEWEST_OBJECT_PARAM] ?? "";
+  let newest = marker;
   let outside = 0;
   for (const object of objects) {
     const parsed = partitionOf(object.key.slice(prefix.length), table.partitionKeys);
@@ -61,17 +68,22 @@ export async function crawlTable(store: ObjectStore, catalog: Catalog, table: Ca
       continue;
     }
     const id = JSON.stringify(parsed.values);
+    const name = object.key.slice(object.key.lastIndexOf("/") + 1);
     if (!found.has(id)) found.set(id, { values: parsed.values, location: s3Uri(bucket, prefix + parsed.path) });
-    if (!known.has(id)) newObjects.push(object.key);
+    if (!known.has(id) || name > marker) newObjects.push(object.key);
+    if (name > newest) newest = name;
   }
   const fresh = [...found.entries()].filter(([id]) => !known.has(id)).map(([, p]) => p);
   const added = fresh.length > 0 ? await catalog.addPartitions(table.database, table.name, fresh) : 0;
 
-  const drift = await inferDrift(store, bucket, newObjects.slice(0, options.sampleObjects ?? 20), table, options.sampleRecords ?? 200);
+  // Sample the newest of the new objects: drift shows up in what arrived last.
+  const sample = newObjects.sort((a, b) => (baseName(b) < baseName(a) ? -1 : 1)).slice(0, options.sampleObjects ?? 20);
+  const drift = await inferDrift(store, bucket, sample, table, options.sampleRecords ?? 200);
   const newColumns = dedupe(drift.filter((d) => d.kind === "new-column"));
-  if (newColumns.length > 0) {
+  if (newColumns.length > 0 || newest !== marker) {
     const columns: CatalogColumn[] = [...table.columns, ...newColumns.map((d) => ({ name: d.column, type: d.observedType }))];
-    await catalog.putTable({ ...table, columns });
+    const { version: _version, updatedAt: _updatedAt, ...definition } = table;
+    await catalog.putTable({ ...definition, columns, parameters: { ...table.parameters, [NEWEST_OBJECT_PARAM]: newest } });
   }
   for (const d of drift) logger.warn("schema drift", { table: table.name, ...d });
   logger.info("crawled", { table: table.name, objects: objects.length, partitionsAdded: added });
@@ -132,6 +144,10 @@ async function inferDrift(store: ObjectStore, bucket: string, keys: readonly str
     }
   }
   return [...drift.values()];
+}
+
+function baseName(key: string): string {
+  return key.slice(key.lastIndexOf("/") + 1);
 }
 
 function typeOfValue(value: unknown): ColumnType {
