@@ -1,20 +1,54 @@
-import { RemovalPolicy } from "aws-cdk-lib";
+import { Duration } from "aws-cdk-lib";
 import * as s3 from "aws-cdk-lib/aws-s3";
-import { Bucket, type StackContext } from "sst/constructs";
+import { NagSuppressions } from "cdk-nag";
+import { Config, type StackContext } from "sst/constructs";
 import { pipeline } from "../packages/core/src/pipeline/pipeline";
+import { secureBucket } from "./secure-bucket";
 
-/** The lake's buckets; the raw bucket is immutable (versioned, retained). Grows with the AWS issue. */
+/** Days after which raw objects move to cheaper storage (seed 003's lifecycle rules). */
+export const RAW_TO_INFREQUENT_ACCESS_DAYS = 90;
+export const RAW_TO_GLACIER_DAYS = 180;
+/** Athena result files are only read right after their query; the run engine keeps its own records. */
+export const ATHENA_RESULTS_EXPIRY_DAYS = 30;
+const ACCESS_LOG_EXPIRY_DAYS = 365;
+
+/** The lake's buckets (raw is immutable: versioned, retained, never deleted from by the pipeline). */
 export function Storage({ stack }: StackContext) {
-  const raw = new Bucket(stack, pipeline.buckets.raw, {
-    cdk: {
-      bucket: {
-        versioned: true,
-        encryption: s3.BucketEncryption.S3_MANAGED,
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        enforceSSL: true,
-        removalPolicy: RemovalPolicy.RETAIN,
-      },
-    },
+  const { buckets } = pipeline;
+  const accessLogs = secureBucket(stack, "access-logs", {
+    lifecycleRules: [{ id: "expire-access-logs", expiration: Duration.days(ACCESS_LOG_EXPIRY_DAYS) }],
   });
-  return { raw };
+  NagSuppressions.addResourceSuppressions(accessLogs, [
+    { id: "AwsSolutions-S1", reason: "This is the server access log target of every lake bucket; logging it into itself would loop." },
+  ]);
+
+  const raw = secureBucket(stack, buckets.raw, {
+    accessLogs,
+    versioned: true,
+    lifecycleRules: [
+      {
+        id: "raw-tiering",
+        transitions: [
+          { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(RAW_TO_INFREQUENT_ACCESS_DAYS) },
+          // Instant Retrieval, not Flexible Retrieval: Athena cannot read Flexible Retrieval objects,
+          // and every run rebuilds the Parquet table from all of raw.
+          { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(RAW_TO_GLACIER_DAYS) },
+        ],
+      },
+    ],
+  });
+  const processed = secureBucket(stack, buckets.processed, { accessLogs });
+  const prod = secureBucket(stack, buckets.prod, { accessLogs });
+  const athenaResults = secureBucket(stack, buckets.athenaResults, {
+    accessLogs,
+    lifecycleRules: [{ id: "expire-query-results", expiration: Duration.days(ATHENA_RESULTS_EXPIRY_DAYS) }],
+  });
+
+  const parameters = Config.Parameter.create(stack, {
+    RAW_BUCKET: raw.bucketName,
+    PROCESSED_BUCKET: processed.bucketName,
+    PROD_BUCKET: prod.bucketName,
+    ATHENA_RESULTS_BUCKET: athenaResults.bucketName,
+  });
+  return { raw, processed, prod, athenaResults, parameters };
 }

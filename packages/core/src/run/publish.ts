@@ -1,6 +1,6 @@
 import { parseS3Uri, s3Uri } from "../catalog/catalog";
 import type { DatasetDefinition } from "../pipeline/types";
-import { ident } from "../transform/athena-sql";
+import { ddlName, ident } from "../transform/athena-sql";
 import type { RunEngineDeps } from "./run-engine";
 
 type Deps = Pick<RunEngineDeps, "pipeline" | "store" | "catalog" | "warehouse">;
@@ -69,7 +69,7 @@ export async function pruneVersions(deps: Deps, dataset: DatasetDefinition, curr
   const doomed = versions.slice(0, Math.max(0, versions.length - dataset.keepVersions)).filter((v) => v !== current);
   for (const name of doomed) {
     const table = await deps.catalog.getTable(deps.pipeline.glueDatabase, name);
-    await deps.warehouse.execute(`DROP TABLE IF EXISTS ${ident(name)}`);
+    await deps.warehouse.execute(`DROP TABLE IF EXISTS ${ddlName(name)}`);
     if (table?.location) {
       const { bucket, prefix } = parseS3Uri(table.location);
       await deps.store.deletePrefix(bucket, prefix);

@@ -8,7 +8,7 @@ import type { ObjectStore } from "../lake/object-store";
 import type { Logger } from "../log/logger";
 import type { DatasetDefinition, PipelineDefinition } from "../pipeline/types";
 import type { Warehouse } from "../query/warehouse";
-import { cleanViewSql, ctasSql, ident, insertSql, monthsSql, partitionBatches } from "../transform/athena-sql";
+import { cleanViewSql, ctasSql, ddlName, ident, insertSql, monthsSql, partitionBatches } from "../transform/athena-sql";
 import type { RunLock } from "./run-lock";
 import type { RunParameters, RunRecord, RunStepName, StepRecord } from "./run-record";
 import { RUN_ID_RE, RUN_STEPS, newRunId } from "./run-record";
@@ -232,7 +232,7 @@ export class RunEngine {
   }
 
   private async dropParquet(dataset: DatasetDefinition): Promise<Record<string, unknown>> {
-    await this.deps.warehouse.execute(`DROP TABLE IF EXISTS ${ident(dataset.tables.parquet)}`);
+    await this.deps.warehouse.execute(`DROP TABLE IF EXISTS ${ddlName(dataset.tables.parquet)}`);
     const { bucket, prefix } = parseS3Uri(this.parquetLocation(dataset));
     const deleted = await this.deps.store.deletePrefix(bucket, prefix);
     return { objectsDeleted: deleted };

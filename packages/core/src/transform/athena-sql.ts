@@ -6,6 +6,15 @@ export function ident(name: string): string {
   return `"${name}"`;
 }
 
+/**
+ * A table name for Athena's Hive DDL (DROP TABLE, …), which does not take double quotes: sluice's
+ * table names are plain lower-case identifiers, written bare.
+ */
+export function ddlName(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`table name ${JSON.stringify(name)} is not a plain lower-case identifier`);
+  return name;
+}
+
 /** A single-quoted SQL string literal. */
 export function literal(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;

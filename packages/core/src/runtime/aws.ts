@@ -1,0 +1,280 @@
+import { AthenaClient } from "@aws-sdk/client-athena";
+import { FirehoseClient } from "@aws-sdk/client-firehose";
+import { GlueClient } from "@aws-sdk/client-glue";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { AthenaWarehouse } from "../aws/athena-warehouse";
+import { realSleep } from "../aws/aws-errors";
+import { FirehoseDeliveryStream } from "../aws/firehose-delivery-stream";
+import { GlueCatalog } from "../aws/glue-catalog";
+import { S3ObjectStore } from "../aws/s3-object-store";
+import { S3RunLock } from "../aws/s3-run-lock";
+import { SnsDqAlerts } from "../aws/sns-dq-alerts";
+import { ObjectStoreErrorSink, PutRecordBatchBatcher } from "../delivery";
+import { CLIENT_ERROR_OUTPUT_TYPE } from "../delivery/error-sink";
+import { ingest } from "../ingest/ingest";
+import type { IngestDelivery } from "../ingest/ingest";
+import type { IngestProgress, IngestSummary } from "../ingest/summary";
+import type { Clock } from "../lake/clock";
+import { systemClock } from "../lake/clock";
+import type { Logger } from "../log/logger";
+import { pipeline as definition } from "../pipeline/pipeline";
+import type { DatasetDefinition, LakeBuckets, PipelineDefinition } from "../pipeline/types";
+import { evaluateDqdl } from "../run/dq-evaluator";
+import type { DqEvaluator } from "../run/dq-port";
+import { RunEngine } from "../run/run-engine";
+import type { RunParameters } from "../run/run-record";
+import { ObjectRunStore } from "../run/run-store";
+import { weatherSourceOf } from "../sources/factory";
+import type { WeatherSourceSettings } from "../sources/factory";
+
+/** Physical AWS names the stacks bind to the functions (plain values, so tests need no env). */
+export interface AwsRuntimeConfig {
+  readonly region?: string;
+  readonly buckets: LakeBuckets;
+  readonly glueDatabase: string;
+  readonly athenaWorkgroup: string;
+  /** Delivery stream name per dataset (`weather` → FIREHOSE_STREAM_WEATHER). */
+  readonly firehoseStreams: Readonly<Record<string, string>>;
+  readonly rawCrawler?: string;
+  readonly runnerFunction?: string;
+  readonly dqAlertTopic?: string;
+}
+
+/** The SDK clients; tests pass clients whose `send` aws-sdk-client-mock has replaced. */
+export interface AwsClients {
+  readonly s3: S3Client;
+  readonly firehose: FirehoseClient;
+  readonly glue: GlueClient;
+  readonly athena: AthenaClient;
+  readonly sns: SNSClient;
+}
+
+/** Options of the AWS runtime. */
+export interface AwsRuntimeOptions {
+  readonly config: AwsRuntimeConfig;
+  readonly logger: Logger;
+  /** The logical pipeline (default: the one definition); its buckets and database are replaced by the physical names. */
+  readonly pipeline?: PipelineDefinition;
+  readonly clients?: Partial<AwsClients>;
+  readonly clock?: Clock;
+  /** Waits of Athena/Glue polling and of the delivery settle time (injected in tests). */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * How long a run waits after ingesting before it crawls: Firehose writes to S3 only when its
+   * buffer interval elapses. Default: the dataset's AWS interval plus 30 s.
+   */
+  readonly deliverySettleMs?: (dataset: DatasetDefinition) => number;
+  /** Age after which the run lock is stale (default 2 h). */
+  readonly lockTtlMs?: number;
+  /** Settings of the weather sources (Open-Meteo base URL…). */
+  readonly sourceSettings?: WeatherSourceSettings;
+}
+
+/** The names SST binds (bindings doc); `weather`'s stream is FIREHOSE_STREAM_WEATHER, and so on. */
+export const SST_BINDINGS = {
+  rawBucket: "RAW_BUCKET",
+  processedBucket: "PROCESSED_BUCKET",
+  prodBucket: "PROD_BUCKET",
+  athenaResultsBucket: "ATHENA_RESULTS_BUCKET",
+  glueDatabase: "GLUE_DATABASE",
+  athenaWorkgroup: "ATHENA_WORKGROUP",
+  rawCrawler: "RAW_CRAWLER",
+  runnerFunction: "RUNNER_FUNCTION",
+  dqAlertTopic: "DQ_ALERT_TOPIC",
+  firehoseStreamPrefix: "FIREHOSE_STREAM_",
+} as const;
+
+/** A binding the function was not given. */
+export class MissingBindingError extends Error {
+  override readonly name = "MissingBindingError";
+  constructor(readonly binding: string) {
+    super(`Config.${binding} is not bound to this function: bind the Config.Parameter in its stack`);
+  }
+}
+
+/**
+ * Reads the physical names from SST v2's bound `Config` parameters. `sst/node/config` is imported
+ * here only, and lazily: importing it reads the SST_* environment (and may call SSM), which must
+ * not happen when domain code or tests merely import this module.
+ */
+export async function fromSstBindings(datasets: readonly string[] = Object.keys(definition.datasets)): Promise<AwsRuntimeConfig> {
+  const { Config } = await import("sst/node/config");
+  const values = Config as unknown as Record<string, string | undefined>;
+  const read = (name: string): string | undefined => {
+    try {
+      return values[name];
+    } catch {
+      return undefined; // SST's proxy throws for a name that is not bound
+    }
+  };
+  const required = (name: string): string => {
+    const value = read(name);
+    if (!value) throw new MissingBindingError(name);
+    return value;
+  };
+  const optional = (name: string) => read(name);
+  const streams: Record<string, string> = {};
+  for (const dataset of datasets) {
+    const value = optional(SST_BINDINGS.firehoseStreamPrefix + dataset.toUpperCase());
+    if (value) streams[dataset] = value;
+  }
+  const rawCrawler = optional(SST_BINDINGS.rawCrawler);
+  const runnerFunction = optional(SST_BINDINGS.runnerFunction);
+  const dqAlertTopic = optional(SST_BINDINGS.dqAlertTopic);
+  return {
+    buckets: {
+      raw: required(SST_BINDINGS.rawBucket),
+      processed: required(SST_BINDINGS.processedBucket),
+      prod: required(SST_BINDINGS.prodBucket),
+      athenaResults: required(SST_BINDINGS.athenaResultsBucket),
+    },
+    glueDatabase: required(SST_BINDINGS.glueDatabase),
+    athenaWorkgroup: required(SST_BINDINGS.athenaWorkgroup),
+    firehoseStreams: streams,
+    ...(rawCrawler ? { rawCrawler } : {}),
+    ...(runnerFunction ? { runnerFunction } : {}),
+    ...(dqAlertTopic ? { dqAlertTopic } : {}),
+  };
+}
+
+/** The pipeline definition with the twin's folder names replaced by the bound physical names. */
+export function physicalPipeline(logical: PipelineDefinition, config: AwsRuntimeConfig): PipelineDefinition {
+  return { ...logical, buckets: { ...config.buckets }, glueDatabase: config.glueDatabase };
+}
+
+/**
+ * The AWS composition root: every port bound to its AWS adapter (S3, Firehose, Glue, Athena, SNS).
+ * The only place that chooses "aws", as `LocalRuntime` is for the twin.
+ */
+export class AwsRuntime {
+  readonly pipeline: PipelineDefinition;
+  readonly clients: AwsClients;
+  readonly store: S3ObjectStore;
+  readonly catalog: GlueCatalog;
+  readonly runStore: ObjectRunStore;
+  readonly lock: S3RunLock;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** The DQ evaluator the run engine uses (DQDL compiled to Athena SQL). */
+  readonly evaluateDq: DqEvaluator = evaluateDqdl;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(readonly options: AwsRuntimeOptions) {
+    const { config } = options;
+    const region = config.region ? { region: config.region } : {};
+    this.clients = {
+      s3: options.clients?.s3 ?? new S3Client(region),
+      firehose: options.clients?.firehose ?? new FirehoseClient(region),
+      glue: options.clients?.glue ?? new GlueClient(region),
+      athena: options.clients?.athena ?? new AthenaClient(region),
+      sns: options.clients?.sns ?? new SNSClient(region),
+    };
+    this.pipeline = physicalPipeline(options.pipeline ?? definition, config);
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger;
+    this.sleep = options.sleep ?? realSleep;
+    this.store = new S3ObjectStore(this.clients.s3);
+    this.catalog = new GlueCatalog(this.clients.glue, { sleep: this.sleep, clock: this.clock });
+    this.runStore = new ObjectRunStore(this.store, this.pipeline.buckets.processed);
+    this.lock = new S3RunLock(this.clients.s3, {
+      bucket: this.pipeline.buckets.processed,
+      clock: this.clock,
+      ...(options.lockTtlMs !== undefined ? { ttlMs: options.lockTtlMs } : {}),
+    });
+  }
+
+  /** The dataset's Firehose stream behind the shared PutRecordBatch batcher; rejects go to the raw bucket's error prefix. */
+  async delivery(dataset: DatasetDefinition): Promise<IngestDelivery> {
+    const streamName = this.options.config.firehoseStreams[dataset.name];
+    if (!streamName) throw new MissingBindingError(`${SST_BINDINGS.firehoseStreamPrefix}${dataset.name.toUpperCase()}`);
+    const stream = new FirehoseDeliveryStream(this.clients.firehose, streamName);
+    const errorSink = new ObjectStoreErrorSink({ spec: dataset.firehose, store: this.store, bucket: this.pipeline.buckets.raw, clock: this.clock, name: streamName });
+    const batcher = new PutRecordBatchBatcher(stream, { errorSink, clock: this.clock, sleep: this.sleep });
+    return {
+      send: async (records) => {
+        await batcher.send(records);
+      },
+      // Firehose writes objects later, server-side: the producer only knows what it accepted.
+      finish: async () => {
+        await stream.close();
+        const counts = batcher.counts();
+        return {
+          recordsDelivered: counts.sent,
+          objectsWritten: 0,
+          partitionsWritten: 0,
+          errorOutput: counts.rejected > 0 ? { [CLIENT_ERROR_OUTPUT_TYPE]: counts.rejected } : {},
+        };
+      },
+    };
+  }
+
+  /** Athena in the bound workgroup over the bound Glue database. */
+  async warehouse(): Promise<AthenaWarehouse> {
+    return new AthenaWarehouse(this.clients.athena, {
+      workgroup: this.options.config.athenaWorkgroup,
+      database: this.pipeline.glueDatabase,
+      outputLocation: `s3://${this.pipeline.buckets.athenaResults}/results/`,
+      sleep: this.sleep,
+      clock: this.clock,
+      logger: this.logger,
+    });
+  }
+
+  /** Fetches the run's range from its source and delivers it through Firehose. */
+  async ingest(parameters: RunParameters, onProgress?: (p: IngestProgress) => void): Promise<IngestSummary> {
+    const dataset = this.datasetOf(parameters.dataset);
+    const source = weatherSourceOf(parameters.source, { clock: this.clock, logger: this.logger, ...this.options.sourceSettings });
+    return ingest({
+      dataset: dataset.name,
+      request: { from: parameters.from, to: parameters.to, locations: parameters.locations, variables: parameters.variables },
+      source,
+      delivery: await this.delivery(dataset),
+      logger: this.logger,
+      ...(onProgress ? { onProgress } : {}),
+      now: () => this.clock.now(),
+    });
+  }
+
+  /** The run engine on AWS adapters; after an ingest it waits for Firehose's buffer before crawling. */
+  async runEngine(): Promise<RunEngine> {
+    return new RunEngine({
+      pipeline: this.pipeline,
+      store: this.store,
+      catalog: this.catalog,
+      warehouse: await this.warehouse(),
+      runStore: this.runStore,
+      lock: this.lock,
+      evaluateDq: this.evaluateDq,
+      clock: this.clock,
+      logger: this.logger,
+      ingest: async (parameters, onProgress) => {
+        const summary = await this.ingest(parameters, onProgress);
+        const dataset = this.datasetOf(parameters.dataset);
+        const settle = this.options.deliverySettleMs?.(dataset) ?? (dataset.firehose.buffering.intervalInSeconds + 30) * 1000;
+        if (summary.recordsDelivered > 0 && settle > 0) {
+          this.logger.info("waiting for Firehose to write its buffer", { dataset: dataset.name, ms: settle });
+          await this.sleep(settle);
+        }
+        return summary;
+      },
+    });
+  }
+
+  /** SNS alerts for failed DQ gates, when DQ_ALERT_TOPIC is bound. */
+  dqAlerts(): SnsDqAlerts | undefined {
+    const topic = this.options.config.dqAlertTopic;
+    return topic ? new SnsDqAlerts(this.clients.sns, topic) : undefined;
+  }
+
+  /** Releases the SDK clients' sockets. */
+  async close(): Promise<void> {
+    for (const client of Object.values(this.clients)) client.destroy();
+  }
+
+  private datasetOf(name: string): DatasetDefinition {
+    const dataset = this.pipeline.datasets[name];
+    if (!dataset) throw new Error(`unknown dataset "${name}"; known: ${Object.keys(this.pipeline.datasets).join(", ")}`);
+    return dataset;
+  }
+}

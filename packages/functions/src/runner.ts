@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { createLogger } from "../../core/src/log/logger";
+import { RUN_ID_RE, type RunParameters, type RunRecord } from "../../core/src/run/run-record";
+import { AwsRuntime, fromSstBindings } from "../../core/src/runtime/aws";
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The runner's event: what to run (the API invokes it asynchronously with this). */
+export const runnerEventSchema = z.object({
+  runId: z.string().regex(RUN_ID_RE).optional(),
+  parameters: z.object({
+    dataset: z.string().min(1),
+    source: z.string().min(1),
+    from: z.string().regex(DAY),
+    to: z.string().regex(DAY),
+    locations: z.array(z.object({ name: z.string().min(1), latitude: z.number(), longitude: z.number() })).min(1),
+    variables: z.array(z.string().min(1)).default(["temperature_2m"]),
+    skipIngest: z.boolean().default(false),
+  }),
+});
+export type RunnerEvent = z.input<typeof runnerEventSchema>;
+
+/** Runs the pipeline on AWS; a failed DQ gate is published to DQ_ALERT_TOPIC. Returns the run record. */
+export async function runPipeline(runtime: AwsRuntime, event: unknown): Promise<RunRecord> {
+  const input = runnerEventSchema.parse(event);
+  const parameters: RunParameters = input.parameters;
+  const engine = await runtime.runEngine();
+  // The API answered 202 with this id before the run started: the run must carry it.
+  const run = await engine.run(parameters, {}, { runId: input.runId });
+  if (run.status === "dq_failed") {
+    const alerts = runtime.dqAlerts();
+    if (!alerts) runtime.logger.warn("DQ gate failed and no DQ_ALERT_TOPIC is bound", { runId: run.id });
+    // An alert that cannot be sent must not fail the invocation: Lambda would retry the whole run.
+    else await alerts.publishDqFailure(run).catch((error) => runtime.logger.error("could not publish the DQ alert", { runId: run.id, error }));
+  }
+  return run;
+}
+
+let runtime: Promise<AwsRuntime> | undefined;
+
+/** `runner.handler`: one pipeline run, invoked asynchronously. */
+export async function handler(event: unknown): Promise<RunRecord> {
+  runtime ??= fromSstBindings().then((config) => new AwsRuntime({ config, logger: createLogger("info") }));
+  return runPipeline(await runtime, event);
+}

@@ -1,0 +1,77 @@
+import { ArnFormat, RemovalPolicy } from "aws-cdk-lib";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as firehose from "aws-cdk-lib/aws-kinesisfirehose";
+import * as logs from "aws-cdk-lib/aws-logs";
+import { Config, Cron, use, type StackContext } from "sst/constructs";
+import { staticPrefixOf } from "../packages/core/src/catalog/raw-table";
+import { assertValidFirehoseConfig } from "../packages/core/src/delivery";
+import { pipeline } from "../packages/core/src/pipeline/pipeline";
+import { firehoseDestinationOf } from "./firehose-destination";
+import { Analytics } from "./Analytics";
+import { Catalog } from "./Catalog";
+import { suppressObjectWildcards, suppressSstFunctionDefaults } from "./nag";
+import { scheduleOf } from "./schedule";
+import { Storage } from "./Storage";
+
+/** Per dataset: the Firehose stream into raw (its role and logs), and the scheduled producer Lambda. */
+export function Ingest({ app, stack }: StackContext) {
+  const { raw, parameters: storage } = use(Storage);
+  // The AWS composition root needs the lake's names in every function (runtime/aws.ts fromSstBindings).
+  const lakeBindings = [...Object.values(storage), use(Catalog).parameters.GLUE_DATABASE, use(Analytics).parameters.ATHENA_WORKGROUP];
+  const streams = Object.values(pipeline.datasets).map((dataset) => {
+    // An invalid config fails synthesis with the message CreateDeliveryStream would answer.
+    assertValidFirehoseConfig(dataset.firehose, "aws");
+    const objectPrefixes = [dataset.firehose.prefix, dataset.firehose.errorOutputPrefix].map((p) => raw.arnForObjects(`${staticPrefixOf(p)}*`));
+    const logGroup = new logs.LogGroup(stack, `FirehoseLogs-${dataset.name}`, { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    const logStream = logGroup.addStream("S3Delivery");
+
+    // Least privilege from https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#using-iam-s3,
+    // narrowed to the dataset's prefixes; no s3:DeleteObject, raw stays immutable.
+    const role = new iam.Role(stack, `FirehoseRole-${dataset.name}`, {
+      assumedBy: new iam.ServicePrincipal("firehose.amazonaws.com", { conditions: { StringEquals: { "sts:ExternalId": stack.account } } }),
+    });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"], resources: [raw.bucketArn] }));
+    role.addToPolicy(new iam.PolicyStatement({ actions: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"], resources: objectPrefixes }));
+    role.addToPolicy(new iam.PolicyStatement({ actions: ["logs:PutLogEvents"], resources: [stack.formatArn({ service: "logs", resource: "log-group", resourceName: `${logGroup.logGroupName}:log-stream:${logStream.logStreamName}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })] }));
+
+    const stream = new firehose.CfnDeliveryStream(stack, `Firehose-${dataset.name}`, {
+      deliveryStreamName: app.logicalPrefixedName(dataset.firehose.streamName),
+      deliveryStreamType: "DirectPut",
+      deliveryStreamEncryptionConfigurationInput: { keyType: "AWS_OWNED_CMK" },
+      extendedS3DestinationConfiguration: firehoseDestinationOf(dataset.firehose, {
+        bucketArn: raw.bucketArn,
+        roleArn: role.roleArn,
+        logGroupName: logGroup.logGroupName,
+        logStreamName: logStream.logStreamName,
+      }),
+    });
+    // The role's policy must exist before Firehose first tries to write.
+    stream.node.addDependency(role);
+    suppressObjectWildcards(role, "Firehose writes objects with generated names under the dataset's prefix and error prefix only.");
+    return { dataset, stream, objectPrefixes };
+  });
+
+  const parameters = Object.fromEntries(
+    streams.map(({ dataset, stream }) => [dataset.name, new Config.Parameter(stack, `FIREHOSE_STREAM_${dataset.name.toUpperCase()}`, { value: stream.ref })]),
+  );
+  for (const { dataset, stream, objectPrefixes } of streams) {
+    const cron = new Cron(stack, `Producer-${dataset.name}`, {
+      schedule: scheduleOf(dataset),
+      job: {
+        function: {
+          handler: "packages/functions/src/producer.handler",
+          timeout: "5 minutes",
+          bind: [...lakeBindings, parameters[dataset.name]!],
+          permissions: [
+            new iam.PolicyStatement({ actions: ["firehose:PutRecordBatch"], resources: [stream.attrArn] }),
+            // Records the client itself rejects go to the error prefix (the twin's `sluice-client-failed`).
+            new iam.PolicyStatement({ actions: ["s3:PutObject"], resources: [objectPrefixes[1]!] }),
+          ],
+        },
+      },
+    });
+    suppressSstFunctionDefaults(cron.jobFunction);
+    suppressObjectWildcards(cron.jobFunction.role!, "The producer writes client-rejected records under the dataset's error prefix only.");
+  }
+  return { streams: streams.map(({ dataset, stream, objectPrefixes }) => ({ dataset: dataset.name, stream, errorObjects: objectPrefixes[1]! })), parameters };
+}

@@ -1,0 +1,27 @@
+CREATE OR REPLACE VIEW "clean_weather" AS
+SELECT *, "city" AS "location", date_format("measurement_time", '%Y') AS "year", date_format("measurement_time", '%m') AS "month", date_format("measurement_time", '%d') AS "day"
+FROM (
+  SELECT
+    "city",
+    CAST(from_iso8601_timestamp("measurement_time") AS timestamp) AS "measurement_time",
+    min_by("latitude", "collection_time") AS "latitude",
+    min_by("longitude", "collection_time") AS "longitude",
+    min_by("temperature", "collection_time") AS "temperature",
+    min_by("relative_humidity_2m", "collection_time") AS "relative_humidity_2m",
+    min_by("dew_point_2m", "collection_time") AS "dew_point_2m",
+    min_by("apparent_temperature", "collection_time") AS "apparent_temperature",
+    min_by("precipitation", "collection_time") AS "precipitation",
+    min_by("rain", "collection_time") AS "rain",
+    min_by("snowfall", "collection_time") AS "snowfall",
+    min_by("weather_code", "collection_time") AS "weather_code",
+    min_by("cloud_cover", "collection_time") AS "cloud_cover",
+    min_by("surface_pressure", "collection_time") AS "surface_pressure",
+    min_by("wind_speed_10m", "collection_time") AS "wind_speed_10m",
+    min_by("wind_direction_10m", "collection_time") AS "wind_direction_10m",
+    min_by("wind_gusts_10m", "collection_time") AS "wind_gusts_10m",
+    min_by("source", "collection_time") AS "source",
+    CAST(from_iso8601_timestamp(min("collection_time")) AS timestamp) AS "first_collection_time",
+    count(*) AS "collection_count"
+  FROM "raw_weather"
+  GROUP BY "city", "measurement_time"
+)

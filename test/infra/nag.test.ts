@@ -1,0 +1,62 @@
+import type { CloudAssembly } from "aws-cdk-lib/cx-api";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { NagFinding } from "../../scripts/offline-app";
+import { synthesizeTestApp } from "./synth";
+import type { Cfn } from "./template";
+
+/** Every cdk-nag suppression written into the templates: stack, resource, rule, reason. */
+function suppressionsOf(assembly: CloudAssembly) {
+  return assembly.stacks.flatMap((stack) =>
+    Object.entries((stack.template as Cfn).Resources).flatMap(([id, r]) =>
+      ((r.Metadata?.cdk_nag?.rules_to_suppress ?? []) as { id: string; reason: string }[]).map((s) => ({
+        at: `${stack.stackName.replace(/^test-sluice-/, "")}/${id.replace(/[A-F0-9]{8}$/, "")}`,
+        rule: s.id,
+        reason: s.reason,
+      })),
+    ),
+  );
+}
+
+// cdk-nag AwsSolutions pack (https://github.com/cdklabs/cdk-nag/blob/main/RULES.md) over all stacks.
+describe("cdk-nag AwsSolutionsChecks over the whole app", () => {
+  let assembly: CloudAssembly;
+  let findings: readonly NagFinding[];
+
+  beforeAll(async () => {
+    ({ assembly, findings } = await synthesizeTestApp());
+  });
+
+  it("leaves no unsuppressed error or warning", () => {
+    const listed = findings.map((f) => `${f.level} ${f.path}: ${f.message.slice(0, 160)}`);
+    expect(listed).toEqual([]);
+  });
+
+  it("suppresses only the reviewed findings, each with a written reason", () => {
+    const suppressions = suppressionsOf(assembly);
+    for (const s of suppressions) expect(s.reason.length, `${s.at} ${s.rule}`).toBeGreaterThanOrEqual(40);
+    const reviewed = [...new Set(suppressions.map((s) => `${s.at.replace(/^[A-Za-z]+\/CustomResourceHandler.*/, "*/CustomResourceHandler")} ${s.rule}`))].sort();
+    expect(reviewed).toEqual(
+      [
+        "*/CustomResourceHandler AwsSolutions-IAM4",
+        "*/CustomResourceHandler AwsSolutions-L1",
+        "Storage/accesslogs AwsSolutions-S1",
+        "Catalog/CrawlerRoleDefaultPolicy AwsSolutions-IAM5",
+        "Catalog/RawCrawler AwsSolutions-GL1",
+        "Ingest/FirehoseRoleweatherDefaultPolicy AwsSolutions-IAM5",
+        "Ingest/ProducerweatherJobProducerweatherServiceRole AwsSolutions-IAM4",
+        "Ingest/ProducerweatherJobProducerweatherServiceRoleDefaultPolicy AwsSolutions-IAM5",
+        "Api/RunnerServiceRole AwsSolutions-IAM4",
+        "Api/RunnerServiceRoleDefaultPolicy AwsSolutions-IAM5",
+      ].sort(),
+    );
+  });
+
+  it("runs every sluice function on nodejs24.x, the runtime the L1 rule accepts", () => {
+    const runtimes = assembly.stacks.flatMap((stack) =>
+      Object.entries((stack.template as Cfn).Resources)
+        .filter(([id, r]) => r.Type === "AWS::Lambda::Function" && !id.startsWith("CustomResourceHandler"))
+        .map(([, r]) => r.Properties!.Runtime),
+    );
+    expect(runtimes).toEqual(["nodejs24.x", "nodejs24.x"]);
+  });
+});

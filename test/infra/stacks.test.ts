@@ -1,0 +1,227 @@
+import type { CloudAssembly } from "aws-cdk-lib/cx-api";
+import { beforeAll, describe, expect, it } from "vitest";
+import { pipeline } from "../../packages/core/src/pipeline/pipeline";
+import { weatherDataset } from "../../packages/core/src/pipeline/weather";
+import { cleanViewSql } from "../../packages/core/src/transform/athena-sql";
+import { synthesizeTestApp, STAGE } from "./synth";
+import { logicalIdOf, render, resourcesOf, statementsOf, templateOf } from "./template";
+import type { Cfn } from "./template";
+
+// Every property here is what the deployed pipeline relies on; AWS cannot be reached, so the
+// synthesized templates are the evidence.
+describe("the SST v2 app's stacks", () => {
+  let assembly: CloudAssembly;
+  let storage: Cfn;
+  let rawId: string;
+  let logsId: string;
+
+  beforeAll(async () => {
+    ({ assembly } = await synthesizeTestApp());
+    storage = templateOf(assembly, STAGE, "Storage");
+    rawId = logicalIdOf(storage, "AWS::S3::Bucket", pipeline.buckets.raw);
+    logsId = logicalIdOf(storage, "AWS::S3::Bucket", "access-logs");
+  });
+
+  describe("Storage", () => {
+    it("makes every bucket private, encrypted, ACL-free and TLS-only", () => {
+      const buckets = resourcesOf(assembly, "AWS::S3::Bucket");
+      expect(buckets).toHaveLength(5);
+      const policies = resourcesOf(assembly, "AWS::S3::BucketPolicy");
+      for (const bucket of buckets) {
+        expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+        expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe("AES256");
+        expect(bucket.Properties.OwnershipControls.Rules).toEqual([{ ObjectOwnership: "BucketOwnerEnforced" }]);
+        const policy = policies.find((p) => p.Properties.Bucket.Ref === bucket.id);
+        // https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html (deny aws:SecureTransport=false)
+        expect(policy?.Properties.PolicyDocument.Statement).toContainEqual(
+          expect.objectContaining({ Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+        );
+      }
+    });
+
+    it("logs access of every lake bucket into the access-log bucket", () => {
+      const lake = resourcesOf(assembly, "AWS::S3::Bucket").filter((b) => b.id !== logsId);
+      expect(lake).toHaveLength(4);
+      for (const bucket of lake) expect(bucket.Properties.LoggingConfiguration.DestinationBucketName).toEqual({ Ref: logsId });
+    });
+
+    it("keeps raw immutable: versioned, retained, to Infrequent Access after 90 days and Glacier after 180", () => {
+      const raw = storage.Resources[rawId]!;
+      expect(raw.Properties!.VersioningConfiguration).toEqual({ Status: "Enabled" });
+      expect(raw.DeletionPolicy).toBe("Retain");
+      const tiering = raw.Properties!.LifecycleConfiguration.Rules.find((r: { Id: string }) => r.Id === "raw-tiering");
+      expect(tiering.Transitions).toEqual([
+        { StorageClass: "STANDARD_IA", TransitionInDays: 90 },
+        { StorageClass: "GLACIER_IR", TransitionInDays: 180 },
+      ]);
+      expect(tiering.ExpirationInDays).toBeUndefined();
+    });
+
+    it("expires Athena results after 30 days", () => {
+      const id = logicalIdOf(storage, "AWS::S3::Bucket", pipeline.buckets.athenaResults);
+      expect(storage.Resources[id]!.Properties!.LifecycleConfiguration.Rules).toContainEqual({ Id: "expire-query-results", ExpirationInDays: 30, Status: "Enabled" });
+    });
+  });
+
+  describe("Ingest", () => {
+    const stream = () => resourcesOf(assembly, "AWS::KinesisFirehose::DeliveryStream");
+
+    it("delivers into raw with the definition's prefixes, GZIP, ≥ 64 MiB buffers and CloudWatch logging", () => {
+      expect(stream()).toHaveLength(1);
+      const { Properties: p } = stream()[0]!;
+      const s3 = p.ExtendedS3DestinationConfiguration;
+      expect(p.DeliveryStreamName).toBe(`${STAGE}-sluice-${weatherDataset.firehose.streamName}`);
+      expect(p.DeliveryStreamType).toBe("DirectPut");
+      expect(p.DeliveryStreamEncryptionConfigurationInput).toEqual({ KeyType: "AWS_OWNED_CMK" });
+      expect(JSON.stringify(s3.BucketARN)).toContain(rawId);
+      expect(s3.Prefix).toBe(weatherDataset.firehose.prefix);
+      expect(s3.ErrorOutputPrefix).toBe(weatherDataset.firehose.errorOutputPrefix);
+      expect(s3.CompressionFormat).toBe("GZIP");
+      // https://docs.aws.amazon.com/firehose/latest/dev/dynamic-partitioning.html: SizeInMBs ≥ 64 with dynamic partitioning
+      expect(s3.BufferingHints.SizeInMBs).toBeGreaterThanOrEqual(64);
+      expect(s3.BufferingHints).toEqual({ SizeInMBs: weatherDataset.firehose.buffering.sizeInMBs, IntervalInSeconds: weatherDataset.firehose.buffering.intervalInSeconds });
+      expect(s3.CloudWatchLoggingOptions.Enabled).toBe(true);
+    });
+
+    it("partitions dynamically with the definition's jq query, then appends a newline to each record", () => {
+      const s3 = stream()[0]!.Properties.ExtendedS3DestinationConfiguration;
+      expect(s3.DynamicPartitioningConfiguration.Enabled).toBe(true);
+      expect(s3.ProcessingConfiguration).toEqual({
+        Enabled: true,
+        Processors: [
+          {
+            Type: "MetadataExtraction",
+            Parameters: [
+              { ParameterName: "MetadataExtractionQuery", ParameterValue: weatherDataset.firehose.partitionKeyQuery },
+              { ParameterName: "JsonParsingEngine", ParameterValue: "JQ-1.6" },
+            ],
+          },
+          { Type: "AppendDelimiterToRecord" },
+        ],
+      });
+    });
+
+    it("lets Firehose write only under the dataset's prefix and error prefix, never delete", () => {
+      const firehose = statementsOf(assembly).filter((s) => s.policy.includes("FirehoseRole"));
+      const objectStatement = firehose.find((s) => s.actions.includes("s3:PutObject"))!;
+      expect(objectStatement.actions.sort()).toEqual(["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"]);
+      expect(objectStatement.resources.map(render)).toEqual(["<ref>/weather/*", "<ref>/errors/weather/*"]);
+      expect(firehose.flatMap((s) => s.actions).filter((a) => /Delete/.test(a))).toEqual([]);
+    });
+
+    it("runs the producer on nodejs24.x every hour (the definition's schedule), allowed PutRecordBatch on its stream only", () => {
+      const rule = resourcesOf(assembly, "AWS::Events::Rule");
+      expect(rule.map((r) => r.Properties.ScheduleExpression)).toEqual([weatherDataset.schedule]);
+      const producer = resourcesOf(assembly, "AWS::Lambda::Function").find((f) => f.Properties.Handler === "packages/functions/src/producer.handler")!;
+      expect(producer.Properties.Runtime).toBe("nodejs24.x");
+      expect(Object.keys(producer.Properties.Environment.Variables)).toEqual(
+        expect.arrayContaining(["SST_Parameter_value_RAW_BUCKET", "SST_Parameter_value_FIREHOSE_STREAM_WEATHER", "SST_Parameter_value_GLUE_DATABASE"]),
+      );
+      const own = statementsOf(assembly).filter((s) => s.policy.includes("Producer"));
+      const put = own.find((s) => s.actions.includes("firehose:PutRecordBatch"))!;
+      expect(put.actions).toEqual(["firehose:PutRecordBatch"]);
+      expect(JSON.stringify(put.resources)).toContain("Firehoseweather");
+      expect(own.find((s) => s.actions.includes("s3:PutObject"))!.resources.map(render)).toEqual(["<ref>/errors/weather/*"]);
+    });
+  });
+
+  describe("Catalog", () => {
+    const rawTable = () => resourcesOf(assembly, "AWS::Glue::Table")[0]!.Properties.TableInput;
+
+    it("defines the raw table from the record schema, with string partition keys and the JSON SerDe", () => {
+      const table = rawTable();
+      expect(table.Name).toBe(weatherDataset.tables.raw);
+      expect(table.StorageDescriptor.Columns.map((c: { Name: string; Type: string }) => [c.Name, c.Type])).toEqual(weatherDataset.recordSchema.map((c) => [c.name, c.type]));
+      expect(table.PartitionKeys).toEqual(weatherDataset.rawPartitionKeys.map((name) => ({ Name: name, Type: "string" })));
+      expect(table.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe("org.openx.data.jsonserde.JsonSerDe");
+      expect(render(table.StorageDescriptor.Location)).toBe("s3://<ref>/weather/");
+    });
+
+    it("does not project partitions: the run's crawl step registers them (an injected city key would make Athena refuse the full rebuild)", () => {
+      const p = rawTable().Parameters;
+      expect(p["projection.enabled"]).toBeUndefined();
+      expect(Object.keys(p).filter((k) => k.startsWith("projection."))).toEqual([]);
+      expect(p.classification).toBe("json");
+    });
+
+    it("crawls the raw table on demand and only logs schema changes and deletions", () => {
+      const [crawler] = resourcesOf(assembly, "AWS::Glue::Crawler");
+      expect(crawler!.Properties.Schedule).toBeUndefined();
+      expect(crawler!.Properties.SchemaChangePolicy).toEqual({ UpdateBehavior: "LOG", DeleteBehavior: "LOG" });
+      expect(crawler!.Properties.Targets.CatalogTargets[0].Tables).toEqual([weatherDataset.tables.raw]);
+      expect(crawler!.Properties.DatabaseName).toBe(`${STAGE}_${pipeline.glueDatabase}`);
+    });
+  });
+
+  describe("Analytics", () => {
+    it("enforces an engine-3 workgroup with encrypted results in athena-results and a 10 GB cutoff", () => {
+      const [workgroup] = resourcesOf(assembly, "AWS::Athena::WorkGroup");
+      const c = workgroup!.Properties.WorkGroupConfiguration;
+      expect(c.EngineVersion).toEqual({ SelectedEngineVersion: "Athena engine version 3" });
+      expect(c.EnforceWorkGroupConfiguration).toBe(true);
+      expect(c.PublishCloudWatchMetricsEnabled).toBe(true);
+      expect(c.BytesScannedCutoffPerQuery).toBe(10 * 1024 ** 3);
+      expect(c.ResultConfiguration.EncryptionConfiguration).toEqual({ EncryptionOption: "SSE_S3" });
+      expect(render(c.ResultConfiguration.OutputLocation)).toBe("s3://<ref>/results/");
+      expect(JSON.stringify(c.ResultConfiguration.OutputLocation)).toContain(logicalIdOf(storage, "AWS::S3::Bucket", pipeline.buckets.athenaResults));
+    });
+
+    it("saves the clean view's DDL, built by cleanViewSql, as a named query", () => {
+      const [query] = resourcesOf(assembly, "AWS::Athena::NamedQuery");
+      expect(query!.Properties.QueryString).toBe(`CREATE OR REPLACE VIEW "${weatherDataset.tables.clean}" AS\n${cleanViewSql(weatherDataset)}`);
+    });
+  });
+
+  describe("Api", () => {
+    const PARAMETERS = ["RAW_BUCKET", "PROCESSED_BUCKET", "PROD_BUCKET", "ATHENA_RESULTS_BUCKET", "GLUE_DATABASE", "ATHENA_WORKGROUP", "FIREHOSE_STREAM_WEATHER", "RAW_CRAWLER", "RUNNER_FUNCTION", "DQ_ALERT_TOPIC"];
+
+    it("stores every binding of the bindings doc as an SST SSM parameter", () => {
+      const names = resourcesOf(assembly, "AWS::SSM::Parameter").map((p) => p.Properties.Name as string);
+      for (const name of PARAMETERS) expect(names).toContain(`/sst/sluice/${STAGE}/Parameter/${name}/value`);
+      const metadata = JSON.parse(render(templateOf(assembly, STAGE, "Api").Outputs!.SSTMetadata!.Value)) as { metadata: { type: string; id: string }[] };
+      expect(metadata.metadata).toContainEqual(expect.objectContaining({ type: "Secret", id: "API_TOKEN" }));
+    });
+
+    it("runs the runner for up to 15 minutes on nodejs24.x, bound to every parameter but its own name", () => {
+      const runner = resourcesOf(assembly, "AWS::Lambda::Function").find((f) => f.Properties.Handler === "packages/functions/src/runner.handler")!;
+      expect(runner.Properties.Timeout).toBe(900);
+      expect(runner.Properties.Runtime).toBe("nodejs24.x");
+      const bound = Object.keys(runner.Properties.Environment.Variables).filter((k) => k.startsWith("SST_Parameter_value_")).map((k) => k.slice(20));
+      expect(bound.sort()).toEqual(PARAMETERS.filter((p) => p !== "RUNNER_FUNCTION").sort());
+    });
+
+    it("encrypts the DQ alert topic and accepts TLS only", () => {
+      const [topic] = resourcesOf(assembly, "AWS::SNS::Topic");
+      // SNS's AWS-managed key: no key policy to maintain, publishers need no kms: permission.
+      expect(render(topic!.Properties.KmsMasterKeyId)).toBe("arn:<ref>:kms:eu-west-1:123456789012:alias/aws/sns");
+      const [policy] = resourcesOf(assembly, "AWS::SNS::TopicPolicy");
+      expect(policy!.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }));
+    });
+
+    it("scopes the runner to the workgroup, the dataset's Glue tables and the lake, with no delete on raw", () => {
+      const runner = statementsOf(assembly).filter((s) => s.policy.includes("Runner"));
+      const athena = runner.filter((s) => s.actions.some((a) => a.startsWith("athena:")));
+      expect(athena.flatMap((s) => s.resources).map(render)).toEqual([`arn:<ref>:athena:eu-west-1:123456789012:workgroup/<ref>`]);
+      const glueTables = runner.flatMap((s) => s.resources).map(render).filter((r) => r.includes(":table/"));
+      expect(glueTables.map((r) => r.slice(r.indexOf(":table/") + 7))).toEqual(
+        Object.values(weatherDataset.tables).map((t) => `${STAGE}_sluice/${t}`).concat(`${STAGE}_sluice/${weatherDataset.tables.prod}_v*`),
+      );
+      const onRaw = runner.filter((s) => JSON.stringify(s.resources).includes(rawId));
+      expect(onRaw.flatMap((s) => s.actions).filter((a) => /Delete|Abort/.test(a))).toEqual([]);
+      expect(runner.find((s) => s.actions.includes("sns:Publish"))!.actions).toEqual(["sns:Publish"]);
+    });
+  });
+
+  it("grants * resources to X-Ray only, and no service-wide action anywhere", () => {
+    const statements = statementsOf(assembly).filter((s) => s.effect === "Allow");
+    const star = statements.filter((s) => s.resources.includes("*"));
+    expect(star.flatMap((s) => s.actions).filter((a) => !a.startsWith("xray:"))).toEqual([]);
+    expect(statements.flatMap((s) => s.actions).filter((a) => a.endsWith(":*") || a === "*")).toEqual([]);
+  });
+
+  it("never lets the pipeline delete from the raw bucket", () => {
+    const onRaw = statementsOf(assembly).filter((s) => s.effect === "Allow" && JSON.stringify(s.resources).includes(rawId));
+    expect(onRaw.length).toBeGreaterThan(0);
+    expect(onRaw.flatMap((s) => s.actions).filter((a) => /^s3:Delete/.test(a))).toEqual([]);
+  });
+});
