@@ -107,7 +107,7 @@ project.compileTask.reset("tsc --noEmit");
 project.addTask("typecheck", { exec: "tsc --noEmit" });
 project.addTask("sluice", { description: "Run the sluice CLI", exec: "node bin/sluice.js", receiveArgs: true });
 // The README's main command: the offline demo on the local twin.
-project.addTask("start", { description: "Offline demo on the local twin", exec: "node bin/sluice.js demo" });
+project.addTask("start", { description: "Offline demo on the local twin, then the API and dashboard", exec: "node bin/sluice.js serve --demo" });
 project.addTask("bench:ingest", { description: "Benchmark: ingest through the Firehose twin vs DuckDB", exec: "tsx bench/ingest.ts", receiveArgs: true });
 project.addTask("synth", {
   description: "Write the SST v2 app's CloudFormation templates offline (cdk.out/)",

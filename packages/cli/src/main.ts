@@ -5,6 +5,7 @@ import { registerQuery } from "./commands/query";
 import { registerRollback } from "./commands/rollback";
 import { registerRun } from "./commands/run";
 import { registerRuns } from "./commands/runs";
+import { registerServe } from "./commands/serve";
 import { registerTables } from "./commands/tables";
 import { EXIT, UsageError } from "./exit-codes";
 
@@ -38,6 +39,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   registerQuery(program, io, setExit);
   registerTables(program, io, setExit);
   registerRollback(program, io, setExit);
+  registerServe(program, io, setExit);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
 
   try {

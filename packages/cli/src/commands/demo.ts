@@ -2,6 +2,8 @@ import type { Command } from "commander";
 import { resolve } from "node:path";
 import { pipeline } from "../../../core/src/pipeline/pipeline";
 import { RunInProgressError } from "../../../core/src/run/run-lock";
+import type { RunRecord } from "../../../core/src/run/run-record";
+import type { LocalRuntime } from "../../../core/src/runtime/local";
 import { locationsOf, runtimeFor } from "../context";
 import { EXIT } from "../exit-codes";
 import { formatBytes, textTable } from "../format";
@@ -9,7 +11,22 @@ import type { CliIo } from "../main";
 import { addLakeOption } from "../options";
 import { formatRun, localRunEngine } from "./run";
 
-const DEMO = { from: "2024-11-24", to: "2024-11-30", cities: ["Paris", "London", "Berlin"] };
+/** The demo's week and cities (synthetic source, no network). */
+export const DEMO = { from: "2024-11-24", to: "2024-11-30", cities: ["Paris", "London", "Berlin"] };
+
+/** Runs the pipeline on the demo's synthetic week (`sluice demo`, `sluice serve --demo`). */
+export async function runDemoPipeline(runtime: LocalRuntime): Promise<RunRecord> {
+  const engine = await localRunEngine(runtime, { endpoint: "auto" }, 42);
+  return engine.run({
+    dataset: "weather",
+    source: "synthetic",
+    from: DEMO.from,
+    to: DEMO.to,
+    locations: locationsOf(DEMO.cities, []),
+    variables: ["temperature_2m"],
+    skipIngest: false,
+  });
+}
 
 /** `sluice demo` (what `npm start` runs): the offline pipeline end to end, then the seed's questions answered. */
 export function registerDemo(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -26,16 +43,7 @@ export function registerDemo(program: Command, io: CliIo, setExit: (code: number
       const existing = await runtime.catalog.getTable(pipeline.glueDatabase, pipeline.datasets.weather!.tables.prod);
       if (!existing) {
         io.out(`Empty lake at ${lake}: running the pipeline on synthetic data (no network needed)…\n\n`);
-        const engine = await localRunEngine(runtime, { endpoint: "auto" }, 42);
-        const run = await engine.run({
-          dataset: "weather",
-          source: "synthetic",
-          from: DEMO.from,
-          to: DEMO.to,
-          locations: locationsOf(DEMO.cities, []),
-          variables: ["temperature_2m"],
-          skipIngest: false,
-        });
+        const run = await runDemoPipeline(runtime);
         io.out(formatRun(run) + "\n");
         if (run.status !== "succeeded") {
           setExit(run.status === "dq_failed" ? EXIT.dqFailed : EXIT.error);

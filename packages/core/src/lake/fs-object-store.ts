@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { copyFile, mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { copyFile, mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { InvalidObjectKeyError, ObjectInfo, ObjectNotFoundError, ObjectStore } from "./object-store";
 
@@ -17,17 +17,22 @@ export class FsObjectStore implements ObjectStore {
     return join(this.root, bucket, ...key.split("/"));
   }
 
+  /** Writes a temporary file and renames it into place: like an S3 PUT, readers see all or nothing. */
   async put(bucket: string, key: string, body: Uint8Array | string): Promise<void> {
     const path = this.pathOf(bucket, key);
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, body);
+    const tmp = `${path}.${process.pid}.${++tmpCounter}.tmp`;
+    await writeFile(tmp, body);
+    await rename(tmp, path);
   }
 
-  /** Synchronous put: small-file writes dominate ingest time and the sync path is faster here (PLATFORM.md). */
+  /** Synchronous put (small-file writes dominate ingest and the sync path is faster, PLATFORM.md); atomic too. */
   putSync(bucket: string, key: string, body: Uint8Array | string): void {
     const path = this.pathOf(bucket, key);
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, body);
+    const tmp = `${path}.${process.pid}.${++tmpCounter}.tmp`;
+    writeFileSync(tmp, body);
+    renameSync(tmp, path);
   }
 
   async get(bucket: string, key: string): Promise<Uint8Array> {
@@ -96,11 +101,15 @@ async function walk(dir: string, bucketDir: string, prefix: string, out: ObjectI
     const key = relative(bucketDir, path).split(sep).join("/");
     if (entry.isDirectory()) {
       if (key.startsWith(prefix) || prefix.startsWith(key + "/")) await walk(path, bucketDir, prefix, out);
-    } else if (entry.isFile() && key.startsWith(prefix)) {
+    } else if (entry.isFile() && key.startsWith(prefix) && !IN_FLIGHT_RE.test(entry.name)) {
       out.push({ key, size: (await stat(path)).size });
     }
   }
 }
+
+let tmpCounter = 0;
+/** A put still being written: S3 lists an object only once its PUT has completed. */
+const IN_FLIGHT_RE = /\.\d+\.\d+\.tmp$/;
 
 function checkKey(key: string): void {
   if (key.length === 0) throw new InvalidObjectKeyError(key, "empty key");

@@ -82,6 +82,7 @@ export class LocalRuntime {
       translateView: (sql) => translateAthenaSql(sql).sql,
       setup: athenaMacrosSql(),
       logger: this.options.logger,
+      sandbox: { allowedDirectories: [`${this.options.lake}/`], tempDirectory: join(this.options.lake, "_sluice", "duckdb-tmp") },
     });
     return this.engine;
   }

@@ -19,6 +19,11 @@ export interface DuckDbQueryEngineOptions {
   readonly logger?: Logger;
   /** DuckDB threads (default: all cores). */
   readonly threads?: number;
+  /**
+   * When given, DuckDB may touch files only under these folders (the lake): a query naming
+   * `'/etc/passwd'` as a table is refused. Its spill directory must be one of them.
+   */
+  readonly sandbox?: { readonly allowedDirectories: readonly string[]; readonly tempDirectory: string };
 }
 
 /**
@@ -44,6 +49,12 @@ export class DuckDbQueryEngine implements QueryEngine {
   static async create(options: DuckDbQueryEngineOptions): Promise<DuckDbQueryEngine> {
     const instance = await DuckDBInstance.create(":memory:", options.threads ? { threads: String(options.threads) } : {});
     const connection = await instance.connect();
+    if (options.sandbox) {
+      const list = options.sandbox.allowedDirectories.map((d) => `'${d.replace(/'/g, "''")}'`).join(", ");
+      await connection.run(`SET temp_directory = '${options.sandbox.tempDirectory.replace(/'/g, "''")}'`);
+      await connection.run(`SET allowed_directories = [${list}]`);
+      await connection.run("SET enable_external_access = false");
+    }
     // Bytes scanned come from DuckDB's FileSystem log; its file cache would hide repeated reads.
     await connection.run("SET enable_external_file_cache = false");
     await connection.run("CALL enable_logging('FileSystem')");

@@ -1,0 +1,185 @@
+import { randomBytes } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { resolve } from "node:path";
+import { serve, type ServerType } from "@hono/node-server";
+import { Option, type Command } from "commander";
+import { createApp } from "../../../core/src/api/app";
+import type { ApiDeps, ApiLimits } from "../../../core/src/api/deps";
+import { CatalogProductionVersion } from "../../../core/src/api/production-version";
+import { InProcessRunLauncher } from "../../../core/src/api/run-launcher";
+import { loadWebAssets } from "../../../core/src/api/web-assets";
+import { pipeline } from "../../../core/src/pipeline/pipeline";
+import { RunInProgressError } from "../../../core/src/run/run-lock";
+import type { RunStore } from "../../../core/src/run/run-store";
+import type { LocalRuntime } from "../../../core/src/runtime/local";
+import { runtimeFor } from "../context";
+import { EXIT, UsageError } from "../exit-codes";
+import type { CliIo } from "../main";
+import { addLakeOption } from "../options";
+import { formatRun } from "./run";
+import { localRunEngine } from "./run";
+import { DEMO, runDemoPipeline } from "./demo";
+
+/** Options of the local API. */
+export interface LocalApiOptions {
+  readonly token: string;
+  /** How long production's version is trusted before the catalog is read again (ms). */
+  readonly productionTtlMs?: number;
+  readonly limits?: Partial<ApiLimits>;
+  /** Seed of the synthetic source for runs started through the API. */
+  readonly seed?: number;
+}
+
+/** The API's ports bound to the local twin: runs execute in this process, reads go to the twin catalog and DuckDB. */
+export async function localApiDeps(runtime: LocalRuntime, options: LocalApiOptions): Promise<{ deps: ApiDeps; launcher: InProcessRunLauncher }> {
+  const production = new CatalogProductionVersion(runtime.catalog, pipeline, options.productionTtlMs);
+  const launcher = new InProcessRunLauncher({
+    engine: () => localRunEngine(runtime, { endpoint: "auto" }, options.seed ?? 42),
+    clock: runtime.clock,
+    logger: runtime.options.logger,
+    onFinished: () => production.invalidate(),
+  });
+  const lake = resolve(runtime.options.lake);
+  const deps: ApiDeps = {
+    pipeline,
+    catalog: runtime.catalog,
+    runStore: withTornReadRetry(runtime.runStore),
+    warehouse: await runtime.warehouse(),
+    launcher,
+    production,
+    token: options.token,
+    logger: runtime.options.logger,
+    assets: loadWebAssets(),
+    limits: options.limits,
+    redact: (message) => message.split(lake).join("<lake>"),
+  };
+  return { deps, launcher };
+}
+
+/**
+ * The twin's FsObjectStore writes an object in place (truncate, then write), so a run record read
+ * while the engine saves it can be empty or cut (S3's PUT is atomic: AWS has no such window).
+ * Until the store writes then renames, reads that fail to parse are retried.
+ */
+export function withTornReadRetry(store: RunStore, attempts = 5): RunStore {
+  const retry = async <T>(read: () => Promise<T>): Promise<T> => {
+    for (let i = 1; ; i++) {
+      try {
+        return await read();
+      } catch (error) {
+        if (!(error instanceof SyntaxError) || i >= attempts) throw error;
+        await new Promise((done) => setTimeout(done, 5 * i));
+      }
+    }
+  };
+  return {
+    save: (run) => store.save(run),
+    saveReport: (id, report) => store.saveReport(id, report),
+    get: (id) => retry(() => store.get(id)),
+    list: (options) => retry(() => store.list(options)),
+    getReport: (id) => retry(() => store.getReport(id)),
+  };
+}
+
+/** A running local API. */
+export interface LocalServer {
+  readonly url: string;
+  readonly launcher: InProcessRunLauncher;
+  /** Stops accepting requests, waits for a background run, closes the server. */
+  close(): Promise<void>;
+}
+
+/** Serves the API and dashboard of a lake on host:port (port 0 picks a free one). */
+export async function startServer(runtime: LocalRuntime, options: LocalApiOptions & { host: string; port: number }): Promise<LocalServer> {
+  const { deps, launcher } = await localApiDeps(runtime, options);
+  const app = createApp(deps);
+  const server: ServerType = await new Promise((resolveServer, reject) => {
+    const s = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, () => resolveServer(s));
+    s.once("error", reject);
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}/`,
+    launcher,
+    close: async () => {
+      await new Promise<void>((done) => server.close(() => done()));
+      await launcher.settled();
+    },
+  };
+}
+
+/** The token from SLUICE_API_TOKEN, or a fresh one (printed once by the caller). */
+export function apiTokenOf(env: NodeJS.ProcessEnv = process.env): { token: string; generated: boolean } {
+  const given = env.SLUICE_API_TOKEN;
+  if (given !== undefined && given !== "") {
+    if (given.length < 16 || !/^[\x21-\x7e]+$/.test(given)) throw new UsageError("SLUICE_API_TOKEN must be at least 16 printable characters without spaces");
+    return { token: given, generated: false };
+  }
+  return { token: randomBytes(24).toString("base64url"), generated: true };
+}
+
+/** `sluice serve`: the HTTP API and the dashboard on the local twin. */
+export function registerServe(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  addLakeOption(
+    program
+      .command("serve")
+      .description("Serve the HTTP API and the dashboard of a lake (local twin) until Ctrl-C.")
+      .addOption(new Option("--port <n>", "TCP port (0 picks a free one)").default("3000"))
+      .addOption(new Option("--host <address>", "address to listen on").default("127.0.0.1"))
+      .option("--demo", `if the lake has no production data, first run the offline demo (synthetic ${DEMO.cities.join(", ")}, ${DEMO.from}..${DEMO.to})`)
+      .option("--verbose", "log every request and run step as JSON lines on stderr"),
+  )
+    .addHelpText(
+      "after",
+      `
+POST routes need Authorization: Bearer <token>. The token is $SLUICE_API_TOKEN; when unset, a
+random one is generated at start and printed once. The API is described at /openapi.json and in
+docs/api.md; the dashboard is at /.
+
+Examples:
+  sluice serve --lake .lake
+  sluice serve --demo --port 8080
+  SLUICE_API_TOKEN=$(openssl rand -hex 24) sluice serve --host 0.0.0.0`,
+    )
+    .action(async (values: { lake: string; port: string; host: string; demo?: boolean; verbose?: boolean }) => {
+      const port = Number(values.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port must be an integer 0..65535, got "${values.port}"`);
+      const { token, generated } = apiTokenOf();
+      const lake = resolve(values.lake);
+      const runtime = runtimeFor(lake, values.verbose);
+      let server: LocalServer | undefined;
+      try {
+        if (values.demo && !(await runtime.catalog.getTable(pipeline.glueDatabase, pipeline.datasets.weather!.tables.prod))) {
+          io.out(`Empty lake at ${lake}: running the pipeline on synthetic data (no network needed)…\n\n`);
+          const run = await runDemoPipeline(runtime);
+          io.out(formatRun(run) + "\n");
+          if (run.status !== "succeeded") {
+            setExit(run.status === "dq_failed" ? EXIT.dqFailed : EXIT.error);
+            return;
+          }
+        }
+        server = await startServer(runtime, { token, host: values.host, port });
+        io.out(`sluice API and dashboard on ${server.url} (lake ${lake})\n`);
+        if (generated) io.out(`API token (POST routes; set SLUICE_API_TOKEN to choose one): ${token}\n`);
+        io.out("Press Ctrl-C to stop.\n");
+        await new Promise<void>((done) => {
+          process.once("SIGINT", done);
+          process.once("SIGTERM", done);
+        });
+        io.out("Stopping…\n");
+        setExit(EXIT.ok);
+      } catch (error) {
+        if (error instanceof RunInProgressError) {
+          io.err(`sluice: ${error.message}\n`);
+          setExit(EXIT.busy);
+          return;
+        }
+        if ((error as { code?: string }).code === "EADDRINUSE") throw new UsageError(`port ${port} on ${values.host} is in use: choose another with --port`);
+        throw error;
+      } finally {
+        await server?.close();
+        await runtime.close();
+      }
+    });
+}

@@ -1,0 +1,91 @@
+import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import { requireBearer } from "./auth";
+import type { ApiDeps, ApiLimits } from "./deps";
+import { DEFAULT_LIMITS } from "./deps";
+import type { AppEnv } from "./env";
+import { NotFoundError, errorResponse, invalidInputOf } from "./errors";
+import { ResponseCache } from "./response-cache";
+import { dqRouter } from "./routes/dq";
+import { healthRouter } from "./routes/health";
+import { queryRouter } from "./routes/query";
+import { runsRouter } from "./routes/runs";
+import { seriesRouter } from "./routes/series";
+import { tablesRouter } from "./routes/tables";
+import { webRouter } from "./routes/web";
+
+/** The deps with defaults filled in and the response cache built: what the routers read. */
+export interface ResolvedDeps extends ApiDeps {
+  readonly limits: ApiLimits;
+  readonly cache: ResponseCache;
+  readonly redact: (message: string) => string;
+}
+
+const openApiRoute = createRoute({
+  method: "get",
+  path: "/openapi.json",
+  tags: ["meta"],
+  summary: "This document",
+  responses: { 200: { description: "OpenAPI 3.0 document", content: { "application/json": { schema: z.record(z.unknown()) } } } },
+});
+
+/** The OpenAPI document's header. */
+export const OPENAPI_INFO = {
+  openapi: "3.0.3",
+  info: { title: "sluice API", version: "1.0.0", description: "Runs, data quality, catalog and production data of a sluice lake." },
+};
+
+/**
+ * The sluice HTTP API and dashboard as one Hono app. Everything environment-specific comes in
+ * `deps`, so `@hono/node-server` (sluice serve) and `hono/aws-lambda` each wrap it in three lines.
+ */
+export function createApp(input: ApiDeps): OpenAPIHono<AppEnv> {
+  const deps: ResolvedDeps = {
+    ...input,
+    limits: { ...DEFAULT_LIMITS, ...input.limits },
+    cache: new ResponseCache(input.production, input.cacheEntries),
+    redact: input.redact ?? ((message) => message),
+  };
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw invalidInputOf(result.error, result.target);
+    },
+  });
+
+  app.use("*", requestId({ limitLength: 64 }));
+  app.use("*", async (c, next) => {
+    const started = performance.now();
+    const log = deps.logger.child({ requestId: c.get("requestId") });
+    c.set("log", log);
+    await next();
+    log.info("request", { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10 });
+  });
+  app.use("*", requireBearer(deps.token));
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: deps.limits.bodyBytes,
+      onError: () => {
+        throw new HTTPException(413, { message: `the request body is larger than ${deps.limits.bodyBytes} bytes` });
+      },
+    }),
+  );
+
+  app.route("/health", healthRouter(deps));
+  app.route("/runs", runsRouter(deps));
+  app.route("/dq", dqRouter(deps));
+  app.route("/tables", tablesRouter(deps));
+  app.route("/", seriesRouter(deps));
+  app.route("/query", queryRouter(deps));
+  app.route("/", webRouter(deps));
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", description: "SLUICE_API_TOKEN" });
+  let document: unknown;
+  app.openapi(openApiRoute, (c) => c.json((document ??= app.getOpenAPIDocument(OPENAPI_INFO)) as Record<string, unknown>, 200) as never);
+
+  app.notFound((c) => errorResponse(new NotFoundError("route", `${c.req.method} ${c.req.path}`), c, deps.redact));
+  app.onError((error, c) => errorResponse(error, c, deps.redact));
+  return app;
+}

@@ -1,0 +1,89 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ZodError } from "zod";
+import { TableNotFoundError } from "../catalog/catalog";
+import { QueryError } from "../query/query-engine";
+import { RunInProgressError } from "../run/run-lock";
+import { InvalidRunIdError } from "../run/run-store";
+import { InvalidLocationError, UnknownLocationError } from "../sources/gazetteer";
+import { AthenaSqlSyntaxError, UnsupportedSqlError } from "../sql";
+import type { AppEnv } from "./env";
+
+/** Input the API refuses: names the field and why (400). */
+export class InvalidInputError extends Error {
+  override readonly name = "InvalidInputError";
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+  }
+}
+
+/** A resource the API does not hold (404). */
+export class NotFoundError extends Error {
+  override readonly name = "NotFoundError";
+  constructor(
+    readonly resource: string,
+    readonly id: string,
+  ) {
+    super(`${resource} ${JSON.stringify(id)} not found`);
+  }
+}
+
+/** The JSON body of every error answer. */
+export interface ErrorBody {
+  error: {
+    status: number;
+    code: string;
+    message: string;
+    requestId: string;
+    field?: string;
+    reason?: string;
+    runningId?: string;
+  };
+}
+
+/** The first issue of a zod error as one field path and its reason. */
+export function invalidInputOf(error: ZodError, target: string): InvalidInputError {
+  const issue = error.issues[0];
+  // An unknown key is named itself, not the object around it.
+  const segments = issue?.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]!] : (issue?.path ?? []);
+  const path = segments.length ? segments.join(".") : target;
+  return new InvalidInputError(path, issue?.message ?? "invalid");
+}
+
+/**
+ * The one place errors become HTTP answers: typed errors map to 400/401/403/404/409/413; anything
+ * else is a 500 carrying only the request id (the details go to the log).
+ */
+export function errorResponse(error: unknown, c: Context<AppEnv>, redact: (message: string) => string): Response {
+  const requestId = c.get("requestId") ?? "unknown";
+  const body = (status: ContentfulStatusCode, code: string, message: string, extra: Partial<ErrorBody["error"]> = {}) =>
+    c.json({ error: { status, code, message, requestId, ...extra } } satisfies ErrorBody, status);
+
+  if (error instanceof InvalidInputError) return body(400, "invalid_input", error.message, { field: error.field, reason: error.reason });
+  if (error instanceof InvalidRunIdError) return body(400, "invalid_input", error.message, { field: "id", reason: "not a run id" });
+  if (error instanceof UnknownLocationError || error instanceof InvalidLocationError) {
+    return body(400, "invalid_input", error.message, { field: "locations", reason: error.message });
+  }
+  if (error instanceof UnsupportedSqlError || error instanceof AthenaSqlSyntaxError || error instanceof QueryError) {
+    const reason = redact(error.message);
+    return body(400, "invalid_query", reason, { field: "sql", reason });
+  }
+  if (error instanceof NotFoundError || error instanceof TableNotFoundError) return body(404, "not_found", error.message);
+  if (error instanceof RunInProgressError) return body(409, "run_in_progress", error.message, { runningId: error.runningId });
+  if (error instanceof HTTPException) {
+    const status = error.status as ContentfulStatusCode;
+    const code = status === 401 ? "unauthorized" : status === 403 ? "forbidden" : status === 413 ? "payload_too_large" : status === 404 ? "not_found" : "http_error";
+    const answer = body(status, code, error.message || code);
+    // The auth middleware's headers (WWW-Authenticate) travel on the exception's response.
+    error.getResponse().headers.forEach((value, name) => {
+      if (name.toLowerCase() !== "content-type" && name.toLowerCase() !== "content-length") answer.headers.set(name, value);
+    });
+    return answer;
+  }
+  c.get("log")?.error("unhandled error", { error, stack: error instanceof Error ? error.stack : undefined });
+  return body(500, "internal", `internal error; quote request id ${requestId} when reporting it`);
+}

@@ -1,0 +1,67 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { ResolvedDeps } from "../app";
+import { InvalidInputError } from "../errors";
+import { parseRange } from "../range";
+import { checkReadOnlyQuery, limitedSql } from "../read-only-sql";
+import { newRouter } from "../router";
+import { DateOrDateTime, errorResponses } from "../schemas";
+import { expandGrafanaMacros } from "../../query/grafana-macros";
+
+const QueryRequest = z
+  .object({
+    sql: z.string().min(1).max(20_000).openapi({ example: "SELECT city, avg(temperature) AS t FROM weather_prod WHERE $__timeFilter(measurement_time) GROUP BY city" }),
+    from: DateOrDateTime.optional().openapi({ description: "Range of the Grafana macros ($__timeFilter…)", example: "2024-11-24T00:00:00Z" }),
+    to: DateOrDateTime.optional().openapi({ example: "2024-12-01T00:00:00Z" }),
+    intervalMs: z.number().int().min(1).max(31 * 86_400_000).optional().openapi({ description: "Interval of $__interval macros" }),
+    maxRows: z.number().int().min(1).max(10_000).default(1000),
+  })
+  .strict()
+  .openapi("QueryRequest");
+
+const query = createRoute({
+  method: "post",
+  path: "/",
+  tags: ["query"],
+  summary: "Run read-only Athena SQL (SELECT/WITH) on production data",
+  security: [{ bearer: [] }],
+  request: { body: { required: true, content: { "application/json": { schema: QueryRequest } } } },
+  responses: {
+    200: {
+      description: "Rows (at most maxRows) and the bytes the query read",
+      content: {
+        "application/json": {
+          schema: z.object({
+            columns: z.array(z.object({ name: z.string(), type: z.string() })),
+            rows: z.array(z.record(z.unknown())),
+            rowCount: z.number(),
+            truncated: z.boolean(),
+            bytesScanned: z.number(),
+            sql: z.string().openapi({ description: "The SQL run, macros expanded" }),
+          }),
+        },
+      },
+    },
+    ...errorResponses(400, 401, 403, 413, 500),
+  },
+});
+
+/** POST /query */
+export function queryRouter(deps: ResolvedDeps) {
+  return newRouter().openapi(query, async (c) => {
+    const body = c.req.valid("json");
+    if (body.sql.length > deps.limits.sqlChars) throw new InvalidInputError("sql", `longer than ${deps.limits.sqlChars} characters`);
+    let sql = body.sql;
+    if (/\$__\w+/.test(sql)) {
+      if (!body.from || !body.to) throw new InvalidInputError(body.from ? "to" : "from", "the SQL uses Grafana macros ($__…): give from and to");
+      const range = parseRange(body.from, body.to, deps.limits.rangeDays);
+      sql = expandGrafanaMacros(sql, { from: range.start, to: range.end, intervalMs: body.intervalMs });
+    }
+    checkReadOnlyQuery(sql);
+    const maxRows = Math.min(body.maxRows, deps.limits.queryRows);
+    const result = await deps.warehouse.query(limitedSql(sql, maxRows));
+    const truncated = result.rows.length > maxRows;
+    const rows = truncated ? result.rows.slice(0, maxRows) : result.rows;
+    c.get("log").info("query", { rows: rows.length, bytesScanned: result.bytesScanned });
+    return c.json({ columns: [...result.columns], rows: rows as Record<string, unknown>[], rowCount: rows.length, truncated, sql, bytesScanned: result.bytesScanned }, 200);
+  });
+}

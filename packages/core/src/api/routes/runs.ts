@@ -1,0 +1,155 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { etag } from "hono/etag";
+import type { ResolvedDeps } from "../app";
+import { InvalidInputError, NotFoundError } from "../errors";
+import { newRouter } from "../router";
+import { CalendarDate, DqReportSchema, RunIdParam, RunSchema, errorResponses } from "../schemas";
+import { WEATHER_SOURCES } from "../../sources/factory";
+import { resolveLocations } from "../../sources/gazetteer";
+import { REQUIRED_WEATHER_VARIABLE, WEATHER_VARIABLES } from "../../pipeline/weather";
+import { RUN_ID_RE } from "../../run/run-record";
+import type { RunRecord } from "../../run/run-record";
+
+const LOCATION_NAME = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[^/=\p{Cc}]+$/u, "must not contain '/', '=' or control characters");
+
+const RunRequest = z
+  .object({
+    dataset: z.string().max(64).default("weather").openapi({ example: "weather" }),
+    source: z.enum(WEATHER_SOURCES).openapi({ example: "synthetic" }),
+    from: CalendarDate.openapi({ example: "2024-11-24" }),
+    to: CalendarDate.openapi({ example: "2024-11-30" }),
+    locations: z.array(z.string().min(1).max(100)).max(100).default([]).openapi({ description: "Gazetteer city names", example: ["Paris", "London"] }),
+    custom: z
+      .array(z.object({ name: LOCATION_NAME, latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) }).strict())
+      .max(100)
+      .default([])
+      .openapi({ description: "Places not in the gazetteer" }),
+    variables: z
+      .array(z.enum(Object.keys(WEATHER_VARIABLES) as [string, ...string[]]))
+      .max(20)
+      .default([REQUIRED_WEATHER_VARIABLE]),
+  })
+  .strict()
+  .openapi("RunRequest");
+
+const startRun = createRoute({
+  method: "post",
+  path: "/",
+  tags: ["runs"],
+  summary: "Start a run in the background",
+  security: [{ bearer: [] }],
+  request: { body: { required: true, content: { "application/json": { schema: RunRequest } } } },
+  responses: {
+    202: {
+      description: "The run started; poll the Location",
+      headers: z.object({ Location: z.string() }),
+      content: { "application/json": { schema: z.object({ runId: z.string(), location: z.string() }) } },
+    },
+    ...errorResponses(400, 401, 403, 409, 413, 500),
+  },
+});
+
+const listRuns = createRoute({
+  method: "get",
+  path: "/",
+  tags: ["runs"],
+  summary: "Runs, newest first",
+  request: {
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(100).default(20),
+      offset: z.coerce.number().int().min(0).max(100_000).default(0),
+    }),
+  },
+  responses: {
+    200: {
+      description: "One page of runs",
+      content: { "application/json": { schema: z.object({ runs: z.array(RunSchema), limit: z.number(), offset: z.number(), nextOffset: z.number().nullable() }) } },
+    },
+    ...errorResponses(400, 500),
+  },
+});
+
+const getRun = createRoute({
+  method: "get",
+  path: "/{id}",
+  tags: ["runs"],
+  summary: "One run: steps with status, timings and row counts",
+  request: { params: RunIdParam },
+  responses: { 200: { description: "The run", content: { "application/json": { schema: RunSchema } } }, ...errorResponses(400, 404, 500) },
+});
+
+const getRunDq = createRoute({
+  method: "get",
+  path: "/{id}/dq",
+  tags: ["dq"],
+  summary: "The DQ report of a run",
+  request: { params: RunIdParam },
+  responses: { 200: { description: "The report", content: { "application/json": { schema: DqReportSchema } } }, ...errorResponses(400, 404, 500) },
+});
+
+/** Checked before the id reaches the run store: it names objects in the lake. */
+function checkRunId(id: string): string {
+  if (!RUN_ID_RE.test(id)) throw new InvalidInputError("id", "not a run id (e.g. r20241130t120000z-1a2b)");
+  return id;
+}
+
+/** POST /runs, GET /runs, GET /runs/{id}, GET /runs/{id}/dq */
+export function runsRouter(deps: ResolvedDeps) {
+  const router = newRouter();
+  // Run records change while a run progresses (no publish involved): they get an ETag, not a cache entry.
+  router.use("*", etag());
+  return router
+    .openapi(startRun, async (c) => {
+      const body = c.req.valid("json");
+      if (!deps.pipeline.datasets[body.dataset]) {
+        throw new InvalidInputError("dataset", `unknown dataset; known: ${Object.keys(deps.pipeline.datasets).join(", ")}`);
+      }
+      if (body.from > body.to) throw new InvalidInputError("to", `must not be before from (${body.from})`);
+      const days = (Date.parse(body.to) - Date.parse(body.from)) / 86_400_000 + 1;
+      if (days > deps.limits.rangeDays) throw new InvalidInputError("to", `the range is longer than ${deps.limits.rangeDays} days`);
+      const locations = resolveLocations(
+        body.locations,
+        body.custom.map((l) => `${l.name}=${l.latitude},${l.longitude}`),
+      );
+      if (locations.length === 0) throw new InvalidInputError("locations", "give at least one gazetteer name in locations or one custom location");
+      if (locations.length > deps.limits.locations) throw new InvalidInputError("locations", `more than ${deps.limits.locations} locations`);
+      const variables = [...new Set([REQUIRED_WEATHER_VARIABLE, ...body.variables])];
+      const { runId } = await deps.launcher.start({
+        dataset: body.dataset,
+        source: body.source,
+        from: body.from,
+        to: body.to,
+        locations,
+        variables,
+        skipIngest: false,
+      });
+      const location = `/runs/${runId}`;
+      c.get("log").info("run started", { runId });
+      return c.json({ runId, location }, 202, { Location: location });
+    })
+    .openapi(listRuns, async (c) => {
+      const { limit, offset } = c.req.valid("query");
+      // One more than asked tells whether a next page exists.
+      const runs = await deps.runStore.list({ limit: limit + 1, offset });
+      const page: RunRecord[] = runs.slice(0, limit);
+      return c.json({ runs: page, limit, offset, nextOffset: runs.length > limit ? offset + limit : null }, 200) as never;
+    })
+    .openapi(getRun, async (c) => {
+      const id = checkRunId(c.req.valid("param").id);
+      const run = await deps.runStore.get(id);
+      if (!run) throw new NotFoundError("run", id);
+      return c.json(run, 200) as never;
+    })
+    .openapi(getRunDq, async (c) => {
+      const id = checkRunId(c.req.valid("param").id);
+      const report = await deps.runStore.getReport(id);
+      if (report === undefined) {
+        throw new NotFoundError((await deps.runStore.get(id)) ? "DQ report of run" : "run", id);
+      }
+      return c.json(report as Record<string, unknown>, 200) as never;
+    });
+}

@@ -1,0 +1,97 @@
+import { z } from "@hono/zod-openapi";
+import { isDateOrDateTime } from "./range";
+
+/** Every error answer. */
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      status: z.number().int(),
+      code: z.string(),
+      message: z.string(),
+      requestId: z.string(),
+      field: z.string().optional(),
+      reason: z.string().optional(),
+      runningId: z.string().optional(),
+    }),
+  })
+  .openapi("Error");
+
+/** JSON error responses for the given statuses. */
+export function errorResponses<S extends number>(...statuses: S[]): Record<S, { description: string; content: { "application/json": { schema: typeof ErrorSchema } } }> {
+  const descriptions: Record<number, string> = {
+    400: "Invalid input: `field` and `reason` say which and why",
+    401: "Missing bearer token",
+    403: "Wrong bearer token",
+    404: "Not found",
+    409: "A run is in progress: `runningId` names it",
+    413: "Request body too large",
+    500: "Internal error: quote `requestId`",
+  };
+  return Object.fromEntries(statuses.map((s) => [s, { description: descriptions[s] ?? "Error", content: { "application/json": { schema: ErrorSchema } } }])) as never;
+}
+
+/** A date `YYYY-MM-DD` or an ISO-8601 date-time with a zone. */
+export const DateOrDateTime = z.string().max(40).refine(isDateOrDateTime, "expected YYYY-MM-DD or an ISO-8601 date-time with a zone");
+
+/** A calendar date `YYYY-MM-DD`. */
+export const CalendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD")
+  .refine(isDateOrDateTime, "not a calendar date");
+
+/** A run id as RUN_ID_RE accepts it. */
+export const RunIdParam = z.object({
+  id: z.string().max(64).openapi({ param: { name: "id", in: "path" }, example: "r20241130t120000z-1a2b" }),
+});
+
+const StepSchema = z
+  .object({
+    name: z.string(),
+    status: z.enum(["pending", "running", "succeeded", "failed", "skipped"]),
+    startedAt: z.string().optional(),
+    endedAt: z.string().optional(),
+    durationMs: z.number().optional(),
+    rowsIn: z.number().optional(),
+    rowsOut: z.number().optional(),
+    bytesScanned: z.number().optional(),
+    detail: z.record(z.unknown()).optional(),
+    error: z.string().optional(),
+  })
+  .openapi("RunStep");
+
+/** A run record (see packages/core/src/run/run-record.ts). */
+export const RunSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(["running", "succeeded", "failed", "dq_failed", "abandoned"]),
+    parameters: z.record(z.unknown()),
+    startedAt: z.string(),
+    endedAt: z.string().optional(),
+    durationMs: z.number().optional(),
+    steps: z.array(StepSchema),
+    failure: z.object({ step: z.string(), message: z.string() }).optional(),
+    prodVersion: z.string().optional(),
+    dq: z.object({ gate: z.enum(["PASS", "FAIL"]), score: z.number(), failedRules: z.array(z.string()) }).optional(),
+  })
+  .openapi("Run");
+
+/** A DQ report, shaped like Glue's GetDataQualityResult (see packages/core/src/dq/report.ts). */
+export const DqReportSchema = z
+  .object({
+    RuleResults: z.array(
+      z.object({
+        Name: z.string(),
+        Description: z.string(),
+        Result: z.enum(["PASS", "FAIL", "ERROR"]),
+        EvaluationMessage: z.string().optional(),
+        EvaluatedMetrics: z.record(z.number()),
+        severity: z.string(),
+        blocking: z.boolean(),
+        sampleFailingRows: z.array(z.record(z.unknown())).optional(),
+      }),
+    ),
+    Score: z.number(),
+    gate: z.enum(["PASS", "FAIL"]),
+  })
+  .passthrough()
+  .openapi("DqReport");

@@ -1,0 +1,74 @@
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startServer, type LocalServer } from "../../packages/cli/src/commands/serve";
+import type { LocalRuntime } from "../../packages/core/src/runtime/local";
+import { disposeRuntime, publishDemoWeek, tempRuntime, TOKEN } from "../api/lake";
+
+const CHROMIUM = "/usr/bin/chromium";
+const SCREENSHOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "docs", "img", "dashboard.png");
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`skipping the dashboard browser test: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+
+describe.skipIf(!hasChromium)("the dashboard in headless Chromium (Debian's, via playwright-core)", () => {
+  let runtime: LocalRuntime;
+  let server: LocalServer;
+  let browser: Browser;
+  let firstRunId: string;
+
+  beforeAll(async () => {
+    runtime = await tempRuntime("browser");
+    firstRunId = (await publishDemoWeek(runtime)).id;
+    server = await startServer(runtime, { token: TOKEN, host: "127.0.0.1", port: 0 });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (runtime) await disposeRuntime(runtime);
+  });
+
+  it("draws Paris's temperatures, shows the last run's DQ status, and starts a run with the token that then appears", async () => {
+    // Prepare
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const failedRequests: string[] = [];
+    page.on("requestfailed", (request) => failedRequests.push(request.url()));
+
+    // Act: open the dashboard
+    await page.goto(server.url);
+    await page.waitForSelector('#chart[data-cities*="Paris:168"] canvas');
+    await page.waitForSelector(`tr[data-run-id="${firstRunId}"] .dq-badge`);
+
+    // Assess: a chart with Paris's 168 hourly points, stats, and the DQ gate of the last run
+    expect(await page.getAttribute("#chart", "data-cities")).toContain("Paris:168");
+    expect(await page.locator("#chart canvas").count()).toBeGreaterThan(0);
+    expect(await page.locator('#stats tr[data-city="Paris"] td').count()).toBe(5);
+    expect(await page.locator(`tr[data-run-id="${firstRunId}"] .dq-badge`).textContent()).toBe("PASS");
+    await page.click(`tr[data-run-id="${firstRunId}"] .dq-badge`);
+    await page.waitForSelector("#dq-detail strong");
+    expect(await page.locator("#dq-detail strong").textContent()).toMatch(/gate PASS, \d+\/\d+ rules passed/);
+
+    // Act: Run now, with the token
+    await page.click("#run-now");
+    await page.fill("#token", TOKEN);
+    await page.click("#run-submit");
+    await page.waitForFunction('document.querySelectorAll("#runs tbody tr").length === 2');
+    await server.launcher.settled();
+    await page.waitForSelector("#runs tbody tr:first-child .dq-badge.PASS", { timeout: 15_000 });
+
+    // Assess: the new run is listed above the first
+    const ids = await page.locator("#runs tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-run-id")));
+    expect(ids).toHaveLength(2);
+    expect(ids[1]).toBe(firstRunId);
+    expect(await page.locator("#run-message").textContent()).toContain(`Run ${ids[0]} started`);
+    expect(failedRequests).toEqual([]);
+    await mkdir(dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  });
+});
