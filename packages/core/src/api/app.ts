@@ -54,6 +54,7 @@ export function createApp(input: ApiDeps): OpenAPIHono<AppEnv> {
     },
   });
 
+  app.use("*", deps.cache.known(deps.logger));
   app.use("*", requestId({ limitLength: 64 }));
   app.use("*", async (c, next) => {
     const started = performance.now();
@@ -63,15 +64,15 @@ export function createApp(input: ApiDeps): OpenAPIHono<AppEnv> {
     log.info("request", { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10 });
   });
   app.use("*", requireBearer(deps.token));
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: deps.limits.bodyBytes,
-      onError: () => {
-        throw new HTTPException(413, { message: `the request body is larger than ${deps.limits.bodyBytes} bytes` });
-      },
-    }),
-  );
+  // Only methods that carry a body pay for the limit: touching a GET's body makes the Node adapter
+  // build a full Request (bench/api measured the cached /series at less than half its speed).
+  const limitBody = bodyLimit({
+    maxSize: deps.limits.bodyBytes,
+    onError: () => {
+      throw new HTTPException(413, { message: `the request body is larger than ${deps.limits.bodyBytes} bytes` });
+    },
+  });
+  app.use("*", (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next)));
 
   app.route("/health", healthRouter(deps));
   app.route("/runs", runsRouter(deps));

@@ -103,8 +103,6 @@ export function seriesRouter(deps: ResolvedDeps) {
   const keyOf = (route: string, q: Record<string, unknown>) => `${route}?${JSON.stringify(q)}`;
 
   const router = newRouter();
-  router.use("/series", deps.cache.known());
-  router.use("/stats", deps.cache.known());
   return router
     .openapi(series, (c) => {
       const q = c.req.valid("query");

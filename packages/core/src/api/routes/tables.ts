@@ -60,7 +60,6 @@ export function tablesRouter(deps: ResolvedDeps) {
     currentVersion: currentVersionOf(deps, t),
   });
   const router = newRouter();
-  router.use("*", deps.cache.known());
   return router
     .openapi(listTables, (c) =>
       deps.cache.respond(c, "tables", async () => ({ tables: (await deps.catalog.listTables(db)).map(summary) })) as never,
