@@ -20,8 +20,6 @@ import type { Ruleset } from "../packages/core/src/dq";
 import { silentLogger } from "../packages/core/src/log/logger";
 import { pipeline } from "../packages/core/src/pipeline/pipeline";
 import { weatherDataset } from "../packages/core/src/pipeline/weather";
-import { evaluateDqdl } from "../packages/core/src/run/dq-evaluator";
-import { RunEngine } from "../packages/core/src/run/run-engine";
 import { LocalRuntime } from "../packages/core/src/runtime/local";
 import { GAZETTEER_CITIES } from "../packages/core/src/sources/gazetteer";
 import { SyntheticWeatherSource } from "../packages/core/src/sources/synthetic/synthetic-weather";
@@ -60,17 +58,7 @@ async function prepareLake(): Promise<string> {
 
 async function sluiceRound(lake: string) {
   const runtime = new LocalRuntime({ lake, pipeline, logger: silentLogger });
-  const engine = new RunEngine({
-    pipeline,
-    store: runtime.store,
-    catalog: runtime.catalog,
-    warehouse: await runtime.warehouse(),
-    runStore: runtime.runStore,
-    lock: runtime.lock,
-    evaluateDq: evaluateDqdl,
-    clock: runtime.clock,
-    logger: silentLogger,
-  });
+  const engine = await runtime.runEngine();
   const started = performance.now();
   const run = await engine.run({ dataset: "weather", source: "synthetic", from: FROM, to: TO, locations, variables: [], skipIngest: true });
   const seconds = (performance.now() - started) / 1000;

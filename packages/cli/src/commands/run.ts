@@ -1,8 +1,6 @@
 import type { Command } from "commander";
-import { ingest } from "../../../core/src/ingest/ingest";
-import { datasetOf, pipeline } from "../../../core/src/pipeline/pipeline";
-import { evaluateDqdl } from "../../../core/src/run/dq-evaluator";
-import { RunEngine } from "../../../core/src/run/run-engine";
+import { datasetOf } from "../../../core/src/pipeline/pipeline";
+import type { RunEngine } from "../../../core/src/run/run-engine";
 import { RunInProgressError } from "../../../core/src/run/run-lock";
 import type { RunRecord } from "../../../core/src/run/run-record";
 import { weatherSourceOf } from "../../../core/src/sources/factory";
@@ -15,35 +13,12 @@ import type { CliIo } from "../main";
 import { addIngestOptions, addLakeOption, ingestRequestOf, type IngestOptionValues } from "../options";
 import { ProgressBar } from "../progress";
 
-/** Builds the run engine of the local twin. */
-export async function localRunEngine(runtime: LocalRuntime, values: Pick<IngestOptionValues, "endpoint" | "baseUrl">, seed: number): Promise<RunEngine> {
-  return new RunEngine({
-    pipeline,
-    store: runtime.store,
-    catalog: runtime.catalog,
-    warehouse: await runtime.warehouse(),
-    runStore: runtime.runStore,
-    lock: runtime.lock,
-    evaluateDq: evaluateDqdl,
-    clock: runtime.clock,
-    logger: runtime.options.logger,
-    ingest: async (parameters, onProgress) => {
-      const dataset = datasetOf(parameters.dataset);
-      const source = weatherSourceOf(parameters.source, {
-        endpoint: values.endpoint as OpenMeteoEndpointChoice,
-        baseUrl: values.baseUrl ?? process.env.OPEN_METEO_BASE_URL,
-        seed,
-        logger: runtime.options.logger,
-      });
-      return ingest({
-        dataset: dataset.name,
-        request: { from: parameters.from, to: parameters.to, locations: parameters.locations, variables: parameters.variables },
-        source,
-        delivery: await runtime.delivery(dataset),
-        logger: runtime.options.logger,
-        onProgress,
-      });
-    },
+/** The local twin's run engine with the CLI's source options (`OPEN_METEO_BASE_URL` when no --base-url). */
+export function localRunEngine(runtime: LocalRuntime, values: Pick<IngestOptionValues, "endpoint" | "baseUrl">, seed: number): Promise<RunEngine> {
+  return runtime.runEngine({
+    endpoint: values.endpoint as OpenMeteoEndpointChoice,
+    baseUrl: values.baseUrl ?? process.env.OPEN_METEO_BASE_URL,
+    seed,
   });
 }
 

@@ -2,12 +2,16 @@ import { join } from "node:path";
 import { FsCatalog } from "../catalog/fs-catalog";
 import { FirehoseTwin, ObjectStoreErrorSink, PutRecordBatchBatcher } from "../delivery";
 import type { IngestDelivery } from "../ingest/ingest";
+import { ingest } from "../ingest/ingest";
 import type { Clock } from "../lake/clock";
 import { systemClock } from "../lake/clock";
 import { FsObjectStore } from "../lake/fs-object-store";
 import type { Logger } from "../log/logger";
 import type { DatasetDefinition, PipelineDefinition } from "../pipeline/types";
+import { evaluateDqdl } from "../run/dq-evaluator";
+import { RunEngine } from "../run/run-engine";
 import { ObjectRunStore } from "../run/run-store";
+import { weatherSourceOf, type WeatherSourceSettings } from "../sources/factory";
 import { athenaMacrosSql, translateAthenaSql } from "../sql";
 import { DuckDbQueryEngine } from "../twin/duckdb-query-engine";
 import { FsRunLock } from "../twin/fs-run-lock";
@@ -85,6 +89,34 @@ export class LocalRuntime {
       sandbox: { allowedDirectories: [`${this.options.lake}/`], tempDirectory: join(this.options.lake, "_sluice", "duckdb-tmp") },
     });
     return this.engine;
+  }
+
+  /** The run engine on the twin's adapters; ingest pulls the run's source with these settings. */
+  async runEngine(sources: WeatherSourceSettings = {}): Promise<RunEngine> {
+    const { pipeline, logger } = this.options;
+    return new RunEngine({
+      pipeline,
+      store: this.store,
+      catalog: this.catalog,
+      warehouse: await this.warehouse(),
+      runStore: this.runStore,
+      lock: this.lock,
+      evaluateDq: evaluateDqdl,
+      clock: this.clock,
+      logger,
+      ingest: async (parameters, onProgress) => {
+        const dataset = pipeline.datasets[parameters.dataset];
+        if (!dataset) throw new Error(`unknown dataset "${parameters.dataset}"`);
+        return ingest({
+          dataset: dataset.name,
+          request: { from: parameters.from, to: parameters.to, locations: parameters.locations, variables: parameters.variables },
+          source: weatherSourceOf(parameters.source, { logger, ...sources }),
+          delivery: await this.delivery(dataset),
+          logger,
+          onProgress,
+        });
+      },
+    });
   }
 
   /** Athena SQL on the twin. */
