@@ -7,6 +7,7 @@ import { registerRun } from "./commands/run";
 import { registerRuns } from "./commands/runs";
 import { registerServe } from "./commands/serve";
 import { registerTables } from "./commands/tables";
+import { RunInProgressError } from "../../core/src/run/run-lock";
 import { EXIT, UsageError } from "./exit-codes";
 
 /** Output streams, injectable so tests can run the CLI in-process. */
@@ -49,6 +50,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     if (error instanceof CommanderError) {
       // --help and --version end here with exit code 0; usage errors were already printed.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof RunInProgressError) {
+      io.err(`sluice: ${error.message}\n`);
+      return EXIT.busy;
     }
     if (error instanceof UsageError) {
       io.err(`sluice: ${error.message}\n`);

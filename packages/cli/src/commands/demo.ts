@@ -1,7 +1,6 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
 import { pipeline } from "../../../core/src/pipeline/pipeline";
-import { RunInProgressError } from "../../../core/src/run/run-lock";
 import type { RunRecord } from "../../../core/src/run/run-record";
 import type { LocalRuntime } from "../../../core/src/runtime/local";
 import { locationsOf, runtimeFor } from "../context";
@@ -66,13 +65,6 @@ export function registerDemo(program: Command, io: CliIo, setExit: (code: number
       io.out(`\n(data scanned: ${formatBytes(daily.bytesScanned + average.bytesScanned)})\n`);
       io.out(`Next: npx sluice query --lake ${values.lake} "SELECT * FROM weather_prod LIMIT 5"   ·   npx sluice --help\n`);
       setExit(EXIT.ok);
-    } catch (error) {
-      if (error instanceof RunInProgressError) {
-        io.err(`sluice: ${error.message}\n`);
-        setExit(EXIT.busy);
-        return;
-      }
-      throw error;
     } finally {
       await runtime.close();
     }

@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { RunInProgressError } from "../../../core/src/run/run-lock";
 import { runtimeFor } from "../context";
 import { EXIT, UsageError } from "../exit-codes";
 import type { CliIo } from "../main";
@@ -20,11 +19,6 @@ export function registerRollback(program: Command, io: CliIo, setExit: (code: nu
         io.out(`production now reads ${to} (was ${from ?? "nothing"})\n`);
         setExit(EXIT.ok);
       } catch (error) {
-        if (error instanceof RunInProgressError) {
-          io.err(`sluice: ${error.message}\n`);
-          setExit(EXIT.busy);
-          return;
-        }
         // Nothing to roll back to is the user's request, not a failure of sluice.
         if (error instanceof Error && /not kept|no version older|unknown dataset/.test(error.message)) throw new UsageError(error.message);
         throw error;

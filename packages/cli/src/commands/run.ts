@@ -1,7 +1,6 @@
 import type { Command } from "commander";
 import { datasetOf } from "../../../core/src/pipeline/pipeline";
 import type { RunEngine } from "../../../core/src/run/run-engine";
-import { RunInProgressError } from "../../../core/src/run/run-lock";
 import type { RunRecord } from "../../../core/src/run/run-record";
 import { weatherSourceOf } from "../../../core/src/sources/factory";
 import type { OpenMeteoEndpointChoice } from "../../../core/src/sources/open-meteo/index";
@@ -71,11 +70,6 @@ Examples:
         setExit(run.status === "succeeded" ? EXIT.ok : run.status === "dq_failed" ? EXIT.dqFailed : EXIT.error);
       } catch (error) {
         progress.done();
-        if (error instanceof RunInProgressError) {
-          io.err(`sluice: ${error.message}\n`);
-          setExit(EXIT.busy);
-          return;
-        }
         throw asUsageError(error);
       } finally {
         await runtime.close();

@@ -9,7 +9,6 @@ import { CatalogProductionVersion } from "../../../core/src/api/production-versi
 import { InProcessRunLauncher } from "../../../core/src/api/run-launcher";
 import { loadWebAssets } from "../../../core/src/api/web-assets";
 import { pipeline } from "../../../core/src/pipeline/pipeline";
-import { RunInProgressError } from "../../../core/src/run/run-lock";
 import type { RunStore } from "../../../core/src/run/run-store";
 import type { LocalRuntime } from "../../../core/src/runtime/local";
 import { runtimeFor } from "../context";
@@ -170,11 +169,6 @@ Examples:
         io.out("Stopping…\n");
         setExit(EXIT.ok);
       } catch (error) {
-        if (error instanceof RunInProgressError) {
-          io.err(`sluice: ${error.message}\n`);
-          setExit(EXIT.busy);
-          return;
-        }
         if ((error as { code?: string }).code === "EADDRINUSE") throw new UsageError(`port ${port} on ${values.host} is in use: choose another with --port`);
         throw error;
       } finally {
