@@ -1,7 +1,9 @@
+import * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as sns from "aws-cdk-lib/aws-sns";
-import { Config, Function, use, type StackContext } from "sst/constructs";
+import type { IBucket } from "aws-cdk-lib/aws-s3";
+import { Api as HttpApi, Config, Function, use, type StackContext } from "sst/constructs";
 import { pipeline } from "../packages/core/src/pipeline/pipeline";
 import { Analytics } from "./Analytics";
 import { Catalog } from "./Catalog";
@@ -11,7 +13,48 @@ import { defaultPolicyOf, suppressObjectWildcards, suppressSstFunctionDefaults }
 import { runnerPolicy } from "./runner-policy";
 import { Storage } from "./Storage";
 
-/** The run engine on Lambda, the DQ alert topic and the API's token. The HTTP API joins here. */
+/** Where the API function's bundle holds the dashboard: LAMBDA_WEB_DIR of packages/core/src/runtime/aws.ts (the infra tests check they agree). */
+const WEB_DIR = "web";
+
+/** What the API function's policy is scoped to. */
+interface ApiPolicyTargets {
+  readonly glue: (resource: string, resourceName?: string) => string;
+  readonly buckets: { readonly processed: IBucket; readonly prod: IBucket; readonly athenaResults: IBucket };
+  readonly databaseName: string;
+  readonly workgroupArn: string;
+  readonly runnerArn: string;
+}
+
+/**
+ * The HTTP API's permissions, read-mostly: Athena queries in sluice's workgroup, Glue reads of the
+ * datasets' tables, reads of processed (run records, lock) and prod, query results in
+ * athena-results, the first record of a run it starts, and invoking the runner, nothing else.
+ */
+function apiPolicy(t: ApiPolicyTargets): iam.PolicyStatement[] {
+  const tables = Object.values(pipeline.datasets).flatMap((d) => [d.tables.raw, d.tables.clean, d.tables.parquet, d.tables.prod, `${d.tables.prod}_v*`]);
+  const { processed, prod, athenaResults } = t.buckets;
+  return [
+    new iam.PolicyStatement({
+      actions: ["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:StopQueryExecution", "athena:GetWorkGroup"],
+      resources: [t.workgroupArn],
+    }),
+    new iam.PolicyStatement({
+      actions: ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition"],
+      resources: [t.glue("catalog"), t.glue("database", t.databaseName), ...tables.map((name) => t.glue("table", `${t.databaseName}/${name}`))],
+    }),
+    new iam.PolicyStatement({ actions: ["s3:GetBucketLocation", "s3:ListBucket"], resources: [processed.bucketArn, prod.bucketArn, athenaResults.bucketArn] }),
+    new iam.PolicyStatement({ actions: ["s3:GetObject"], resources: [processed.arnForObjects("*"), prod.arnForObjects("*")] }),
+    // Athena writes a query's results with the caller's rights, under the workgroup's enforced results/ prefix.
+    new iam.PolicyStatement({
+      actions: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+      resources: [athenaResults.arnForObjects("results/*")],
+    }),
+    new iam.PolicyStatement({ actions: ["s3:PutObject"], resources: [processed.arnForObjects("_sluice/runs/*")] }),
+    new iam.PolicyStatement({ actions: ["lambda:InvokeFunction"], resources: [t.runnerArn] }),
+  ];
+}
+
+/** The run engine on Lambda, the DQ alert topic, the API's token and the HTTP API (Hono on Lambda behind API Gateway). */
 export function Api({ app, stack }: StackContext) {
   const storage = use(Storage);
   const catalog = use(Catalog);
@@ -59,8 +102,51 @@ export function Api({ app, stack }: StackContext) {
     [{ id: "AwsSolutions-IAM5", reason: "Each publish creates the next version table (weather_prod_v0001, …); the wildcard covers only those names.", appliesTo: [{ regex: "/^Resource::arn:<AWS::Partition>:glue:.*:table\\/.*_v\\*$/g" }] }],
   );
   const runnerFunction = new Config.Parameter(stack, "RUNNER_FUNCTION", { value: runner.functionName });
-  // The HTTP API (ANY /{proxy+} → packages/functions/src/api.handler) binds `[...resources, runnerFunction, apiToken]`
-  // and gets lambda:InvokeFunction on `runner.functionArn`.
-  stack.addOutputs({ RunnerFunction: runner.functionName, DqAlertTopic: alerts.topicArn });
-  return { runner, alerts, apiToken, bindings: [...resources, runnerFunction] };
+
+  const handler = new Function(stack, "ApiHandler", {
+    handler: "packages/functions/src/api.handler",
+    // API Gateway gives up on an integration after 30 s; the app stops Athena queries at 25 s.
+    timeout: "30 seconds",
+    memorySize: "512 MB",
+    bind: [...Object.values(storage.parameters), catalog.parameters.GLUE_DATABASE, analytics.parameters.ATHENA_WORKGROUP, runnerFunction, apiToken],
+    // The dashboard is served by the app itself: packages/web/* into web/, and uPlot where
+    // loadWebAssets resolves it (node_modules/uplot/dist, next to the bundle).
+    copyFiles: [
+      { from: "packages/web", to: WEB_DIR },
+      ...["uPlot.iife.min.js", "uPlot.min.css"].map((file) => ({ from: `node_modules/uplot/dist/${file}`, to: `node_modules/uplot/dist/${file}` })),
+    ],
+    permissions: apiPolicy({
+      glue: (resource, resourceName) => stack.formatArn({ service: "glue", resource, resourceName }),
+      buckets: storage,
+      databaseName: catalog.databaseName,
+      workgroupArn: analytics.workgroupArn,
+      runnerArn: runner.functionArn,
+    }),
+  });
+  suppressSstFunctionDefaults(handler);
+  suppressObjectWildcards(handler.role!, "The API reads run records, the run lock and production data whose keys are made at run time, and Athena writes each query's results under a new key.");
+  NagSuppressions.addResourceSuppressions(
+    defaultPolicyOf(handler.role!),
+    [{ id: "AwsSolutions-IAM5", reason: "Production is the latest version table (weather_prod_v0001, …) behind the prod view; the wildcard covers only those names.", appliesTo: [{ regex: "/^Resource::arn:<AWS::Partition>:glue:.*:table\\/.*_v\\*$/g" }] }],
+  );
+
+  const api = new HttpApi(stack, "Http", {
+    // Same-origin only: the dashboard is served by this API; no browser on another origin needs it.
+    cors: false,
+    accessLog: { retention: "one_month" },
+    // Read routes are public: a stage-wide cap keeps a flood from turning into Athena spend.
+    defaults: { throttle: { burst: 50, rate: 25 } },
+    routes: { "GET /": handler, "ANY /{proxy+}": handler },
+  });
+  NagSuppressions.addResourceSuppressions(
+    api.node.findAll().filter((c) => c instanceof apigwv2.CfnRoute),
+    [
+      {
+        id: "AwsSolutions-APIG4",
+        reason: "The app authorizes in its handler: every non-GET request needs Authorization: Bearer API_TOKEN (packages/core/src/api/auth.ts, constant-time compare); GET routes (health, runs, DQ, tables, series, dashboard) are public read-only by design and throttled at the stage.",
+      },
+    ],
+  );
+  stack.addOutputs({ ApiUrl: api.url, RunnerFunction: runner.functionName, DqAlertTopic: alerts.topicArn });
+  return { runner, alerts, apiToken, api, bindings: [...resources, runnerFunction] };
 }

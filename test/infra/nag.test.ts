@@ -47,6 +47,10 @@ describe("cdk-nag AwsSolutionsChecks over the whole app", () => {
         "Ingest/ProducerweatherJobProducerweatherServiceRoleDefaultPolicy AwsSolutions-IAM5",
         "Api/RunnerServiceRole AwsSolutions-IAM4",
         "Api/RunnerServiceRoleDefaultPolicy AwsSolutions-IAM5",
+        "Api/ApiHandlerServiceRole AwsSolutions-IAM4",
+        "Api/ApiHandlerServiceRoleDefaultPolicy AwsSolutions-IAM5",
+        "Api/HttpRouteGET AwsSolutions-APIG4",
+        "Api/HttpRouteANYproxy AwsSolutions-APIG4",
       ].sort(),
     );
   });
@@ -57,6 +61,6 @@ describe("cdk-nag AwsSolutionsChecks over the whole app", () => {
         .filter(([id, r]) => r.Type === "AWS::Lambda::Function" && !id.startsWith("CustomResourceHandler"))
         .map(([, r]) => r.Properties!.Runtime),
     );
-    expect(runtimes).toEqual(["nodejs24.x", "nodejs24.x"]);
+    expect(runtimes).toEqual(["nodejs24.x", "nodejs24.x", "nodejs24.x"]);
   });
 });

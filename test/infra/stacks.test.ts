@@ -1,5 +1,13 @@
+import { execFile } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import type { CloudAssembly } from "aws-cdk-lib/cx-api";
 import { beforeAll, describe, expect, it } from "vitest";
+import { WEB_FILES } from "../../packages/core/src/api/web-assets";
+import { LAMBDA_WEB_DIR } from "../../packages/core/src/runtime/aws";
 import { pipeline } from "../../packages/core/src/pipeline/pipeline";
 import { weatherDataset } from "../../packages/core/src/pipeline/weather";
 import { cleanViewSql } from "../../packages/core/src/transform/athena-sql";
@@ -188,6 +196,118 @@ describe("the SST v2 app's stacks", () => {
       expect(runner.Properties.Runtime).toBe("nodejs24.x");
       const bound = Object.keys(runner.Properties.Environment.Variables).filter((k) => k.startsWith("SST_Parameter_value_")).map((k) => k.slice(20));
       expect(bound.sort()).toEqual(PARAMETERS.filter((p) => p !== "RUNNER_FUNCTION").sort());
+    });
+
+    const apiFunction = () => resourcesOf(assembly, "AWS::Lambda::Function").find((f) => f.Properties.Handler === "packages/functions/src/api.handler")!;
+
+    it("routes GET / and ANY /{proxy+} of an HTTP API to api.handler (payload 2.0), CORS off, access-logged and throttled", () => {
+      const api = templateOf(assembly, STAGE, "Api");
+      const handlerId = logicalIdOf(api, "AWS::Lambda::Function", "ApiHandler");
+      expect(resourcesOf(assembly, "AWS::ApiGatewayV2::Route").map((r) => r.Properties.RouteKey).sort()).toEqual(["ANY /{proxy+}", "GET /"]);
+      const integrations = resourcesOf(assembly, "AWS::ApiGatewayV2::Integration");
+      expect(integrations).toHaveLength(2);
+      for (const i of integrations) expect(i.Properties).toMatchObject({ IntegrationType: "AWS_PROXY", PayloadFormatVersion: "2.0", IntegrationUri: { "Fn::GetAtt": [handlerId, "Arn"] } });
+      const [httpApi] = resourcesOf(assembly, "AWS::ApiGatewayV2::Api");
+      expect(httpApi!.Properties.ProtocolType).toBe("HTTP");
+      expect(httpApi!.Properties.CorsConfiguration).toBeUndefined();
+      const [stage] = resourcesOf(assembly, "AWS::ApiGatewayV2::Stage");
+      const [logGroup] = resourcesOf(assembly, "AWS::Logs::LogGroup").filter((g) => JSON.stringify(stage!.Properties.AccessLogSettings.DestinationArn).includes(g.id));
+      expect(logGroup!.Properties.RetentionInDays).toBe(30);
+      expect(stage!.Properties.AccessLogSettings.Format).toContain("$context.requestId");
+      expect(stage!.Properties.DefaultRouteSettings).toEqual({ ThrottlingBurstLimit: 50, ThrottlingRateLimit: 25 });
+    });
+
+    it("runs api.handler for at most 30 s (API Gateway's limit), bound to the lake, catalog, workgroup, runner and API_TOKEN only", () => {
+      const fn = apiFunction();
+      expect(fn.Properties.Timeout).toBe(30);
+      expect(fn.Properties.Runtime).toBe("nodejs24.x");
+      const variables = fn.Properties.Environment.Variables as Record<string, unknown>;
+      const bound = Object.keys(variables).filter((k) => k.startsWith("SST_Parameter_value_")).map((k) => k.slice(20));
+      expect(bound.sort()).toEqual(["ATHENA_RESULTS_BUCKET", "ATHENA_WORKGROUP", "GLUE_DATABASE", "PROCESSED_BUCKET", "PROD_BUCKET", "RAW_BUCKET", "RUNNER_FUNCTION"]);
+      expect(variables.SST_Secret_value_API_TOKEN).toBe("__FETCH_FROM_SSM__");
+      expect(variables.SST_Parameter_value_RUNNER_FUNCTION).toEqual({ Ref: logicalIdOf(templateOf(assembly, STAGE, "Api"), "AWS::Lambda::Function", "Runner") });
+    });
+
+    it("lets the API invoke only the runner, query only the workgroup, read Glue and processed/prod, and write only query results and run records", () => {
+      const api = templateOf(assembly, STAGE, "Api");
+      const own = statementsOf(assembly).filter((s) => s.policy.includes("ApiHandler") && !s.actions.every((a) => a.startsWith("xray:")));
+      expect(own.flatMap((s) => s.resources)).not.toContain("*");
+      const invoke = own.filter((s) => s.actions.some((a) => a.startsWith("lambda:")));
+      expect(invoke).toEqual([expect.objectContaining({ actions: ["lambda:InvokeFunction"], resources: [{ "Fn::GetAtt": [logicalIdOf(api, "AWS::Lambda::Function", "Runner"), "Arn"] }] })]);
+      const athena = own.filter((s) => s.actions.some((a) => a.startsWith("athena:")));
+      expect(athena.flatMap((s) => s.resources).map(render)).toEqual(["arn:<ref>:athena:eu-west-1:123456789012:workgroup/<ref>"]);
+      const glue = own.filter((s) => s.actions.some((a) => a.startsWith("glue:")));
+      expect(glue.flatMap((s) => s.actions).filter((a) => !/^glue:(Batch)?Get/.test(a))).toEqual([]);
+      expect(glue.flatMap((s) => s.resources).map(render).filter((r) => r.includes(":table/")).map((r) => r.slice(r.indexOf(":table/") + 7))).toEqual(
+        Object.values(weatherDataset.tables).map((t) => `${STAGE}_sluice/${t}`).concat(`${STAGE}_sluice/${weatherDataset.tables.prod}_v*`),
+      );
+      const writes = own.filter((s) => s.actions.includes("s3:PutObject"));
+      expect(writes.flatMap((s) => s.resources).map(render).sort()).toEqual(["<ref>/_sluice/runs/*", "<ref>/results/*"]);
+      expect(own.flatMap((s) => s.actions).filter((a) => /Delete|Create|Update|Publish|PutRecord/.test(a))).toEqual([]);
+      expect(own.filter((s) => JSON.stringify(s.resources).includes(rawId))).toEqual([]);
+      const ssm = own.filter((s) => s.actions.some((a) => a.startsWith("ssm:")));
+      expect(ssm.flatMap((s) => s.resources).map(render)).toEqual([
+        `arn:<ref>:ssm:eu-west-1:123456789012:parameter/sst/sluice/${STAGE}/Secret/API_TOKEN/value`,
+        "arn:<ref>:ssm:eu-west-1:123456789012:parameter/sst/sluice/.fallback/Secret/API_TOKEN/value",
+      ]);
+    });
+
+    it("bundles the dashboard and uPlot with api.handler, and the bundle itself serves them", async () => {
+      // Prepare: the function's asset folder in the cloud assembly, and Glue on 127.0.0.1 answering
+      // GetTable with its documented EntityNotFoundException (no production yet)
+      const asset = join(assembly.directory, `asset.${String(apiFunction().Properties.Code.S3Key).replace(/\.zip$/, "")}`);
+      const glueCalls: string[] = [];
+      const glue = createServer((req, res) => {
+        let body = "";
+        req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+        req.on("end", () => {
+          glueCalls.push(`${req.headers["x-amz-target"]} ${body}`);
+          res.writeHead(400, { "Content-Type": "application/x-amz-json-1.1" });
+          res.end(JSON.stringify({ __type: "EntityNotFoundException", Message: "Table weather_prod not found." }));
+        });
+      });
+      await new Promise<void>((done) => glue.listen(0, "127.0.0.1", done));
+      const script = `
+        const { handler } = await import(${JSON.stringify(join(asset, "packages/functions/src/api.mjs"))});
+        const answers = [];
+        for (const path of ["/", "/ui/uPlot.iife.min.js", "/ui/app.js", "/health"]) {
+          const http = { method: "GET", path, protocol: "HTTP/1.1", sourceIp: "203.0.113.7", userAgent: "t" };
+          const r = await handler({ version: "2.0", routeKey: "ANY /{proxy+}", rawPath: path, rawQueryString: "", headers: { host: "h" }, body: null, isBase64Encoded: false,
+            requestContext: { accountId: "123456789012", apiId: "h", domainName: "h", domainPrefix: "h", http, requestId: "r", routeKey: "ANY /{proxy+}", stage: "$default", time: "", timeEpoch: 0 } }, {});
+          answers.push({ path, status: r.statusCode, type: r.headers["content-type"], start: r.body.slice(0, 60) });
+        }
+        process.stdout.write(JSON.stringify(answers));`;
+      const env = {
+        PATH: process.env.PATH,
+        LAMBDA_TASK_ROOT: asset,
+        AWS_REGION: "eu-west-1",
+        AWS_ACCESS_KEY_ID: "test",
+        AWS_SECRET_ACCESS_KEY: "test",
+        AWS_ENDPOINT_URL_GLUE: `http://127.0.0.1:${(glue.address() as AddressInfo).port}`,
+        SLUICE_LOG_LEVEL: "silent",
+        SST_APP: "sluice",
+        SST_STAGE: STAGE,
+        SST_Secret_value_API_TOKEN: "bundle-test-token-0123456789",
+        ...Object.fromEntries(["RAW_BUCKET", "PROCESSED_BUCKET", "PROD_BUCKET", "ATHENA_RESULTS_BUCKET", "ATHENA_WORKGROUP", "RUNNER_FUNCTION"].map((n) => [`SST_Parameter_value_${n}`, n.toLowerCase()])),
+        SST_Parameter_value_GLUE_DATABASE: `${STAGE}_sluice`,
+      };
+      try {
+        // Act
+        const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { cwd: asset, env, timeout: 20_000 });
+        // Assess
+        expect(readdirSync(join(asset, LAMBDA_WEB_DIR)).sort()).toEqual([...WEB_FILES].sort());
+        expect(existsSync(join(asset, "node_modules/uplot/dist/uPlot.iife.min.js"))).toBe(true);
+        expect(JSON.parse(stdout)).toEqual([
+          { path: "/", status: 200, type: "text/html; charset=utf-8", start: expect.stringMatching(/^<!doctype html>/) },
+          { path: "/ui/uPlot.iife.min.js", status: 200, type: "text/javascript; charset=utf-8", start: expect.stringMatching(/^\/\*! https:\/\/github.com\/leeoniya\/uPlot/) },
+          { path: "/ui/app.js", status: 200, type: "text/javascript; charset=utf-8", start: expect.stringMatching(/^\/\/ The sluice dashboard/) },
+          // No production yet: Glue answered EntityNotFoundException for the bound database's prod view.
+          { path: "/health", status: 200, type: "application/json", start: '{"status":"ok","productionVersion":"weather:none:0"}' },
+        ]);
+        expect(glueCalls).toContain(`AWSGlue.GetTable {"DatabaseName":"${STAGE}_sluice","Name":"${weatherDataset.tables.prod}"}`);
+      } finally {
+        await new Promise<void>((done) => glue.close(() => done()));
+      }
     });
 
     it("encrypts the DQ alert topic and accepts TLS only", () => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { createLogger } from "../../core/src/log/logger";
+import { RunInProgressError } from "../../core/src/run/run-lock";
 import { RUN_ID_RE, type RunParameters, type RunRecord } from "../../core/src/run/run-record";
 import { AwsRuntime, fromSstBindings } from "../../core/src/runtime/aws";
 
@@ -26,7 +27,15 @@ export async function runPipeline(runtime: AwsRuntime, event: unknown): Promise<
   const parameters: RunParameters = input.parameters;
   const engine = await runtime.runEngine();
   // The API answered 202 with this id before the run started: the run must carry it.
-  const run = await engine.run(parameters, {}, { runId: input.runId });
+  let run: RunRecord;
+  try {
+    run = await engine.run(parameters, {}, { runId: input.runId });
+  } catch (error) {
+    // Another run took the lake between the API's check and this start: the record the API saved
+    // must not stay "running" for ever.
+    if (error instanceof RunInProgressError && input.runId && error.runningId !== input.runId) await markRefused(runtime, input.runId, error);
+    throw error;
+  }
   if (run.status === "dq_failed") {
     const alerts = runtime.dqAlerts();
     if (!alerts) runtime.logger.warn("DQ gate failed and no DQ_ALERT_TOPIC is bound", { runId: run.id });
@@ -34,6 +43,16 @@ export async function runPipeline(runtime: AwsRuntime, event: unknown): Promise<
     else await alerts.publishDqFailure(run).catch((error) => runtime.logger.error("could not publish the DQ alert", { runId: run.id, error }));
   }
   return run;
+}
+
+async function markRefused(runtime: AwsRuntime, runId: string, error: RunInProgressError): Promise<void> {
+  const record = await runtime.runStore.get(runId).catch(() => undefined);
+  if (!record || record.status !== "running") return;
+  record.status = "failed";
+  record.failure = { step: "ingest", message: `not started: ${error.message}` };
+  for (const step of record.steps) if (step.status === "pending" || step.status === "running") step.status = "skipped";
+  record.endedAt = new Date().toISOString();
+  await runtime.runStore.save(record);
 }
 
 let runtime: Promise<AwsRuntime> | undefined;

@@ -1,12 +1,19 @@
+import { join } from "node:path";
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { FirehoseClient } from "@aws-sdk/client-firehose";
 import { GlueClient } from "@aws-sdk/client-glue";
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
+import type { ApiDeps, ApiLimits } from "../api/deps";
+import { CatalogProductionVersion } from "../api/production-version";
+import { loadWebAssets } from "../api/web-assets";
+import type { WebAssets } from "../api/web-assets";
 import { AthenaWarehouse } from "../aws/athena-warehouse";
 import { realSleep } from "../aws/aws-errors";
 import { FirehoseDeliveryStream } from "../aws/firehose-delivery-stream";
 import { GlueCatalog } from "../aws/glue-catalog";
+import { LambdaRunLauncher } from "../aws/lambda-run-launcher";
 import { S3ObjectStore } from "../aws/s3-object-store";
 import { S3RunLock } from "../aws/s3-run-lock";
 import { SnsDqAlerts } from "../aws/sns-dq-alerts";
@@ -48,6 +55,7 @@ export interface AwsClients {
   readonly glue: GlueClient;
   readonly athena: AthenaClient;
   readonly sns: SNSClient;
+  readonly lambda: LambdaClient;
 }
 
 /** Options of the AWS runtime. */
@@ -82,8 +90,30 @@ export const SST_BINDINGS = {
   rawCrawler: "RAW_CRAWLER",
   runnerFunction: "RUNNER_FUNCTION",
   dqAlertTopic: "DQ_ALERT_TOPIC",
+  apiToken: "API_TOKEN",
   firehoseStreamPrefix: "FIREHOSE_STREAM_",
 } as const;
+
+/** Where the API function's `copyFiles` puts packages/web/* inside the bundle (stacks/Api.ts). */
+export const LAMBDA_WEB_DIR = "web";
+
+/** Longest an API request waits for Athena: inside API Gateway's 30 s integration timeout. */
+export const API_QUERY_TIMEOUT_MS = 25_000;
+
+/** Options of the HTTP API on AWS. */
+export interface AwsApiOptions {
+  /** Bearer token of the POST routes (the API_TOKEN secret). */
+  readonly token: string;
+  /** The dashboard's folder (default `$LAMBDA_TASK_ROOT/web`, else packages/web); uPlot is resolved from node_modules next to the code. */
+  readonly webDir?: string;
+  /** Files to serve instead of reading `webDir` (tests). */
+  readonly assets?: WebAssets;
+  /** How long production's version is trusted before Glue is read again (default 5 s). */
+  readonly productionTtlMs?: number;
+  /** Athena queries of a request are stopped after this long (default 25 s). */
+  readonly queryTimeoutMs?: number;
+  readonly limits?: Partial<ApiLimits>;
+}
 
 /** A binding the function was not given. */
 export class MissingBindingError extends Error {
@@ -138,6 +168,46 @@ export async function fromSstBindings(datasets: readonly string[] = Object.keys(
   };
 }
 
+/** The API token from the bound `API_TOKEN` Config.Secret (SST reads it from SSM when the module loads). */
+export async function apiTokenFromSst(): Promise<string> {
+  const { Config } = await import("sst/node/config");
+  let token: string | undefined;
+  try {
+    token = (Config as unknown as Record<string, string | undefined>)[SST_BINDINGS.apiToken];
+  } catch {
+    token = undefined; // SST's proxy throws for a name that is not bound
+  }
+  if (!token) throw new MissingBindingError(SST_BINDINGS.apiToken);
+  return token;
+}
+
+/** The HTTP API's ports built from the SST bindings: what `api.handler` serves. */
+export async function apiDepsFromSst(logger: Logger): Promise<ApiDeps> {
+  const [config, token] = await Promise.all([fromSstBindings(), apiTokenFromSst()]);
+  return new AwsRuntime({ config, logger }).apiDeps({ token });
+}
+
+/**
+ * Hides deployment details from messages shown to API clients (Athena and S3 errors name
+ * buckets, ARNs and the account): ARNs become `<arn>`, account ids `<account>`, each bucket its
+ * logical name in angle brackets (`s3://<prod>/…`), the Glue database its logical name.
+ */
+export function awsRedactor(config: AwsRuntimeConfig, logical: PipelineDefinition = definition): (message: string) => string {
+  const names: [string, string][] = [
+    ...(Object.entries(config.buckets) as [keyof LakeBuckets, string][]).map(([role, name]): [string, string] => [name, `<${logical.buckets[role]}>`]),
+    [config.athenaWorkgroup, "<workgroup>"],
+    [config.glueDatabase, logical.glueDatabase],
+    ...(config.runnerFunction ? [[config.runnerFunction, "<runner>"] as [string, string]] : []),
+  ];
+  // Longest first, so a name that contains another is replaced whole.
+  names.sort((a, b) => b[0].length - a[0].length);
+  return (message) => {
+    let out = message.replace(/\barn:aws[a-z-]*:[^\s"'`,;()]+/g, "<arn>");
+    for (const [name, replacement] of names) if (name) out = out.split(name).join(replacement);
+    return out.replace(/(?<![0-9])[0-9]{12}(?![0-9])/g, "<account>");
+  };
+}
+
 /** The pipeline definition with the twin's folder names replaced by the bound physical names. */
 export function physicalPipeline(logical: PipelineDefinition, config: AwsRuntimeConfig): PipelineDefinition {
   return { ...logical, buckets: { ...config.buckets }, glueDatabase: config.glueDatabase };
@@ -169,6 +239,7 @@ export class AwsRuntime {
       glue: options.clients?.glue ?? new GlueClient(region),
       athena: options.clients?.athena ?? new AthenaClient(region),
       sns: options.clients?.sns ?? new SNSClient(region),
+      lambda: options.clients?.lambda ?? new LambdaClient(region),
     };
     this.pipeline = physicalPipeline(options.pipeline ?? definition, config);
     this.clock = options.clock ?? systemClock;
@@ -209,8 +280,8 @@ export class AwsRuntime {
     };
   }
 
-  /** Athena in the bound workgroup over the bound Glue database. */
-  async warehouse(): Promise<AthenaWarehouse> {
+  /** Athena in the bound workgroup over the bound Glue database; `timeoutMs` stops a query that runs longer (default 14 min). */
+  async warehouse(options: { timeoutMs?: number } = {}): Promise<AthenaWarehouse> {
     return new AthenaWarehouse(this.clients.athena, {
       workgroup: this.options.config.athenaWorkgroup,
       database: this.pipeline.glueDatabase,
@@ -218,7 +289,45 @@ export class AwsRuntime {
       sleep: this.sleep,
       clock: this.clock,
       logger: this.logger,
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     });
+  }
+
+  /** Starts runs by invoking the bound runner Lambda asynchronously (RUNNER_FUNCTION). */
+  launcher(): LambdaRunLauncher {
+    const functionName = this.options.config.runnerFunction;
+    if (!functionName) throw new MissingBindingError(SST_BINDINGS.runnerFunction);
+    return new LambdaRunLauncher(this.clients.lambda, {
+      functionName,
+      lock: this.lock,
+      runStore: this.runStore,
+      clock: this.clock,
+      logger: this.logger,
+      ...(this.options.lockTtlMs !== undefined ? { lockTtlMs: this.options.lockTtlMs } : {}),
+    });
+  }
+
+  /**
+   * The HTTP API's ports on AWS (what `localApiDeps` is for the twin): the Glue catalog, run
+   * records on S3, Athena for reads, the runner Lambda for runs, the dashboard's files from the
+   * function's bundle, and messages stripped of bucket names, ARNs and account ids.
+   */
+  async apiDeps(options: AwsApiOptions): Promise<ApiDeps> {
+    const logical = this.options.pipeline ?? definition;
+    return {
+      pipeline: this.pipeline,
+      catalog: this.catalog,
+      runStore: this.runStore,
+      warehouse: await this.warehouse({ timeoutMs: options.queryTimeoutMs ?? API_QUERY_TIMEOUT_MS }),
+      launcher: this.launcher(),
+      // Runs publish in the runner, never here: another container's publish is seen within the TTL.
+      production: new CatalogProductionVersion(this.catalog, this.pipeline, options.productionTtlMs ?? 5_000),
+      token: options.token,
+      logger: this.logger,
+      ...(options.assets !== undefined ? { assets: options.assets } : this.webAssets(options.webDir)),
+      ...(options.limits ? { limits: options.limits } : {}),
+      redact: awsRedactor(this.options.config, logical),
+    };
   }
 
   /** Fetches the run's range from its source and delivers it through Firehose. */
@@ -270,6 +379,19 @@ export class AwsRuntime {
   /** Releases the SDK clients' sockets. */
   async close(): Promise<void> {
     for (const client of Object.values(this.clients)) client.destroy();
+  }
+
+  /**
+   * The dashboard's files: in the bundle on Lambda, from packages/web outside it (e.g. `sst dev`).
+   * Without them the API still answers (`/` is then a 404), so a packaging slip is logged, not fatal.
+   */
+  private webAssets(webDir = process.env.LAMBDA_TASK_ROOT ? join(process.env.LAMBDA_TASK_ROOT, LAMBDA_WEB_DIR) : undefined): { assets?: WebAssets } {
+    try {
+      return { assets: loadWebAssets(webDir) };
+    } catch (error) {
+      this.logger.error("dashboard files not found: / and /ui/* will answer 404", { webDir, error });
+      return {};
+    }
   }
 
   private datasetOf(name: string): DatasetDefinition {
