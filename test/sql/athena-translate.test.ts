@@ -110,7 +110,7 @@ describe("translateAthenaSql", () => {
     );
     // Assess
     expect(result.sql).toBe(
-      `SELECT athena_date_add('day', 1, ts), date_sub('hour', a, b), isodow(ts), approx_count_distinct(c), any_value(c) FROM "t"`,
+      `SELECT athena_date_add('day', 1, ts) AS "_col0", date_sub('hour', a, b) AS "_col1", isodow(ts) AS "_col2", approx_count_distinct(c) AS "_col3", any_value(c) AS "_col4" FROM "t"`,
     );
     expect(result.functions).toEqual(["date_add", "date_diff", "day_of_week", "approx_distinct", "arbitrary"]);
   });

@@ -1,3 +1,4 @@
+import { nameUnnamedColumns } from "./column-names";
 import { parseCtasProperties, type CtasProperties } from "./ctas-properties";
 import { AthenaSqlSyntaxError, UnsupportedSqlError } from "./errors";
 import { tokenize, type Token } from "./tokenizer";
@@ -60,12 +61,12 @@ function isQueryStart(node: SqlNode | undefined): boolean {
   return node !== undefined && (isGroup(node) || (node.kind === "word" && QUERY_STARTS.has(node.text.toUpperCase())));
 }
 
-function translateQuery(nodes: readonly SqlNode[], ctx: TranslationContext, at: SqlNode): string {
+function translateQuery(nodes: readonly SqlNode[], ctx: TranslationContext, at: SqlNode, nameColumns = true): string {
   const first = significant(nodes)[0];
   if (!isQueryStart(first)) {
     throw new AthenaSqlSyntaxError("expected a query (SELECT, WITH or VALUES)", positionOf(first ?? at));
   }
-  return translateRun(nodes, ctx).trim();
+  return translateRun(nameColumns ? nameUnnamedColumns(nodes) : nodes, ctx).trim();
 }
 
 /** Reads `[catalog.][database.]name` from significant node `k`; the last part is the object name. */
@@ -138,7 +139,8 @@ function createStatement(nodes: readonly SqlNode[], sig: readonly SqlNode[], ctx
       body = body.slice(0, body.indexOf(tail[0]!));
       withData = false;
     }
-    const query = translateQuery(body, ctx, sig[index]!);
+    // Athena refuses a CTAS column without a name, so no `_colN` is made up for one.
+    const query = translateQuery(body, ctx, sig[index]!, false);
     return {
       sql: `CREATE TABLE ${ifNotExists ? "IF NOT EXISTS " : ""}${quoteIdentifier(name)} AS ${query}${withData ? "" : " WITH NO DATA"}`,
       statement: { kind: "create_table_as", name, ifNotExists, properties, query, withData },
