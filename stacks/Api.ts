@@ -10,6 +10,7 @@ import { Catalog } from "./Catalog";
 import { Ingest } from "./Ingest";
 import { NagSuppressions } from "cdk-nag";
 import { defaultPolicyOf, suppressObjectWildcards, suppressSstFunctionDefaults } from "./nag";
+import { datasetGlueTables } from "./names";
 import { runnerPolicy } from "./runner-policy";
 import { Storage } from "./Storage";
 
@@ -31,7 +32,7 @@ interface ApiPolicyTargets {
  * athena-results, the first record of a run it starts, and invoking the runner, nothing else.
  */
 function apiPolicy(t: ApiPolicyTargets): iam.PolicyStatement[] {
-  const tables = Object.values(pipeline.datasets).flatMap((d) => [d.tables.raw, d.tables.clean, d.tables.parquet, d.tables.prod, `${d.tables.prod}_v*`]);
+  const tables = Object.values(pipeline.datasets).flatMap(datasetGlueTables);
   const { processed, prod, athenaResults } = t.buckets;
   return [
     new iam.PolicyStatement({

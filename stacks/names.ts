@@ -1,4 +1,6 @@
 import type { App } from "sst/constructs";
+import { analyticsViewsOf } from "../packages/core/src/analytics";
+import type { DatasetDefinition } from "../packages/core/src/pipeline/types";
 
 /**
  * A Glue/Athena-safe per-stage name (lowercase letters, digits, `_`): `<stage>_<name>`. Athena
@@ -6,4 +8,13 @@ import type { App } from "sst/constructs";
  */
 export function glueName(app: App, name: string): string {
   return `${app.stage}_${name}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+}
+
+/**
+ * Every Glue table or view a dataset's run creates and reads: the four tables, the production
+ * version tables (a wildcard: one per publish) and the analytics views over production.
+ */
+export function datasetGlueTables(dataset: DatasetDefinition): string[] {
+  const { raw, clean, parquet, prod } = dataset.tables;
+  return [raw, clean, parquet, prod, `${prod}_v*`, ...analyticsViewsOf(dataset.name).map((v) => v.name)];
 }

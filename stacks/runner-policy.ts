@@ -4,6 +4,7 @@ import type { CfnDeliveryStream } from "aws-cdk-lib/aws-kinesisfirehose";
 import type { Stack } from "sst/constructs";
 import { staticPrefixOf } from "../packages/core/src/catalog/raw-table";
 import type { DatasetDefinition } from "../packages/core/src/pipeline/types";
+import { datasetGlueTables } from "./names";
 
 /** What the runner's policy is scoped to. */
 export interface RunnerPolicyTargets {
@@ -27,7 +28,7 @@ const OBJECT_WRITE = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:Abo
 export function runnerPolicy(t: RunnerPolicyTargets): iam.PolicyStatement[] {
   const { stack, buckets } = t;
   const glue = (resource: string, resourceName?: string) => stack.formatArn({ service: "glue", resource, resourceName });
-  const tables = t.datasets.flatMap((d) => [d.tables.raw, d.tables.clean, d.tables.parquet, d.tables.prod, `${d.tables.prod}_v*`]);
+  const tables = t.datasets.flatMap(datasetGlueTables);
   return [
     new iam.PolicyStatement({
       actions: ["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:GetQueryRuntimeStatistics", "athena:StopQueryExecution", "athena:GetWorkGroup"],

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { StartQueryExecutionCommand } from "@aws-sdk/client-athena";
+import { analyticsViewsOf } from "../../packages/core/src/analytics";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileRuleset, parseRuleset } from "../../packages/core/src/dq";
 import { weatherDataset } from "../../packages/core/src/pipeline/weather";
@@ -52,6 +53,8 @@ describe("golden Athena SQL of the weather pipeline", () => {
       "SELECT",
       expect.stringMatching(/^select count\(distinct city\) from "weather_parquet" where/),
       'CREATE OR REPLACE VIEW "weather_prod" AS',
+      // then the analytics views over production (their SQL is golden in test/analytics/athena/)
+      ...analyticsViewsOf("weather").map((v) => `CREATE OR REPLACE VIEW "${v.name}" AS`),
     ]);
   });
 

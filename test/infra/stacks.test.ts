@@ -1,3 +1,4 @@
+import { analyticsViewsOf } from "../../packages/core/src/analytics";
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { createServer } from "node:http";
@@ -239,7 +240,10 @@ describe("the SST v2 app's stacks", () => {
       const glue = own.filter((s) => s.actions.some((a) => a.startsWith("glue:")));
       expect(glue.flatMap((s) => s.actions).filter((a) => !/^glue:(Batch)?Get/.test(a))).toEqual([]);
       expect(glue.flatMap((s) => s.resources).map(render).filter((r) => r.includes(":table/")).map((r) => r.slice(r.indexOf(":table/") + 7))).toEqual(
-        Object.values(weatherDataset.tables).map((t) => `${STAGE}_sluice/${t}`).concat(`${STAGE}_sluice/${weatherDataset.tables.prod}_v*`),
+        Object.values(weatherDataset.tables)
+          .map((t) => `${STAGE}_sluice/${t}`)
+          .concat(`${STAGE}_sluice/${weatherDataset.tables.prod}_v*`)
+          .concat(analyticsViewsOf("weather").map((v) => `${STAGE}_sluice/${v.name}`)),
       );
       const writes = own.filter((s) => s.actions.includes("s3:PutObject"));
       expect(writes.flatMap((s) => s.resources).map(render).sort()).toEqual(["<ref>/_sluice/runs/*", "<ref>/results/*"]);
@@ -324,7 +328,10 @@ describe("the SST v2 app's stacks", () => {
       expect(athena.flatMap((s) => s.resources).map(render)).toEqual([`arn:<ref>:athena:eu-west-1:123456789012:workgroup/<ref>`]);
       const glueTables = runner.flatMap((s) => s.resources).map(render).filter((r) => r.includes(":table/"));
       expect(glueTables.map((r) => r.slice(r.indexOf(":table/") + 7))).toEqual(
-        Object.values(weatherDataset.tables).map((t) => `${STAGE}_sluice/${t}`).concat(`${STAGE}_sluice/${weatherDataset.tables.prod}_v*`),
+        Object.values(weatherDataset.tables)
+          .map((t) => `${STAGE}_sluice/${t}`)
+          .concat(`${STAGE}_sluice/${weatherDataset.tables.prod}_v*`)
+          .concat(analyticsViewsOf("weather").map((v) => `${STAGE}_sluice/${v.name}`)),
       );
       const onRaw = runner.filter((s) => JSON.stringify(s.resources).includes(rawId));
       expect(onRaw.flatMap((s) => s.actions).filter((a) => /Delete|Abort/.test(a))).toEqual([]);

@@ -1,3 +1,4 @@
+import { createAnalyticsViews } from "../analytics";
 import type { Catalog, CatalogTable } from "../catalog/catalog";
 import { parseS3Uri, s3Uri } from "../catalog/catalog";
 import { crawlTable } from "../catalog/crawler";
@@ -135,6 +136,14 @@ export class RunEngine {
         run.prodVersion = version.table;
         step.rowsOut = run.steps.find((s) => s.name === "ctas")?.rowsOut;
         step.detail = { version: version.table, location: version.location, objectsCopied: version.objects, pruned };
+        // The analytics views read the production view by name: (re)creating them is idempotent. Production
+        // is already switched, so a view that cannot be created is reported, not a failed run.
+        try {
+          step.detail.analyticsViews = await createAnalyticsViews(deps.warehouse, dataset);
+        } catch (error) {
+          step.detail.analyticsError = error instanceof Error ? error.message : String(error);
+          log.error("analytics views could not be created", { error });
+        }
       });
       run.status = "succeeded";
       return run;

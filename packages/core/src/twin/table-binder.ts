@@ -45,18 +45,24 @@ export class TableBinder {
         this.bound.set(table.name, sql);
       }
     }
-    // Views always follow the tables they read, and the views they read (a fresh connection binds
-    // them in this order); recreating them is cheap and keeps them current.
+    // Views follow the tables they read, and the views they read (a fresh connection binds them in
+    // this order). DuckDB checks a view's column types against what it saw at creation, so every
+    // view is recreated when a table was rebound; otherwise only a view whose SQL changed (a lake
+    // with many analytics views would pay for all of them on every query).
+    const tablesChanged = out.length > 0;
     for (const view of dependencyOrder(tables.filter((t) => t.kind === "view"))) {
       present.add(view.name);
       let sql: string;
       try {
         sql = `CREATE OR REPLACE TEMP VIEW ${quoteIdent(view.name)} AS ${this.translate(view.viewSql ?? "")}`;
       } catch (error) {
-        sql = this.stale(view.name, messageOf(error));
+        out.push({ name: view.name, sql: this.stale(view.name, messageOf(error)) });
+        continue;
       }
-      out.push({ name: view.name, sql });
-      this.bound.set(view.name, "view");
+      if (tablesChanged || this.bound.get(view.name) !== sql) {
+        out.push({ name: view.name, sql });
+        this.bound.set(view.name, sql);
+      }
     }
     for (const name of [...this.bound.keys()].filter((n) => !present.has(n))) {
       out.push({ name, sql: `DROP VIEW IF EXISTS ${quoteIdent(name)}` });

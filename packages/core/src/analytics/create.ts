@@ -1,0 +1,33 @@
+import type { DatasetDefinition } from "../pipeline/types";
+import type { Warehouse } from "../query/warehouse";
+import { AIR_QUALITY_VIEWS } from "./air-quality-views";
+import { STOCK_VIEWS } from "./stocks-views";
+import { createViewSql, type AnalyticsView } from "./view";
+import { WEATHER_VIEWS } from "./weather-views";
+
+/** Every analytics view, by dataset name. */
+export const ANALYTICS_VIEWS: Readonly<Record<string, readonly AnalyticsView[]>> = {
+  weather: WEATHER_VIEWS,
+  stocks: STOCK_VIEWS,
+  air_quality: AIR_QUALITY_VIEWS,
+};
+
+/** The analytics views of a dataset (none for a dataset without any). */
+export function analyticsViewsOf(dataset: string): readonly AnalyticsView[] {
+  return ANALYTICS_VIEWS[dataset] ?? [];
+}
+
+/**
+ * Creates (or replaces) the dataset's analytics views through the Warehouse port, one
+ * `CREATE OR REPLACE VIEW` each: the same Athena SQL on Athena and on the twin. The views read
+ * the production view by name, so they follow each publish and rollback without being recreated.
+ * Returns the names created, in order.
+ */
+export async function createAnalyticsViews(warehouse: Warehouse, dataset: DatasetDefinition): Promise<string[]> {
+  const created: string[] = [];
+  for (const view of analyticsViewsOf(dataset.name)) {
+    await warehouse.execute(createViewSql(view, dataset.tables));
+    created.push(view.name);
+  }
+  return created;
+}

@@ -1,0 +1,10 @@
+export { PolygonKeyRejectedError } from "./errors";
+export { RequestPacer } from "./pacer";
+export type { RequestPacerOptions } from "./pacer";
+export { polygonErrorText, polygonHooks, polygonRateLimitWait } from "./polygon-hooks";
+export { PolygonSource } from "./polygon-source";
+export type { PolygonSourceOptions } from "./polygon-source";
+export { POLYGON_BASE_URL, aggsUrl, isValidTicker, nextPageUrl, scrubSecret, validateStocksRequest } from "./request";
+export type { ValidatedStocksRequest } from "./request";
+export { aggsResponseSchema, barSchema, toStockBarRecords } from "./response";
+export type { PolygonAggsResponse, PolygonBar } from "./response";
