@@ -1,7 +1,15 @@
 import { Option, type Command } from "commander";
 import { resolve } from "node:path";
+import { AIR_QUALITY_PARAMETERS } from "../../core/src/pipeline/air-quality";
+import type { Location } from "../../core/src/pipeline/types";
+import { DEFAULT_TICKERS } from "../../core/src/pipeline/stocks";
 import type { RunParameters } from "../../core/src/run/run-record";
+import { DATASET_SOURCES } from "../../core/src/sources/factory";
+import { locationsOf } from "./context";
 import { UsageError } from "./exit-codes";
+
+/** Stations the synthetic air-quality source serves when none are named. */
+const DEFAULT_SYNTHETIC_STATIONS = ["Paris Centre", "London Marylebone", "Berlin Mitte"];
 
 /** Default lake folder: `$SLUICE_LAKE`, else `.lake` in the current directory. */
 export function defaultLake(): string {
@@ -15,13 +23,19 @@ export function addLakeOption(command: Command): Command {
 /** Options shared by `ingest` and `run`. */
 export function addIngestOptions(command: Command): Command {
   return command
-    .addOption(new Option("--dataset <name>", "dataset of the pipeline definition").default("weather"))
-    .addOption(new Option("--source <name>", "where records come from").choices(["open-meteo", "synthetic"]).default("synthetic"))
+    .addOption(new Option("--dataset <name>", "dataset of the pipeline definition").choices(Object.keys(DATASET_SOURCES)).default("weather"))
+    .addOption(
+      new Option("--source <name>", "where records come from: weather open-meteo|synthetic, stocks polygon|synthetic, air_quality openaq|synthetic")
+        .choices([...new Set(Object.values(DATASET_SOURCES).flat())])
+        .default("synthetic"),
+    )
     .option("--from <YYYY-MM-DD>", "first day (UTC), inclusive")
     .option("--to <YYYY-MM-DD>", "last day (UTC), inclusive")
-    .option("--locations <names>", "comma-separated gazetteer cities (default Paris,London,Berlin)")
-    .option("--location <name=lat,lon>", "a custom location; repeat for more", collect, [] as string[])
-    .option("--variables <names>", "comma-separated Open-Meteo hourly variables (temperature_2m is always included)", "temperature_2m")
+    .option("--locations <names>", "weather: comma-separated gazetteer cities (default Paris,London,Berlin)")
+    .option("--location <name=lat,lon>", "weather: a custom location; repeat for more", collect, [] as string[])
+    .option("--tickers <symbols>", `stocks: comma-separated tickers (default ${DEFAULT_TICKERS.join(",")}); env POLYGON_API_KEY for polygon`)
+    .option("--stations <ids>", "air_quality: comma-separated OpenAQ location ids (names for synthetic); env OPENAQ_API_KEY for openaq")
+    .option("--variables <names>", "weather: Open-Meteo hourly variables (temperature_2m always included); air_quality: parameters (default pm25,pm10,no2,o3)")
     .addOption(
       new Option("--endpoint <name>", "Open-Meteo endpoint").choices(["auto", "forecast", "historical-forecast", "archive"]).default("auto"),
     )
@@ -41,7 +55,9 @@ export interface IngestOptionValues {
   to?: string;
   locations?: string;
   location: string[];
-  variables: string;
+  tickers?: string;
+  stations?: string;
+  variables?: string;
   endpoint: string;
   baseUrl?: string;
   seed: string;
@@ -51,8 +67,8 @@ export interface IngestOptionValues {
 /** Checks the options and turns them into run parameters (locations resolved by the caller). */
 export function ingestRequestOf(values: IngestOptionValues): {
   parameters: Omit<RunParameters, "locations" | "skipIngest">;
-  locationNames: string[];
-  customLocations: string[];
+  /** What the source is asked about: cities, tickers or stations, per dataset. */
+  locations: Location[];
   lake: string;
   seed: number;
 } {
@@ -66,15 +82,50 @@ export function ingestRequestOf(values: IngestOptionValues): {
   if (values.from > values.to) throw new UsageError(`--from ${values.from} is after --to ${values.to}`);
   const seed = Number(values.seed);
   if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got "${values.seed}"`);
-  const names = values.locations !== undefined ? splitList(values.locations) : values.location.length > 0 ? [] : ["Paris", "London", "Berlin"];
-  const variables = splitList(values.variables);
+  const sources = DATASET_SOURCES[values.dataset] ?? [];
+  if (!sources.includes(values.source)) throw new UsageError(`dataset ${values.dataset} has no source "${values.source}"; its sources: ${sources.join(", ")}`);
   return {
-    parameters: { dataset: values.dataset, source: values.source, from: values.from, to: values.to, variables },
-    locationNames: names,
-    customLocations: values.location,
+    parameters: { dataset: values.dataset, source: values.source, from: values.from, to: values.to, variables: variablesOf(values) },
+    locations: subjectsOf(values),
     lake: resolve(values.lake),
     seed,
   };
+}
+
+function variablesOf(values: IngestOptionValues): string[] {
+  if (values.variables !== undefined) return splitList(values.variables);
+  if (values.dataset === "air_quality") return [...AIR_QUALITY_PARAMETERS];
+  return values.dataset === "weather" ? ["temperature_2m"] : [];
+}
+
+/** Cities for weather, tickers for stocks, stations for air quality (as the source's `Location`s). */
+function subjectsOf(values: IngestOptionValues): Location[] {
+  const refuse = (flag: string, used: boolean) => {
+    if (used) throw new UsageError(`${flag} does not apply to dataset ${values.dataset}`);
+  };
+  const named = (names: string[]) => names.map((name) => ({ name, latitude: 0, longitude: 0 }));
+  switch (values.dataset) {
+    case "stocks": {
+      refuse("--locations/--location", values.locations !== undefined || values.location.length > 0);
+      refuse("--stations", values.stations !== undefined);
+      const tickers = values.tickers !== undefined ? splitList(values.tickers).map((t) => t.toUpperCase()) : [...DEFAULT_TICKERS];
+      const bad = tickers.find((t) => !/^[A-Z][A-Z0-9.-]{0,11}$/.test(t));
+      if (bad) throw new UsageError(`--tickers: "${bad}" is not a ticker symbol`);
+      return named([...new Set(tickers)]);
+    }
+    case "air_quality": {
+      refuse("--locations/--location", values.locations !== undefined || values.location.length > 0);
+      refuse("--tickers", values.tickers !== undefined);
+      if (values.stations === undefined && values.source !== "synthetic") throw new UsageError("--stations <OpenAQ location ids> is required with --source openaq");
+      return named([...new Set(values.stations !== undefined ? splitList(values.stations) : DEFAULT_SYNTHETIC_STATIONS)]);
+    }
+    default: {
+      refuse("--tickers", values.tickers !== undefined);
+      refuse("--stations", values.stations !== undefined);
+      const names = values.locations !== undefined ? splitList(values.locations) : values.location.length > 0 ? [] : ["Paris", "London", "Berlin"];
+      return locationsOf(names, values.location);
+    }
+  }
 }
 
 function splitList(text: string): string[] {

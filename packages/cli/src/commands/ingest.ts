@@ -2,9 +2,9 @@ import type { Command } from "commander";
 import { ingest } from "../../../core/src/ingest/ingest";
 import type { IngestSummary } from "../../../core/src/ingest/summary";
 import { datasetOf, pipeline } from "../../../core/src/pipeline/pipeline";
-import { weatherSourceOf } from "../../../core/src/sources/factory";
+import { sourceFor } from "../../../core/src/sources/factory";
 import type { OpenMeteoEndpointChoice } from "../../../core/src/sources/open-meteo/index";
-import { asUsageError, locationsOf, runtimeFor } from "../context";
+import { asUsageError, runtimeFor } from "../context";
 import { EXIT, EXIT_HELP, UsageError } from "../exit-codes";
 import type { CliIo } from "../main";
 import { addIngestOptions, addLakeOption, ingestRequestOf, type IngestOptionValues } from "../options";
@@ -42,12 +42,14 @@ async function runIngest(values: IngestOptionValues & { verbose?: boolean }): Pr
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const locations = locationsOf(request.locationNames, request.customLocations);
+  const locations = request.locations;
   if (locations.length === 0) throw new UsageError("no locations: give --locations and/or --location");
   const runtime = runtimeFor(request.lake, values.verbose);
   const progress = new ProgressBar("ingest", locations.length);
   try {
-    const source = weatherSourceOf(request.parameters.source, {
+    const source = sourceFor(dataset.name, request.parameters.source, {
+      polygonApiKey: process.env.POLYGON_API_KEY,
+      openAqApiKey: process.env.OPENAQ_API_KEY,
       endpoint: values.endpoint as OpenMeteoEndpointChoice,
       baseUrl: values.baseUrl ?? process.env.OPEN_METEO_BASE_URL,
       seed: request.seed,

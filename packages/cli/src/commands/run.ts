@@ -2,10 +2,10 @@ import type { Command } from "commander";
 import { datasetOf } from "../../../core/src/pipeline/pipeline";
 import type { RunEngine } from "../../../core/src/run/run-engine";
 import type { RunRecord } from "../../../core/src/run/run-record";
-import { weatherSourceOf } from "../../../core/src/sources/factory";
+import { sourceFor, type SourceSettings } from "../../../core/src/sources/factory";
 import type { OpenMeteoEndpointChoice } from "../../../core/src/sources/open-meteo/index";
 import type { LocalRuntime } from "../../../core/src/runtime/local";
-import { asUsageError, locationsOf, runtimeFor } from "../context";
+import { asUsageError, runtimeFor } from "../context";
 import { EXIT, EXIT_HELP, UsageError } from "../exit-codes";
 import { formatBytes, textTable } from "../format";
 import type { CliIo } from "../main";
@@ -14,11 +14,17 @@ import { ProgressBar } from "../progress";
 
 /** The local twin's run engine with the CLI's source options (`OPEN_METEO_BASE_URL` when no --base-url). */
 export function localRunEngine(runtime: LocalRuntime, values: Pick<IngestOptionValues, "endpoint" | "baseUrl">, seed: number): Promise<RunEngine> {
-  return runtime.runEngine({
+  return runtime.runEngine({ ...sourceSettingsOf(values), seed });
+}
+
+/** Source settings from the CLI options and the environment (API keys, OPEN_METEO_BASE_URL). */
+export function sourceSettingsOf(values: Pick<IngestOptionValues, "endpoint" | "baseUrl">): SourceSettings {
+  return {
     endpoint: values.endpoint as OpenMeteoEndpointChoice,
     baseUrl: values.baseUrl ?? process.env.OPEN_METEO_BASE_URL,
-    seed,
-  });
+    polygonApiKey: process.env.POLYGON_API_KEY,
+    openAqApiKey: process.env.OPENAQ_API_KEY,
+  };
 }
 
 /** `sluice run`: ingest → crawl → drop → CTAS → DQ → publish. */
@@ -48,7 +54,7 @@ Examples:
       } catch (error) {
         throw new UsageError((error as Error).message);
       }
-      const locations = locationsOf(request.locationNames, request.customLocations);
+      const locations = request.locations;
       if (locations.length === 0) throw new UsageError("no locations: give --locations and/or --location");
       if (!values.skipIngest) await checkSourceRequest(values, request);
       const runtime = runtimeFor(request.lake, values.verbose);
@@ -83,8 +89,13 @@ Examples:
  * validates the request and fetches nothing (no HTTP call).
  */
 async function checkSourceRequest(values: IngestOptionValues, request: ReturnType<typeof ingestRequestOf>): Promise<void> {
-  const { source, from, to, variables } = request.parameters;
-  const probe = weatherSourceOf(source, { endpoint: values.endpoint as OpenMeteoEndpointChoice, baseUrl: values.baseUrl ?? process.env.OPEN_METEO_BASE_URL, seed: request.seed });
+  const { dataset, source, from, to, variables } = request.parameters;
+  let probe;
+  try {
+    probe = sourceFor(dataset, source, { ...sourceSettingsOf(values), seed: request.seed });
+  } catch (error) {
+    throw asUsageError(error);
+  }
   try {
     await probe.fetch({ from, to, locations: [], variables })[Symbol.asyncIterator]().next();
   } catch (error) {

@@ -29,7 +29,7 @@ function airQualityRules(facts: RunFacts): string {
     IsComplete "measurement_time",
     IsPrimaryKey "location_id" "parameter" "measurement_time",
     DistinctValuesCount "location_id" >= ${facts.locationCount} ${inRange},
-    ColumnValues "value" >= 0 with threshold >= 0.99,
+    ColumnValues "value" >= 0 where "value is not null",
     Completeness "value" >= 0.9 ${inRange},
     ColumnValues "collection_count" <= 3 labels=["severity"="warning"]
 ]`;

@@ -11,7 +11,7 @@ import type { DatasetDefinition, PipelineDefinition } from "../pipeline/types";
 import { evaluateDqdl } from "../run/dq-evaluator";
 import { RunEngine } from "../run/run-engine";
 import { ObjectRunStore } from "../run/run-store";
-import { weatherSourceOf, type WeatherSourceSettings } from "../sources/factory";
+import { sourceFor, type SourceSettings } from "../sources/factory";
 import { athenaMacrosSql, translateAthenaSql } from "../sql";
 import { DuckDbQueryEngine } from "../twin/duckdb-query-engine";
 import { FsRunLock } from "../twin/fs-run-lock";
@@ -92,7 +92,7 @@ export class LocalRuntime {
   }
 
   /** The run engine on the twin's adapters; ingest pulls the run's source with these settings. */
-  async runEngine(sources: WeatherSourceSettings = {}): Promise<RunEngine> {
+  async runEngine(sources: SourceSettings = {}): Promise<RunEngine> {
     const { pipeline, logger } = this.options;
     return new RunEngine({
       pipeline,
@@ -110,7 +110,7 @@ export class LocalRuntime {
         return ingest({
           dataset: dataset.name,
           request: { from: parameters.from, to: parameters.to, locations: parameters.locations, variables: parameters.variables },
-          source: weatherSourceOf(parameters.source, { logger, ...sources }),
+          source: sourceFor(dataset.name, parameters.source, { logger, ...sources }),
           delivery: await this.delivery(dataset),
           logger,
           onProgress,

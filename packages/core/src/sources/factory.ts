@@ -1,31 +1,67 @@
 import type { Clock } from "../lake/clock";
 import type { Logger } from "../log/logger";
+import { OpenAqSource } from "./openaq/index";
 import type { OpenMeteoEndpointChoice } from "./open-meteo/index";
 import { OpenMeteoSource } from "./open-meteo/index";
+import { PolygonSource } from "./polygon/index";
 import type { Source, WeatherRecord } from "./source";
 import { SourceError } from "./source";
+import { SyntheticAirQualitySource } from "./synthetic/air-quality";
+import { SyntheticStocksSource } from "./synthetic/stocks";
 import { SyntheticWeatherSource } from "./synthetic/synthetic-weather";
+
+/** The sources each dataset can be fed from; `synthetic` works offline for all of them. */
+export const DATASET_SOURCES: Readonly<Record<string, readonly string[]>> = {
+  weather: ["open-meteo", "synthetic"],
+  stocks: ["polygon", "synthetic"],
+  air_quality: ["openaq", "synthetic"],
+};
 
 /** Names of the weather sources. */
 export const WEATHER_SOURCES = ["open-meteo", "synthetic"] as const;
 
-/** Settings any weather source may use. */
-export interface WeatherSourceSettings {
+/** Settings any source may use; API keys come from the composition root (env or SST secrets). */
+export interface SourceSettings {
   readonly endpoint?: OpenMeteoEndpointChoice;
   readonly baseUrl?: string;
   readonly seed?: number;
   readonly clock?: Clock;
   readonly logger?: Logger;
+  readonly polygonApiKey?: string;
+  readonly openAqApiKey?: string;
 }
 
-/** Builds a weather source by name (the CLI, the API and the producer Lambda share this). */
-export function weatherSourceOf(name: string, settings: WeatherSourceSettings = {}): Source<WeatherRecord> {
-  switch (name) {
-    case "open-meteo":
-      return new OpenMeteoSource({ endpoint: settings.endpoint, baseUrl: settings.baseUrl, clock: settings.clock, logger: settings.logger });
-    case "synthetic":
-      return new SyntheticWeatherSource({ seed: settings.seed, clock: settings.clock });
+/** @deprecated name kept for the weather-only callers: the same settings. */
+export type WeatherSourceSettings = SourceSettings;
+
+/** Builds a weather source by name. */
+export function weatherSourceOf(name: string, settings: SourceSettings = {}): Source<WeatherRecord> {
+  return sourceFor("weather", name, settings) as Source<WeatherRecord>;
+}
+
+/** Builds the source `name` of `dataset` (the CLI, the API and the Lambdas share this); an unknown pair says what exists. */
+export function sourceFor(dataset: string, name: string, settings: SourceSettings = {}): Source<object> {
+  const known = DATASET_SOURCES[dataset];
+  if (!known) throw new SourceError(`unknown dataset "${dataset}"; known: ${Object.keys(DATASET_SOURCES).join(", ")}`);
+  if (!known.includes(name)) throw new SourceError(`dataset ${dataset} has no source "${name}"; its sources: ${known.join(", ")}`);
+  const { clock, logger, seed, baseUrl } = settings;
+  switch (`${dataset}/${name}`) {
+    case "weather/open-meteo":
+      return new OpenMeteoSource({ endpoint: settings.endpoint, baseUrl, clock, logger });
+    case "weather/synthetic":
+      return new SyntheticWeatherSource({ seed, clock });
+    case "stocks/polygon":
+      return new PolygonSource({ apiKey: required(settings.polygonApiKey, "POLYGON_API_KEY", dataset), baseUrl, clock, logger });
+    case "stocks/synthetic":
+      return new SyntheticStocksSource({ seed, clock });
+    case "air_quality/openaq":
+      return new OpenAqSource({ apiKey: required(settings.openAqApiKey, "OPENAQ_API_KEY", dataset), baseUrl, clock, logger });
     default:
-      throw new SourceError(`unknown source "${name}"; known: ${WEATHER_SOURCES.join(", ")}`);
+      return new SyntheticAirQualitySource({ seed, clock });
   }
+}
+
+function required(key: string | undefined, variable: string, dataset: string): string {
+  if (!key) throw new SourceError(`the ${dataset} source needs an API key: set ${variable} (an SST secret on AWS), or use --source synthetic`);
+  return key;
 }
