@@ -82,7 +82,8 @@ export function Api({ app, stack }: StackContext) {
     // Athena CTAS over months of raw data; Lambda's maximum.
     timeout: "15 minutes",
     memorySize: "1 GB",
-    bind: [...resources],
+    // The runner can ingest any dataset, so it holds every source's API key.
+    bind: [...resources, ...Object.values(ingest.secrets)],
     permissions: [
       ...runnerPolicy({
         stack,

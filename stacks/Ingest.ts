@@ -1,4 +1,5 @@
 import { ArnFormat, RemovalPolicy } from "aws-cdk-lib";
+import * as events from "aws-cdk-lib/aws-events";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as firehose from "aws-cdk-lib/aws-kinesisfirehose";
 import * as logs from "aws-cdk-lib/aws-logs";
@@ -11,9 +12,14 @@ import { Analytics } from "./Analytics";
 import { Catalog } from "./Catalog";
 import { suppressObjectWildcards, suppressSstFunctionDefaults } from "./nag";
 import { scheduleOf } from "./schedule";
+import { DATASET_SECRETS, sourceSecretNames } from "./source-secrets";
 import { Storage } from "./Storage";
 
-/** Per dataset: the Firehose stream into raw (its role and logs), and the scheduled producer Lambda. */
+/**
+ * Per dataset: the Firehose stream into raw (its role and logs), and a scheduled producer Lambda of
+ * its own, allowed PutRecordBatch on that stream only and bound to that dataset's API key only. The
+ * sources' API keys are SST secrets created here once (the runner binds them too).
+ */
 export function Ingest({ app, stack }: StackContext) {
   const { raw, parameters: storage } = use(Storage);
   // The AWS composition root needs the lake's names in every function (runtime/aws.ts fromSstBindings).
@@ -51,6 +57,7 @@ export function Ingest({ app, stack }: StackContext) {
     return { dataset, stream, objectPrefixes };
   });
 
+  const secrets = Object.fromEntries(sourceSecretNames().map((name) => [name, new Config.Secret(stack, name)]));
   const parameters = Object.fromEntries(
     streams.map(({ dataset, stream }) => [dataset.name, new Config.Parameter(stack, `FIREHOSE_STREAM_${dataset.name.toUpperCase()}`, { value: stream.ref })]),
   );
@@ -61,17 +68,19 @@ export function Ingest({ app, stack }: StackContext) {
         function: {
           handler: "packages/functions/src/producer.handler",
           timeout: "5 minutes",
-          bind: [...lakeBindings, parameters[dataset.name]!],
+          bind: [...lakeBindings, parameters[dataset.name]!, ...(DATASET_SECRETS[dataset.name] ?? []).map((name) => secrets[name]!)],
           permissions: [
             new iam.PolicyStatement({ actions: ["firehose:PutRecordBatch"], resources: [stream.attrArn] }),
             // Records the client itself rejects go to the error prefix (the twin's `sluice-client-failed`).
             new iam.PolicyStatement({ actions: ["s3:PutObject"], resources: [objectPrefixes[1]!] }),
           ],
         },
+        // One code, one function per dataset: the schedule's event names the dataset it ingests.
+        cdk: { target: { event: events.RuleTargetInput.fromObject({ dataset: dataset.name }) } },
       },
     });
     suppressSstFunctionDefaults(cron.jobFunction);
     suppressObjectWildcards(cron.jobFunction.role!, "The producer writes client-rejected records under the dataset's error prefix only.");
   }
-  return { streams: streams.map(({ dataset, stream, objectPrefixes }) => ({ dataset: dataset.name, stream, errorObjects: objectPrefixes[1]! })), parameters };
+  return { streams: streams.map(({ dataset, stream, objectPrefixes }) => ({ dataset: dataset.name, stream, errorObjects: objectPrefixes[1]! })), parameters, secrets };
 }

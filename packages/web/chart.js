@@ -1,36 +1,62 @@
-// The temperature chart: one uPlot line per city, x in UTC seconds.
+// uPlot line charts, x in UTC seconds: one plot per element (weather, each ticker, air quality).
 
 const COLORS = ["#2f80ed", "#eb5757", "#27ae60", "#f2994a", "#9b51e0", "#56ccf2", "#333333"];
-let plot;
+const plots = new Map();
 
-/** Draws the series answer of GET /series into `element`; returns the number of points drawn. */
-export function drawSeries(element, answer) {
-  const times = [...new Set(answer.series.flatMap((s) => s.points.map(([t]) => Date.parse(t) / 1000)))].sort((a, b) => a - b);
-  const index = new Map(times.map((t, i) => [t, i]));
-  const columns = answer.series.map((s) => {
-    const values = new Array(times.length).fill(null);
-    for (const [t, v] of s.points) values[index.get(Date.parse(t) / 1000)] = v;
-    return values;
-  });
-  const width = Math.max(320, element.clientWidth || 900);
-  const options = {
-    width,
-    height: 320,
-    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
-    scales: { x: { time: true } },
-    axes: [{}, { label: answer.unit ?? "", size: 50 }],
-    series: [{}, ...answer.series.map((s, i) => ({ label: s.city, stroke: COLORS[i % COLORS.length], width: 2, spanGaps: false }))],
-  };
-  plot?.destroy();
-  element.replaceChildren();
-  plot = new uPlot(options, [times, ...columns], element);
-  const counts = answer.series.map((s) => `${s.city}:${s.points.length}`);
-  element.dataset.points = String(answer.series.reduce((n, s) => n + s.points.length, 0));
-  element.dataset.cities = counts.join(",");
-  return Number(element.dataset.points);
+/** A colour of the palette by index. */
+export function colorAt(i) {
+  return COLORS[i % COLORS.length];
 }
 
-/** Keeps the chart as wide as its card. */
-export function resizeChart(element) {
-  if (plot) plot.setSize({ width: Math.max(320, element.clientWidth), height: 320 });
+/**
+ * Draws `lines` ([{ label, points: [[iso, value]…], stroke?, dash? }]) into `element`, replacing its
+ * plot; returns the number of points drawn (also in `data-points`).
+ */
+export function drawLines(element, lines, { unit = "", height = 320 } = {}) {
+  const times = [...new Set(lines.flatMap((l) => l.points.map(([t]) => Date.parse(t) / 1000)))].sort((a, b) => a - b);
+  const index = new Map(times.map((t, i) => [t, i]));
+  const columns = lines.map((l) => {
+    const values = new Array(times.length).fill(null);
+    for (const [t, v] of l.points) values[index.get(Date.parse(t) / 1000)] = v;
+    return values;
+  });
+  const options = {
+    width: Math.max(320, element.clientWidth || 900),
+    height,
+    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
+    scales: { x: { time: true } },
+    axes: [{}, { label: unit ?? "", size: 60 }],
+    series: [{}, ...lines.map((l, i) => ({ label: l.label, stroke: l.stroke ?? colorAt(i), width: l.width ?? 2, dash: l.dash, spanGaps: false }))],
+  };
+  plots.get(element)?.destroy();
+  element.replaceChildren();
+  plots.set(element, new uPlot(options, [times, ...columns], element));
+  const drawn = lines.reduce((n, l) => n + l.points.filter(([, v]) => v !== null).length, 0);
+  element.dataset.points = String(drawn);
+  return drawn;
+}
+
+/** Draws the answer of GET /series (one line per subject) into `element`; returns the number of points drawn. */
+export function drawSeries(element, answer, extraLines = []) {
+  const lines = answer.series.map((s, i) => ({ label: s.subject ?? s.city, points: s.points, stroke: colorAt(i) }));
+  drawLines(element, [...lines, ...extraLines], { unit: answer.unit ?? "" });
+  const total = answer.series.reduce((n, s) => n + s.points.length, 0);
+  element.dataset.points = String(total);
+  element.dataset.cities = answer.series.map((s) => `${s.subject ?? s.city}:${s.points.length}`).join(",");
+  return total;
+}
+
+/** Forgets the plots of elements no longer in the page (a view redrawn with other tickers). */
+export function dropDetached() {
+  for (const [element, plot] of plots) {
+    if (!element.isConnected) {
+      plot.destroy();
+      plots.delete(element);
+    }
+  }
+}
+
+/** Keeps every chart as wide as its card. */
+export function resizeCharts() {
+  for (const [element, plot] of plots) if (element.isConnected && element.clientWidth) plot.setSize({ width: Math.max(320, element.clientWidth), height: plot.height });
 }

@@ -23,7 +23,8 @@ describe("the API's read routes on a lake after one synthetic run", () => {
     // Assess
     expect(res.status).toBe(200);
     expect(res.headers.get("X-Request-Id")).toMatch(/^[\w-]+$/);
-    expect(await res.json()).toEqual({ status: "ok", productionVersion: expect.stringMatching(/^weather:weather_prod_v0001:\d+$/) });
+    // One part per dataset: only weather has been published here.
+    expect(await res.json()).toEqual({ status: "ok", productionVersion: expect.stringMatching(/^weather:weather_prod_v0001:\d+,stocks:none:0,air_quality:none:0$/) });
   });
 
   it("GET /runs lists runs newest first with a next page, GET /runs/{id} gives steps with status, timings and row counts", async () => {

@@ -119,7 +119,7 @@ describe("api.handler on AWS adapters (hono/aws-lambda, fake S3, Glue, Athena an
     const answer = await request("GET", "/health");
     // Assess
     expect(answer.statusCode).toBe(200);
-    expect(answer.json()).toEqual({ status: "ok", productionVersion: "weather:weather_prod_v0001:3" });
+    expect(answer.json()).toEqual({ status: "ok", productionVersion: "weather:weather_prod_v0001:3,stocks:none:0,air_quality:none:0" });
   });
 
   it("GET /runs lists the run records the runner stored on S3", async () => {
@@ -208,8 +208,8 @@ describe("api.handler on AWS adapters (hono/aws-lambda, fake S3, Glue, Athena an
     expect(answer.statusCode).toBe(200);
     expect(answer.json()).toMatchObject({ productionVersion: "weather_prod_v0001", bytesScanned: 1_048_576 });
     expect(answer.json().series).toEqual([
-      { city, points: [] },
-      { city: "Paris", points: [[expect.stringContaining("2024-11-24"), 7.5]] },
+      { subject: city, city, points: [] },
+      { subject: "Paris", city: "Paris", points: [[expect.stringContaining("2024-11-24"), 7.5]] },
     ]);
   });
 

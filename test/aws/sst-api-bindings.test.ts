@@ -1,3 +1,4 @@
+import { WEB_FILES } from "../../packages/core/src/api/web-assets";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -42,7 +43,7 @@ describe("apiDepsFromSst: the API's ports from the function's bindings", () => {
     expect(deps.launcher).toBeInstanceOf(LambdaRunLauncher);
     expect(deps.pipeline.buckets.processed).toBe("sluice-prod-processed");
     expect(deps.pipeline.glueDatabase).toBe("prod_sluice");
-    expect([...deps.assets!.keys()].sort()).toEqual(["api.js", "app.css", "app.js", "chart.js", "index.html", "runs.js", "uPlot.iife.min.js", "uPlot.min.css"]);
+    expect([...deps.assets!.keys()].sort()).toEqual([...WEB_FILES, "uPlot.iife.min.js", "uPlot.min.css"].sort());
     expect(deps.redact!("s3://sluice-prod-prod/weather_prod/v0001/ in prod_sluice")).toBe("s3://<prod>/weather_prod/v0001/ in sluice");
   });
 

@@ -5,8 +5,11 @@ import { fileURLToPath } from "node:url";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type LocalServer } from "../../packages/cli/src/commands/serve";
-import type { LocalRuntime } from "../../packages/core/src/runtime/local";
-import { disposeRuntime, publishDemoWeek, tempRuntime, TOKEN } from "../api/lake";
+import { createLogger } from "../../packages/core/src/log/logger";
+import { pipeline } from "../../packages/core/src/pipeline/pipeline";
+import { LocalRuntime } from "../../packages/core/src/runtime/local";
+import { disposeRuntime, publishDemoWeek, TOKEN } from "../api/lake";
+import { sluice, tempLake } from "../cli/sluice";
 
 const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "docs", "img", "dashboard.png");
@@ -20,7 +23,11 @@ describe.skipIf(!hasChromium)("the dashboard in headless Chromium (Debian's, via
   let firstRunId: string;
 
   beforeAll(async () => {
-    runtime = await tempRuntime("browser");
+    // A stocks week first (the oldest run), then the demo's weather week, which the dashboard opens on.
+    const lake = await tempLake("browser");
+    const stocks = await sluice("run", "--dataset", "stocks", "--source", "synthetic", "--from", "2024-11-18", "--to", "2024-11-22", "--lake", lake);
+    if (stocks.code !== 0) throw new Error(`stocks run exited ${stocks.code}: ${stocks.err}`);
+    runtime = new LocalRuntime({ lake, pipeline, logger: createLogger("silent") });
     firstRunId = (await publishDemoWeek(runtime)).id;
     server = await startServer(runtime, { token: TOKEN, host: "127.0.0.1", port: 0 });
     browser = await chromium.launch({
@@ -58,17 +65,38 @@ describe.skipIf(!hasChromium)("the dashboard in headless Chromium (Debian's, via
     await page.click("#run-now");
     await page.fill("#token", TOKEN);
     await page.click("#run-submit");
-    await page.waitForFunction('document.querySelectorAll("#runs tbody tr").length === 2');
+    await page.waitForFunction('document.querySelectorAll("#runs tbody tr").length === 3');
     await server.launcher.settled();
     await page.waitForSelector("#runs tbody tr:first-child .dq-badge.PASS", { timeout: 15_000 });
 
     // Assess: the new run is listed above the first
     const ids = await page.locator("#runs tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-run-id")));
-    expect(ids).toHaveLength(2);
+    expect(ids).toHaveLength(3);
     expect(ids[1]).toBe(firstRunId);
     expect(await page.locator("#run-message").textContent()).toContain(`Run ${ids[0]} started`);
     expect(failedRequests).toEqual([]);
     await mkdir(dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  });
+
+  it("switches to stocks: a price chart and a MACD chart per selected ticker, over the stocks run's range", async () => {
+    // Prepare
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await page.goto(server.url);
+    await page.waitForSelector('#chart[data-cities*="Paris:168"] canvas');
+
+    // Act
+    await page.selectOption("#dataset", "stocks");
+    await page.waitForSelector("#stock-charts .ticker .price canvas");
+    await page.waitForSelector("#stock-charts .ticker .macd canvas");
+
+    // Assess: the first two tickers drawn (35 closes each, plus indicators), the weather chart hidden
+    expect(await page.inputValue("#from")).toBe("2024-11-18");
+    const tickers = await page.locator("#stock-charts .ticker").evaluateAll((cards) => cards.map((c) => c.getAttribute("data-ticker")));
+    expect(tickers).toHaveLength(2);
+    expect(Number(await page.getAttribute("#stock-charts .ticker .price", "data-points"))).toBeGreaterThan(35);
+    expect(await page.locator("#stock-charts .ticker .price .u-legend").first().textContent()).toMatch(/MA7.*MA30.*Bollinger upper/);
+    expect(await page.isVisible("#chart")).toBe(false);
+    expect(await page.locator("#stats tbody tr").count()).toBe(2);
   });
 });

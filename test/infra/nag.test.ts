@@ -1,8 +1,22 @@
 import type { CloudAssembly } from "aws-cdk-lib/cx-api";
 import { beforeAll, describe, expect, it } from "vitest";
+import { pipeline } from "../../packages/core/src/pipeline/pipeline";
 import type { NagFinding } from "../../scripts/offline-app";
 import { synthesizeTestApp } from "./synth";
 import type { Cfn } from "./template";
+
+/** A construct id as CDK's logical id spells it (alphanumerics only: `air_quality` → `airquality`). */
+const idOf = (name: string) => name.replace(/[^A-Za-z0-9]/g, "");
+
+/**
+ * The suppressions each dataset's resources carry, the same for every dataset: its Firehose role's
+ * object wildcards, and its producer's basic-execution policy, X-Ray and error-prefix wildcards.
+ */
+const perDataset = (dataset: string) => [
+  `Ingest/FirehoseRole${idOf(dataset)}DefaultPolicy AwsSolutions-IAM5`,
+  `Ingest/Producer${idOf(dataset)}JobProducer${idOf(dataset)}ServiceRole AwsSolutions-IAM4`,
+  `Ingest/Producer${idOf(dataset)}JobProducer${idOf(dataset)}ServiceRoleDefaultPolicy AwsSolutions-IAM5`,
+];
 
 /** Every cdk-nag suppression written into the templates: stack, resource, rule, reason. */
 function suppressionsOf(assembly: CloudAssembly) {
@@ -42,9 +56,7 @@ describe("cdk-nag AwsSolutionsChecks over the whole app", () => {
         "Storage/accesslogs AwsSolutions-S1",
         "Catalog/CrawlerRoleDefaultPolicy AwsSolutions-IAM5",
         "Catalog/RawCrawler AwsSolutions-GL1",
-        "Ingest/FirehoseRoleweatherDefaultPolicy AwsSolutions-IAM5",
-        "Ingest/ProducerweatherJobProducerweatherServiceRole AwsSolutions-IAM4",
-        "Ingest/ProducerweatherJobProducerweatherServiceRoleDefaultPolicy AwsSolutions-IAM5",
+        ...Object.keys(pipeline.datasets).flatMap(perDataset),
         "Api/RunnerServiceRole AwsSolutions-IAM4",
         "Api/RunnerServiceRoleDefaultPolicy AwsSolutions-IAM5",
         "Api/ApiHandlerServiceRole AwsSolutions-IAM4",
@@ -61,6 +73,7 @@ describe("cdk-nag AwsSolutionsChecks over the whole app", () => {
         .filter(([id, r]) => r.Type === "AWS::Lambda::Function" && !id.startsWith("CustomResourceHandler"))
         .map(([, r]) => r.Properties!.Runtime),
     );
-    expect(runtimes).toEqual(["nodejs24.x", "nodejs24.x", "nodejs24.x"]);
+    // One producer per dataset, the runner and the API.
+    expect(runtimes).toEqual(Array(Object.keys(pipeline.datasets).length + 2).fill("nodejs24.x"));
   });
 });

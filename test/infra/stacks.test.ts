@@ -8,13 +8,23 @@ import { promisify } from "node:util";
 import type { CloudAssembly } from "aws-cdk-lib/cx-api";
 import { beforeAll, describe, expect, it } from "vitest";
 import { WEB_FILES } from "../../packages/core/src/api/web-assets";
-import { LAMBDA_WEB_DIR } from "../../packages/core/src/runtime/aws";
+import { LAMBDA_WEB_DIR, SST_BINDINGS } from "../../packages/core/src/runtime/aws";
 import { pipeline } from "../../packages/core/src/pipeline/pipeline";
-import { weatherDataset } from "../../packages/core/src/pipeline/weather";
+import type { DatasetDefinition } from "../../packages/core/src/pipeline/types";
 import { cleanViewSql } from "../../packages/core/src/transform/athena-sql";
 import { synthesizeTestApp, STAGE } from "./synth";
 import { logicalIdOf, render, resourcesOf, statementsOf, templateOf } from "./template";
 import type { Cfn } from "./template";
+
+const DATASETS = Object.values(pipeline.datasets);
+/** A construct id as CDK's logical id spells it (alphanumerics only: `air_quality` → `airquality`). */
+const idOf = (name: string) => name.replace(/[^A-Za-z0-9]/g, "");
+/** The API keys each dataset's real source needs (Polygon, OpenAQ); weather's Open-Meteo needs none. */
+const SECRETS_OF: Readonly<Record<string, readonly string[]>> = { stocks: ["POLYGON_API_KEY"], air_quality: ["OPENAQ_API_KEY"] };
+const ALL_SECRETS = ["POLYGON_API_KEY", "OPENAQ_API_KEY"];
+/** Every Glue table and view a dataset's run touches: its four tables, the version tables, its analytics views. */
+const glueTablesOf = (d: DatasetDefinition) =>
+  [...Object.values(d.tables), `${d.tables.prod}_v*`, ...analyticsViewsOf(d.name).map((v) => v.name)].map((t) => `${STAGE}_sluice/${t}`);
 
 // Every property here is what the deployed pipeline relies on; AWS cannot be reached, so the
 // synthesized templates are the evidence.
@@ -73,92 +83,136 @@ describe("the SST v2 app's stacks", () => {
   });
 
   describe("Ingest", () => {
-    const stream = () => resourcesOf(assembly, "AWS::KinesisFirehose::DeliveryStream");
+    const streams = () => resourcesOf(assembly, "AWS::KinesisFirehose::DeliveryStream");
+    const streamOf = (dataset: DatasetDefinition) => streams().find((s) => s.Properties.DeliveryStreamName === `${STAGE}-sluice-${dataset.firehose.streamName}`)!;
+    const producers = () => resourcesOf(assembly, "AWS::Lambda::Function").filter((f) => f.Properties.Handler === "packages/functions/src/producer.handler");
+    const producerOf = (dataset: DatasetDefinition) => producers().find((f) => f.id.startsWith(`Producer${idOf(dataset.name)}`))!;
+    const boundOf = (fn: { Properties: Record<string, any> }, kind: "Parameter" | "Secret") =>
+      Object.keys(fn.Properties.Environment.Variables as Record<string, unknown>)
+        .filter((k) => k.startsWith(`SST_${kind}_value_`))
+        .map((k) => k.slice(`SST_${kind}_value_`.length))
+        .sort();
 
-    it("delivers into raw with the definition's prefixes, GZIP, ≥ 64 MiB buffers and CloudWatch logging", () => {
-      expect(stream()).toHaveLength(1);
-      const { Properties: p } = stream()[0]!;
-      const s3 = p.ExtendedS3DestinationConfiguration;
-      expect(p.DeliveryStreamName).toBe(`${STAGE}-sluice-${weatherDataset.firehose.streamName}`);
-      expect(p.DeliveryStreamType).toBe("DirectPut");
-      expect(p.DeliveryStreamEncryptionConfigurationInput).toEqual({ KeyType: "AWS_OWNED_CMK" });
-      expect(JSON.stringify(s3.BucketARN)).toContain(rawId);
-      expect(s3.Prefix).toBe(weatherDataset.firehose.prefix);
-      expect(s3.ErrorOutputPrefix).toBe(weatherDataset.firehose.errorOutputPrefix);
-      expect(s3.CompressionFormat).toBe("GZIP");
-      // https://docs.aws.amazon.com/firehose/latest/dev/dynamic-partitioning.html: SizeInMBs ≥ 64 with dynamic partitioning
-      expect(s3.BufferingHints.SizeInMBs).toBeGreaterThanOrEqual(64);
-      expect(s3.BufferingHints).toEqual({ SizeInMBs: weatherDataset.firehose.buffering.sizeInMBs, IntervalInSeconds: weatherDataset.firehose.buffering.intervalInSeconds });
-      expect(s3.CloudWatchLoggingOptions.Enabled).toBe(true);
+    it("creates one stream, one Firehose role and one producer per dataset of the definition", () => {
+      expect(streams().map((s) => s.Properties.DeliveryStreamName).sort()).toEqual(DATASETS.map((d) => `${STAGE}-sluice-${d.firehose.streamName}`).sort());
+      expect(new Set(streams().map((s) => s.Properties.ExtendedS3DestinationConfiguration.RoleARN["Fn::GetAtt"][0])).size).toBe(DATASETS.length);
+      expect(producers()).toHaveLength(DATASETS.length);
+      for (const dataset of DATASETS) expect(producerOf(dataset), dataset.name).toBeDefined();
     });
 
-    it("partitions dynamically with the definition's jq query, then appends a newline to each record", () => {
-      const s3 = stream()[0]!.Properties.ExtendedS3DestinationConfiguration;
-      expect(s3.DynamicPartitioningConfiguration.Enabled).toBe(true);
-      expect(s3.ProcessingConfiguration).toEqual({
-        Enabled: true,
-        Processors: [
-          {
-            Type: "MetadataExtraction",
-            Parameters: [
-              { ParameterName: "MetadataExtractionQuery", ParameterValue: weatherDataset.firehose.partitionKeyQuery },
-              { ParameterName: "JsonParsingEngine", ParameterValue: "JQ-1.6" },
-            ],
-          },
-          { Type: "AppendDelimiterToRecord" },
-        ],
+    describe.each(DATASETS.map((d) => [d.name, d] as const))("%s", (name, dataset) => {
+      it("delivers into raw with the definition's prefixes, GZIP, ≥ 64 MiB buffers and CloudWatch logging", () => {
+        const { Properties: p } = streamOf(dataset);
+        const s3 = p.ExtendedS3DestinationConfiguration;
+        expect(p.DeliveryStreamType).toBe("DirectPut");
+        expect(p.DeliveryStreamEncryptionConfigurationInput).toEqual({ KeyType: "AWS_OWNED_CMK" });
+        expect(JSON.stringify(s3.BucketARN)).toContain(rawId);
+        expect(s3.Prefix).toBe(dataset.firehose.prefix);
+        expect(s3.ErrorOutputPrefix).toBe(dataset.firehose.errorOutputPrefix);
+        expect(s3.CompressionFormat).toBe("GZIP");
+        // https://docs.aws.amazon.com/firehose/latest/dev/dynamic-partitioning.html: SizeInMBs ≥ 64 with dynamic partitioning
+        expect(s3.BufferingHints.SizeInMBs).toBeGreaterThanOrEqual(64);
+        expect(s3.BufferingHints).toEqual({ SizeInMBs: dataset.firehose.buffering.sizeInMBs, IntervalInSeconds: dataset.firehose.buffering.intervalInSeconds });
+        expect(s3.CloudWatchLoggingOptions.Enabled).toBe(true);
+        expect(JSON.stringify(s3.CloudWatchLoggingOptions.LogGroupName)).toContain(`FirehoseLogs${idOf(name)}`);
       });
-    });
 
-    it("lets Firehose write only under the dataset's prefix and error prefix, never delete", () => {
-      const firehose = statementsOf(assembly).filter((s) => s.policy.includes("FirehoseRole"));
-      const objectStatement = firehose.find((s) => s.actions.includes("s3:PutObject"))!;
-      expect(objectStatement.actions.sort()).toEqual(["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"]);
-      expect(objectStatement.resources.map(render)).toEqual(["<ref>/weather/*", "<ref>/errors/weather/*"]);
-      expect(firehose.flatMap((s) => s.actions).filter((a) => /Delete/.test(a))).toEqual([]);
-    });
+      it("partitions dynamically with the definition's jq query, then appends a newline to each record", () => {
+        const s3 = streamOf(dataset).Properties.ExtendedS3DestinationConfiguration;
+        expect(s3.DynamicPartitioningConfiguration.Enabled).toBe(true);
+        expect(s3.ProcessingConfiguration).toEqual({
+          Enabled: true,
+          Processors: [
+            {
+              Type: "MetadataExtraction",
+              Parameters: [
+                { ParameterName: "MetadataExtractionQuery", ParameterValue: dataset.firehose.partitionKeyQuery },
+                { ParameterName: "JsonParsingEngine", ParameterValue: "JQ-1.6" },
+              ],
+            },
+            { Type: "AppendDelimiterToRecord" },
+          ],
+        });
+      });
 
-    it("runs the producer on nodejs24.x every hour (the definition's schedule), allowed PutRecordBatch on its stream only", () => {
-      const rule = resourcesOf(assembly, "AWS::Events::Rule");
-      expect(rule.map((r) => r.Properties.ScheduleExpression)).toEqual([weatherDataset.schedule]);
-      const producer = resourcesOf(assembly, "AWS::Lambda::Function").find((f) => f.Properties.Handler === "packages/functions/src/producer.handler")!;
-      expect(producer.Properties.Runtime).toBe("nodejs24.x");
-      expect(Object.keys(producer.Properties.Environment.Variables)).toEqual(
-        expect.arrayContaining(["SST_Parameter_value_RAW_BUCKET", "SST_Parameter_value_FIREHOSE_STREAM_WEATHER", "SST_Parameter_value_GLUE_DATABASE"]),
-      );
-      const own = statementsOf(assembly).filter((s) => s.policy.includes("Producer"));
-      const put = own.find((s) => s.actions.includes("firehose:PutRecordBatch"))!;
-      expect(put.actions).toEqual(["firehose:PutRecordBatch"]);
-      expect(JSON.stringify(put.resources)).toContain("Firehoseweather");
-      expect(own.find((s) => s.actions.includes("s3:PutObject"))!.resources.map(render)).toEqual(["<ref>/errors/weather/*"]);
+      it("lets its Firehose role write only under the dataset's prefix and error prefix, never delete", () => {
+        const roleId = streamOf(dataset).Properties.ExtendedS3DestinationConfiguration.RoleARN["Fn::GetAtt"][0] as string;
+        const firehose = statementsOf(assembly).filter((s) => s.policy.includes(`FirehoseRole${idOf(name)}`));
+        expect(roleId.startsWith(`FirehoseRole${idOf(name)}`)).toBe(true);
+        const objectStatement = firehose.find((s) => s.actions.includes("s3:PutObject"))!;
+        expect(objectStatement.actions.sort()).toEqual(["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"]);
+        expect(objectStatement.resources.map(render)).toEqual([`<ref>/${name}/*`, `<ref>/errors/${name}/*`]);
+        expect(firehose.flatMap((s) => s.actions).filter((a) => /Delete/.test(a))).toEqual([]);
+      });
+
+      it("runs its producer on nodejs24.x on the definition's schedule with { dataset } as the event, allowed PutRecordBatch on its own stream only", () => {
+        const rules = resourcesOf(assembly, "AWS::Events::Rule").filter((r) => r.id.startsWith(`Producer${idOf(name)}`));
+        expect(rules.map((r) => r.Properties.ScheduleExpression)).toEqual([dataset.schedule]);
+        const producer = producerOf(dataset);
+        expect(rules[0]!.Properties.Targets).toEqual([expect.objectContaining({ Arn: { "Fn::GetAtt": [producer.id, "Arn"] }, Input: JSON.stringify({ dataset: name }) })]);
+        expect(producer.Properties.Runtime).toBe("nodejs24.x");
+        const streamBindings = boundOf(producer, "Parameter").filter((p) => p.startsWith("FIREHOSE_STREAM_"));
+        expect(streamBindings).toEqual([`FIREHOSE_STREAM_${name.toUpperCase()}`]);
+        expect(boundOf(producer, "Parameter")).toEqual(expect.arrayContaining(["RAW_BUCKET", "GLUE_DATABASE"]));
+        const own = statementsOf(assembly).filter((s) => s.policy.startsWith(`${STAGE}-sluice-Ingest/Producer${idOf(name)}`));
+        const put = own.filter((s) => s.actions.includes("firehose:PutRecordBatch"));
+        expect(put.map((s) => s.actions)).toEqual([["firehose:PutRecordBatch"]]);
+        expect(put[0]!.resources).toEqual([{ "Fn::GetAtt": [streamOf(dataset).id, "Arn"] }]);
+        expect(own.find((s) => s.actions.includes("s3:PutObject"))!.resources.map(render)).toEqual([`<ref>/errors/${name}/*`]);
+      });
+
+      it("binds its producer to its own source's API key secret only", () => {
+        const producer = producerOf(dataset);
+        expect(boundOf(producer, "Secret")).toEqual([...(SECRETS_OF[name] ?? [])]);
+        const ssm = statementsOf(assembly).filter((s) => s.policy.startsWith(`${STAGE}-sluice-Ingest/Producer${idOf(name)}`) && s.actions.some((a) => a.startsWith("ssm:")));
+        const secretPaths = ssm.flatMap((s) => s.resources).map(render).filter((r) => r.includes("/Secret/"));
+        for (const secret of ALL_SECRETS) {
+          const expected = (SECRETS_OF[name] ?? []).includes(secret);
+          expect(secretPaths.some((r) => r.includes(`/Secret/${secret}/`)), secret).toBe(expected);
+        }
+      });
     });
   });
 
   describe("Catalog", () => {
-    const rawTable = () => resourcesOf(assembly, "AWS::Glue::Table")[0]!.Properties.TableInput;
+    const rawTableOf = (dataset: DatasetDefinition) => resourcesOf(assembly, "AWS::Glue::Table").find((t) => t.Properties.TableInput.Name === dataset.tables.raw)?.Properties.TableInput;
 
-    it("defines the raw table from the record schema, with string partition keys and the JSON SerDe", () => {
-      const table = rawTable();
-      expect(table.Name).toBe(weatherDataset.tables.raw);
-      expect(table.StorageDescriptor.Columns.map((c: { Name: string; Type: string }) => [c.Name, c.Type])).toEqual(weatherDataset.recordSchema.map((c) => [c.name, c.type]));
-      expect(table.PartitionKeys).toEqual(weatherDataset.rawPartitionKeys.map((name) => ({ Name: name, Type: "string" })));
-      expect(table.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe("org.openx.data.jsonserde.JsonSerDe");
-      expect(render(table.StorageDescriptor.Location)).toBe("s3://<ref>/weather/");
+    it("defines one raw table per dataset, and nothing else", () => {
+      expect(resourcesOf(assembly, "AWS::Glue::Table").map((t) => t.Properties.TableInput.Name).sort()).toEqual(DATASETS.map((d) => d.tables.raw).sort());
     });
 
-    it("does not project partitions: the run's crawl step registers them (an injected city key would make Athena refuse the full rebuild)", () => {
-      const p = rawTable().Parameters;
-      expect(p["projection.enabled"]).toBeUndefined();
-      expect(Object.keys(p).filter((k) => k.startsWith("projection."))).toEqual([]);
-      expect(p.classification).toBe("json");
+    describe.each(DATASETS.map((d) => [d.name, d] as const))("%s", (name, dataset) => {
+      it("defines the raw table from the record schema, with string partition keys and the JSON SerDe", () => {
+        const table = rawTableOf(dataset);
+        expect(table.StorageDescriptor.Columns.map((c: { Name: string; Type: string }) => [c.Name, c.Type])).toEqual(dataset.recordSchema.map((c) => [c.name, c.type]));
+        expect(table.PartitionKeys).toEqual(dataset.rawPartitionKeys.map((key) => ({ Name: key, Type: "string" })));
+        expect(table.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe("org.openx.data.jsonserde.JsonSerDe");
+        expect(render(table.StorageDescriptor.Location)).toBe(`s3://<ref>/${name}/`);
+      });
+
+      it("does not project partitions: the run's crawl step registers them (an injected key would make Athena refuse the full rebuild)", () => {
+        const p = rawTableOf(dataset).Parameters;
+        expect(Object.keys(p).filter((k) => k.startsWith("projection."))).toEqual([]);
+        expect(p.classification).toBe("json");
+      });
     });
 
-    it("crawls the raw table on demand and only logs schema changes and deletions", () => {
-      const [crawler] = resourcesOf(assembly, "AWS::Glue::Crawler");
+    it("crawls every raw table on demand and only logs schema changes and deletions", () => {
+      const crawlers = resourcesOf(assembly, "AWS::Glue::Crawler");
+      expect(crawlers).toHaveLength(1);
+      const [crawler] = crawlers;
       expect(crawler!.Properties.Schedule).toBeUndefined();
       expect(crawler!.Properties.SchemaChangePolicy).toEqual({ UpdateBehavior: "LOG", DeleteBehavior: "LOG" });
-      expect(crawler!.Properties.Targets.CatalogTargets[0].Tables).toEqual([weatherDataset.tables.raw]);
+      expect(crawler!.Properties.Targets.CatalogTargets[0].Tables).toEqual(DATASETS.map((d) => d.tables.raw));
       expect(crawler!.Properties.DatabaseName).toBe(`${STAGE}_${pipeline.glueDatabase}`);
+    });
+
+    it("lets the crawler read only the datasets' raw prefixes and update only their raw tables", () => {
+      const crawler = statementsOf(assembly).filter((s) => s.policy.includes("CrawlerRole"));
+      const objects = crawler.filter((s) => s.actions.includes("s3:GetObject")).flatMap((s) => s.resources).map(render);
+      expect(objects.sort()).toEqual(DATASETS.map((d) => `<ref>/${d.name}/*`).sort());
+      const tables = crawler.flatMap((s) => s.resources).map(render).filter((r) => r.includes(":table/"));
+      expect(tables.map((r) => r.slice(r.indexOf(":table/") + 7)).sort()).toEqual(DATASETS.map((d) => `${STAGE}_sluice/${d.tables.raw}`).sort());
     });
   });
 
@@ -175,14 +229,18 @@ describe("the SST v2 app's stacks", () => {
       expect(JSON.stringify(c.ResultConfiguration.OutputLocation)).toContain(logicalIdOf(storage, "AWS::S3::Bucket", pipeline.buckets.athenaResults));
     });
 
-    it("saves the clean view's DDL, built by cleanViewSql, as a named query", () => {
-      const [query] = resourcesOf(assembly, "AWS::Athena::NamedQuery");
-      expect(query!.Properties.QueryString).toBe(`CREATE OR REPLACE VIEW "${weatherDataset.tables.clean}" AS\n${cleanViewSql(weatherDataset)}`);
+    it("saves each dataset's clean view DDL, built by cleanViewSql, as a named query", () => {
+      const queries = resourcesOf(assembly, "AWS::Athena::NamedQuery");
+      expect(queries.map((q) => q.Properties.Name).sort()).toEqual(DATASETS.map((d) => d.tables.clean).sort());
+      for (const dataset of DATASETS) {
+        const query = queries.find((q) => q.Properties.Name === dataset.tables.clean)!;
+        expect(query.Properties.QueryString).toBe(`CREATE OR REPLACE VIEW "${dataset.tables.clean}" AS\n${cleanViewSql(dataset)}`);
+      }
     });
   });
 
   describe("Api", () => {
-    const PARAMETERS = ["RAW_BUCKET", "PROCESSED_BUCKET", "PROD_BUCKET", "ATHENA_RESULTS_BUCKET", "GLUE_DATABASE", "ATHENA_WORKGROUP", "FIREHOSE_STREAM_WEATHER", "RAW_CRAWLER", "RUNNER_FUNCTION", "DQ_ALERT_TOPIC"];
+    const PARAMETERS = ["RAW_BUCKET", "PROCESSED_BUCKET", "PROD_BUCKET", "ATHENA_RESULTS_BUCKET", "GLUE_DATABASE", "ATHENA_WORKGROUP", ...DATASETS.map((d) => `FIREHOSE_STREAM_${d.name.toUpperCase()}`), "RAW_CRAWLER", "RUNNER_FUNCTION", "DQ_ALERT_TOPIC"];
 
     it("stores every binding of the bindings doc as an SST SSM parameter", () => {
       const names = resourcesOf(assembly, "AWS::SSM::Parameter").map((p) => p.Properties.Name as string);
@@ -197,6 +255,20 @@ describe("the SST v2 app's stacks", () => {
       expect(runner.Properties.Runtime).toBe("nodejs24.x");
       const bound = Object.keys(runner.Properties.Environment.Variables).filter((k) => k.startsWith("SST_Parameter_value_")).map((k) => k.slice(20));
       expect(bound.sort()).toEqual(PARAMETERS.filter((p) => p !== "RUNNER_FUNCTION").sort());
+    });
+
+    it("binds the sources' API keys as secrets to the runner (it can ingest any dataset), never to the API", () => {
+      const secretsOf = (handler: string) =>
+        Object.keys(resourcesOf(assembly, "AWS::Lambda::Function").find((f) => f.Properties.Handler === handler)!.Properties.Environment.Variables)
+          .filter((k) => k.startsWith("SST_Secret_value_"))
+          .map((k) => k.slice(17))
+          .sort();
+      expect(secretsOf("packages/functions/src/runner.handler")).toEqual([...ALL_SECRETS].sort());
+      expect(secretsOf("packages/functions/src/api.handler")).toEqual(["API_TOKEN"]);
+      // The names the runtime reads (runtime/aws.ts) are the secrets the stacks create.
+      expect([SST_BINDINGS.polygonApiKey, SST_BINDINGS.openAqApiKey].sort()).toEqual([...ALL_SECRETS].sort());
+      const metadata = JSON.parse(render(templateOf(assembly, STAGE, "Ingest").Outputs!.SSTMetadata!.Value)) as { metadata: { type: string; id: string }[] };
+      expect(metadata.metadata.filter((m) => m.type === "Secret").map((m) => m.id).sort()).toEqual([...ALL_SECRETS].sort());
     });
 
     const apiFunction = () => resourcesOf(assembly, "AWS::Lambda::Function").find((f) => f.Properties.Handler === "packages/functions/src/api.handler")!;
@@ -240,10 +312,7 @@ describe("the SST v2 app's stacks", () => {
       const glue = own.filter((s) => s.actions.some((a) => a.startsWith("glue:")));
       expect(glue.flatMap((s) => s.actions).filter((a) => !/^glue:(Batch)?Get/.test(a))).toEqual([]);
       expect(glue.flatMap((s) => s.resources).map(render).filter((r) => r.includes(":table/")).map((r) => r.slice(r.indexOf(":table/") + 7))).toEqual(
-        Object.values(weatherDataset.tables)
-          .map((t) => `${STAGE}_sluice/${t}`)
-          .concat(`${STAGE}_sluice/${weatherDataset.tables.prod}_v*`)
-          .concat(analyticsViewsOf("weather").map((v) => `${STAGE}_sluice/${v.name}`)),
+        DATASETS.flatMap(glueTablesOf),
       );
       const writes = own.filter((s) => s.actions.includes("s3:PutObject"));
       expect(writes.flatMap((s) => s.resources).map(render).sort()).toEqual(["<ref>/_sluice/runs/*", "<ref>/results/*"]);
@@ -278,7 +347,7 @@ describe("the SST v2 app's stacks", () => {
           const http = { method: "GET", path, protocol: "HTTP/1.1", sourceIp: "203.0.113.7", userAgent: "t" };
           const r = await handler({ version: "2.0", routeKey: "ANY /{proxy+}", rawPath: path, rawQueryString: "", headers: { host: "h" }, body: null, isBase64Encoded: false,
             requestContext: { accountId: "123456789012", apiId: "h", domainName: "h", domainPrefix: "h", http, requestId: "r", routeKey: "ANY /{proxy+}", stage: "$default", time: "", timeEpoch: 0 } }, {});
-          answers.push({ path, status: r.statusCode, type: r.headers["content-type"], start: r.body.slice(0, 60) });
+          answers.push({ path, status: r.statusCode, type: r.headers["content-type"], start: path === "/health" ? r.body : r.body.slice(0, 60) });
         }
         process.stdout.write(JSON.stringify(answers));`;
       const env = {
@@ -305,10 +374,10 @@ describe("the SST v2 app's stacks", () => {
           { path: "/", status: 200, type: "text/html; charset=utf-8", start: expect.stringMatching(/^<!doctype html>/) },
           { path: "/ui/uPlot.iife.min.js", status: 200, type: "text/javascript; charset=utf-8", start: expect.stringMatching(/^\/\*! https:\/\/github.com\/leeoniya\/uPlot/) },
           { path: "/ui/app.js", status: 200, type: "text/javascript; charset=utf-8", start: expect.stringMatching(/^\/\/ The sluice dashboard/) },
-          // No production yet: Glue answered EntityNotFoundException for the bound database's prod view.
-          { path: "/health", status: 200, type: "application/json", start: '{"status":"ok","productionVersion":"weather:none:0"}' },
+          // No production yet: Glue answered EntityNotFoundException for every dataset's prod view.
+          { path: "/health", status: 200, type: "application/json", start: JSON.stringify({ status: "ok", productionVersion: DATASETS.map((d) => `${d.name}:none:0`).join(",") }) },
         ]);
-        expect(glueCalls).toContain(`AWSGlue.GetTable {"DatabaseName":"${STAGE}_sluice","Name":"${weatherDataset.tables.prod}"}`);
+        for (const dataset of DATASETS) expect(glueCalls).toContain(`AWSGlue.GetTable {"DatabaseName":"${STAGE}_sluice","Name":"${dataset.tables.prod}"}`);
       } finally {
         await new Promise<void>((done) => glue.close(() => done()));
       }
@@ -328,10 +397,7 @@ describe("the SST v2 app's stacks", () => {
       expect(athena.flatMap((s) => s.resources).map(render)).toEqual([`arn:<ref>:athena:eu-west-1:123456789012:workgroup/<ref>`]);
       const glueTables = runner.flatMap((s) => s.resources).map(render).filter((r) => r.includes(":table/"));
       expect(glueTables.map((r) => r.slice(r.indexOf(":table/") + 7))).toEqual(
-        Object.values(weatherDataset.tables)
-          .map((t) => `${STAGE}_sluice/${t}`)
-          .concat(`${STAGE}_sluice/${weatherDataset.tables.prod}_v*`)
-          .concat(analyticsViewsOf("weather").map((v) => `${STAGE}_sluice/${v.name}`)),
+        DATASETS.flatMap(glueTablesOf),
       );
       const onRaw = runner.filter((s) => JSON.stringify(s.resources).includes(rawId));
       expect(onRaw.flatMap((s) => s.actions).filter((a) => /Delete|Abort/.test(a))).toEqual([]);

@@ -1,21 +1,55 @@
 import { z } from "zod";
 import type { IngestSummary } from "../../core/src/ingest/summary";
 import { createLogger } from "../../core/src/log/logger";
+import { AIR_QUALITY_PARAMETERS } from "../../core/src/pipeline/air-quality";
+import { DEFAULT_TICKERS } from "../../core/src/pipeline/stocks";
+import type { Location } from "../../core/src/pipeline/types";
+import type { RunParameters } from "../../core/src/run/run-record";
 import { AwsRuntime, fromSstBindings } from "../../core/src/runtime/aws";
+import { DATASET_SOURCES } from "../../core/src/sources/factory";
 import { lookupCity } from "../../core/src/sources/gazetteer";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const location = z.union([z.string().min(1), z.object({ name: z.string().min(1), latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) })]);
 
-/** What the producer may be invoked with; a scheduled EventBridge event carries none of it. */
-export const producerEventSchema = z.object({
-  from: z.string().regex(DAY).optional(),
-  to: z.string().regex(DAY).optional(),
-  /** Gazetteer names or `{ name, latitude, longitude }` (default Paris, London, Berlin). */
-  locations: z.array(location).min(1).optional(),
-  source: z.enum(["open-meteo", "synthetic"]).optional(),
-  variables: z.array(z.string().min(1)).optional(),
-});
+/** The datasets a producer can ingest. */
+export const PRODUCER_DATASETS = ["weather", "stocks", "air_quality"] as const;
+export type ProducerDataset = (typeof PRODUCER_DATASETS)[number];
+
+/** The source a schedule uses: the real API of each dataset. */
+const SCHEDULED_SOURCE: Readonly<Record<ProducerDataset, string>> = { weather: "open-meteo", stocks: "polygon", air_quality: "openaq" };
+
+/** What the producer may be invoked with; the stack's schedule sends `{ dataset }` only. */
+export const producerEventSchema = z
+  .object({
+    /** Default weather (what the producer ingested before there were other datasets). */
+    dataset: z.enum(PRODUCER_DATASETS).optional(),
+    from: z.string().regex(DAY).optional(),
+    to: z.string().regex(DAY).optional(),
+    /** weather: gazetteer names or `{ name, latitude, longitude }` (default Paris, London, Berlin). */
+    locations: z.array(location).min(1).optional(),
+    /** stocks: ticker symbols (default the Magnificent 7). */
+    tickers: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9.-]{0,11}$/)).min(1).optional(),
+    /** air_quality: OpenAQ location ids (station names for the synthetic source); no default. */
+    stations: z.array(z.string().min(1)).min(1).optional(),
+    /** One of the dataset's sources (default its real API). */
+    source: z.string().min(1).optional(),
+    /** weather: Open-Meteo variables; air_quality: parameters. */
+    variables: z.array(z.string().min(1)).optional(),
+  })
+  .superRefine((event, ctx) => {
+    const dataset = event.dataset ?? "weather";
+    const sources = DATASET_SOURCES[dataset] ?? [];
+    if (event.source !== undefined && !sources.includes(event.source)) {
+      ctx.addIssue({ code: "custom", path: ["source"], message: `dataset ${dataset} has no source "${event.source}"; its sources: ${sources.join(", ")}` });
+    }
+    const subjects = { locations: "weather", tickers: "stocks", stations: "air_quality" } as const;
+    for (const [field, owner] of Object.entries(subjects)) {
+      if (event[field as keyof typeof subjects] !== undefined && owner !== dataset) {
+        ctx.addIssue({ code: "custom", path: [field], message: `${field} applies to dataset ${owner}, not ${dataset}` });
+      }
+    }
+  });
 export type ProducerEvent = z.input<typeof producerEventSchema>;
 
 /** No location delivered anything: the scheduled invocation failed (and Lambda reports it). */
@@ -26,33 +60,59 @@ export class NothingDeliveredError extends Error {
   }
 }
 
-/** Ingests the weather dataset through Firehose: yesterday..today (UTC) by default. */
+/** The event names no subject and the dataset has no default (air quality: which OpenAQ stations). */
+export class NoSubjectsError extends Error {
+  override readonly name = "NoSubjectsError";
+  constructor(readonly dataset: string) {
+    super(`the ${dataset} producer needs stations: invoke it with { "dataset": "${dataset}", "stations": ["<OpenAQ location id>", …] }`);
+  }
+}
+
+/** Ingests one dataset (weather by default) through its Firehose stream: yesterday..today (UTC) by default. */
 export async function produce(runtime: AwsRuntime, event: unknown, now = runtime.clock.now()): Promise<IngestSummary> {
   const input = producerEventSchema.parse(isScheduledEvent(event) ? {} : (event ?? {}));
+  const dataset = input.dataset ?? "weather";
   const today = new Date(now).toISOString().slice(0, 10);
   const yesterday = new Date(now - 86_400_000).toISOString().slice(0, 10);
   const summary = await runtime.ingest({
-    dataset: "weather",
-    source: input.source ?? "open-meteo",
+    dataset,
+    source: input.source ?? SCHEDULED_SOURCE[dataset],
     from: input.from ?? yesterday,
     to: input.to ?? today,
-    locations: (input.locations ?? ["Paris", "London", "Berlin"]).map((l) => (typeof l === "string" ? lookupCity(l) : l)),
-    variables: input.variables ?? ["temperature_2m"],
+    ...subjectsOf(dataset, input),
     skipIngest: false,
   });
-  for (const failure of summary.failures) runtime.logger.error("location not ingested", failure);
+  for (const failure of summary.failures) runtime.logger.error("location not ingested", { dataset, ...failure });
   if (summary.recordsDelivered === 0) throw new NothingDeliveredError(summary);
   return summary;
 }
 
-/** EventBridge schedules (SST `Cron`) invoke with their own event, whose `source` is "aws.events". */
+/** Cities, tickers or stations as the sources' `Location`s, and the variables, per dataset (as the CLI's defaults). */
+function subjectsOf(dataset: ProducerDataset, input: z.output<typeof producerEventSchema>): Pick<RunParameters, "locations" | "variables"> {
+  // Tickers and stations are names only: the stocks and air-quality sources ignore coordinates.
+  const named = (names: readonly string[]): Location[] => [...new Set(names)].map((name) => ({ name, latitude: 0, longitude: 0 }));
+  switch (dataset) {
+    case "stocks":
+      return { locations: named((input.tickers ?? DEFAULT_TICKERS).map((t) => t.toUpperCase())), variables: input.variables ?? [] };
+    case "air_quality":
+      if (!input.stations) throw new NoSubjectsError(dataset);
+      return { locations: named(input.stations), variables: input.variables ?? [...AIR_QUALITY_PARAMETERS] };
+    default:
+      return {
+        locations: (input.locations ?? ["Paris", "London", "Berlin"]).map((l) => (typeof l === "string" ? lookupCity(l) : l)),
+        variables: input.variables ?? ["temperature_2m"],
+      };
+  }
+}
+
+/** An EventBridge event passed through unchanged (a rule without an input) carries `source: "aws.events"`. */
 function isScheduledEvent(event: unknown): boolean {
   return typeof event === "object" && event !== null && ((event as Record<string, unknown>)["detail-type"] === "Scheduled Event" || (event as Record<string, unknown>).source === "aws.events");
 }
 
 let runtime: Promise<AwsRuntime> | undefined;
 
-/** `producer.handler`: the scheduled ingest. */
+/** `producer.handler`: the scheduled ingest of the dataset its schedule names. */
 export async function handler(event?: unknown): Promise<IngestSummary> {
   runtime ??= fromSstBindings().then((config) => new AwsRuntime({ config, logger: createLogger("info") }));
   return produce(await runtime, event);

@@ -20,7 +20,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** Bundled files: packages/web/* and uPlot from node_modules (no CDN: the dashboard works offline). */
-export const WEB_FILES = ["index.html", "app.js", "app.css", "api.js", "chart.js", "runs.js"] as const;
+export const WEB_FILES = ["index.html", "app.js", "app.css", "api.js", "chart.js", "runs.js", "stocks.js", "air-quality.js"] as const;
 
 /** Reads the dashboard's files once, at start. */
 export function loadWebAssets(webDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "web")): WebAssets {

@@ -32,8 +32,8 @@ import type { DqEvaluator } from "../run/dq-port";
 import { RunEngine } from "../run/run-engine";
 import type { RunParameters } from "../run/run-record";
 import { ObjectRunStore } from "../run/run-store";
-import { weatherSourceOf } from "../sources/factory";
-import type { WeatherSourceSettings } from "../sources/factory";
+import { sourceFor } from "../sources/factory";
+import type { SourceSettings } from "../sources/factory";
 
 /** Physical AWS names the stacks bind to the functions (plain values, so tests need no env). */
 export interface AwsRuntimeConfig {
@@ -46,6 +46,8 @@ export interface AwsRuntimeConfig {
   readonly rawCrawler?: string;
   readonly runnerFunction?: string;
   readonly dqAlertTopic?: string;
+  /** API keys of the sources, from the POLYGON_API_KEY / OPENAQ_API_KEY secrets bound to this function. */
+  readonly sourceKeys?: Pick<SourceSettings, "polygonApiKey" | "openAqApiKey">;
 }
 
 /** The SDK clients; tests pass clients whose `send` aws-sdk-client-mock has replaced. */
@@ -75,8 +77,8 @@ export interface AwsRuntimeOptions {
   readonly deliverySettleMs?: (dataset: DatasetDefinition) => number;
   /** Age after which the run lock is stale (default 2 h). */
   readonly lockTtlMs?: number;
-  /** Settings of the weather sources (Open-Meteo base URL…). */
-  readonly sourceSettings?: WeatherSourceSettings;
+  /** Settings of the sources (base URL…); they win over the bound API keys. */
+  readonly sourceSettings?: SourceSettings;
 }
 
 /** The names SST binds (bindings doc); `weather`'s stream is FIREHOSE_STREAM_WEATHER, and so on. */
@@ -91,6 +93,8 @@ export const SST_BINDINGS = {
   runnerFunction: "RUNNER_FUNCTION",
   dqAlertTopic: "DQ_ALERT_TOPIC",
   apiToken: "API_TOKEN",
+  polygonApiKey: "POLYGON_API_KEY",
+  openAqApiKey: "OPENAQ_API_KEY",
   firehoseStreamPrefix: "FIREHOSE_STREAM_",
 } as const;
 
@@ -152,6 +156,9 @@ export async function fromSstBindings(datasets: readonly string[] = Object.keys(
   const rawCrawler = optional(SST_BINDINGS.rawCrawler);
   const runnerFunction = optional(SST_BINDINGS.runnerFunction);
   const dqAlertTopic = optional(SST_BINDINGS.dqAlertTopic);
+  // Secrets are bound only to the functions that fetch stocks or air quality (stacks/source-secrets.ts).
+  const polygonApiKey = optional(SST_BINDINGS.polygonApiKey);
+  const openAqApiKey = optional(SST_BINDINGS.openAqApiKey);
   return {
     buckets: {
       raw: required(SST_BINDINGS.rawBucket),
@@ -165,6 +172,7 @@ export async function fromSstBindings(datasets: readonly string[] = Object.keys(
     ...(rawCrawler ? { rawCrawler } : {}),
     ...(runnerFunction ? { runnerFunction } : {}),
     ...(dqAlertTopic ? { dqAlertTopic } : {}),
+    ...(polygonApiKey || openAqApiKey ? { sourceKeys: { ...(polygonApiKey ? { polygonApiKey } : {}), ...(openAqApiKey ? { openAqApiKey } : {}) } } : {}),
   };
 }
 
@@ -333,7 +341,8 @@ export class AwsRuntime {
   /** Fetches the run's range from its source and delivers it through Firehose. */
   async ingest(parameters: RunParameters, onProgress?: (p: IngestProgress) => void): Promise<IngestSummary> {
     const dataset = this.datasetOf(parameters.dataset);
-    const source = weatherSourceOf(parameters.source, { clock: this.clock, logger: this.logger, ...this.options.sourceSettings });
+    const settings = { clock: this.clock, logger: this.logger, ...this.options.config.sourceKeys, ...this.options.sourceSettings };
+    const source = sourceFor(dataset.name, parameters.source, settings);
     return ingest({
       dataset: dataset.name,
       request: { from: parameters.from, to: parameters.to, locations: parameters.locations, variables: parameters.variables },

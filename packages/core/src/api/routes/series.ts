@@ -4,52 +4,90 @@ import { InvalidInputError } from "../errors";
 import { parseRange } from "../range";
 import { newRouter } from "../router";
 import { DateOrDateTime, errorResponses } from "../schemas";
+import { SERIES_DATASETS, SUBJECT_PARAMS, guidelineOf } from "../series-datasets";
 import { seriesSql, statsSql } from "../series-sql";
-import type { BoundSql } from "../series-sql";
+import type { BoundSql, SeriesRead } from "../series-sql";
 import type { DatasetDefinition } from "../../pipeline/types";
-import { WEATHER_VARIABLES } from "../../pipeline/weather";
 import { QueryError } from "../../query/query-engine";
 import { versionInViewSql } from "../../run/publish";
 
-const MAX_CITIES = 20;
+const MAX_SUBJECTS = 20;
 
-const CityList = z
-  .union([z.string(), z.array(z.string())])
-  .optional()
-  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
-  .pipe(z.array(z.string().min(1).max(100)).max(MAX_CITIES, `at most ${MAX_CITIES} cities`))
-  .openapi({ description: "City name; repeat for several (`city=Paris&city=London`)", example: "Paris", param: { style: "form", explode: true } });
+/** A repeatable subject parameter (`city=Paris&city=London`), at most MAX_SUBJECTS values. */
+function subjectList(description: string, example: string) {
+  return z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
+    .pipe(z.array(z.string().min(1).max(100)).max(MAX_SUBJECTS, `at most ${MAX_SUBJECTS} values`))
+    .openapi({ description, example, param: { style: "form", explode: true } });
+}
 
 const RangeQuery = {
-  dataset: z.string().max(64).default("weather"),
-  city: CityList,
+  dataset: z
+    .string()
+    .max(64)
+    .default("weather")
+    .openapi({ description: `One of ${Object.keys(SERIES_DATASETS).join(", ")}`, example: "weather" }),
+  city: subjectList("weather: city name; repeat for several (`city=Paris&city=London`)", "Paris"),
+  ticker: subjectList("stocks: ticker; repeat for several (`ticker=AAPL&ticker=MSFT`)", "AAPL"),
+  location: subjectList("air_quality: station name; repeat for several", "Paris Centre"),
+  parameter: z
+    .string()
+    .max(32)
+    .optional()
+    .openapi({ description: "air_quality: the pollutant (default pm25)", example: "pm25" }),
   from: DateOrDateTime.openapi({ description: "Start: YYYY-MM-DD (whole UTC day) or ISO-8601 date-time", example: "2024-11-24" }),
   to: DateOrDateTime.openapi({ description: "End: YYYY-MM-DD (inclusive day) or ISO-8601 date-time (exclusive)", example: "2024-11-30" }),
-  metric: z.string().max(64).default("temperature").openapi({ description: "A numeric column of the dataset", example: "temperature" }),
+  metric: z
+    .string()
+    .max(64)
+    .optional()
+    .openapi({
+      description: Object.entries(SERIES_DATASETS)
+        .map(([name, d]) => `${name}: ${Object.keys(d.metrics).join("|")} (default ${d.defaultMetric})`)
+        .join("; "),
+      example: "temperature",
+    }),
 };
 
 const Point = z.tuple([z.string(), z.number().nullable()]);
+
+/** The subject of an answer entry, also under the dataset's own key (`city`, `ticker`, `location`). */
+const SubjectKeys = {
+  subject: z.string(),
+  city: z.string().optional(),
+  ticker: z.string().optional(),
+  location: z.string().optional(),
+};
+
+const AnswerHead = {
+  dataset: z.string(),
+  subjectParam: z.enum(SUBJECT_PARAMS),
+  metric: z.string(),
+  parameter: z.string().nullable(),
+  unit: z.string().nullable(),
+  guideline: z.number().nullable().openapi({ description: "air_quality: the WHO 2021 short-term guideline of the parameter, else null" }),
+  from: z.string(),
+  to: z.string(),
+  productionVersion: z.string().nullable(),
+};
 
 const series = createRoute({
   method: "get",
   path: "/series",
   tags: ["data"],
-  summary: "A metric over time per city, from production",
+  summary: "A metric over time per city, ticker or station, from production",
   request: { query: z.object({ ...RangeQuery, interval: z.enum(["hour", "day"]).default("hour") }) },
   responses: {
     200: {
-      description: "One series per requested city (all cities when none is given); an unknown city has no points",
+      description: "One series per requested subject (all subjects when none is given); an unknown subject has no points",
       content: {
         "application/json": {
           schema: z.object({
-            dataset: z.string(),
-            metric: z.string(),
-            unit: z.string().nullable(),
+            ...AnswerHead,
             interval: z.enum(["hour", "day"]),
-            from: z.string(),
-            to: z.string(),
-            productionVersion: z.string().nullable(),
-            series: z.array(z.object({ city: z.string(), points: z.array(Point) })),
+            series: z.array(z.object({ ...SubjectKeys, points: z.array(Point) })),
             bytesScanned: z.number(),
           }),
         },
@@ -58,28 +96,21 @@ const series = createRoute({
     ...errorResponses(400, 500),
   },
 });
+
+const StatsEntry = z.object({ ...SubjectKeys, average: z.number().nullable(), min: z.number().nullable(), max: z.number().nullable(), count: z.number() });
 
 const stats = createRoute({
   method: "get",
   path: "/stats",
   tags: ["data"],
-  summary: "Average, min and max of a metric per city over the range, from production",
+  summary: "Average, min and max of a metric per city, ticker or station over the range, from production",
   request: { query: z.object(RangeQuery) },
   responses: {
     200: {
-      description: "One entry per city that has values in the range",
+      description: "One entry per subject that has values in the range (`cities` repeats `subjects` for weather)",
       content: {
         "application/json": {
-          schema: z.object({
-            dataset: z.string(),
-            metric: z.string(),
-            unit: z.string().nullable(),
-            from: z.string(),
-            to: z.string(),
-            productionVersion: z.string().nullable(),
-            cities: z.array(z.object({ city: z.string(), average: z.number().nullable(), min: z.number().nullable(), max: z.number().nullable(), count: z.number() })),
-            bytesScanned: z.number(),
-          }),
+          schema: z.object({ ...AnswerHead, subjects: z.array(StatsEntry), cities: z.array(StatsEntry).optional(), bytesScanned: z.number() }),
         },
       },
     },
@@ -87,68 +118,98 @@ const stats = createRoute({
   },
 });
 
+type RangeQueryValues = { dataset: string; metric?: string | undefined; parameter?: string | undefined; from: string; to: string } & Record<(typeof SUBJECT_PARAMS)[number], string[]>;
+
 /** GET /series, GET /stats: read production with bound parameters, cached per production version. */
 export function seriesRouter(deps: ResolvedDeps) {
-  const checked = (q: { dataset: string; metric: string; from: string; to: string }) => {
-    const dataset = deps.pipeline.datasets[q.dataset];
-    if (!dataset) throw new InvalidInputError("dataset", `unknown dataset; known: ${Object.keys(deps.pipeline.datasets).join(", ")}`);
-    const column = dataset.recordSchema.find((c) => c.name === q.metric);
-    if (!column || column.type !== "double" || dataset.transform.keyColumns.includes(q.metric)) {
-      const numeric = dataset.recordSchema.filter((c) => c.type === "double").map((c) => c.name);
-      throw new InvalidInputError("metric", `not a numeric column of ${dataset.name}; one of ${numeric.join(", ")}`);
+  const checked = (q: RangeQueryValues) => {
+    const spec = SERIES_DATASETS[q.dataset];
+    const dataset = spec ? deps.pipeline.datasets[q.dataset] : undefined;
+    if (!spec || !dataset) {
+      const known = Object.keys(SERIES_DATASETS).filter((name) => deps.pipeline.datasets[name]);
+      throw new InvalidInputError("dataset", `unknown dataset; known: ${known.join(", ")}`);
     }
-    return { dataset, range: parseRange(q.from, q.to, deps.limits.rangeDays), unit: unitOf(q.metric) };
+    for (const param of SUBJECT_PARAMS) {
+      if (param !== spec.subjectParam && q[param].length > 0) throw new InvalidInputError(param, `not a parameter of ${dataset.name}; use ${spec.subjectParam}`);
+    }
+    const metricName = q.metric ?? spec.defaultMetric;
+    const metric = Object.hasOwn(spec.metrics, metricName) ? spec.metrics[metricName] : undefined;
+    if (!metric) throw new InvalidInputError("metric", `not a metric of ${dataset.name}; one of ${Object.keys(spec.metrics).join(", ")}`);
+    let parameter: string | null = null;
+    if (spec.filter) {
+      parameter = q.parameter ?? spec.filter.defaultValue;
+      if (!spec.filter.values.includes(parameter)) throw new InvalidInputError("parameter", `not a parameter of ${dataset.name}; one of ${spec.filter.values.join(", ")}`);
+    } else if (q.parameter !== undefined) {
+      throw new InvalidInputError("parameter", `${dataset.name} has no parameter; only ${Object.keys(SERIES_DATASETS).filter((n) => SERIES_DATASETS[n]!.filter).join(", ")} has`);
+    }
+    const read: SeriesRead = {
+      table: metric.view ?? dataset.tables.prod,
+      subjectColumn: spec.subjectColumn,
+      timeColumn: dataset.transform.timeColumn,
+      valueColumn: metric.column,
+      partitioned: metric.view === undefined,
+      equals: [...(spec.filter && parameter !== null ? [{ column: spec.filter.column, value: parameter }] : []), ...(spec.fixed ? [spec.fixed] : [])],
+    };
+    const head = {
+      dataset: dataset.name,
+      subjectParam: spec.subjectParam,
+      metric: metricName,
+      parameter,
+      unit: metric.unit,
+      guideline: spec.filter ? guidelineOf(parameter ?? undefined) : null,
+    };
+    return { dataset, read, head, subjects: q[spec.subjectParam], range: parseRange(q.from, q.to, deps.limits.rangeDays) };
   };
   // The key is built from the validated values (canonical order), never from the raw query string.
   const keyOf = (route: string, q: Record<string, unknown>) => `${route}?${JSON.stringify(q)}`;
+  const entry = (param: string, subject: string) => ({ subject, [param]: subject });
 
   const router = newRouter();
   return router
     .openapi(series, (c) => {
       const q = c.req.valid("query");
-      const { dataset, range, unit } = checked(q);
-      return deps.cache.respond(c, keyOf("series", { ...q, from: range.start, to: range.end }), async () => {
+      const { dataset, read, head, subjects, range } = checked(q);
+      return deps.cache.respond(c, keyOf("series", { ...head, subjects, interval: q.interval, from: range.start, to: range.end }), async () => {
         const prod = await productionOf(deps, dataset);
-        const result = prod ? await run(deps, seriesSql(dataset, q.metric, q.interval, range, q.city)) : { rows: [], bytesScanned: 0 };
-        const byCity = new Map<string, [string, number | null][]>(q.city.map((city) => [city, []]));
+        const result = prod ? await run(deps, seriesSql(read, q.interval, range, subjects)) : { rows: [], bytesScanned: 0 };
+        const bySubject = new Map<string, [string, number | null][]>(subjects.map((s) => [s, []]));
         for (const row of result.rows) {
-          const city = String(row.entity);
-          if (!byCity.has(city)) byCity.set(city, []);
-          byCity.get(city)!.push([String(row.t), roundOrNull(row.value)]);
+          const subject = String(row.entity);
+          if (!bySubject.has(subject)) bySubject.set(subject, []);
+          bySubject.get(subject)!.push([String(row.t), roundOrNull(row.value)]);
         }
         return {
-          dataset: dataset.name,
-          metric: q.metric,
-          unit,
+          ...head,
           interval: q.interval,
           from: range.start.toISOString(),
           to: range.end.toISOString(),
           productionVersion: prod ?? null,
-          series: [...byCity].map(([city, points]) => ({ city, points })),
+          series: [...bySubject].map(([subject, points]) => ({ ...entry(head.subjectParam, subject), points })),
           bytesScanned: result.bytesScanned,
         };
       }) as never;
     })
     .openapi(stats, (c) => {
       const q = c.req.valid("query");
-      const { dataset, range, unit } = checked(q);
-      return deps.cache.respond(c, keyOf("stats", { ...q, from: range.start, to: range.end }), async () => {
+      const { dataset, read, head, subjects, range } = checked(q);
+      return deps.cache.respond(c, keyOf("stats", { ...head, subjects, from: range.start, to: range.end }), async () => {
         const prod = await productionOf(deps, dataset);
-        const result = prod ? await run(deps, statsSql(dataset, q.metric, range, q.city)) : { rows: [], bytesScanned: 0 };
+        const result = prod ? await run(deps, statsSql(read, range, subjects)) : { rows: [], bytesScanned: 0 };
+        const entries = result.rows.map((row) => ({
+          ...entry(head.subjectParam, String(row.entity)),
+          average: roundOrNull(row.average),
+          min: roundOrNull(row.min),
+          max: roundOrNull(row.max),
+          count: Number(row.count),
+        }));
         return {
-          dataset: dataset.name,
-          metric: q.metric,
-          unit,
+          ...head,
           from: range.start.toISOString(),
           to: range.end.toISOString(),
           productionVersion: prod ?? null,
-          cities: result.rows.map((row) => ({
-            city: String(row.entity),
-            average: roundOrNull(row.average),
-            min: roundOrNull(row.min),
-            max: roundOrNull(row.max),
-            count: Number(row.count),
-          })),
+          subjects: entries,
+          // Weather answers kept their `cities` key from before other datasets were served.
+          ...(head.subjectParam === "city" ? { cities: entries } : {}),
           bytesScanned: result.bytesScanned,
         };
       }) as never;
@@ -169,10 +230,6 @@ async function run(deps: ResolvedDeps, bound: BoundSql) {
     if (error instanceof QueryError) throw new Error(`production query failed: ${error.message}`, { cause: error });
     throw error;
   }
-}
-
-function unitOf(metric: string): string | null {
-  return Object.values(WEATHER_VARIABLES).find((v) => v.column === metric)?.unit ?? null;
 }
 
 function roundOrNull(value: unknown): number | null {
