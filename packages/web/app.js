@@ -9,9 +9,9 @@ const $ = (id) => document.getElementById(id);
 
 /** Per dataset: the subject parameter, its picker legend, the stats columns, and how many subjects start selected. */
 const DATASETS = {
-  weather: { param: "city", legend: "Cities", subject: "city", count: "hours", initial: Infinity, view: "weather-view" },
-  stocks: { param: "ticker", legend: "Tickers", subject: "ticker", count: "bars", initial: 2, view: "stocks-view" },
-  air_quality: { param: "location", legend: "Stations", subject: "station", count: "hours", initial: Infinity, view: "air-view" },
+  weather: { param: "city", legend: "Cities", subject: "city", count: "hours", initial: Infinity, view: "weather-view", run: { field: "locations", api: "open-meteo", subjects: "Paris,London,Berlin" } },
+  stocks: { param: "ticker", legend: "Tickers", subject: "ticker", count: "bars", initial: 2, view: "stocks-view", run: { field: "tickers", api: "polygon", subjects: "AAPL,MSFT,GOOGL,AMZN,NVDA,META,TSLA" } },
+  air_quality: { param: "location", legend: "Stations", subject: "station", count: "hours", initial: Infinity, view: "air-view", run: { field: "stations", api: "openaq", subjects: "Paris Centre,London Marylebone,Berlin Mitte" } },
 };
 
 const state = {
@@ -135,6 +135,10 @@ async function switchDataset() {
 }
 
 function openRunDialog() {
+  const run = spec().run;
+  $("run-subjects-label").textContent = spec().legend;
+  $("run-cities").value = run.subjects;
+  $("run-source-api").textContent = run.api;
   $("token").value = state.token;
   $("run-from").value = $("from").value;
   $("run-to").value = $("to").value;
@@ -146,11 +150,13 @@ async function submitRun(event) {
   event.preventDefault();
   state.token = $("token").value.trim();
   sessionStorage.setItem("sluice-token", state.token);
+  const run = spec().run;
   const body = {
-    source: $("run-source").value,
+    dataset: state.dataset,
+    source: $("run-source").value === "api" ? run.api : "synthetic",
     from: $("run-from").value,
     to: $("run-to").value,
-    locations: $("run-cities").value.split(",").map((s) => s.trim()).filter(Boolean),
+    [run.field]: $("run-cities").value.split(",").map((s) => s.trim()).filter(Boolean),
   };
   const { status, body: answer } = await postJson("/runs", body, state.token);
   if (status !== 202) {

@@ -39,6 +39,32 @@ describe("POST /runs and the response cache", () => {
     expect(done).toMatchObject({ status: "succeeded", prodVersion: "weather_prod_v0001" });
   });
 
+  it("starts runs of the other datasets with their own subjects, and names what does not fit", async () => {
+    // Prepare
+    const { app, launcher } = await localApp(runtime);
+    const post = (body: unknown) => app.request("/runs", { method: "POST", headers: authJson(), body: JSON.stringify(body) });
+
+    // Act
+    const stocks = await post({ dataset: "stocks", source: "synthetic", from: "2024-11-18", to: "2024-11-22", tickers: ["aapl", "MSFT"] });
+    await launcher.settled();
+    const { runId } = (await stocks.json()) as { runId: string };
+    const wrongSource = await post({ dataset: "stocks", source: "open-meteo", from: "2024-11-18", to: "2024-11-22" });
+    const wrongSubject = await post({ dataset: "stocks", source: "synthetic", from: "2024-11-18", to: "2024-11-22", locations: ["Paris"] });
+    const badTicker = await post({ dataset: "stocks", source: "synthetic", from: "2024-11-18", to: "2024-11-22", tickers: ["not a ticker"] });
+    const noStations = await post({ dataset: "air_quality", source: "openaq", from: "2024-11-18", to: "2024-11-22" });
+
+    // Assess
+    expect(stocks.status).toBe(202);
+    const done = (await (await app.request(`/runs/${runId}`)).json()) as RunRecord;
+    expect(done).toMatchObject({ status: "succeeded", prodVersion: "stocks_prod_v0001" });
+    expect(done.parameters.locations.map((l) => l.name)).toEqual(["AAPL", "MSFT"]);
+    expect(wrongSource.status).toBe(400);
+    expect(await wrongSource.json()).toMatchObject({ error: { field: "source" } });
+    expect(await wrongSubject.json()).toMatchObject({ error: { field: "locations", reason: "does not apply to dataset stocks" } });
+    expect(await badTicker.json()).toMatchObject({ error: { field: "tickers" } });
+    expect(await noStations.json()).toMatchObject({ error: { field: "stations" } });
+  });
+
   it("is a 409 with the holder's id while another process's run holds the lake's lock", async () => {
     // Prepare: the lock file held as a run in a live process would hold it
     const { app } = await localApp(runtime);

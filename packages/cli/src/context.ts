@@ -15,8 +15,13 @@ export function runtimeFor(lake: string, verbose = false): LocalRuntime {
 
 /** Gazetteer names plus custom `Name=lat,lon` locations; bad input is a usage error. */
 export function locationsOf(names: string[], custom: string[]): Location[] {
+  return locationsOrUsage(() => resolveLocations(names, custom));
+}
+
+/** Runs a location lookup; an unknown or malformed place is a usage error. */
+export function locationsOrUsage(resolve: () => Location[]): Location[] {
   try {
-    return resolveLocations(names, custom);
+    return resolve();
   } catch (error) {
     if (error instanceof UnknownLocationError || error instanceof InvalidLocationError) throw new UsageError(error.message);
     throw error;

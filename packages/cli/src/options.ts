@@ -1,15 +1,14 @@
 import { Option, type Command } from "commander";
 import { resolve } from "node:path";
 import { AIR_QUALITY_PARAMETERS } from "../../core/src/pipeline/air-quality";
-import type { Location } from "../../core/src/pipeline/types";
 import { DEFAULT_TICKERS } from "../../core/src/pipeline/stocks";
+import type { Location } from "../../core/src/pipeline/types";
 import type { RunParameters } from "../../core/src/run/run-record";
 import { DATASET_SOURCES } from "../../core/src/sources/factory";
-import { locationsOf } from "./context";
+import { InvalidSubjectError, subjectsFor } from "../../core/src/sources/subjects";
+import { locationsOrUsage } from "./context";
 import { UsageError } from "./exit-codes";
 
-/** Stations the synthetic air-quality source serves when none are named. */
-const DEFAULT_SYNTHETIC_STATIONS = ["Paris Centre", "London Marylebone", "Berlin Mitte"];
 
 /** Default lake folder: `$SLUICE_LAKE`, else `.lake` in the current directory. */
 export function defaultLake(): string {
@@ -100,31 +99,19 @@ function variablesOf(values: IngestOptionValues): string[] {
 
 /** Cities for weather, tickers for stocks, stations for air quality (as the source's `Location`s). */
 function subjectsOf(values: IngestOptionValues): Location[] {
-  const refuse = (flag: string, used: boolean) => {
-    if (used) throw new UsageError(`${flag} does not apply to dataset ${values.dataset}`);
-  };
-  const named = (names: string[]) => names.map((name) => ({ name, latitude: 0, longitude: 0 }));
-  switch (values.dataset) {
-    case "stocks": {
-      refuse("--locations/--location", values.locations !== undefined || values.location.length > 0);
-      refuse("--stations", values.stations !== undefined);
-      const tickers = values.tickers !== undefined ? splitList(values.tickers).map((t) => t.toUpperCase()) : [...DEFAULT_TICKERS];
-      const bad = tickers.find((t) => !/^[A-Z][A-Z0-9.-]{0,11}$/.test(t));
-      if (bad) throw new UsageError(`--tickers: "${bad}" is not a ticker symbol`);
-      return named([...new Set(tickers)]);
-    }
-    case "air_quality": {
-      refuse("--locations/--location", values.locations !== undefined || values.location.length > 0);
-      refuse("--tickers", values.tickers !== undefined);
-      if (values.stations === undefined && values.source !== "synthetic") throw new UsageError("--stations <OpenAQ location ids> is required with --source openaq");
-      return named([...new Set(values.stations !== undefined ? splitList(values.stations) : DEFAULT_SYNTHETIC_STATIONS)]);
-    }
-    default: {
-      refuse("--tickers", values.tickers !== undefined);
-      refuse("--stations", values.stations !== undefined);
-      const names = values.locations !== undefined ? splitList(values.locations) : values.location.length > 0 ? [] : ["Paris", "London", "Berlin"];
-      return locationsOf(names, values.location);
-    }
+  const flags: Record<string, string> = { cities: "--locations", custom: "--location", tickers: "--tickers", stations: "--stations" };
+  try {
+    return locationsOrUsage(() =>
+      subjectsFor(values.dataset, values.source, {
+        cities: values.locations !== undefined ? splitList(values.locations) : undefined,
+        custom: values.location,
+        tickers: values.tickers !== undefined ? splitList(values.tickers) : undefined,
+        stations: values.stations !== undefined ? splitList(values.stations) : undefined,
+      }),
+    );
+  } catch (error) {
+    if (error instanceof InvalidSubjectError) throw new UsageError(`${flags[error.field] ?? error.field} ${error.reason}`);
+    throw error;
   }
 }
 

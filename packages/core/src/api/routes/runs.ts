@@ -4,9 +4,10 @@ import type { ResolvedDeps } from "../app";
 import { InvalidInputError, NotFoundError } from "../errors";
 import { newRouter } from "../router";
 import { CalendarDate, DqReportSchema, RunIdParam, RunSchema, errorResponses } from "../schemas";
-import { WEATHER_SOURCES } from "../../sources/factory";
-import { resolveLocations } from "../../sources/gazetteer";
+import { AIR_QUALITY_PARAMETERS } from "../../pipeline/air-quality";
 import { REQUIRED_WEATHER_VARIABLE, WEATHER_VARIABLES } from "../../pipeline/weather";
+import { DATASET_SOURCES } from "../../sources/factory";
+import { InvalidSubjectError, subjectsFor } from "../../sources/subjects";
 import { RUN_ID_RE } from "../../run/run-record";
 import type { RunRecord } from "../../run/run-record";
 
@@ -16,10 +17,22 @@ const LOCATION_NAME = z
   .max(100)
   .regex(/^[^/=\p{Cc}]+$/u, "must not contain '/', '=' or control characters");
 
+const ALL_SOURCES = [...new Set(Object.values(DATASET_SOURCES).flat())] as [string, ...string[]];
+
+/** The run's variables: weather's known hourly variables (temperature_2m always), air quality's parameters. */
+function variablesFor(dataset: string, requested: readonly string[] | undefined): string[] {
+  const known: readonly string[] = dataset === "weather" ? Object.keys(WEATHER_VARIABLES) : dataset === "air_quality" ? AIR_QUALITY_PARAMETERS : [];
+  const unknown = (requested ?? []).find((v) => !known.includes(v));
+  if (unknown !== undefined) throw new InvalidInputError("variables", `"${unknown}" is not a variable of dataset ${dataset}${known.length ? `; known: ${known.join(", ")}` : ""}`);
+  if (dataset === "weather") return [...new Set([REQUIRED_WEATHER_VARIABLE, ...(requested ?? [])])];
+  if (dataset === "air_quality") return requested?.length ? [...new Set(requested)] : [...AIR_QUALITY_PARAMETERS];
+  return [];
+}
+
 const RunRequest = z
   .object({
     dataset: z.string().max(64).default("weather").openapi({ example: "weather" }),
-    source: z.enum(WEATHER_SOURCES).openapi({ example: "synthetic" }),
+    source: z.enum(ALL_SOURCES).openapi({ example: "synthetic", description: "weather: open-meteo|synthetic; stocks: polygon|synthetic; air_quality: openaq|synthetic" }),
     from: CalendarDate.openapi({ example: "2024-11-24" }),
     to: CalendarDate.openapi({ example: "2024-11-30" }),
     locations: z.array(z.string().min(1).max(100)).max(100).default([]).openapi({ description: "Gazetteer city names", example: ["Paris", "London"] }),
@@ -28,10 +41,13 @@ const RunRequest = z
       .max(100)
       .default([])
       .openapi({ description: "Places not in the gazetteer" }),
+    tickers: z.array(z.string().min(1).max(12)).max(100).default([]).openapi({ description: "stocks: ticker symbols (default the seven of seeds 001/004)", example: ["AAPL", "MSFT"] }),
+    stations: z.array(LOCATION_NAME).max(100).default([]).openapi({ description: "air_quality: OpenAQ location ids (names for the synthetic source)" }),
     variables: z
-      .array(z.enum(Object.keys(WEATHER_VARIABLES) as [string, ...string[]]))
+      .array(z.string().regex(/^[a-z0-9_]+$/))
       .max(20)
-      .default([REQUIRED_WEATHER_VARIABLE]),
+      .optional()
+      .openapi({ description: "weather: Open-Meteo hourly variables; air_quality: parameters (pm25, pm10, no2, o3)" }),
   })
   .strict()
   .openapi("RunRequest");
@@ -111,13 +127,23 @@ export function runsRouter(deps: ResolvedDeps) {
       if (body.from > body.to) throw new InvalidInputError("to", `must not be before from (${body.from})`);
       const days = (Date.parse(body.to) - Date.parse(body.from)) / 86_400_000 + 1;
       if (days > deps.limits.rangeDays) throw new InvalidInputError("to", `the range is longer than ${deps.limits.rangeDays} days`);
-      const locations = resolveLocations(
-        body.locations,
-        body.custom.map((l) => `${l.name}=${l.latitude},${l.longitude}`),
-      );
+      const sources = DATASET_SOURCES[body.dataset] ?? [];
+      if (!sources.includes(body.source)) throw new InvalidInputError("source", `dataset ${body.dataset} has no source "${body.source}"; its sources: ${sources.join(", ")}`);
+      let locations;
+      try {
+        locations = subjectsFor(body.dataset, body.source, {
+          cities: body.locations.length > 0 || (body.dataset === "weather" && body.custom.length === 0) ? body.locations : undefined,
+          custom: body.custom.map((l) => `${l.name}=${l.latitude},${l.longitude}`),
+          tickers: body.tickers,
+          stations: body.stations,
+        });
+      } catch (error) {
+        if (error instanceof InvalidSubjectError) throw new InvalidInputError(error.field === "cities" ? "locations" : error.field, error.reason);
+        throw error;
+      }
       if (locations.length === 0) throw new InvalidInputError("locations", "give at least one gazetteer name in locations or one custom location");
       if (locations.length > deps.limits.locations) throw new InvalidInputError("locations", `more than ${deps.limits.locations} locations`);
-      const variables = [...new Set([REQUIRED_WEATHER_VARIABLE, ...body.variables])];
+      const variables = variablesFor(body.dataset, body.variables);
       const { runId } = await deps.launcher.start({
         dataset: body.dataset,
         source: body.source,
