@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { removeLake, sluice, tempLake } from "./sluice";
+import { removeLake, runWeek, sluice, tempLake } from "./sluice";
 
 const COMMANDS = ["ingest", "run", "runs", "dq", "query", "tables", "rollback"] as const;
 
@@ -106,7 +106,20 @@ describe("sluice help and usage errors", () => {
     // Assess
     expect([statement.code, syntax.code, unknown.code]).toEqual([2, 2, 2]);
     expect(statement.err).toMatch(/only SELECT and WITH queries/);
-    expect(unknown.err).toMatch(/no_such_table/);
+    expect(unknown.err).toMatch(/TABLE_NOT_FOUND: Table 'awsdatacatalog\.sluice\.no_such_table' does not exist/);
+    expect(unknown.err).not.toMatch(/Did you mean/);
+  });
+
+  it("says an unknown column as Athena does (COLUMN_NOT_FOUND), with no DuckDB internals", async () => {
+    const own = await tempLake("usage-column");
+    try {
+      await runWeek(own);
+      const result = await sluice("query", "--lake", own, "SELECT no_such_column FROM weather_prod");
+      expect(result.code).toBe(2);
+      expect(result.err).toMatch(/COLUMN_NOT_FOUND: Column 'no_such_column' cannot be resolved/);
+    } finally {
+      await removeLake(own);
+    }
   });
 
   it("exits 2 from `sluice rollback` when no older version is kept", async () => {

@@ -39,7 +39,26 @@ export class TwinWarehouse implements Warehouse {
     if (translation.statement.kind !== "query") {
       throw new QueryError(`only SELECT and WITH queries are read-only; this is a ${translation.statement.kind.replace(/_/g, " ")} statement`, sql);
     }
-    return this.engine.query(translation.sql, params);
+    try {
+      return await this.engine.query(translation.sql, params);
+    } catch (error) {
+      throw this.inAthenaTerms(error, sql);
+    }
+  }
+
+  /**
+   * DuckDB's wording for the errors a user meets most (a missing table or column) names DuckDB's
+   * own catalog ("Did you mean pg_class?") and the translated SQL: say it as Athena does instead.
+   */
+  private inAthenaTerms(error: unknown, sql: string): unknown {
+    if (!(error instanceof QueryError)) return error;
+    const table = /^Catalog Error: Table with name (\S+) does not exist/.exec(error.message);
+    if (table) {
+      return new QueryError(`TABLE_NOT_FOUND: Table 'awsdatacatalog.${this.database}.${table[1]}' does not exist (\`sluice tables\` lists the catalog)`, sql, { cause: error });
+    }
+    const column = /^Binder Error: Referenced column "([^"]+)" not found/.exec(error.message);
+    if (column) return new QueryError(`COLUMN_NOT_FOUND: Column '${column[1]}' cannot be resolved`, sql, { cause: error });
+    return error;
   }
 
   async execute(sql: string): Promise<ExecuteResult> {
