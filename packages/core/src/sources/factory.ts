@@ -4,7 +4,7 @@ import { OpenAqSource } from "./openaq/index";
 import type { OpenMeteoEndpointChoice } from "./open-meteo/index";
 import { OpenMeteoSource } from "./open-meteo/index";
 import { PolygonSource } from "./polygon/index";
-import type { Source, WeatherRecord } from "./source";
+import type { Source } from "./source";
 import { SourceError } from "./source";
 import { SyntheticAirQualitySource } from "./synthetic/air-quality";
 import { SyntheticStocksSource } from "./synthetic/stocks";
@@ -17,9 +17,6 @@ export const DATASET_SOURCES: Readonly<Record<string, readonly string[]>> = {
   air_quality: ["openaq", "synthetic"],
 };
 
-/** Names of the weather sources. */
-export const WEATHER_SOURCES = ["open-meteo", "synthetic"] as const;
-
 /** Settings any source may use; API keys come from the composition root (env or SST secrets). */
 export interface SourceSettings {
   readonly endpoint?: OpenMeteoEndpointChoice;
@@ -29,14 +26,6 @@ export interface SourceSettings {
   readonly logger?: Logger;
   readonly polygonApiKey?: string;
   readonly openAqApiKey?: string;
-}
-
-/** @deprecated name kept for the weather-only callers: the same settings. */
-export type WeatherSourceSettings = SourceSettings;
-
-/** Builds a weather source by name. */
-export function weatherSourceOf(name: string, settings: SourceSettings = {}): Source<WeatherRecord> {
-  return sourceFor("weather", name, settings) as Source<WeatherRecord>;
 }
 
 /** Builds the source `name` of `dataset` (the CLI, the API and the Lambdas share this); an unknown pair says what exists. */
