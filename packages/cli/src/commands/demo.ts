@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
 import { pipeline } from "../../../core/src/pipeline/pipeline";
+import type { CatalogTable } from "../../../core/src/catalog/catalog";
 import type { RunRecord } from "../../../core/src/run/run-record";
 import type { LocalRuntime } from "../../../core/src/runtime/local";
 import { locationsOf, runtimeFor } from "../context";
@@ -27,7 +28,22 @@ export async function runDemoPipeline(runtime: LocalRuntime): Promise<RunRecord>
   });
 }
 
-/** `sluice demo` (what `npm start` runs): the offline pipeline end to end, then the seed's questions answered. */
+/**
+ * Runs the demo when the lake has no weather production yet, printing the run (`sluice demo`,
+ * `sluice serve --demo`). Answers the production view it found instead, or the exit code of a
+ * demo run that did not publish.
+ */
+export async function runDemoIfEmpty(runtime: LocalRuntime, lake: string, io: CliIo): Promise<{ existing?: CatalogTable; exitCode?: number }> {
+  const existing = await runtime.catalog.getTable(pipeline.glueDatabase, pipeline.datasets.weather!.tables.prod);
+  if (existing) return { existing };
+  io.out(`Empty lake at ${lake}: running the pipeline on synthetic data (no network needed)…\n\n`);
+  const run = await runDemoPipeline(runtime);
+  io.out(formatRun(run) + "\n");
+  if (run.status === "succeeded") return {};
+  return { exitCode: run.status === "dq_failed" ? EXIT.dqFailed : EXIT.error };
+}
+
+/** `sluice demo`: the offline pipeline end to end, then the seed's questions answered. */
 export function registerDemo(program: Command, io: CliIo, setExit: (code: number) => void): void {
   addLakeOption(
     program
@@ -39,18 +55,12 @@ export function registerDemo(program: Command, io: CliIo, setExit: (code: number
     const lake = resolve(values.lake);
     const runtime = runtimeFor(lake);
     try {
-      const existing = await runtime.catalog.getTable(pipeline.glueDatabase, pipeline.datasets.weather!.tables.prod);
-      if (!existing) {
-        io.out(`Empty lake at ${lake}: running the pipeline on synthetic data (no network needed)…\n\n`);
-        const run = await runDemoPipeline(runtime);
-        io.out(formatRun(run) + "\n");
-        if (run.status !== "succeeded") {
-          setExit(run.status === "dq_failed" ? EXIT.dqFailed : EXIT.error);
-          return;
-        }
-      } else {
-        io.out(`Lake at ${lake} already has production data (${existing.viewSql?.replace(/\s+/g, " ")}).\n\n`);
+      const { existing, exitCode } = await runDemoIfEmpty(runtime, lake, io);
+      if (exitCode !== undefined) {
+        setExit(exitCode);
+        return;
       }
+      if (existing) io.out(`Lake at ${lake} already has production data (${existing.viewSql?.replace(/\s+/g, " ")}).\n\n`);
       const warehouse = await runtime.warehouse();
       const daily = await warehouse.query(
         `SELECT city, date_format(date_trunc('day', measurement_time), '%Y-%m-%d') AS day, round(avg(temperature), 1) AS avg_temp,

@@ -15,9 +15,8 @@ import { runtimeFor } from "../context";
 import { EXIT, UsageError } from "../exit-codes";
 import type { CliIo } from "../main";
 import { addLakeOption } from "../options";
-import { formatRun } from "./run";
 import { localRunEngine } from "./run";
-import { DEMO, runDemoPipeline } from "./demo";
+import { DEMO, runDemoIfEmpty } from "./demo";
 
 /** Options of the local API. */
 export interface LocalApiOptions {
@@ -149,14 +148,10 @@ Examples:
       const runtime = runtimeFor(lake, values.verbose);
       let server: LocalServer | undefined;
       try {
-        if (values.demo && !(await runtime.catalog.getTable(pipeline.glueDatabase, pipeline.datasets.weather!.tables.prod))) {
-          io.out(`Empty lake at ${lake}: running the pipeline on synthetic data (no network needed)…\n\n`);
-          const run = await runDemoPipeline(runtime);
-          io.out(formatRun(run) + "\n");
-          if (run.status !== "succeeded") {
-            setExit(run.status === "dq_failed" ? EXIT.dqFailed : EXIT.error);
-            return;
-          }
+        const demo = values.demo ? await runDemoIfEmpty(runtime, lake, io) : {};
+        if (demo.exitCode !== undefined) {
+          setExit(demo.exitCode);
+          return;
         }
         server = await startServer(runtime, { token, host: values.host, port });
         io.out(`sluice API and dashboard on ${server.url} (lake ${lake})\n`);
