@@ -1,3 +1,4 @@
+import { arrivalHourFirehose, arrivalHourPartitionKeys, tablesOf } from "./conventions";
 import type { DatasetDefinition, RunFacts } from "./types";
 
 /** Parameters sluice asks OpenAQ for by default, with WHO 2021 guideline values (µg/m³). */
@@ -52,18 +53,9 @@ export const airQualityDataset: DatasetDefinition = {
     { name: "collection_time", type: "string", nullable: false, description: "When sluice fetched the value, UTC ISO-8601" },
     { name: "source", type: "string", nullable: false, description: "openaq or synthetic" },
   ],
-  rawPartitionKeys: ["location", "year", "month", "day", "hour"],
-  firehose: {
-    streamName: "air_quality",
-    prefix: "air_quality/location=!{partitionKeyFromQuery:location}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/",
-    errorOutputPrefix: "errors/air_quality/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/",
-    partitionKeyQuery: "{location: .location}",
-    buffering: { sizeInMBs: 64, intervalInSeconds: 60 },
-    localBuffering: { sizeInMBs: 16, intervalInSeconds: 60 },
-    compression: "GZIP",
-    appendNewline: true,
-  },
-  tables: { raw: "raw_air_quality", clean: "clean_air_quality", parquet: "air_quality_parquet", prod: "air_quality_prod" },
+  rawPartitionKeys: arrivalHourPartitionKeys("location"),
+  firehose: arrivalHourFirehose("air_quality", "location", "location"),
+  tables: tablesOf("air_quality"),
   transform: {
     keyColumns: ["location_id", "parameter", "measurement_time"],
     firstBy: "collection_time",

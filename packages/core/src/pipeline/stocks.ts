@@ -1,3 +1,4 @@
+import { arrivalHourFirehose, arrivalHourPartitionKeys, tablesOf } from "./conventions";
 import type { DatasetDefinition, RunFacts } from "./types";
 
 /** The "Magnificent 7" of seeds 001 and 004: the default tickers. */
@@ -57,18 +58,9 @@ export const stocksDataset: DatasetDefinition = {
     { name: "collection_time", type: "string", nullable: false, description: "When sluice fetched the bar, UTC ISO-8601" },
     { name: "source", type: "string", nullable: false, description: "polygon or synthetic" },
   ],
-  rawPartitionKeys: ["ticker", "year", "month", "day", "hour"],
-  firehose: {
-    streamName: "stocks",
-    prefix: "stocks/ticker=!{partitionKeyFromQuery:ticker}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/",
-    errorOutputPrefix: "errors/stocks/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/",
-    partitionKeyQuery: "{ticker: .ticker}",
-    buffering: { sizeInMBs: 64, intervalInSeconds: 60 },
-    localBuffering: { sizeInMBs: 16, intervalInSeconds: 60 },
-    compression: "GZIP",
-    appendNewline: true,
-  },
-  tables: { raw: "raw_stocks", clean: "clean_stocks", parquet: "stocks_parquet", prod: "stocks_prod" },
+  rawPartitionKeys: arrivalHourPartitionKeys("ticker"),
+  firehose: arrivalHourFirehose("stocks", "ticker", "ticker"),
+  tables: tablesOf("stocks"),
   transform: {
     keyColumns: ["ticker", "bar_time"],
     firstBy: "collection_time",

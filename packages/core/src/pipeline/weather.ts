@@ -1,3 +1,4 @@
+import { arrivalHourFirehose, arrivalHourPartitionKeys, tablesOf } from "./conventions";
 import type { ColumnSpec, DatasetDefinition, RunFacts } from "./types";
 
 /**
@@ -69,20 +70,9 @@ export const weatherDataset: DatasetDefinition = {
     { name: "collection_time", type: "string", nullable: false, description: "When sluice fetched the value, UTC ISO-8601" },
     { name: "source", type: "string", nullable: false, description: "open-meteo or synthetic" },
   ],
-  rawPartitionKeys: ["location", "year", "month", "day", "hour"],
-  firehose: {
-    streamName: "weather",
-    prefix:
-      "weather/location=!{partitionKeyFromQuery:location}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/",
-    errorOutputPrefix:
-      "errors/weather/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/",
-    partitionKeyQuery: "{location: .city}",
-    buffering: { sizeInMBs: 64, intervalInSeconds: 60 },
-    localBuffering: { sizeInMBs: 16, intervalInSeconds: 60 },
-    compression: "GZIP",
-    appendNewline: true,
-  },
-  tables: { raw: "raw_weather", clean: "clean_weather", parquet: "weather_parquet", prod: "weather_prod" },
+  rawPartitionKeys: arrivalHourPartitionKeys("location"),
+  firehose: arrivalHourFirehose("weather", "location", "city"),
+  tables: tablesOf("weather"),
   transform: {
     keyColumns: ["city", "measurement_time"],
     firstBy: "collection_time",
