@@ -15,15 +15,11 @@ import { startServer } from "../packages/cli/src/commands/serve";
 import { createLogger } from "../packages/core/src/log/logger";
 import { pipeline } from "../packages/core/src/pipeline/pipeline";
 import { LocalRuntime } from "../packages/core/src/runtime/local";
+import { median, numberArg } from "./common";
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-const seconds = arg("seconds", 3);
-const connections = arg("connections", 20);
-const rounds = arg("rounds", 5);
+const seconds = numberArg("seconds", 3);
+const connections = numberArg("connections", 20);
+const rounds = numberArg("rounds", 5);
 
 const AUTOCANNON = join(process.cwd(), "node_modules", ".bin", "autocannon");
 
@@ -31,12 +27,6 @@ async function load(url: string): Promise<{ rps: number; p99: number; errors: nu
   const { stdout } = await promisify(execFile)(AUTOCANNON, ["--json", "-c", String(connections), "-d", String(seconds), url], { maxBuffer: 16 * 1024 * 1024 });
   const result = JSON.parse(stdout) as { requests: { average: number }; latency: { p99: number }; errors: number; non2xx: number };
   return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 const lake = await mkdtemp(join(tmpdir(), "sluice-bench-api-"));

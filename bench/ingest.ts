@@ -22,14 +22,10 @@ import type { FirehoseSpec } from "../packages/core/src/pipeline/types";
 import { GAZETTEER_CITIES } from "../packages/core/src/sources/gazetteer";
 import type { WeatherRecord } from "../packages/core/src/sources/source";
 import { SyntheticWeatherSource } from "../packages/core/src/sources/synthetic/synthetic-weather";
+import { median, numberArg } from "./common";
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const RECORDS = arg("records", 1_000_000);
-const ROUNDS = arg("rounds", 3);
+const RECORDS = numberArg("records", 1_000_000);
+const ROUNDS = numberArg("rounds", 3);
 const CITIES = 50;
 
 function makeRecords(): WeatherRecord[] {
@@ -116,11 +112,6 @@ async function duckdbRound(layout: Layout, records: readonly WeatherRecord[]): P
   db.closeSync();
   rmSync(dir, { recursive: true, force: true });
   return { seconds };
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 const records = makeRecords();

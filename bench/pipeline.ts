@@ -23,14 +23,10 @@ import { weatherDataset } from "../packages/core/src/pipeline/weather";
 import { LocalRuntime } from "../packages/core/src/runtime/local";
 import { GAZETTEER_CITIES } from "../packages/core/src/sources/gazetteer";
 import { SyntheticWeatherSource } from "../packages/core/src/sources/synthetic/synthetic-weather";
+import { median, numberArg } from "./common";
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const RECORDS = arg("records", 1_000_000);
-const ROUNDS = arg("rounds", 3);
+const RECORDS = numberArg("records", 1_000_000);
+const ROUNDS = numberArg("rounds", 3);
 const CITIES = 50;
 const HOURS = Math.ceil(RECORDS / CITIES);
 const START = Date.UTC(2023, 0, 1);
@@ -39,7 +35,6 @@ const TO = new Date(START + (HOURS - 1) * 3_600_000).toISOString().slice(0, 10);
 const locations = GAZETTEER_CITIES.slice(0, CITIES);
 
 const fmtMB = (b: number) => `${(b / 1e6).toFixed(2)} MB`;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** A lake with the records delivered through the Firehose twin (not timed). */
 async function prepareLake(): Promise<string> {
