@@ -14,6 +14,7 @@ import { openMeteoHooks } from "./open-meteo-hooks";
 import { buildRequestUrl, validateRequest } from "./request";
 import type { ValidatedRequest } from "./request";
 import { responseSchema, toWeatherRecords } from "./response";
+import { validateBaseUrl } from "../http/base-url";
 
 /** Options of the Open-Meteo source; all optional. */
 export interface OpenMeteoSourceOptions {
@@ -55,7 +56,7 @@ export class OpenMeteoSource implements Source<WeatherRecord> {
 
   constructor(options: OpenMeteoSourceOptions = {}) {
     this.endpoint = options.endpoint ?? "auto";
-    this.baseUrl = options.baseUrl === undefined ? undefined : validateBaseUrl(options.baseUrl);
+    this.baseUrl = options.baseUrl === undefined ? undefined : validateBaseUrl(options.baseUrl, "Open-Meteo");
     this.batchSize = options.batchSize ?? 10;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) {
       throw new SourceError(`batchSize must be an integer ≥ 1, got ${options.batchSize}`);
@@ -129,20 +130,4 @@ function* failAll(batch: readonly Location[], message: (l: Location) => string, 
 
 function describe(location: Location): string {
   return `"${location.name}" (${location.latitude},${location.longitude})`;
-}
-
-function validateBaseUrl(baseUrl: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(baseUrl);
-  } catch {
-    throw new SourceError(`Open-Meteo base URL "${baseUrl}" is not a URL (expected e.g. http://127.0.0.1:8080)`);
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new SourceError(`Open-Meteo base URL "${baseUrl}" must use http or https`);
-  }
-  if (parsed.search !== "" || parsed.hash !== "") {
-    throw new SourceError(`Open-Meteo base URL "${baseUrl}" must not carry a query or fragment`);
-  }
-  return baseUrl;
 }

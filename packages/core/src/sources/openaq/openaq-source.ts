@@ -7,7 +7,7 @@ import type { Location } from "../../pipeline/types";
 import { HttpStatusError, RateLimitedError } from "../http/errors";
 import { HttpJsonClient } from "../http/http-json-client";
 import type { HttpJsonClientOptions } from "../http/http-json-client";
-import { RequestPacer } from "../polygon/pacer";
+import { RequestPacer } from "../http/pacer";
 import { scrubSecret } from "../polygon/request";
 import { SourceError } from "../source";
 import type { FetchRequest, LocationOutcome, Source } from "../source";
@@ -17,6 +17,7 @@ import { OPENAQ_BASE_URL, OPENAQ_PAGE_LIMIT, locationIdOf, locationUrl, sensorHo
 import type { ValidatedAirQualityRequest } from "./request";
 import { hourEndMs, hoursResponseSchema, locationResponseSchema, toAirQualityRecord } from "./response";
 import type { OpenAqLocation, OpenAqSensor } from "./response";
+import { validateBaseUrl } from "../http/base-url";
 
 /** Options of the OpenAQ source; only `apiKey` is required. */
 export interface OpenAqSourceOptions {
@@ -62,7 +63,7 @@ export class OpenAqSource implements Source<AirQualityRecord> {
       throw new SourceError("an OpenAQ API key is required (set OPENAQ_API_KEY)");
     }
     this.apiKey = options.apiKey.trim();
-    this.baseUrl = validateBaseUrl(options.baseUrl ?? OPENAQ_BASE_URL);
+    this.baseUrl = validateBaseUrl(options.baseUrl ?? OPENAQ_BASE_URL, "OpenAQ");
     this.maxPages = options.maxPages ?? 100;
     if (!Number.isInteger(this.maxPages) || this.maxPages < 1) throw new SourceError(`maxPages must be an integer ≥ 1, got ${options.maxPages}`);
     this.clock = options.clock ?? systemClock;
@@ -168,16 +169,4 @@ export class OpenAqSource implements Source<AirQualityRecord> {
 /** The first sensor of each wanted parameter, in the order of `parameters`. */
 function pickSensors(station: OpenAqLocation, parameters: readonly string[]): OpenAqSensor[] {
   return parameters.flatMap((p) => station.sensors.find((s) => s.parameter.name === p) ?? []);
-}
-
-function validateBaseUrl(baseUrl: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(baseUrl);
-  } catch {
-    throw new SourceError(`OpenAQ base URL "${baseUrl}" is not a URL (expected e.g. http://127.0.0.1:8080)`);
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new SourceError(`OpenAQ base URL "${baseUrl}" must use http or https`);
-  if (parsed.search !== "" || parsed.hash !== "") throw new SourceError(`OpenAQ base URL "${baseUrl}" must not carry a query or fragment`);
-  return baseUrl;
 }

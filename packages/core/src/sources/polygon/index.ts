@@ -1,6 +1,6 @@
 export { PolygonKeyRejectedError } from "./errors";
-export { RequestPacer } from "./pacer";
-export type { RequestPacerOptions } from "./pacer";
+export { RequestPacer } from "../http/pacer";
+export type { RequestPacerOptions } from "../http/pacer";
 export { polygonErrorText, polygonHooks, polygonRateLimitWait } from "./polygon-hooks";
 export { PolygonSource } from "./polygon-source";
 export type { PolygonSourceOptions } from "./polygon-source";

@@ -11,11 +11,12 @@ import { redactUrl } from "../http/redact-url";
 import { SourceError } from "../source";
 import type { FetchRequest, LocationOutcome, Source } from "../source";
 import { PolygonKeyRejectedError } from "./errors";
-import { RequestPacer } from "./pacer";
+import { RequestPacer } from "../http/pacer";
 import { polygonHooks } from "./polygon-hooks";
 import { POLYGON_BASE_URL, aggsUrl, isValidTicker, nextPageUrl, scrubSecret, validateStocksRequest } from "./request";
 import type { ValidatedStocksRequest } from "./request";
 import { aggsResponseSchema, toStockBarRecords } from "./response";
+import { validateBaseUrl } from "../http/base-url";
 
 /** Options of the Polygon source; only `apiKey` is required. */
 export interface PolygonSourceOptions {
@@ -64,7 +65,7 @@ export class PolygonSource implements Source<StockBarRecord> {
       throw new SourceError("a Polygon API key is required (set POLYGON_API_KEY)");
     }
     this.apiKey = options.apiKey.trim();
-    this.baseUrl = validateBaseUrl(options.baseUrl ?? POLYGON_BASE_URL);
+    this.baseUrl = validateBaseUrl(options.baseUrl ?? POLYGON_BASE_URL, "Polygon");
     this.maxPages = options.maxPages ?? 50;
     if (!Number.isInteger(this.maxPages) || this.maxPages < 1) throw new SourceError(`maxPages must be an integer ≥ 1, got ${options.maxPages}`);
     this.clock = options.clock ?? systemClock;
@@ -151,16 +152,4 @@ export class PolygonSource implements Source<StockBarRecord> {
   private scrub(text: string): string {
     return scrubSecret(text, this.apiKey);
   }
-}
-
-function validateBaseUrl(baseUrl: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(baseUrl);
-  } catch {
-    throw new SourceError(`Polygon base URL "${baseUrl}" is not a URL (expected e.g. http://127.0.0.1:8080)`);
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new SourceError(`Polygon base URL "${baseUrl}" must use http or https`);
-  if (parsed.search !== "" || parsed.hash !== "") throw new SourceError(`Polygon base URL "${baseUrl}" must not carry a query or fragment`);
-  return baseUrl;
 }

@@ -1,6 +1,6 @@
 import type { Clock } from "../../lake/clock";
 import { systemClock } from "../../lake/clock";
-import { abortableSleep } from "../http/sleep";
+import { abortableSleep } from "./sleep";
 
 /** Settings of a {@link RequestPacer}. */
 export interface RequestPacerOptions {
