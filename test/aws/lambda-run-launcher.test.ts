@@ -48,6 +48,18 @@ describe("LambdaRunLauncher: starting runs on the runner Lambda", () => {
   let restore: () => void = () => undefined;
   afterEach(() => restore());
 
+  /** The launcher and the runner sharing one fake AWS lake. */
+  function launcherOnFakeAws() {
+    const aws = fakeAws();
+    const lambda = new FakeLambda();
+    restore = () => {
+      aws.restore();
+      lambda.mock.restore();
+    };
+    const launcher = new LambdaRunLauncher(lambda.client, { functionName: RUNNER, lock: aws.runtime.lock, runStore: aws.runtime.runStore, clock: aws.clock, logger: silentLogger });
+    return { aws, lambda, launcher };
+  }
+
   it("invokes the runner asynchronously with { runId, parameters } and answers the run id", async () => {
     // Prepare
     const t = setUp();
@@ -156,13 +168,7 @@ describe("LambdaRunLauncher: starting runs on the runner Lambda", () => {
 
   it("the runner invoked with that event runs under the id the API answered, replacing the first record", async () => {
     // Prepare: the launcher and the runner share the fake lake
-    const aws = fakeAws();
-    const lambda = new FakeLambda();
-    restore = () => {
-      aws.restore();
-      lambda.mock.restore();
-    };
-    const launcher = new LambdaRunLauncher(lambda.client, { functionName: RUNNER, lock: aws.runtime.lock, runStore: aws.runtime.runStore, clock: aws.clock, logger: silentLogger });
+    const { aws, lambda, launcher } = launcherOnFakeAws();
     // Act
     const { runId } = await launcher.start({ ...PARAMETERS, skipIngest: true });
     aws.clock.advance(2_000);
@@ -175,13 +181,7 @@ describe("LambdaRunLauncher: starting runs on the runner Lambda", () => {
 
   it("a runner refused because another run took the lake after the API's check marks the API's record failed, not running for ever", async () => {
     // Prepare: the API saved its record, then another run took the lock before the runner started
-    const aws = fakeAws();
-    const lambda = new FakeLambda();
-    restore = () => {
-      aws.restore();
-      lambda.mock.restore();
-    };
-    const launcher = new LambdaRunLauncher(lambda.client, { functionName: RUNNER, lock: aws.runtime.lock, runStore: aws.runtime.runStore, clock: aws.clock, logger: silentLogger });
+    const { aws, lambda, launcher } = launcherOnFakeAws();
     const { runId } = await launcher.start({ ...PARAMETERS, skipIngest: true });
     const other = await aws.runtime.lock.acquire("r20241125t095900z-0001");
 
