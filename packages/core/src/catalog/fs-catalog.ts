@@ -25,12 +25,10 @@ export class FsCatalog implements Catalog {
       if ((error as { code?: string }).code === "ENOENT") return [];
       throw error;
     }
-    const tables: CatalogTable[] = [];
-    for (const file of files.filter((f) => f.endsWith(".table.json")).sort()) {
-      const table = await readJson<CatalogTable>(join(this.dbDir(database), file));
-      if (table) tables.push(table);
-    }
-    return tables;
+    // Read concurrently: the query engine lists the catalog before every statement.
+    const names = files.filter((f) => f.endsWith(".table.json")).sort();
+    const tables = await Promise.all(names.map((file) => readJson<CatalogTable>(join(this.dbDir(database), file))));
+    return tables.filter((t): t is CatalogTable => t !== undefined);
   }
 
   async putTable(table: Omit<CatalogTable, "version" | "updatedAt">): Promise<CatalogTable> {

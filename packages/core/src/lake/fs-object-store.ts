@@ -96,15 +96,18 @@ async function walk(dir: string, bucketDir: string, prefix: string, out: ObjectI
     if (isNotFound(error)) return;
     throw error;
   }
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    const key = relative(bucketDir, path).split(sep).join("/");
-    if (entry.isDirectory()) {
-      if (key.startsWith(prefix) || prefix.startsWith(key + "/")) await walk(path, bucketDir, prefix, out);
-    } else if (entry.isFile() && key.startsWith(prefix) && !IN_FLIGHT_RE.test(entry.name)) {
-      out.push({ key, size: (await stat(path)).size });
-    }
-  }
+  // Sub-folders and sizes concurrently (list() sorts the keys at the end).
+  await Promise.all(
+    entries.map(async (entry) => {
+      const path = join(dir, entry.name);
+      const key = relative(bucketDir, path).split(sep).join("/");
+      if (entry.isDirectory()) {
+        if (key.startsWith(prefix) || prefix.startsWith(key + "/")) await walk(path, bucketDir, prefix, out);
+      } else if (entry.isFile() && key.startsWith(prefix) && !IN_FLIGHT_RE.test(entry.name)) {
+        out.push({ key, size: (await stat(path)).size });
+      }
+    }),
+  );
 }
 
 let tmpCounter = 0;

@@ -31,15 +31,17 @@ export class TableBinder {
     const tables = await this.catalog.listTables(database);
     const out: BindStatement[] = [];
     const present = new Set<string>();
-    for (const table of tables.filter((t) => t.kind === "table")) {
+    const baseTables = tables.filter((t) => t.kind === "table");
+    // Every table's files are listed concurrently: this runs before each statement.
+    const selects = await Promise.allSettled(baseTables.map((table) => this.selectOf(database, table)));
+    for (const [i, table] of baseTables.entries()) {
       present.add(table.name);
-      let sql: string;
-      try {
-        sql = `CREATE OR REPLACE TEMP VIEW ${quoteIdent(table.name)} AS ${await this.selectOf(database, table)}`;
-      } catch (error) {
-        out.push({ name: table.name, sql: this.stale(table.name, messageOf(error)) });
+      const select = selects[i]!;
+      if (select.status === "rejected") {
+        out.push({ name: table.name, sql: this.stale(table.name, messageOf(select.reason)) });
         continue;
       }
+      const sql = `CREATE OR REPLACE TEMP VIEW ${quoteIdent(table.name)} AS ${select.value}`;
       if (this.bound.get(table.name) !== sql) {
         out.push({ name: table.name, sql });
         this.bound.set(table.name, sql);
@@ -88,14 +90,13 @@ export class TableBinder {
     const locations = table.partitionKeys.length > 0
       ? (await this.catalog.getPartitions(database, table.name)).map((p) => p.location)
       : table.location ? [table.location] : [];
-    const files: string[] = [];
-    for (const location of locations) {
-      const { bucket, prefix } = parseS3Uri(location);
-      for (const object of await this.store.list(bucket, prefix)) {
-        if (isDataObject(object.key, table)) files.push(this.store.pathOf(bucket, object.key));
-      }
-    }
-    return files;
+    const perLocation = await Promise.all(
+      locations.map(async (location) => {
+        const { bucket, prefix } = parseS3Uri(location);
+        return (await this.store.list(bucket, prefix)).filter((o) => isDataObject(o.key, table)).map((o) => this.store.pathOf(bucket, o.key));
+      }),
+    );
+    return perLocation.flat();
   }
 
   private async selectOf(database: string, table: CatalogTable): Promise<string> {
