@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { isDateOrDateTime } from "./range";
+import { dateOrDateTimeProblem } from "./range";
 
 /** Every error answer. */
 export const ErrorSchema = z
@@ -30,14 +30,20 @@ export function errorResponses<S extends number>(...statuses: S[]): Record<S, { 
   return Object.fromEntries(statuses.map((s) => [s, { description: descriptions[s] ?? "Error", content: { "application/json": { schema: ErrorSchema } } }])) as never;
 }
 
+/** Adds the reason `dateOrDateTimeProblem` gives (`month 13 is not 01–12`) as the field's issue. */
+function calendarCheck(text: string, ctx: z.RefinementCtx): void {
+  const problem = dateOrDateTimeProblem(text);
+  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+}
+
 /** A date `YYYY-MM-DD` or an ISO-8601 date-time with a zone. */
-export const DateOrDateTime = z.string().max(40).refine(isDateOrDateTime, "expected YYYY-MM-DD or an ISO-8601 date-time with a zone");
+export const DateOrDateTime = z.string().max(40).superRefine(calendarCheck);
 
 /** A calendar date `YYYY-MM-DD`. */
 export const CalendarDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD")
-  .refine(isDateOrDateTime, "not a calendar date");
+  .superRefine(calendarCheck);
 
 /** A run id as RUN_ID_RE accepts it. */
 export const RunIdParam = z.object({
