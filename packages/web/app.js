@@ -160,6 +160,8 @@ async function submitRun(event) {
   };
   const { status, body: answer } = await postJson("/runs", body, state.token);
   if (status !== 202) {
+    // 401 is both a missing and a wrong token (RFC 6750): forget the stored one so it is asked again.
+    if (status === 401) sessionStorage.removeItem("sluice-token");
     $("run-error").textContent = answer?.error ? `${answer.error.message}${answer.error.field ? ` (${answer.error.field})` : ""}` : `HTTP ${status}`;
     return;
   }

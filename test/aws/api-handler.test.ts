@@ -130,7 +130,7 @@ describe("api.handler on AWS adapters (hono/aws-lambda, fake S3, Glue, Athena an
     expect(answer.json()).toMatchObject({ runs: [{ id: run.id, status: "succeeded", prodVersion: "weather_prod_v0001" }], limit: 5, offset: 0, nextOffset: null });
   });
 
-  it("POST /runs without a bearer token is 401 with WWW-Authenticate, with a wrong one 403, and invokes nothing", async () => {
+  it("POST /runs without a bearer token is 401 with a bare challenge, with a wrong one 401 invalid_token (RFC 6750 §3.1), and invokes nothing", async () => {
     // Prepare
     const body = { source: "synthetic", from: "2024-11-24", to: "2024-11-24", locations: ["Paris"] };
     // Act
@@ -140,7 +140,9 @@ describe("api.handler on AWS adapters (hono/aws-lambda, fake S3, Glue, Athena an
     expect(missing.statusCode).toBe(401);
     expect(missing.headers?.["www-authenticate"]).toBe('Bearer realm="sluice"');
     expect(missing.json().error.code).toBe("unauthorized");
-    expect(wrong.statusCode).toBe(403);
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.headers?.["www-authenticate"]).toMatch(/^Bearer realm="sluice", error="invalid_token"/);
+    expect(wrong.json().error.code).toBe("invalid_token");
     expect(invocations()).toEqual([]);
   });
 

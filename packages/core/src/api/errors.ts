@@ -8,6 +8,7 @@ import { RunInProgressError } from "../run/run-lock";
 import { InvalidRunIdError } from "../run/run-store";
 import { InvalidLocationError, UnknownLocationError } from "../sources/gazetteer";
 import { AthenaSqlSyntaxError, UnsupportedSqlError } from "../sql";
+import { UnauthorizedError } from "./auth";
 import type { AppEnv } from "./env";
 
 /** Input the API refuses: names the field and why (400). */
@@ -55,7 +56,7 @@ export function invalidInputOf(error: ZodError, target: string): InvalidInputErr
 }
 
 /**
- * The one place errors become HTTP answers: typed errors map to 400/401/403/404/409/413; anything
+ * The one place errors become HTTP answers: typed errors map to 400/401/404/409/413; anything
  * else is a 500 carrying only the request id (the details go to the log).
  */
 export function errorResponse(error: unknown, c: Context<AppEnv>, redact: (message: string) => string): Response {
@@ -72,13 +73,18 @@ export function errorResponse(error: unknown, c: Context<AppEnv>, redact: (messa
     const reason = redact(error.message);
     return body(400, "invalid_query", reason, { field: "sql", reason });
   }
+  if (error instanceof UnauthorizedError) {
+    const answer = body(401, error.code, error.message);
+    answer.headers.set("WWW-Authenticate", error.challenge);
+    return answer;
+  }
   if (error instanceof NotFoundError || error instanceof TableNotFoundError) return body(404, "not_found", error.message);
   if (error instanceof RunInProgressError) return body(409, "run_in_progress", error.message, { runningId: error.runningId });
   if (error instanceof HTTPException) {
     const status = error.status as ContentfulStatusCode;
-    const code = status === 401 ? "unauthorized" : status === 403 ? "forbidden" : status === 413 ? "payload_too_large" : status === 404 ? "not_found" : "http_error";
+    const code = status === 401 ? "unauthorized" : status === 413 ? "payload_too_large" : status === 404 ? "not_found" : "http_error";
     const answer = body(status, code, error.message || code);
-    // The auth middleware's headers (WWW-Authenticate) travel on the exception's response.
+    // Headers set on the exception's own response travel with the answer.
     error.getResponse().headers.forEach((value, name) => {
       if (name.toLowerCase() !== "content-type" && name.toLowerCase() !== "content-length") answer.headers.set(name, value);
     });

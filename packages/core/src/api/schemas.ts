@@ -20,8 +20,7 @@ export const ErrorSchema = z
 export function errorResponses<S extends number>(...statuses: S[]): Record<S, { description: string; content: { "application/json": { schema: typeof ErrorSchema } } }> {
   const descriptions: Record<number, string> = {
     400: "Invalid input: `field` and `reason` say which and why",
-    401: "Missing bearer token",
-    403: "Wrong bearer token",
+    401: 'Missing bearer token (`WWW-Authenticate: Bearer realm="sluice"`) or a wrong one (`error="invalid_token"`)',
     404: "Not found",
     409: "A run is in progress: `runningId` names it",
     413: "Request body too large",

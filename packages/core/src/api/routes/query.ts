@@ -41,7 +41,7 @@ const query = createRoute({
         },
       },
     },
-    ...errorResponses(400, 401, 403, 413, 500),
+    ...errorResponses(400, 401, 413, 500),
   },
 });
 

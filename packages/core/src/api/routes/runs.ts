@@ -65,7 +65,7 @@ const startRun = createRoute({
       headers: z.object({ Location: z.string() }),
       content: { "application/json": { schema: z.object({ runId: z.string(), location: z.string() }) } },
     },
-    ...errorResponses(400, 401, 403, 409, 413, 500),
+    ...errorResponses(400, 401, 409, 413, 500),
   },
 });
 
