@@ -46,6 +46,11 @@ describe.skipIf(!hasChromium)("the dashboard in headless Chromium (Debian's, via
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     const failedRequests: string[] = [];
     page.on("requestfailed", (request) => failedRequests.push(request.url()));
+    // Chromium reports each resource or inline code the Content-Security-Policy blocks on the console.
+    const cspViolations: string[] = [];
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
 
     // Act: open the dashboard
     await page.goto(server.url);
@@ -65,7 +70,8 @@ describe.skipIf(!hasChromium)("the dashboard in headless Chromium (Debian's, via
     await page.click("#run-now");
     await page.fill("#token", TOKEN);
     await page.click("#run-submit");
-    await page.waitForFunction('document.querySelectorAll("#runs tbody tr").length === 3');
+    // Polled from here: waitForFunction evaluates a string in the page, which the CSP (no 'unsafe-eval') refuses
+    await expect.poll(() => page.locator("#runs tbody tr").count(), { timeout: 15_000 }).toBe(3);
     await server.launcher.settled();
     await page.waitForSelector("#runs tbody tr:first-child .dq-badge.PASS", { timeout: 15_000 });
 
@@ -75,6 +81,16 @@ describe.skipIf(!hasChromium)("the dashboard in headless Chromium (Debian's, via
     expect(ids[1]).toBe(firstRunId);
     expect(await page.locator("#run-message").textContent()).toContain(`Run ${ids[0]} started`);
     expect(failedRequests).toEqual([]);
+    expect(cspViolations).toEqual([]);
+    // …and the policy is enforced: an injected inline script does not run, and the console says so
+    const ran = await page.evaluate(`(() => {
+      const script = document.createElement("script");
+      script.textContent = "window.__injected = true";
+      document.head.append(script);
+      return window.__injected === true;
+    })()`);
+    expect(ran).toBe(false);
+    await expect.poll(() => cspViolations.length).toBeGreaterThan(0);
     await mkdir(dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
   });

@@ -8,6 +8,7 @@ import { DEFAULT_LIMITS } from "./deps";
 import type { AppEnv } from "./env";
 import { NotFoundError, errorResponse, invalidInputOf } from "./errors";
 import { ResponseCache } from "./response-cache";
+import { securityHeaders } from "./security-headers";
 import { dqRouter } from "./routes/dq";
 import { healthRouter } from "./routes/health";
 import { queryRouter } from "./routes/query";
@@ -54,6 +55,7 @@ export function createApp(input: ApiDeps): OpenAPIHono<AppEnv> {
     },
   });
 
+  app.use("*", securityHeaders());
   app.use("*", deps.cache.known(deps.logger));
   app.use("*", requestId({ limitLength: 64 }));
   app.use("*", async (c, next) => {
