@@ -56,7 +56,8 @@ export function queryRouter(deps: ResolvedDeps) {
       const range = parseRange(body.from, body.to, deps.limits.rangeDays);
       sql = expandGrafanaMacros(sql, { from: range.start, to: range.end, intervalMs: body.intervalMs });
     }
-    checkReadOnlyQuery(sql);
+    const tables = await deps.catalog.listTables(deps.pipeline.glueDatabase);
+    checkReadOnlyQuery(sql, { database: deps.pipeline.glueDatabase, tables: new Set(tables.map((t) => t.name.toLowerCase())) });
     const maxRows = Math.min(body.maxRows, deps.limits.queryRows);
     const result = await deps.warehouse.query(limitedSql(sql, maxRows));
     const truncated = result.rows.length > maxRows;
