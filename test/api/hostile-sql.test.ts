@@ -1,3 +1,4 @@
+import { homedir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ErrorBody } from "../../packages/core/src/api/errors";
 import type { LocalRuntime } from "../../packages/core/src/runtime/local";
@@ -98,6 +99,24 @@ describe("POST /query refuses SQL that reaches past the catalog", () => {
       // Assess
       expect(status, `${sql}: ${text}`).toBe(200);
       expect((JSON.parse(text) as { rows: { n: number }[] }).rows, sql).toEqual([{ n: 504 }]);
+    }
+  });
+
+  it("says DuckDB's errors in Athena's words: no LINE excerpt of the wrapper SQL, no absolute path", async () => {
+    for (const [sql, name] of [
+      ["SELECT CAST('x' AS integer) AS v FROM weather_prod", "INVALID_CAST_ARGUMENT"],
+      ["SELECT temperature + 'x' AS v FROM weather_prod", "INVALID_CAST_ARGUMENT"],
+      ["SELECT city FROM weather_prod GROUP BY 1 HAVING temperature > 1", "SYNTAX_ERROR"],
+    ] as const) {
+      // Act
+      const { status, text } = await post(sql);
+
+      // Assess
+      expect(status, text).toBe(400);
+      expect(text, sql).toContain(name);
+      expect(text, sql).not.toMatch(/LINE \d+:/);
+      expect(text, sql).not.toContain(homedir());
+      expect(text, sql).not.toContain(lake);
     }
   });
 
