@@ -7,10 +7,10 @@ import type { Location } from "../../core/src/pipeline/types";
 import { UsageError } from "./exit-codes";
 
 /** The local twin over a lake folder, with a logger at `--verbose` or `$SLUICE_LOG_LEVEL`. */
-export function runtimeFor(lake: string, verbose = false): LocalRuntime {
+export function runtimeFor(lake: string, verbose = false, connections?: number): LocalRuntime {
   // Warnings a summary already reports (a failed location) stay out of the way unless asked for.
   const level = verbose ? "info" : ((process.env.SLUICE_LOG_LEVEL as LogLevel | undefined) ?? "error");
-  return new LocalRuntime({ lake, pipeline, logger: createLogger(level) });
+  return new LocalRuntime({ lake, pipeline, logger: createLogger(level), connections });
 }
 
 /** Gazetteer names plus custom `Name=lat,lon` locations; bad input is a usage error. */

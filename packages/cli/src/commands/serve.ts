@@ -101,9 +101,35 @@ export async function startServer(runtime: LocalRuntime, options: LocalApiOption
     url: `http://${host}:${address.port}/`,
     launcher,
     close: async () => {
-      await new Promise<void>((done) => server.close(() => done()));
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      // Keep-alive sockets would hold close() open; a request still running gets a short grace,
+      // then its socket is closed, which aborts its query (the request's signal interrupts DuckDB).
+      if ("closeIdleConnections" in server) server.closeIdleConnections();
+      const grace = setTimeout(() => ("closeAllConnections" in server ? server.closeAllConnections() : undefined), 2_000);
+      await closed;
+      clearTimeout(grace);
       await launcher.settled();
     },
+  };
+}
+
+/**
+ * POST /query's budget and the DuckDB read pool from the environment: SLUICE_QUERY_TIMEOUT_MS
+ * (default 25000), SLUICE_QUERY_MAX_BYTES (default 10485760), SLUICE_DUCKDB_CONNECTIONS (default 2–4).
+ */
+export function queryBudgetFromEnv(env: NodeJS.ProcessEnv = process.env): { limits: Partial<ApiLimits>; connections?: number } {
+  const positive = (name: string): number | undefined => {
+    const text = env[name];
+    if (text === undefined || text === "") return undefined;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1) throw new UsageError(`${name} must be a positive integer, got "${text}"`);
+    return value;
+  };
+  const queryMs = positive("SLUICE_QUERY_TIMEOUT_MS");
+  const answerBytes = positive("SLUICE_QUERY_MAX_BYTES");
+  return {
+    limits: { ...(queryMs ? { queryMs } : {}), ...(answerBytes ? { answerBytes } : {}) },
+    connections: positive("SLUICE_DUCKDB_CONNECTIONS"),
   };
 }
 
@@ -134,6 +160,9 @@ export function registerServe(program: Command, io: CliIo, setExit: (code: numbe
 POST routes need Authorization: Bearer <token>. The token is $SLUICE_API_TOKEN; when unset, a
 random one is generated at start and printed once. The API is described at /openapi.json and in
 docs/api.md; the dashboard is at /.
+POST /query is cut at $SLUICE_QUERY_TIMEOUT_MS (default 25000; 504) and $SLUICE_QUERY_MAX_BYTES
+of answer (default 10485760; 413); reads use $SLUICE_DUCKDB_CONNECTIONS DuckDB connections
+(default 2-4). SIGTERM or Ctrl-C stops the server.
 
 Examples:
   sluice serve --lake .lake
@@ -144,8 +173,9 @@ Examples:
       const port = Number(values.port);
       if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port must be an integer 0..65535, got "${values.port}"`);
       const { token, generated } = apiTokenOf();
+      const { limits, connections } = queryBudgetFromEnv();
       const lake = resolve(values.lake);
-      const runtime = runtimeFor(lake, values.verbose);
+      const runtime = runtimeFor(lake, values.verbose, connections);
       let server: LocalServer | undefined;
       try {
         const demo = values.demo ? await runDemoIfEmpty(runtime, lake, io) : {};
@@ -153,7 +183,7 @@ Examples:
           setExit(demo.exitCode);
           return;
         }
-        server = await startServer(runtime, { token, host: values.host, port });
+        server = await startServer(runtime, { token, host: values.host, port, limits });
         io.out(`sluice API and dashboard on ${server.url} (lake ${lake})\n`);
         if (generated) io.out(`API token (POST routes; set SLUICE_API_TOKEN to choose one): ${token}\n`);
         io.out("Press Ctrl-C to stop.\n");

@@ -19,9 +19,21 @@ export interface ApiLimits {
   readonly sqlChars: number;
   /** Most locations a run may ask for. */
   readonly locations: number;
+  /** Longest a POST /query may run, ms (504 `query_timeout` above; the query is interrupted). */
+  readonly queryMs: number;
+  /** Largest POST /query answer, bytes of its rows as JSON (413 `answer_too_large` above). */
+  readonly answerBytes: number;
 }
 
-export const DEFAULT_LIMITS: ApiLimits = { bodyBytes: 64 * 1024, rangeDays: 366, queryRows: 10_000, sqlChars: 20_000, locations: 100 };
+export const DEFAULT_LIMITS: ApiLimits = {
+  bodyBytes: 64 * 1024,
+  rangeDays: 366,
+  queryRows: 10_000,
+  sqlChars: 20_000,
+  locations: 100,
+  queryMs: 25_000,
+  answerBytes: 10 * 1024 * 1024,
+};
 
 /**
  * What `createApp` needs, as ports: the composition root (`sluice serve` locally, the Lambda on AWS)

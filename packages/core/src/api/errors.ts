@@ -3,7 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
 import { TableNotFoundError } from "../catalog/catalog";
-import { QueryError } from "../query/query-engine";
+import { QueryCancelledError, QueryError } from "../query/query-engine";
 import { RunInProgressError } from "../run/run-lock";
 import { InvalidRunIdError } from "../run/run-store";
 import { InvalidLocationError, UnknownLocationError } from "../sources/gazetteer";
@@ -19,6 +19,22 @@ export class InvalidInputError extends Error {
     readonly reason: string,
   ) {
     super(`${field}: ${reason}`);
+  }
+}
+
+/** A query that ran past the request's time limit and was interrupted (504). */
+export class QueryTimeoutError extends Error {
+  override readonly name = "QueryTimeoutError";
+  constructor(readonly limitMs: number) {
+    super(`the query ran longer than the limit of ${limitMs} ms and was cancelled: narrow it (fewer rows, a partition filter) or raise SLUICE_QUERY_TIMEOUT_MS`);
+  }
+}
+
+/** An answer larger than the byte limit (413). */
+export class AnswerTooLargeError extends Error {
+  override readonly name = "AnswerTooLargeError";
+  constructor(readonly limitBytes: number) {
+    super(`the answer is larger than the limit of ${limitBytes} bytes: select fewer columns or rows (maxRows), or raise SLUICE_QUERY_MAX_BYTES`);
   }
 }
 
@@ -78,6 +94,10 @@ export function errorResponse(error: unknown, c: Context<AppEnv>, redact: (messa
     answer.headers.set("WWW-Authenticate", error.challenge);
     return answer;
   }
+  if (error instanceof QueryTimeoutError) return body(504, "query_timeout", error.message);
+  if (error instanceof AnswerTooLargeError) return body(413, "answer_too_large", error.message);
+  // The client went away (its request signal aborted): nobody reads this answer.
+  if (error instanceof QueryCancelledError) return body(503, "query_cancelled", "the query was cancelled");
   if (error instanceof NotFoundError || error instanceof TableNotFoundError) return body(404, "not_found", error.message);
   if (error instanceof RunInProgressError) return body(409, "run_in_progress", error.message, { runningId: error.runningId });
   if (error instanceof HTTPException) {

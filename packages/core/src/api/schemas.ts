@@ -23,7 +23,9 @@ export function errorResponses<S extends number>(...statuses: S[]): Record<S, { 
     401: 'Missing bearer token (`WWW-Authenticate: Bearer realm="sluice"`) or a wrong one (`error="invalid_token"`)',
     404: "Not found",
     409: "A run is in progress: `runningId` names it",
-    413: "Request body too large",
+    413: "Request body too large, or (POST /query) an answer over the byte limit",
+    503: "The query was cancelled (the client went away)",
+    504: "The query ran past the time limit and was cancelled",
     500: "Internal error: quote `requestId`",
   };
   return Object.fromEntries(statuses.map((s) => [s, { description: descriptions[s] ?? "Error", content: { "application/json": { schema: ErrorSchema } } }])) as never;

@@ -24,7 +24,24 @@ export type SqlDialect = "duckdb" | "athena";
  */
 export interface QueryEngine {
   readonly dialect: SqlDialect;
-  query(sql: string, params?: Readonly<Record<string, SqlValue>>): Promise<QueryResult>;
+  query(sql: string, params?: Readonly<Record<string, SqlValue>>, options?: QueryOptions): Promise<QueryResult>;
+}
+
+/** How one query may be stopped early. */
+export interface QueryOptions {
+  /** Aborting it cancels the query (a time limit, a client gone); the engine then throws QueryCancelledError. */
+  readonly signal?: AbortSignal;
+}
+
+/** A query stopped by its signal before it finished; `reason` is the signal's reason. */
+export class QueryCancelledError extends Error {
+  override readonly name = "QueryCancelledError";
+  constructor(
+    readonly reason: unknown,
+    options?: { cause?: unknown },
+  ) {
+    super(`the query was cancelled: ${reason instanceof Error ? reason.message : String(reason)}`, options);
+  }
 }
 
 /** A query the engine rejected or could not run, with the engine's own reason. */

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { FsCatalog } from "../catalog/fs-catalog";
 import { FirehoseTwin, ObjectStoreErrorSink, PutRecordBatchBatcher } from "../delivery";
@@ -23,6 +24,13 @@ export interface LocalRuntimeOptions {
   readonly pipeline: PipelineDefinition;
   readonly logger: Logger;
   readonly clock?: Clock;
+  /** DuckDB connections reads are spread over (default: 2 to 4, one a core). */
+  readonly connections?: number;
+}
+
+/** Default size of the read pool: one connection a core, at least 2, at most 4. */
+export function defaultConnections(): number {
+  return Math.min(4, Math.max(2, availableParallelism()));
 }
 
 /**
@@ -86,6 +94,7 @@ export class LocalRuntime {
       translateView: (sql) => translateAthenaSql(sql).sql,
       setup: athenaMacrosSql(),
       logger: this.options.logger,
+      connections: this.options.connections ?? defaultConnections(),
       sandbox: { allowedDirectories: [`${this.options.lake}/`], tempDirectory: join(this.options.lake, "_sluice", "duckdb-tmp") },
     });
     return this.engine;

@@ -3,8 +3,8 @@ import type { Catalog } from "../catalog/catalog";
 import type { FsObjectStore } from "../lake/fs-object-store";
 import type { Logger } from "../log/logger";
 import { silentLogger } from "../log/logger";
-import type { QueryEngine, QueryResult, SqlValue } from "../query/query-engine";
-import { QueryError } from "../query/query-engine";
+import type { QueryEngine, QueryOptions, QueryResult, SqlValue } from "../query/query-engine";
+import { QueryCancelledError, QueryError } from "../query/query-engine";
 import { toPlain } from "./duckdb-values";
 import { TableBinder, type ViewTranslator } from "./table-binder";
 
@@ -14,11 +14,17 @@ export interface DuckDbQueryEngineOptions {
   readonly database: string;
   readonly store: FsObjectStore;
   readonly translateView: ViewTranslator;
-  /** Statements run once on the connection (e.g. the Athena compatibility macros). */
+  /** Statements run once on the database (e.g. the Athena compatibility macros). */
   readonly setup?: readonly string[];
   readonly logger?: Logger;
   /** DuckDB threads (default: all cores). */
   readonly threads?: number;
+  /**
+   * Connections reads are spread over (default 1): one DuckDB instance, so concurrent queries
+   * share its buffer pool and threads but do not wait for each other. Statements from `exec`
+   * (COPY, DESCRIBE) always run on the first.
+   */
+  readonly connections?: number;
   /**
    * When given, DuckDB may touch files only under these folders (the lake): a query naming
    * `'/etc/passwd'` as a table is refused. Its spill directory must be one of them.
@@ -26,53 +32,78 @@ export interface DuckDbQueryEngineOptions {
   readonly sandbox?: { readonly allowedDirectories: readonly string[]; readonly tempDirectory: string };
 }
 
+// duckdb_logs is one table for the instance: it is emptied only when no connection is between
+// a query and the reading of its bytes, at most every this many statements.
+const TRUNCATE_LOGS_EVERY = 200;
+
+/** One connection with the catalog views it has bound and the statements queued on it. */
+class Lane {
+  queue: Promise<unknown> = Promise.resolve();
+  pending = 0;
+  constructor(
+    readonly connection: DuckDBConnection,
+    readonly connectionId: bigint,
+    readonly binder: TableBinder,
+  ) {}
+}
+
 /**
- * The local twin's query engine: DuckDB over the filesystem lake. Catalog tables are bound as
- * views before each statement; bytes scanned are the bytes DuckDB actually read from files,
- * taken from its FileSystem log (Athena bills the bytes it reads the same way).
+ * The local twin's query engine: DuckDB over the filesystem lake, one instance and a pool of
+ * connections. Catalog tables are bound as (per-connection TEMP) views before each statement;
+ * bytes scanned are the bytes DuckDB actually read from files for that statement, taken from its
+ * FileSystem log (Athena bills the bytes it reads the same way).
  */
 export class DuckDbQueryEngine implements QueryEngine {
   readonly dialect = "duckdb" as const;
-  private queue: Promise<unknown> = Promise.resolve();
-  private readonly binder: TableBinder;
   private readonly logger: Logger;
+  private statementsSinceTruncate = 0;
+  private inFlight = 0;
+  private truncating: Promise<void> | undefined;
+  private idle: (() => void) | undefined;
 
   private constructor(
     private readonly instance: DuckDBInstance,
-    private readonly connection: DuckDBConnection,
+    private readonly lanes: readonly Lane[],
     private readonly options: DuckDbQueryEngineOptions,
   ) {
-    this.binder = new TableBinder(options.catalog, options.store, options.translateView);
     this.logger = options.logger ?? silentLogger;
   }
 
   static async create(options: DuckDbQueryEngineOptions): Promise<DuckDbQueryEngine> {
     const instance = await DuckDBInstance.create(":memory:", options.threads ? { threads: String(options.threads) } : {});
-    const connection = await instance.connect();
+    const first = await instance.connect();
     if (options.sandbox) {
       const list = options.sandbox.allowedDirectories.map((d) => `'${d.replace(/'/g, "''")}'`).join(", ");
-      await connection.run(`SET temp_directory = '${options.sandbox.tempDirectory.replace(/'/g, "''")}'`);
-      await connection.run(`SET allowed_directories = [${list}]`);
-      await connection.run("SET enable_external_access = false");
+      await first.run(`SET temp_directory = '${options.sandbox.tempDirectory.replace(/'/g, "''")}'`);
+      await first.run(`SET allowed_directories = [${list}]`);
+      await first.run("SET enable_external_access = false");
     }
     // Bytes scanned come from DuckDB's FileSystem log; its file cache would hide repeated reads.
-    await connection.run("SET enable_external_file_cache = false");
-    await connection.run("CALL enable_logging('FileSystem')");
-    for (const statement of options.setup ?? []) await connection.run(statement);
-    return new DuckDbQueryEngine(instance, connection, options);
+    await first.run("SET enable_external_file_cache = false");
+    await first.run("CALL enable_logging('FileSystem')");
+    // Settings and macros belong to the database: every connection made after sees them.
+    for (const statement of options.setup ?? []) await first.run(statement);
+    const count = Math.max(1, Math.floor(options.connections ?? 1));
+    const connections = [first];
+    while (connections.length < count) connections.push(await instance.connect());
+    const lanes = await Promise.all(
+      connections.map(async (connection) => {
+        const id = (await connection.runAndReadAll("SELECT current_connection_id()")).getRowsJS()[0]![0] as bigint;
+        return new Lane(connection, BigInt(id), new TableBinder(options.catalog, options.store, options.translateView));
+      }),
+    );
+    return new DuckDbQueryEngine(instance, lanes, options);
   }
 
-  query(sql: string, params?: Readonly<Record<string, SqlValue>>): Promise<QueryResult> {
-    return this.serialized(async () => {
-      await this.bind();
-      await this.connection.run("CALL truncate_duckdb_logs()");
+  /** How many connections reads are spread over. */
+  get connections(): number {
+    return this.lanes.length;
+  }
+
+  query(sql: string, params?: Readonly<Record<string, SqlValue>>, options: QueryOptions = {}): Promise<QueryResult> {
+    return this.onLane(this.leastBusy(), options.signal, async (lane) => {
       const started = performance.now();
-      let reader;
-      try {
-        reader = await this.connection.runAndReadAll(sql, params ? toDuckParams(params) : undefined);
-      } catch (error) {
-        throw new QueryError(messageOf(error), sql, { cause: error });
-      }
+      const { reader, marker } = await this.run(lane, sql, params, options.signal);
       const names = reader.columnNames();
       const types = reader.columnTypes().map((t) => t.toString());
       const rows = reader.getRowObjectsJS().map((row) => {
@@ -80,64 +111,111 @@ export class DuckDbQueryEngine implements QueryEngine {
         for (const name of names) out[name] = toPlain(row[name] ?? null);
         return out;
       });
-      const bytesScanned = await this.bytesRead();
-      this.logger.debug("query", { ms: Math.round(performance.now() - started), rows: rows.length, bytesScanned });
+      const bytesScanned = await this.bytesRead(lane, marker);
+      this.logger.debug("query", { ms: Math.round(performance.now() - started), rows: rows.length, bytesScanned, connection: Number(lane.connectionId) });
       return { columns: names.map((name, i) => ({ name, type: types[i]! })), rows, bytesScanned };
     });
   }
 
   /** Runs a statement (COPY, DESCRIBE …) with the catalog bound: the rows it returned and the bytes read. */
   exec(sql: string): Promise<{ bytesScanned: number; rows: Record<string, unknown>[] }> {
-    return this.serialized(async () => {
-      await this.bind();
-      await this.connection.run("CALL truncate_duckdb_logs()");
-      let rows: Record<string, unknown>[];
-      try {
-        const reader = await this.connection.runAndReadAll(sql);
-        rows = reader.getRowObjectsJS().map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, toPlain(v)])));
-      } catch (error) {
-        throw new QueryError(messageOf(error), sql, { cause: error });
-      }
-      return { bytesScanned: await this.bytesRead(), rows };
+    return this.onLane(this.lanes[0]!, undefined, async (lane) => {
+      const { reader, marker } = await this.run(lane, sql, undefined, undefined);
+      const rows = reader.getRowObjectsJS().map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, toPlain(v)])));
+      return { bytesScanned: await this.bytesRead(lane, marker), rows };
     });
   }
 
   /** The exact object paths a catalog table reads (for benchmarks and reports). */
   async filesOf(table: string): Promise<string[]> {
     const found = await this.options.catalog.getTable(this.options.database, table);
-    return found ? this.binder.filesOf(this.options.database, found) : [];
+    return found ? this.lanes[0]!.binder.filesOf(this.options.database, found) : [];
   }
 
   async close(): Promise<void> {
-    await this.queue.catch(() => undefined);
-    this.connection.closeSync();
+    for (const lane of this.lanes) lane.connection.interrupt();
+    await Promise.all(this.lanes.map((lane) => lane.queue.catch(() => undefined)));
+    for (const lane of this.lanes) lane.connection.closeSync();
     this.instance.closeSync();
   }
 
-  private async bind(): Promise<void> {
-    for (const statement of await this.binder.statements(this.options.database)) {
+  /** Binds the catalog, marks the log, runs the statement; an abort interrupts it. */
+  private async run(lane: Lane, sql: string, params: Readonly<Record<string, SqlValue>> | undefined, signal: AbortSignal | undefined) {
+    await this.bind(lane);
+    // The statement's log rows are those of this connection after this query's id.
+    const marker = BigInt((await lane.connection.runAndReadAll("SELECT current_query_id()")).getRowsJS()[0]![0] as bigint);
+    if (signal?.aborted) throw new QueryCancelledError(signal.reason);
+    const interrupt = () => lane.connection.interrupt();
+    signal?.addEventListener("abort", interrupt, { once: true });
+    try {
+      return { reader: await lane.connection.runAndReadAll(sql, params ? toDuckParams(params) : undefined), marker };
+    } catch (error) {
+      if (signal?.aborted) throw new QueryCancelledError(signal.reason, { cause: error });
+      throw new QueryError(messageOf(error), sql, { cause: error });
+    } finally {
+      signal?.removeEventListener("abort", interrupt);
+    }
+  }
+
+  private async bind(lane: Lane): Promise<void> {
+    for (const statement of await lane.binder.statements(this.options.database)) {
       try {
-        await this.connection.run(statement.sql);
+        await lane.connection.run(statement.sql);
       } catch (error) {
         // One name that cannot be bound must not fail queries that never read it.
         this.logger.warn("catalog table not bound", { table: statement.name, error: messageOf(error) });
-        await this.connection.run(this.binder.stale(statement.name, messageOf(error)));
+        await lane.connection.run(lane.binder.stale(statement.name, messageOf(error)));
       }
     }
   }
 
-  private async bytesRead(): Promise<number> {
-    const reader = await this.connection.runAndReadAll(
+  /** Bytes this lane's last statement read (log rows of its connection after the marker). */
+  private async bytesRead(lane: Lane, marker: bigint): Promise<number> {
+    const reader = await lane.connection.runAndReadAll(
       `SELECT coalesce(sum(TRY_CAST(json_extract_string(message, '$.bytes') AS BIGINT)), 0) AS bytes
-         FROM duckdb_logs WHERE type = 'FileSystem' AND json_extract_string(message, '$.op') = 'READ'`,
+         FROM duckdb_logs WHERE type = 'FileSystem' AND connection_id = $connection AND query_id > $marker
+          AND json_extract_string(message, '$.op') = 'READ'`,
+      { connection: lane.connectionId, marker },
     );
     return Number(reader.getRowsJS()[0]?.[0] ?? 0);
   }
 
-  private serialized<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work, work);
-    this.queue = next.catch(() => undefined);
-    return next;
+  private leastBusy(): Lane {
+    return this.lanes.reduce((best, lane) => (lane.pending < best.pending ? lane : best));
+  }
+
+  /** Queues work on a lane; the log is emptied between statements once every lane is idle. */
+  private onLane<T>(lane: Lane, signal: AbortSignal | undefined, work: (lane: Lane) => Promise<T>): Promise<T> {
+    lane.pending += 1;
+    const start = async (): Promise<T> => {
+      if (signal?.aborted) throw new QueryCancelledError(signal.reason);
+      while (this.truncating) await this.truncating;
+      this.inFlight += 1;
+      try {
+        return await work(lane);
+      } finally {
+        this.inFlight -= 1;
+        this.statementsSinceTruncate += 1;
+        if (this.inFlight === 0) this.idle?.();
+        if (this.statementsSinceTruncate >= TRUNCATE_LOGS_EVERY && !this.truncating) this.truncating = this.truncateLogs();
+      }
+    };
+    const next = lane.queue.then(start, start);
+    lane.queue = next.catch(() => undefined);
+    return next.finally(() => {
+      lane.pending -= 1;
+    });
+  }
+
+  private async truncateLogs(): Promise<void> {
+    if (this.inFlight > 0) await new Promise<void>((done) => (this.idle = done));
+    this.idle = undefined;
+    try {
+      await this.lanes[0]!.connection.run("CALL truncate_duckdb_logs()");
+      this.statementsSinceTruncate = 0;
+    } finally {
+      this.truncating = undefined;
+    }
   }
 }
 

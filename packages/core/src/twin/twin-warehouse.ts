@@ -4,7 +4,7 @@ import type { Catalog, CatalogColumn } from "../catalog/catalog";
 import { parseS3Uri, s3Uri } from "../catalog/catalog";
 import type { FsObjectStore } from "../lake/fs-object-store";
 import type { ColumnType } from "../pipeline/types";
-import type { QueryResult, SqlValue } from "../query/query-engine";
+import type { QueryOptions, QueryResult, SqlValue } from "../query/query-engine";
 import { QueryError } from "../query/query-engine";
 import type { ExecuteResult, Warehouse } from "../query/warehouse";
 import { translateAthenaSql } from "../sql";
@@ -34,13 +34,13 @@ export class TwinWarehouse implements Warehouse {
     private readonly defaultTablesLocation: string,
   ) {}
 
-  async query(sql: string, params?: Readonly<Record<string, SqlValue>>): Promise<QueryResult> {
+  async query(sql: string, params?: Readonly<Record<string, SqlValue>>, options?: QueryOptions): Promise<QueryResult> {
     const translation = translateAthenaSql(sql);
     if (translation.statement.kind !== "query") {
       throw new QueryError(`only SELECT and WITH queries are read-only; this is a ${translation.statement.kind.replace(/_/g, " ")} statement`, sql);
     }
     try {
-      return await this.engine.query(translation.sql, params);
+      return await this.engine.query(translation.sql, params, options);
     } catch (error) {
       throw this.inAthenaTerms(error, sql);
     }
@@ -58,7 +58,7 @@ export class TwinWarehouse implements Warehouse {
     }
     const column = /^Binder Error: Referenced column "([^"]+)" not found/.exec(error.message);
     if (column) return new QueryError(`COLUMN_NOT_FOUND: Column '${column[1]}' cannot be resolved`, sql, { cause: error });
-    return error;
+    return new QueryError(athenaWording(error.message), sql, { cause: error });
   }
 
   async execute(sql: string): Promise<ExecuteResult> {
@@ -208,6 +208,26 @@ export class TwinWarehouse implements Warehouse {
     const { rows } = await this.engine.exec(`DESCRIBE ${query}`);
     return rows.map((row) => ({ name: String(row.column_name), type: glueTypeOf(String(row.column_type), sql) }));
   }
+}
+
+// DuckDB's error classes, said with the Athena (Trino) error name a user would meet there.
+const ERROR_NAMES: readonly (readonly [RegExp, string])[] = [
+  [/^Conversion Error: /, "INVALID_CAST_ARGUMENT: "],
+  [/^Out of Range Error: /, "NUMERIC_VALUE_OUT_OF_RANGE: "],
+  [/^Invalid Input Error: /, "INVALID_FUNCTION_ARGUMENT: "],
+  [/^(Binder|Parser|Catalog) Error: /, "SYNTAX_ERROR: "],
+  [/^IO Error: /, "HIVE_CANNOT_OPEN_SPLIT: "],
+];
+
+/**
+ * A DuckDB message without its internals: the `LINE n:` excerpt of the translated (wrapper) SQL
+ * and the caret under it, absolute paths (the lake, the home folder), and DuckDB's class name.
+ */
+export function athenaWording(message: string): string {
+  let text = message.replace(/\n+\s*LINE \d+:[\s\S]*$/, "").trim();
+  for (const [pattern, name] of ERROR_NAMES) text = text.replace(pattern, name);
+  // Any absolute path is the twin's own (lake files, spill folder, home): never the client's business.
+  return text.replace(/(?:[A-Za-z]:)?\/(?:[\w.@+-]+\/)+[\w.@*?+-]*/g, "<path>");
 }
 
 function checkPartitionOrder(columns: readonly CatalogColumn[], partitionKeys: readonly string[], sql: string): void {

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ResolvedDeps } from "../app";
-import { InvalidInputError } from "../errors";
+import { AnswerTooLargeError, InvalidInputError, QueryTimeoutError } from "../errors";
+import { QueryCancelledError } from "../../query/query-engine";
 import { parseRange } from "../range";
 import { checkReadOnlyQuery, limitedSql } from "../read-only-sql";
 import { newRouter } from "../router";
@@ -41,7 +42,7 @@ const query = createRoute({
         },
       },
     },
-    ...errorResponses(400, 401, 413, 500),
+    ...errorResponses(400, 401, 413, 500, 503, 504),
   },
 });
 
@@ -56,12 +57,32 @@ export function queryRouter(deps: ResolvedDeps) {
       const range = parseRange(body.from, body.to, deps.limits.rangeDays);
       sql = expandGrafanaMacros(sql, { from: range.start, to: range.end, intervalMs: body.intervalMs });
     }
-    checkReadOnlyQuery(sql);
+    const tables = await deps.catalog.listTables(deps.pipeline.glueDatabase);
+    checkReadOnlyQuery(sql, { database: deps.pipeline.glueDatabase, tables: new Set(tables.map((t) => t.name.toLowerCase())) });
     const maxRows = Math.min(body.maxRows, deps.limits.queryRows);
-    const result = await deps.warehouse.query(limitedSql(sql, maxRows));
+    // The budget of one request: a time limit, and the client's disconnect, both interrupt DuckDB.
+    const timeout = AbortSignal.timeout(deps.limits.queryMs);
+    let result;
+    try {
+      result = await deps.warehouse.query(limitedSql(sql, maxRows), undefined, { signal: AbortSignal.any([c.req.raw.signal, timeout]) });
+    } catch (error) {
+      if (error instanceof QueryCancelledError && timeout.aborted) throw new QueryTimeoutError(deps.limits.queryMs);
+      throw error;
+    }
     const truncated = result.rows.length > maxRows;
     const rows = truncated ? result.rows.slice(0, maxRows) : result.rows;
+    if (answerBytes(rows, deps.limits.answerBytes) > deps.limits.answerBytes) throw new AnswerTooLargeError(deps.limits.answerBytes);
     c.get("log").info("query", { rows: rows.length, bytesScanned: result.bytesScanned });
     return c.json({ columns: [...result.columns], rows: rows as Record<string, unknown>[], rowCount: rows.length, truncated, sql, bytesScanned: result.bytesScanned }, 200);
   });
+}
+
+/** Bytes of the rows as JSON, counted row by row so that counting stops once past the limit. */
+function answerBytes(rows: readonly unknown[], limit: number): number {
+  let total = 0;
+  for (const row of rows) {
+    total += Buffer.byteLength(JSON.stringify(row)) + 1;
+    if (total > limit) break;
+  }
+  return total;
 }

@@ -4,3 +4,4 @@ export { UnsupportedSqlError, AthenaSqlSyntaxError, type SqlPosition, type Unsup
 export { tokenize, isSignificant, type Token, type TokenKind } from "./tokenizer";
 export { ATHENA_FUNCTIONS, type FunctionSpec, type FunctionCall } from "./functions";
 export type { CtasProperties, CtasPropertyValue } from "./ctas-properties";
+export type { TableReference } from "./translator";

@@ -2,7 +2,7 @@ import { nameUnnamedColumns } from "./column-names";
 import { parseCtasProperties, type CtasProperties } from "./ctas-properties";
 import { AthenaSqlSyntaxError, UnsupportedSqlError } from "./errors";
 import { tokenize, type Token } from "./tokenizer";
-import { newContext, quoteIdentifier, translateRun, type TranslationContext } from "./translator";
+import { newContext, quoteIdentifier, translateRun, type TableReference, type TranslationContext } from "./translator";
 import { buildTree, isGroup, isSignificantNode, isWord, positionOf, significant, type SqlNode } from "./tree";
 
 /** The statement an Athena SQL text holds, with what the engine needs beyond the DuckDB SQL. */
@@ -29,6 +29,8 @@ export interface AthenaTranslation {
   readonly functions: string[];
   /** Tables and views the statement reads, lower-case, without catalog/database prefixes or CTE names. */
   readonly tables: string[];
+  /** Each table reference with its qualifier and position (what an allow-list of tables checks). */
+  readonly references: readonly TableReference[];
   readonly statement: AthenaStatement;
 }
 
@@ -99,7 +101,7 @@ function statementName(sig: readonly SqlNode[]): string {
   return words.join(" ");
 }
 
-function createStatement(nodes: readonly SqlNode[], sig: readonly SqlNode[], ctx: TranslationContext): Omit<AthenaTranslation, "functions" | "tables"> {
+function createStatement(nodes: readonly SqlNode[], sig: readonly SqlNode[], ctx: TranslationContext): Omit<AthenaTranslation, "functions" | "tables" | "references"> {
   let k = 1;
   const orReplace = isWord(sig[1], "OR") && isWord(sig[2], "REPLACE");
   if (orReplace) k = 3;
@@ -149,7 +151,7 @@ function createStatement(nodes: readonly SqlNode[], sig: readonly SqlNode[], ctx
   throw new UnsupportedSqlError("statement", statementName(sig), positionOf(sig[0]!), "the twin runs SELECT, CREATE VIEW, CREATE TABLE AS and DROP TABLE/VIEW");
 }
 
-function dropStatement(sig: readonly SqlNode[]): Omit<AthenaTranslation, "functions" | "tables"> {
+function dropStatement(sig: readonly SqlNode[]): Omit<AthenaTranslation, "functions" | "tables" | "references"> {
   const what = sig[1];
   if (!isWord(what, "TABLE") && !isWord(what, "VIEW")) {
     throw new UnsupportedSqlError("statement", statementName(sig), positionOf(sig[0]!), "only DROP TABLE and DROP VIEW run on the twin");
@@ -177,7 +179,7 @@ export function translateAthenaSql(sql: string): AthenaTranslation {
   const first = sig[0];
   if (first === undefined) throw new AthenaSqlSyntaxError("empty SQL", { line: 1, column: 1 });
   const ctx = newContext();
-  let translated: Omit<AthenaTranslation, "functions" | "tables">;
+  let translated: Omit<AthenaTranslation, "functions" | "tables" | "references">;
   if (isQueryStart(first)) {
     translated = { sql: translateQuery(nodes, ctx, first), statement: { kind: "query" } };
   } else if (isWord(first, "CREATE")) {
@@ -188,5 +190,5 @@ export function translateAthenaSql(sql: string): AthenaTranslation {
     const name = first.kind === "word" ? statementName(sig) : "text" in first ? first.text : "(";
     throw new UnsupportedSqlError("statement", name, positionOf(first), "the twin runs SELECT, CREATE VIEW, CREATE TABLE AS and DROP TABLE/VIEW");
   }
-  return { ...translated, functions: ctx.functions, tables: ctx.tables };
+  return { ...translated, functions: ctx.functions, tables: ctx.tables, references: ctx.references };
 }

@@ -13,18 +13,34 @@ import {
   type SqlNode,
 } from "./tree";
 import { castTarget } from "./types";
+import type { SqlPosition } from "./errors";
 
-/** What a translation collects while it walks: CTE names (not tables), referenced tables, functions used. */
+/** A relation named after FROM/JOIN that is not a CTE: what an allow-list of tables checks. */
+export interface TableReference {
+  /** The object name, lower-case. */
+  readonly name: string;
+  /** The qualifier parts before it (`[catalog, database]`), lower-case, as written. */
+  readonly qualifier: readonly string[];
+  readonly at: SqlPosition;
+}
+
+/** What a translation collects while it walks: CTE names in scope (not tables), referenced tables, functions used. */
 export interface TranslationContext {
   readonly cteNames: Set<string>;
   readonly tables: string[];
+  readonly references: TableReference[];
   readonly functions: string[];
 }
 
 /** A fresh context for one statement. */
 export function newContext(): TranslationContext {
-  return { cteNames: new Set(), tables: [], functions: [] };
+  return { cteNames: new Set(), tables: [], references: [], functions: [] };
 }
+
+// A parenthesised query may start only as a Trino query does; DuckDB also runs `(SUMMARIZE t)`,
+// `(SHOW TABLES)`, `(FROM t)`, `(PRAGMA …)` there, which would read past the catalog.
+const SUBQUERY_STARTS = new Set(["SELECT", "WITH", "VALUES"]);
+const STATEMENT_KEYWORDS = new Set(["SUMMARIZE", "DESCRIBE", "DESC", "SHOW", "PRAGMA", "EXPLAIN", "CALL", "FROM", "PIVOT", "UNPIVOT", "TABLE", "ATTACH", "COPY", "EXPORT", "IMPORT", "INSTALL", "LOAD", "SET", "RESET"]);
 
 // Words that may precede "(" without being a function call.
 const NON_CALL_KEYWORDS = new Set([
@@ -102,7 +118,14 @@ export function quoteIdentifier(name: string): string {
  * Trino to DuckDB. Whitespace is kept; comments become a space so the result embeds safely.
  */
 export function translateRun(nodes: readonly SqlNode[], ctx: TranslationContext): string {
-  return new RunTranslator(nodes, ctx).translate();
+  // A WITH names its CTEs for its own query only: names added inside this run leave scope with it.
+  const outer = new Set(ctx.cteNames);
+  try {
+    return new RunTranslator(nodes, ctx).translate();
+  } finally {
+    ctx.cteNames.clear();
+    for (const name of outer) ctx.cteNames.add(name);
+  }
 }
 
 class RunTranslator {
@@ -153,10 +176,18 @@ class RunTranslator {
 
   private step(node: SqlNode): void {
     switch (node.kind) {
-      case "group":
+      case "group": {
+        const first = significant(node.children)[0];
+        if (first?.kind === "word" && STATEMENT_KEYWORDS.has(first.text.toUpperCase())) {
+          throw new UnsupportedSqlError("syntax", `(${first.text} …)`, first, "a subquery is a SELECT, WITH or VALUES query");
+        }
+        if (this.expectTable && first !== undefined && !isGroup(first) && !(first.kind === "word" && SUBQUERY_STARTS.has(first.text.toUpperCase()))) {
+          throw new UnsupportedSqlError("syntax", `(${"text" in first ? first.text : ""} …)`, positionOf(first), "a subquery in FROM is a SELECT, WITH or VALUES query");
+        }
         if (this.expectTable) this.expectTable = false;
         this.consume(node.open.text + translateRun(node.children, this.ctx) + node.close.text);
         return;
+      }
       case "word":
         this.word(node);
         return;
@@ -220,6 +251,10 @@ class RunTranslator {
   }
 
   private call(nameToken: Token, name: string): void {
+    if (this.prev?.kind === "punct" && this.prev.text === ".") {
+      // `system.main.read_text(…)`, `'x'.upper()`: DuckDB resolves these outside Athena's functions.
+      throw new UnsupportedSqlError("function", `${name}`, nameToken, "a function is called by its bare name; qualified and method-style calls are not Athena SQL");
+    }
     const group = this.peek() as Group;
     const rawArgs = splitOnCommas(group.children);
     const args = rawArgs.map((arg) => translateRun(arg, this.ctx).trim());
@@ -289,7 +324,7 @@ class RunTranslator {
       if (node === undefined || (node.kind !== "word" && node.kind !== "quoted")) {
         throw new AthenaSqlSyntaxError("WITH needs a name", positionOf(node ?? this.nodes[this.i]!));
       }
-      this.ctx.cteNames.add(node.value.toLowerCase());
+      const cteName = node.value.toLowerCase();
       text += ` ${node.text}`;
       node = take();
       if (isGroup(node)) {
@@ -300,7 +335,12 @@ class RunTranslator {
         throw new AthenaSqlSyntaxError("WITH name needs AS (query)", positionOf(node ?? this.nodes[this.i]!));
       }
       const body = this.peek(extra) as Group;
+      // Only a recursive CTE (a UNION over itself) sees its own name; otherwise DuckDB reads the
+      // name in its body as an outer relation, which must then pass the table allow-list.
+      const selfReferencing = text.includes("RECURSIVE") && body.children.some((child) => isWord(child, "UNION"));
+      if (selfReferencing) this.ctx.cteNames.add(cteName);
       text += ` AS (${translateRun(body.children, this.ctx)})`;
+      this.ctx.cteNames.add(cteName);
       const after = this.peek(extra + 1);
       if (after?.kind === "punct" && after.text === ",") {
         text += ",";
@@ -329,10 +369,19 @@ class RunTranslator {
     }
     const name = last.value.toLowerCase();
     this.expectTable = false;
-    if (this.ctx.cteNames.has(name)) {
+    if (isGroup(this.peek(extra + 1))) {
+      throw new UnsupportedSqlError("syntax", `table function ${name}(…)`, last, "FROM reads catalog tables and views, not table functions");
+    }
+    const qualifier: string[] = [];
+    for (let k = 0; k < extra; k += 2) {
+      const part = this.peek(k) as Token;
+      qualifier.push(part.value.toLowerCase());
+    }
+    if (this.ctx.cteNames.has(name) && qualifier.length === 0) {
       this.consume(last.text, extra);
       return;
     }
+    this.ctx.references.push({ name, qualifier, at: { line: last.line, column: last.column } });
     addOnce(this.ctx.tables, name);
     this.consume(quoteIdentifier(name), extra);
   }
