@@ -242,6 +242,9 @@ describe("api.handler: what clients are told when AWS fails", () => {
       aws.restore();
       athena.mock.restore();
     };
+    // POST /query only reads tables of the catalog (an allow-list): the table the query names is in Glue.
+    const parquet = tableInputOf({ database: AWS_CONFIG.glueDatabase, name: "weather_parquet", kind: "table", columns: [{ name: "city", type: "string" }], partitionKeys: [], parameters: {} });
+    aws.glue.tables.set(`${AWS_CONFIG.glueDatabase}.weather_parquet`, { ...parquet, DatabaseName: AWS_CONFIG.glueDatabase, VersionId: "1" });
     const runtime = new AwsRuntime({ ...aws.runtime.options, config: { ...AWS_CONFIG, runnerFunction: RUNNER }, clients: { ...aws.runtime.options.clients, athena: athena.client } });
     const invoke = apiHandler(() => runtime.apiDeps({ token: TOKEN, assets: new Map() }));
     // Act
@@ -249,7 +252,7 @@ describe("api.handler: what clients are told when AWS fails", () => {
     // Assess
     const { error } = JSON.parse(answer.body) as { error: { code: string; message: string } };
     expect(answer.statusCode).toBe(400);
-    expect(error.code).toBe("invalid_query");
+    expect(error.code, error.message).toBe("invalid_query");
     expect(error.message).toContain("Access Denied");
     expect(error.message).toContain("s3://<processed>/weather_parquet/");
     expect(error.message).not.toMatch(/sluice-prod|123456789012|arn:aws/);
