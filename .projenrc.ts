@@ -1,4 +1,4 @@
-import { DependencyType, javascript, typescript } from "projen";
+import { DependencyType, TextFile, javascript, typescript } from "projen";
 
 /** Exact pins that PLATFORM.md says must not float (a second copy of CDK breaks construct identity). */
 const PINS = {
@@ -9,6 +9,13 @@ const PINS = {
   typescript: "5.9.3",
   cdkNag: "2.37.55",
   duckdb: "1.5.6-r.1",
+  // npm 11 writes every platform's optional packages (DuckDB bindings, rollup) into the lockfile; npm 10
+  // drops them and both rewrite each other's lock, so only npm 11 may install. 11.16 is the first to
+  // read `allowScripts`.
+  npm: "^11.16.0",
+  // Node 20 is end-of-life; the tests pass on 22, 24 and 26. `.nvmrc` names the LTS we develop on.
+  minNode: "22.0.0",
+  nvmrc: "24",
 };
 
 const project = new typescript.TypeScriptProject({
@@ -19,7 +26,8 @@ const project = new typescript.TypeScriptProject({
   projenrcTsOptions: { runner: typescript.TypeScriptRunner.tsx() },
   typescriptVersion: PINS.typescript,
   packageManager: javascript.NodePackageManager.NPM,
-  minNodeVersion: "20.0.0",
+  minNodeVersion: PINS.minNode,
+  devEngines: { packageManager: { name: "npm", version: PINS.npm, onFail: "error" } },
   github: false,
   release: false,
   package: false,
@@ -60,7 +68,7 @@ const project = new typescript.TypeScriptProject({
   ],
   devDeps: [
     "vitest@^3.2",
-    "@types/node@^20",
+    "@types/node@^22",
     "playwright-core@^1.65",
     "autocannon@^8",
     "@types/autocannon@^7",
@@ -107,7 +115,11 @@ project.compileTask.reset("tsc --noEmit");
 project.addTask("typecheck", { exec: "tsc --noEmit" });
 project.addTask("sluice", { description: "Run the sluice CLI", exec: "node bin/sluice.js", receiveArgs: true });
 // The README's main command: the offline demo on the local twin.
-project.addTask("start", { description: "Offline demo on the local twin, then the API and dashboard", exec: "node bin/sluice.js serve --demo" });
+project.addTask("start", {
+  description: "Offline demo on the local twin, then the API and dashboard (`npm start -- --port 8080`)",
+  exec: "node bin/sluice.js serve --demo",
+  receiveArgs: true,
+});
 project.addTask("bench:ingest", { description: "Benchmark: ingest through the Firehose twin vs DuckDB", exec: "tsx bench/ingest.ts", receiveArgs: true });
 project.addTask("synth", {
   description: "Write the SST v2 app's CloudFormation templates offline (cdk.out/)",
@@ -116,5 +128,14 @@ project.addTask("synth", {
   receiveArgs: true,
 });
 project.addTask("bench:pipeline", { description: "Benchmark: the run engine vs plain DuckDB", exec: "tsx bench/pipeline.ts", receiveArgs: true });
+
+// Tests write their screenshot under .ci/out/; README's picture changes only when asked for.
+project.addTask("screenshot", {
+  description: "Refresh docs/img/dashboard.png from the dashboard browser test (needs /usr/bin/chromium)",
+  exec: "vitest run test/browser/dashboard.test.ts",
+  env: { SLUICE_SCREENSHOT: "docs/img/dashboard.png" },
+});
+
+new TextFile(project, ".nvmrc", { lines: [PINS.nvmrc] });
 
 project.synth();
