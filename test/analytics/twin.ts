@@ -39,14 +39,14 @@ function valueSql(column: ColumnSpec, isTimestamp: boolean, value: unknown): str
  */
 export async function publishRecords(warehouse: Warehouse, dataset: DatasetDefinition, records: readonly object[]): Promise<void> {
   const t = dataset.transform;
-  const columns = dataset.recordSchema.filter((c) => c.name !== t.firstBy);
+  const columns = dataset.recordSchema.filter((c) => c.name !== t.collectedAt);
   const rows = records.map((record) => {
     const fields = record as Record<string, unknown>;
     const values = columns.map((c) => valueSql(c, t.timestampColumns.includes(c.name), fields[c.name]));
-    values.push(valueSql({ name: "", type: "string", nullable: false }, true, fields[t.firstBy]), "1");
+    values.push(valueSql({ name: "", type: "string", nullable: false }, true, fields[t.collectedAt]), "1");
     return `(${values.join(", ")})`;
   });
-  const names = [...columns.map((c) => c.name), `first_${t.firstBy}`, "collection_count"];
+  const names = [...columns.map((c) => c.name), `first_${t.collectedAt}`, "collection_count"];
   const types = [...columns.map((c) => (t.timestampColumns.includes(c.name) ? "TIMESTAMP" : SQL_TYPES[c.type]!)), "TIMESTAMP", "BIGINT"];
   const typed = names.map((n, i) => `CAST(${ident(n)} AS ${types[i]}) AS ${ident(n)}`).join(", ");
   const version = `${dataset.tables.prod}_v0001`;

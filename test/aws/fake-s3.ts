@@ -66,13 +66,26 @@ export class FakeS3 {
     });
     this.mock.on(ListObjectsV2Command as never).callsFake((input) => {
       const prefix = input.Prefix ?? "";
-      const keys = [...this.bucket(input.Bucket).keys()].filter((k) => k.startsWith(prefix)).sort(byteOrder);
+      const after: string | undefined = input.StartAfter;
+      const matching = [...this.bucket(input.Bucket).keys()].filter((k) => k.startsWith(prefix) && (after === undefined || k > after)).sort(byteOrder);
+      // With a Delimiter, keys holding it after the prefix roll up into one CommonPrefix each.
+      const delimiter: string | undefined = input.Delimiter;
+      const entries: { key: string; common: boolean }[] = [];
+      for (const key of matching) {
+        const at = delimiter ? key.indexOf(delimiter, prefix.length) : -1;
+        const common = at >= 0 ? key.slice(0, at + delimiter!.length) : undefined;
+        if (common === undefined) entries.push({ key, common: false });
+        else if (entries.at(-1)?.key !== common) entries.push({ key: common, common: true });
+      }
       const start = input.ContinuationToken ? Number(Buffer.from(input.ContinuationToken, "base64").toString()) : 0;
       const size = Math.min(input.MaxKeys ?? 1000, this.pageSize);
-      const page = keys.slice(start, start + size);
-      const truncated = start + size < keys.length;
+      const page = entries.slice(start, start + size);
+      const truncated = start + size < entries.length;
+      const contents = page.filter((e) => !e.common).map((e) => e.key);
+      const commons = page.filter((e) => e.common).map((e) => ({ Prefix: e.key }));
       return {
-        Contents: page.length ? page.map((Key) => ({ Key, Size: this.bucket(input.Bucket).get(Key)!.body.byteLength })) : undefined,
+        Contents: contents.length ? contents.map((Key) => ({ Key, Size: this.bucket(input.Bucket).get(Key)!.body.byteLength })) : undefined,
+        ...(commons.length ? { CommonPrefixes: commons } : {}),
         KeyCount: page.length,
         IsTruncated: truncated,
         ...(truncated ? { NextContinuationToken: Buffer.from(String(start + size)).toString("base64") } : {}),

@@ -24,7 +24,7 @@ describe.each(datasets.map((d) => [d.name, d] as const))("the %s dataset definit
   it("partitions raw by the keys its prefix writes, and keys the clean view on record columns", () => {
     const columns = dataset.recordSchema.map((c) => c.name);
     for (const key of dataset.transform.keyColumns) expect(columns).toContain(key);
-    expect(columns).toContain(dataset.transform.firstBy);
+    expect(columns).toContain(dataset.transform.collectedAt);
     for (const key of dataset.rawPartitionKeys) expect(dataset.firehose.prefix).toContain(`${key}=`);
   });
 

@@ -8,7 +8,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import type { ObjectInfo, ObjectStore } from "../lake/object-store";
+import type { ListOptions, ObjectInfo, ObjectStore } from "../lake/object-store";
 import { ObjectNotFoundError } from "../lake/object-store";
 import { awsErrorName, chunks, httpStatusOf } from "./aws-errors";
 
@@ -66,11 +66,11 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async list(bucket: string, prefix: string): Promise<ObjectInfo[]> {
+  async list(bucket: string, prefix: string, options: ListOptions = {}): Promise<ObjectInfo[]> {
     const out: ObjectInfo[] = [];
     let token: string | undefined;
     do {
-      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token, StartAfter: options.startAfter }));
       for (const object of page.Contents ?? []) {
         if (object.Key !== undefined) out.push({ key: object.Key, size: object.Size ?? 0 });
       }
@@ -78,6 +78,17 @@ export class S3ObjectStore implements ObjectStore {
     } while (token);
     // S3 lists in UTF-8 byte order; sort as the twin does so both adapters agree on order.
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async listPrefixes(bucket: string, prefix: string): Promise<string[]> {
+    const out: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: "/", ContinuationToken: token }));
+      for (const common of page.CommonPrefixes ?? []) if (common.Prefix !== undefined) out.push(common.Prefix);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return out.sort();
   }
 
   async copy(fromBucket: string, fromKey: string, toBucket: string, toKey: string): Promise<void> {

@@ -11,7 +11,8 @@ const NEWEST_OBJECT_PARAM = "sluice.crawler.newestObject";
 
 /** A difference between what the objects hold and what the catalog says. */
 export interface SchemaDrift {
-  readonly kind: "new-column" | "type-change";
+  /** `case-collision`: a new key that differs from a known column only by case (Athena's JSON SerDe would read both into one column): reported, never added. */
+  readonly kind: "new-column" | "type-change" | "case-collision";
   readonly column: string;
   readonly catalogType?: ColumnType;
   readonly observedType: ColumnType;
@@ -24,7 +25,8 @@ export interface CrawlResult {
   readonly table: string;
   readonly objectsSeen: number;
   readonly partitionsAdded: number;
-  readonly partitionsTotal: number;
+  /** Partitions registered in all (only when the crawl listed the whole table). */
+  readonly partitionsTotal?: number;
   /** Objects whose keys do not follow `k=v/` for every partition key (left out, counted). */
   readonly objectsOutsideLayout: number;
   readonly drift: readonly SchemaDrift[];
@@ -39,6 +41,11 @@ export interface CrawlOptions {
   /** Records read per sampled object (default 200). */
   readonly sampleRecords?: number;
   readonly logger?: Logger;
+  /**
+   * The new objects, when the caller knows them (the run engine's raw manifest): the crawl then
+   * neither lists the table nor reads its partition list, it registers these objects' partitions.
+   */
+  readonly objects?: readonly { readonly key: string }[];
 }
 
 /**
@@ -51,8 +58,9 @@ export async function crawlTable(store: ObjectStore, catalog: Catalog, table: Ca
   const logger = options.logger ?? silentLogger;
   if (!table.location) throw new Error(`table ${table.name} has no location to crawl`);
   const { bucket, prefix } = parseS3Uri(table.location);
-  const objects = await store.list(bucket, prefix);
-  const known = new Set((await catalog.getPartitions(table.database, table.name)).map((p) => JSON.stringify(p.values)));
+  const given = options.objects;
+  const objects = given ?? (await store.list(bucket, prefix));
+  const known = new Set(given ? [] : (await catalog.getPartitions(table.database, table.name)).map((p) => JSON.stringify(p.values)));
 
   const found = new Map<string, CatalogPartition>();
   const newObjects: string[] = [];
@@ -74,6 +82,7 @@ export async function crawlTable(store: ObjectStore, catalog: Catalog, table: Ca
     if (name > newest) newest = name;
   }
   const fresh = [...found.entries()].filter(([id]) => !known.has(id)).map(([, p]) => p);
+  // addPartitions keeps partitions that are there already (Glue: AlreadyExistsException per entry).
   const added = fresh.length > 0 ? await catalog.addPartitions(table.database, table.name, fresh) : 0;
 
   // Sample the newest of the new objects: drift shows up in what arrived last.
@@ -91,7 +100,7 @@ export async function crawlTable(store: ObjectStore, catalog: Catalog, table: Ca
     table: table.name,
     objectsSeen: objects.length,
     partitionsAdded: added,
-    partitionsTotal: known.size + added,
+    ...(given ? {} : { partitionsTotal: known.size + added }),
     objectsOutsideLayout: outside,
     drift,
     columnsAdded: newColumns.map((d) => d.column),
@@ -114,6 +123,7 @@ export function partitionOf(relativeKey: string, keys: readonly string[]): { val
 
 async function inferDrift(store: ObjectStore, bucket: string, keys: readonly string[], table: CatalogTable, maxRecords: number): Promise<SchemaDrift[]> {
   const catalogTypes = new Map(table.columns.map((c) => [c.name, c.type] as const));
+  const lowerNames = new Map(table.columns.map((c) => [c.name.toLowerCase(), c.name] as const));
   const partitionKeys = new Set(table.partitionKeys);
   const drift = new Map<string, SchemaDrift>();
   for (const key of keys) {
@@ -134,7 +144,10 @@ async function inferDrift(store: ObjectStore, bucket: string, keys: readonly str
         const observed = typeOfValue(value);
         const expected = catalogTypes.get(column);
         const id = `${column}`;
-        if (expected === undefined) {
+        const sameButCase = expected === undefined ? lowerNames.get(column.toLowerCase()) : undefined;
+        if (sameButCase !== undefined) {
+          if (!drift.has(id)) drift.set(id, { kind: "case-collision", column, catalogType: catalogTypes.get(sameButCase), observedType: observed, seenIn: key });
+        } else if (expected === undefined) {
           const before = drift.get(id);
           drift.set(id, { kind: "new-column", column, observedType: widen(before?.observedType, observed), seenIn: before?.seenIn ?? key });
         } else if (!compatible(expected, observed) && !drift.has(id)) {

@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { copyFile, mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
-import { InvalidObjectKeyError, ObjectInfo, ObjectNotFoundError, ObjectStore } from "./object-store";
+import { InvalidObjectKeyError, ListOptions, ObjectInfo, ObjectNotFoundError, ObjectStore } from "./object-store";
 
 /**
  * The local twin of S3: bucket = folder under the lake root, key = relative path.
@@ -53,7 +53,7 @@ export class FsObjectStore implements ObjectStore {
     }
   }
 
-  async list(bucket: string, prefix: string): Promise<ObjectInfo[]> {
+  async list(bucket: string, prefix: string, options: ListOptions = {}): Promise<ObjectInfo[]> {
     checkSegment(bucket, "bucket");
     const bucketDir = join(this.root, bucket);
     // Walk only the deepest directory the prefix names completely, then filter by the prefix.
@@ -63,7 +63,28 @@ export class FsObjectStore implements ObjectStore {
     const start = dirPart ? join(bucketDir, ...dirPart.split("/")) : bucketDir;
     const out: ObjectInfo[] = [];
     await walk(start, bucketDir, prefix, out);
-    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const after = options.startAfter;
+    return (after === undefined ? out : out.filter((o) => o.key > after)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async listPrefixes(bucket: string, prefix: string): Promise<string[]> {
+    checkSegment(bucket, "bucket");
+    const slash = prefix.lastIndexOf("/");
+    const dirPart = slash >= 0 ? prefix.slice(0, slash) : "";
+    if (dirPart) checkKey(dirPart);
+    let entries;
+    try {
+      entries = await readdir(dirPart ? join(this.root, bucket, ...dirPart.split("/")) : join(this.root, bucket), { withFileTypes: true });
+    } catch (error) {
+      if (isNotFound(error)) return [];
+      throw error;
+    }
+    const base = dirPart ? `${dirPart}/` : "";
+    return entries
+      .filter((e) => e.isDirectory())
+      .map((e) => `${base}${e.name}/`)
+      .filter((p) => p.startsWith(prefix))
+      .sort();
   }
 
   async copy(fromBucket: string, fromKey: string, toBucket: string, toKey: string): Promise<void> {

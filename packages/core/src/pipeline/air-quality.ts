@@ -58,7 +58,8 @@ export const airQualityDataset: DatasetDefinition = {
   tables: tablesOf("air_quality"),
   transform: {
     keyColumns: ["location_id", "parameter", "measurement_time"],
-    firstBy: "collection_time",
+    collectedAt: "collection_time",
+    dedup: "latest",
     timestampColumns: ["measurement_time", "collection_time"],
     timeColumn: "measurement_time",
     derivedColumns: {},

@@ -25,7 +25,7 @@ export function arrivalHourPartitionKeys(key: string): string[] {
   return [key, "year", "month", "day", "hour"];
 }
 
-/** `raw_<d>`, `clean_<d>`, `<d>_parquet`, `<d>_prod`. */
+/** `raw_<d>`, `clean_<d>`, `<d>_parquet`, `<d>_prod`, `stage_<d>`. */
 export function tablesOf(dataset: string): DatasetTables {
-  return { raw: `raw_${dataset}`, clean: `clean_${dataset}`, parquet: `${dataset}_parquet`, prod: `${dataset}_prod` };
+  return { raw: `raw_${dataset}`, clean: `clean_${dataset}`, parquet: `${dataset}_parquet`, prod: `${dataset}_prod`, stage: `stage_${dataset}` };
 }

@@ -63,7 +63,8 @@ export const stocksDataset: DatasetDefinition = {
   tables: tablesOf("stocks"),
   transform: {
     keyColumns: ["ticker", "bar_time"],
-    firstBy: "collection_time",
+    collectedAt: "collection_time",
+    dedup: "first",
     timestampColumns: ["bar_time", "collection_time"],
     timeColumn: "bar_time",
     derivedColumns: {},

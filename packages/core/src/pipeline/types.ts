@@ -56,14 +56,24 @@ export interface DatasetTables {
   readonly clean: string;
   readonly parquet: string;
   readonly prod: string;
+  /** A run's new raw objects, staged (raw-shaped, JSON): the incremental transform reads only these. */
+  readonly stage: string;
 }
+
+/** Which collection of a key wins. */
+export type DedupPolicy = "latest" | "first";
 
 /** How raw records become the clean view and the Parquet table. */
 export interface TransformSpec {
   /** One clean row per value of these columns (Firehose delivers at least once). */
   readonly keyColumns: readonly string[];
-  /** Among duplicates, the row with the smallest value here wins (the first collection). */
-  readonly firstBy: string;
+  /** When a record was collected (ISO-8601 string): orders the collections of one key. */
+  readonly collectedAt: string;
+  /**
+   * Which collection of a key the clean view and the incremental merge keep: `latest` (the most
+   * recent collection wins: a re-fetched forecast replaces the early one) or `first`.
+   */
+  readonly dedup: DedupPolicy;
   /** Raw ISO-8601 string columns that the clean view turns into timestamps. */
   readonly timestampColumns: readonly string[];
   /** The event-time column; its `YYYY-MM` (UTC) is the Parquet table's month partition. */

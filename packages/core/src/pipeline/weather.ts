@@ -75,7 +75,8 @@ export const weatherDataset: DatasetDefinition = {
   tables: tablesOf("weather"),
   transform: {
     keyColumns: ["city", "measurement_time"],
-    firstBy: "collection_time",
+    collectedAt: "collection_time",
+    dedup: "latest",
     timestampColumns: ["measurement_time", "collection_time"],
     timeColumn: "measurement_time",
     // Seed 003's queries filter the clean view on location/year/month/day: here they describe the

@@ -1,21 +1,25 @@
 import { createAnalyticsViews } from "../analytics";
-import type { Catalog, CatalogTable } from "../catalog/catalog";
+import type { Catalog, CatalogPartition, CatalogTable } from "../catalog/catalog";
 import { parseS3Uri, s3Uri } from "../catalog/catalog";
-import { crawlTable } from "../catalog/crawler";
+import { crawlTable, partitionOf } from "../catalog/crawler";
 import { rawTableOf } from "../catalog/raw-table";
 import type { IngestProgress, IngestSummary } from "../ingest/summary";
 import type { Clock } from "../lake/clock";
-import type { ObjectStore } from "../lake/object-store";
+import type { ObjectInfo, ObjectStore } from "../lake/object-store";
 import type { Logger } from "../log/logger";
 import type { DatasetDefinition, PipelineDefinition } from "../pipeline/types";
 import type { Warehouse } from "../query/warehouse";
-import { cleanViewSql, ctasSql, ddlName, ident, insertSql, monthsSql, partitionBatches } from "../transform/athena-sql";
+import { cleanViewSql, ctasSql, ddlName, ident, insertSql, mergeSelectSql, monthsSql, parquetBaseColumns, parquetSelectSql, partitionBatches } from "../transform/athena-sql";
 import type { RunLock } from "./run-lock";
 import type { RunParameters, RunRecord, RunStepName, StepRecord } from "./run-record";
 import { RUN_ID_RE, RUN_STEPS, newRunId } from "./run-record";
 import type { RunStore } from "./run-store";
 import type { DqEvaluator, DqOutcome } from "./dq-port";
-import { publishVersion, pruneVersions, switchProdView, versionInViewSql, versionTablesOf } from "./publish";
+import { PUBLISHED_BY, markPromoted, promotedVersionsOf, publishVersion, pruneVersions, runDataLocation, switchProdView, versionInViewSql } from "./publish";
+import type { RawBatch } from "./raw-batch";
+import { checkReadable, forEachLimit, rawBatch } from "./raw-batch";
+import type { QuarantineEntry, QuarantinedObject, RawManifest } from "./raw-manifest";
+import { ManifestStore, emptyManifest } from "./raw-manifest";
 
 /** Everything the run engine depends on; the composition root builds it for `aws` or `local`. */
 export interface RunEngineDeps {
@@ -53,8 +57,24 @@ export class RunStepError extends Error {
   }
 }
 
+/** What the steps of one run share. */
+interface RunWork {
+  batch?: RawBatch;
+  /** Objects read into the stage (readable, not quarantined). */
+  staged: ObjectInfo[];
+  /** Every new object the run saw (staged or set aside). */
+  seen: string[];
+  unreadable: QuarantinedObject[];
+  months: string[];
+  /** The version production is merged from (incremental), if any. */
+  base?: string;
+  upToDate: boolean;
+}
+
 /**
- * The run: ingest → crawl → drop the Parquet table and its data → CTAS → DQ → publish.
+ * The run: ingest → crawl (the raw objects not consumed before, staged) → drop the candidate
+ * table → CTAS of the months those objects touch, merged with production's rows of those months →
+ * DQ on those months → publish a version that reuses every untouched partition by reference.
  * Production only changes in the last step, by one atomic switch of the production view.
  */
 export class RunEngine {
@@ -71,16 +91,30 @@ export class RunEngine {
       id,
       status: "running",
       parameters,
+      mode: parameters.fullRefresh ? "full" : "incremental",
       startedAt: new Date(deps.clock.now()).toISOString(),
       steps: RUN_STEPS.map((name) => ({ name, status: "pending" as const })),
     };
     const log = deps.logger.child({ runId: id, dataset: dataset.name });
+    const manifests = this.manifests();
+    const work: RunWork = { staged: [], seen: [], unreadable: [], months: [], upToDate: false };
     try {
-      if (lease.stale) await this.markAbandoned(lease.stale.runId);
+      if (lease.stale) await this.markAbandoned(lease.stale.runId, dataset);
       await deps.runStore.save(run);
       hooks.onRunStarted?.(run);
       const current = await this.currentVersion(dataset);
       if (current) run.prodVersion = current;
+      let manifest = await this.settle(await manifests.load(dataset.name), current);
+      if (run.mode === "incremental" && current) {
+        const reason = await this.cannotMerge(dataset, current, manifest);
+        if (reason) {
+          run.mode = "full";
+          run.modeReason = reason;
+          log.info("running a full refresh", { reason });
+        }
+      }
+      const mode = run.mode!;
+      work.base = mode === "incremental" ? current : undefined;
 
       await this.step(run, "ingest", hooks, log, async (step) => {
         if (parameters.skipIngest || !deps.ingest) {
@@ -96,19 +130,66 @@ export class RunEngine {
       });
       await this.step(run, "crawl", hooks, log, async (step) => {
         const raw = await this.ensureRawTable(dataset);
-        const result = await crawlTable(deps.store, deps.catalog, raw, { logger: log });
-        await deps.warehouse.execute(`CREATE OR REPLACE VIEW ${ident(dataset.tables.clean)} AS\n${cleanViewSql(dataset)}`);
-        step.detail = { ...result };
-        if (result.partitionsTotal === 0) throw new Error(`no raw partitions under ${raw.location}: ingest data first`);
+        await this.clearStage(dataset);
+        const batch = await rawBatch(deps.store, raw, manifest, mode);
+        work.batch = batch;
+        work.seen = batch.objects.map((o) => o.key);
+        const crawled = await crawlTable(deps.store, deps.catalog, raw, { logger: log, objects: batch.objects });
+        await this.ensureCleanView(dataset);
+        const columns = (await deps.catalog.getTable(deps.pipeline.glueDatabase, raw.name))?.columns ?? raw.columns;
+        const { bucket } = parseS3Uri(raw.location!);
+        const checked = await checkReadable(deps.store, bucket, batch.objects, dataset, columns);
+        work.staged = checked.readable;
+        work.unreadable = checked.unreadable;
+        if (checked.unreadable.length > 0) {
+          // Set aside now: a later failure of this run must not make them block the next one.
+          manifest = { ...(manifest ?? emptyManifest(dataset.name)) };
+          manifest.quarantine = [...manifest.quarantine, { runId: id, at: new Date(deps.clock.now()).toISOString(), kind: "unreadable", objects: checked.unreadable }];
+          await manifests.save(manifest);
+          for (const object of checked.unreadable) log.warn("raw object quarantined: it cannot be read", { key: object.key, reason: object.reason });
+        }
+        await this.stage(dataset, raw, checked.readable, id);
+        step.rowsOut = checked.readable.length;
+        step.detail = {
+          ...crawled,
+          mode,
+          rawObjectsNew: batch.objects.length,
+          rawObjectsRead: checked.readable.length,
+          quarantined: checked.unreadable,
+          folders: batch.folders,
+          listings: batch.listings,
+        };
+        if (checked.readable.length === 0) {
+          if (!current && batch.objects.length === 0) throw new Error(`no raw objects under ${raw.location}: ingest data first`);
+          if (!current) throw new Error(`none of the ${batch.objects.length} new raw objects under ${raw.location} can be read (see \`sluice quarantine\`)`);
+          work.upToDate = true;
+          step.detail.upToDate = true;
+        }
       });
+      if (work.upToDate) {
+        // Nothing new to merge: production stays; the objects set aside are consumed.
+        await this.commit(manifest, dataset, work, id, current);
+        this.skipRest(run);
+        run.status = "succeeded";
+        return run;
+      }
       await this.step(run, "drop", hooks, log, async (step) => {
-        step.detail = await this.dropParquet(dataset);
+        // The candidate table of the last run: its data belongs to a version, or is pruned.
+        await deps.warehouse.execute(`DROP TABLE IF EXISTS ${ddlName(dataset.tables.parquet)}`);
+        step.detail = { table: dataset.tables.parquet };
       });
       await this.step(run, "ctas", hooks, log, async (step) => {
-        const written = await this.writeParquet(dataset, log);
+        const written = await this.writeParquet(dataset, id, work);
         step.rowsOut = written.rows;
         step.bytesScanned = written.bytesScanned;
-        step.detail = { statements: written.statements, location: this.parquetLocation(dataset), batched: written.batched };
+        step.detail = {
+          mode,
+          statements: written.statements,
+          location: runDataLocation(deps, dataset, id),
+          partitionsWritten: work.months,
+          rawObjectsRead: work.staged.length,
+          mergedFrom: work.base ?? null,
+        };
       });
       let outcome: DqOutcome | undefined;
       await this.step(run, "dq", hooks, log, async (step) => {
@@ -120,22 +201,44 @@ export class RunEngine {
         await deps.runStore.saveReport(id, outcome.report);
         step.bytesScanned = outcome.bytesScanned;
         step.rowsIn = outcome.rowsProcessed;
-        step.detail = { gate: outcome.gate, score: outcome.score, failedRules: outcome.failedRules, queries: outcome.queries };
+        step.detail = { gate: outcome.gate, score: outcome.score, failedRules: outcome.failedRules, queries: outcome.queries, partitionsChecked: work.months };
         run.dq = { gate: outcome.gate, score: outcome.score, failedRules: [...outcome.failedRules] };
       });
       if (outcome?.gate === "FAIL") {
         run.status = "dq_failed";
-        run.failure = { step: "dq", message: `blocking rules failed: ${outcome.failedRules.join("; ")}` };
+        run.failure = { step: "dq", message: `blocking rules failed: ${outcome.failedRules.join("; ")}; the run's ${work.staged.length} new raw objects are quarantined (\`sluice quarantine\`)` };
+        const failed = outcome.failedRules;
+        manifest = { ...(manifest ?? emptyManifest(dataset.name)) };
+        manifest.quarantine = [
+          ...manifest.quarantine,
+          { runId: id, at: new Date(deps.clock.now()).toISOString(), kind: "dq", failedRules: [...failed], objects: work.staged.map((o) => ({ key: o.key, reason: `dq: ${failed.join("; ")}` })) },
+        ];
+        await this.commit(manifest, dataset, work, id, current);
+        await this.discardCandidate(dataset, id);
         this.skipRest(run);
         return run;
       }
       await this.step(run, "publish", hooks, log, async (step) => {
-        const version = await publishVersion(deps, dataset, id, this.parquetLocation(dataset));
+        const version = await publishVersion(deps, dataset, id, work.base);
+        // Consumption follows the view: recorded as pending first, committed once the switch is done.
+        const pending = { ...(manifest ?? emptyManifest(dataset.name)), pending: { runId: id, ...work.batch!.next(work.seen), released: [] } };
+        await manifests.save(pending);
         await switchProdView(deps, dataset, version.table);
-        const pruned = await pruneVersions(deps, dataset, version.table);
         run.prodVersion = version.table;
+        await markPromoted(deps, version.table, new Date(deps.clock.now()).toISOString());
+        await this.commit(manifest, dataset, work, id, version.table);
+        const pruned = await pruneVersions(deps, dataset, version.table);
         step.rowsOut = run.steps.find((s) => s.name === "ctas")?.rowsOut;
-        step.detail = { version: version.table, location: version.location, objectsCopied: version.objects, pruned };
+        step.detail = {
+          version: version.table,
+          location: version.location,
+          partitionsWritten: version.partitionsWritten,
+          partitionsReused: version.partitionsReused,
+          objectsCopied: 0,
+          pruned: pruned.versions,
+          locationsDeleted: pruned.locationsDeleted,
+          objectsDeleted: pruned.objectsDeleted,
+        };
         // The analytics views read the production view by name: (re)creating them is idempotent. Production
         // is already switched, so a view that cannot be created is reported, not a failed run.
         try {
@@ -154,33 +257,63 @@ export class RunEngine {
       this.skipRest(run);
       return run;
     } finally {
+      await this.clearStage(dataset).catch((error) => log.warn("could not remove the stage", { error }));
       run.endedAt = new Date(deps.clock.now()).toISOString();
       run.durationMs = Date.parse(run.endedAt) - Date.parse(run.startedAt);
       await deps.runStore.save(run).catch((error) => log.error("could not save the run record", { error }));
       await lease.release();
-      log.info("run finished", { status: run.status });
+      log.info("run finished", { status: run.status, mode: run.mode });
     }
   }
 
-  /** Points production back at an earlier kept version (the previous one by default). */
+  /** Points production back at an earlier version that was production (the newest older one by default). */
   async rollback(datasetName: string, toVersion?: string): Promise<{ from: string | undefined; to: string }> {
     const dataset = this.datasetOf(datasetName);
     const lease = await this.deps.lock.acquire(newRunId(this.deps.clock.now()));
     try {
       // Taking over a dead run's lock is the only chance to record it: the lock file goes now.
-      if (lease.stale) await this.markAbandoned(lease.stale.runId);
-      const versions = await versionTablesOf(this.deps, dataset);
+      if (lease.stale) await this.markAbandoned(lease.stale.runId, dataset);
       const current = await this.currentVersion(dataset);
+      const versions = await promotedVersionsOf(this.deps, dataset, current);
       const target = toVersion ?? versions.filter((v) => current === undefined || v < current).at(-1);
       if (!target || !versions.includes(target)) {
         throw new Error(
           toVersion
-            ? `version ${toVersion} is not kept; kept versions: ${versions.join(", ") || "none"}`
-            : `no version older than ${current ?? "(none)"} is kept; kept versions: ${versions.join(", ") || "none"}`,
+            ? `version ${toVersion} is not a kept version that was production; rollback targets: ${versions.join(", ") || "none"}`
+            : `no version older than ${current ?? "(none)"} that was production is kept; kept: ${versions.join(", ") || "none"}`,
         );
       }
       await switchProdView(this.deps, dataset, target);
       return { from: current, to: target };
+    } finally {
+      await lease.release();
+    }
+  }
+
+  /** The raw objects set aside, newest run first. */
+  async quarantine(datasetName: string): Promise<QuarantineEntry[]> {
+    const dataset = this.datasetOf(datasetName);
+    const manifest = await this.manifests().load(dataset.name);
+    return [...(manifest?.quarantine ?? [])].reverse();
+  }
+
+  /** Makes the objects one run quarantined eligible again: the next run reads them (e.g. after a rule change). */
+  async releaseQuarantine(datasetName: string, runId: string): Promise<QuarantineEntry> {
+    const dataset = this.datasetOf(datasetName);
+    const lease = await this.deps.lock.acquire(newRunId(this.deps.clock.now()));
+    try {
+      if (lease.stale) await this.markAbandoned(lease.stale.runId, dataset);
+      const manifests = this.manifests();
+      const manifest = await manifests.load(dataset.name);
+      const entry = manifest?.quarantine.find((e) => e.runId === runId && !e.releasedAt);
+      if (!manifest || !entry) {
+        const held = (manifest?.quarantine ?? []).filter((e) => !e.releasedAt).map((e) => e.runId);
+        throw new QuarantineNotFoundError(dataset.name, runId, held);
+      }
+      entry.releasedAt = new Date(this.deps.clock.now()).toISOString();
+      manifest.released = [...new Set([...manifest.released, ...entry.objects.map((o) => o.key)])];
+      await manifests.save(manifest);
+      return entry;
     } finally {
       await lease.release();
     }
@@ -221,16 +354,83 @@ export class RunEngine {
     for (const step of run.steps) if (step.status === "pending") step.status = "skipped";
   }
 
-  private async markAbandoned(runId: string): Promise<void> {
+  private manifests(): ManifestStore {
+    return new ManifestStore(this.deps.store, this.deps.pipeline.buckets.processed);
+  }
+
+  /**
+   * A dead run's record, told by what it left: published if production reads the version it
+   * registered (it died after the switch: the record follows the view), abandoned otherwise.
+   */
+  private async markAbandoned(runId: string, dataset: DatasetDefinition): Promise<void> {
     const previous = await this.deps.runStore.get(runId).catch(() => undefined);
-    if (previous && previous.status === "running") {
+    if (!previous || previous.status !== "running") return;
+    const current = await this.currentVersion(dataset);
+    const table = current ? await this.deps.catalog.getTable(this.deps.pipeline.glueDatabase, current) : undefined;
+    const publish = previous.steps.find((s) => s.name === "publish");
+    if (table?.parameters[PUBLISHED_BY] === runId && publish) {
+      previous.status = "succeeded";
+      previous.prodVersion = current;
+      publish.status = "succeeded";
+      publish.detail = { ...publish.detail, version: current, note: "the process stopped after the production view was switched: recorded from the view" };
+      previous.endedAt ??= table.updatedAt;
+    } else {
       previous.status = "abandoned";
       // Killed inside a step, that step; killed between steps, the one it would have run next.
       const stoppedAt = previous.steps.find((s) => s.status === "running") ?? previous.steps.find((s) => s.status === "pending");
       previous.failure = { step: stoppedAt?.name ?? "publish", message: "the process running it stopped before it finished" };
       for (const step of previous.steps) if (step.status === "running" || step.status === "pending") step.status = step.status === "running" ? "failed" : "skipped";
-      await this.deps.runStore.save(previous);
     }
+    await this.deps.runStore.save(previous);
+  }
+
+  /**
+   * Settles what a killed run left in the manifest: its consumption is committed when production
+   * reads the version it published (it died after the switch), dropped otherwise.
+   */
+  private async settle(manifest: RawManifest | undefined, current: string | undefined): Promise<RawManifest | undefined> {
+    const pending = manifest?.pending;
+    if (!manifest || !pending) return manifest;
+    const table = current ? await this.deps.catalog.getTable(this.deps.pipeline.glueDatabase, current) : undefined;
+    const published = table?.parameters[PUBLISHED_BY] === pending.runId;
+    const settled: RawManifest = published
+      ? { ...manifest, cursors: pending.cursors, consumed: pending.consumed, released: pending.released, runId: pending.runId, publishedVersion: current }
+      : { ...manifest };
+    delete settled.pending;
+    await this.manifests().save(settled);
+    this.deps.logger.info("settled a killed run's raw manifest", { runId: pending.runId, published });
+    return settled;
+  }
+
+  /** Why production cannot be merged into (the run then rebuilds from all raw), if it cannot. */
+  private async cannotMerge(dataset: DatasetDefinition, current: string, manifest: RawManifest | undefined): Promise<string | undefined> {
+    if (!manifest?.publishedVersion) return "production was built before the raw manifest existed: the first run rebuilds it from all raw";
+    if (manifest.publishedVersion !== current) {
+      return `production reads ${current}, not ${manifest.publishedVersion} that the last run published (a rollback): rebuilt from all raw so that no consumed object is missing`;
+    }
+    const table = await this.deps.catalog.getTable(this.deps.pipeline.glueDatabase, current);
+    const have = new Set([...(table?.columns ?? []).map((c) => c.name), ...(table?.partitionKeys ?? [])]);
+    const missing = [...parquetBaseColumns(dataset), ...dataset.transform.partitionBy].filter((c) => !have.has(c));
+    if (missing.length > 0) return `production ${current} lacks ${missing.join(", ")}: rebuilt from all raw`;
+    return undefined;
+  }
+
+  /** Records the run's objects as consumed (published, quarantined or unreadable) in the manifest. */
+  private async commit(manifest: RawManifest | undefined, dataset: DatasetDefinition, work: RunWork, runId: string, published: string | undefined): Promise<void> {
+    const base = manifest ?? emptyManifest(dataset.name);
+    const next = work.batch!.next(work.seen);
+    const read = new Set(work.seen);
+    const committed: RawManifest = {
+      ...base,
+      cursors: next.cursors,
+      consumed: next.consumed,
+      released: base.released.filter((key) => !read.has(key)),
+      runId,
+      publishedVersion: published ?? base.publishedVersion,
+      updatedAt: new Date(this.deps.clock.now()).toISOString(),
+    };
+    delete committed.pending;
+    await this.manifests().save(committed);
   }
 
   private async ensureRawTable(dataset: DatasetDefinition): Promise<CatalogTable> {
@@ -240,49 +440,91 @@ export class RunEngine {
     return catalog.putTable(rawTableOf(pipeline, dataset));
   }
 
-  private async dropParquet(dataset: DatasetDefinition): Promise<Record<string, unknown>> {
-    await this.deps.warehouse.execute(`DROP TABLE IF EXISTS ${ddlName(dataset.tables.parquet)}`);
-    const { bucket, prefix } = parseS3Uri(this.parquetLocation(dataset));
-    const deleted = await this.deps.store.deletePrefix(bucket, prefix);
-    return { objectsDeleted: deleted };
+  /** The clean view over all raw, for users: (re)created only when its SQL changed (creating it reads raw's schema). */
+  private async ensureCleanView(dataset: DatasetDefinition): Promise<void> {
+    const sql = cleanViewSql(dataset);
+    const existing = await this.deps.catalog.getTable(this.deps.pipeline.glueDatabase, dataset.tables.clean);
+    if (existing?.kind === "view" && existing.viewSql?.trim() === sql.trim()) return;
+    await this.deps.warehouse.execute(`CREATE OR REPLACE VIEW ${ident(dataset.tables.clean)} AS\n${sql}`);
+  }
+
+  private stageLocation(dataset: DatasetDefinition, runId?: string): string {
+    return s3Uri(this.deps.pipeline.buckets.processed, `_sluice/stage/${dataset.name}/${runId ? `${runId}/` : ""}`);
   }
 
   /**
-   * One CTAS over the whole clean view (one scan) in the common case; when Athena refuses it for
-   * writing more than 100 partitions, the partial output is dropped and the partitions are
-   * written in batches of at most 100: a CTAS, then INSERT INTO for each further batch.
+   * Copies the run's new objects under the stage prefix, keeping their partition folders, and
+   * registers them as the stage table (raw's schema): the transform reads these objects only.
    */
-  private async writeParquet(dataset: DatasetDefinition, log: Logger): Promise<{ rows: number; bytesScanned: number; statements: number; batched: boolean }> {
-    const { warehouse } = this.deps;
-    const location = this.parquetLocation(dataset);
-    try {
-      const result = await warehouse.execute(ctasSql(dataset, location, []));
-      if (!result.rowsWritten) throw new Error(`${dataset.tables.clean} is empty: nothing to write`);
-      return { rows: result.rowsWritten, bytesScanned: result.bytesScanned, statements: 1, batched: false };
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.includes("HIVE_TOO_MANY_OPEN_PARTITIONS")) throw error;
-      log.info("more than 100 partitions: writing in batches", { table: dataset.tables.parquet });
-      await this.dropParquet(dataset);
+  private async stage(dataset: DatasetDefinition, raw: CatalogTable, objects: readonly ObjectInfo[], runId: string): Promise<void> {
+    const { deps } = this;
+    const from = parseS3Uri(raw.location!);
+    const to = parseS3Uri(this.stageLocation(dataset, runId));
+    await forEachLimit(objects, 16, (object) => deps.store.copy(from.bucket, object.key, to.bucket, to.prefix + object.key.slice(from.prefix.length)));
+    const partitions = new Map<string, CatalogPartition>();
+    for (const object of objects) {
+      const parsed = partitionOf(object.key.slice(from.prefix.length), raw.partitionKeys);
+      if (parsed) partitions.set(parsed.path, { values: parsed.values, location: s3Uri(to.bucket, to.prefix + parsed.path) });
     }
-    const months = (await warehouse.query(monthsSql(dataset))).rows.map((r) => String(r.yr_mo_partition));
+    const current = (await deps.catalog.getTable(deps.pipeline.glueDatabase, raw.name)) ?? raw;
+    const { version: _v, updatedAt: _u, ...definition } = current;
+    await deps.catalog.putTable({ ...definition, name: dataset.tables.stage, location: s3Uri(to.bucket, to.prefix), parameters: { ...raw.parameters, stagedByRun: runId } });
+    await deps.catalog.replacePartitions(deps.pipeline.glueDatabase, dataset.tables.stage, [...partitions.values()]);
+  }
+
+  /** Removes the stage table and every staged object (a killed run's too). */
+  private async clearStage(dataset: DatasetDefinition): Promise<void> {
+    await this.deps.catalog.deleteTable(this.deps.pipeline.glueDatabase, dataset.tables.stage);
+    const { bucket, prefix } = parseS3Uri(this.stageLocation(dataset));
+    await this.deps.store.deletePrefix(bucket, prefix);
+  }
+
+  /** A failed gate's candidate: its table and its run folder go (production never read them). */
+  private async discardCandidate(dataset: DatasetDefinition, runId: string): Promise<void> {
+    await this.deps.catalog.deleteTable(this.deps.pipeline.glueDatabase, dataset.tables.parquet);
+    const { bucket, prefix } = parseS3Uri(runDataLocation(this.deps, dataset, runId));
+    await this.deps.store.deletePrefix(bucket, prefix);
+  }
+
+  /**
+   * The months the staged objects touch, written to the run's own folder: merged with
+   * production's rows of those months (incremental) or from the staged objects alone (full, or no
+   * production yet), at most 100 partitions a statement (CTAS, then INSERT INTO), as Athena allows.
+   */
+  private async writeParquet(dataset: DatasetDefinition, runId: string, work: RunWork): Promise<{ rows: number; bytesScanned: number; statements: number }> {
+    const { warehouse } = this.deps;
+    const incoming = { sql: cleanViewSql(dataset, dataset.tables.stage) };
+    const found = await warehouse.query(monthsSql(dataset, incoming));
+    work.months = found.rows.map((r) => String(r.yr_mo_partition));
+    if (work.months.length === 0) throw new Error(`the ${work.staged.length} staged raw objects hold no records`);
+    const location = runDataLocation(this.deps, dataset, runId);
     let rows = 0;
-    let bytesScanned = 0;
-    const batches = partitionBatches(months);
-    for (const [i, batch] of batches.entries()) {
-      const result = await warehouse.execute(i === 0 ? ctasSql(dataset, location, batch) : insertSql(dataset, batch));
+    let bytesScanned = found.bytesScanned;
+    const batches = partitionBatches(work.months);
+    for (const [i, months] of batches.entries()) {
+      const select = work.base ? mergeSelectSql(dataset, months, incoming, dataset.tables.prod) : parquetSelectSql(dataset, months, incoming);
+      const result = await warehouse.execute(i === 0 ? ctasSql(dataset, location, months, select) : insertSql(dataset, months, select));
       rows += result.rowsWritten ?? 0;
       bytesScanned += result.bytesScanned;
     }
-    return { rows, bytesScanned, statements: batches.length, batched: true };
-  }
-
-  private parquetLocation(dataset: DatasetDefinition): string {
-    return s3Uri(this.deps.pipeline.buckets.processed, `${dataset.tables.parquet}/`);
+    return { rows, bytesScanned, statements: batches.length };
   }
 
   private datasetOf(name: string): DatasetDefinition {
     const dataset = this.deps.pipeline.datasets[name];
     if (!dataset) throw new Error(`unknown dataset "${name}"; known: ${Object.keys(this.deps.pipeline.datasets).join(", ")}`);
     return dataset;
+  }
+}
+
+/** `sluice quarantine release RUN` named a run that set nothing aside (or was released already). */
+export class QuarantineNotFoundError extends Error {
+  override readonly name = "QuarantineNotFoundError";
+  constructor(
+    readonly dataset: string,
+    readonly runId: string,
+    readonly held: readonly string[],
+  ) {
+    super(`run ${runId} has no quarantined objects of ${dataset} to release; quarantined runs: ${held.join(", ") || "none"}`);
   }
 }

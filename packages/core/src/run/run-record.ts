@@ -30,13 +30,22 @@ export interface RunParameters {
   readonly locations: readonly { name: string; latitude: number; longitude: number }[];
   readonly variables: readonly string[];
   readonly skipIngest: boolean;
+  /** Rebuild production from all raw (rule or schema changes) instead of merging the new objects. */
+  readonly fullRefresh?: boolean;
 }
+
+/** `incremental`: only raw objects not consumed before, merged into the months they touch. `full`: all raw. */
+export type RunMode = "incremental" | "full";
 
 /** A persisted run. */
 export interface RunRecord {
   readonly id: string;
   status: RunStatus;
   readonly parameters: RunParameters;
+  /** Which mode ran (a requested incremental run becomes full when production cannot be merged into). */
+  mode?: RunMode;
+  /** Why the mode differs from the one asked for. */
+  modeReason?: string;
   readonly startedAt: string;
   endedAt?: string;
   durationMs?: number;

@@ -20,33 +20,57 @@ export function literal(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
-/** Columns of the raw record that are neither keys nor the first-by column. */
+/** Columns of the raw record that are neither keys nor the collection-time column. */
 function valueColumns(dataset: DatasetDefinition): string[] {
   const t = dataset.transform;
-  return dataset.recordSchema.map((c) => c.name).filter((c) => !t.keyColumns.includes(c) && c !== t.firstBy);
+  return dataset.recordSchema.map((c) => c.name).filter((c) => !t.keyColumns.includes(c) && c !== t.collectedAt);
 }
 
 function asTimestamp(expression: string): string {
   return `CAST(from_iso8601_timestamp(${expression}) AS timestamp)`;
 }
 
+/** `first_<collectedAt>`: when a key was first collected. */
+export function firstCollectedColumn(dataset: DatasetDefinition): string {
+  return `first_${dataset.transform.collectedAt}`;
+}
+
+/** `last_<collectedAt>`: when a key was last collected (the winning collection under `latest`). */
+export function lastCollectedColumn(dataset: DatasetDefinition): string {
+  return `last_${dataset.transform.collectedAt}`;
+}
+
 /**
- * The clean view (Athena SQL): one row per key, the values of its first collection, how many
- * times it was collected, and the derived columns. Grouping keeps it to one scan of the raw table.
+ * The value of the winning collection: `max_by`/`min_by` over the collection time. Trino's
+ * `max_by(x, y)` "returns the value of x associated with the maximum value of y" — a NULL x
+ * included (https://trino.io/docs/current/functions/aggregate.html#max_by), so a later
+ * collection that says "no value" wins too.
  */
-export function cleanViewSql(dataset: DatasetDefinition): string {
+function winning(dataset: DatasetDefinition, value: string, orderBy: string): string {
+  return `${dataset.transform.dedup === "latest" ? "max_by" : "min_by"}(${value}, ${orderBy})`;
+}
+
+/**
+ * The clean view (Athena SQL) over a raw-shaped table (the raw table, or a run's staged new
+ * objects): one row per key, the values of its winning collection (the dataset's `dedup`
+ * policy), when it was first and last collected, how many times, and the derived columns.
+ * Grouping keeps it to one scan of the source.
+ */
+export function cleanViewSql(dataset: DatasetDefinition, from: string = dataset.tables.raw): string {
   const t = dataset.transform;
+  const ct = ident(t.collectedAt);
   const keys = t.keyColumns.map((c) => (t.timestampColumns.includes(c) ? `${asTimestamp(ident(c))} AS ${ident(c)}` : ident(c)));
   const values = valueColumns(dataset).map((c) => {
-    const first = `min_by(${ident(c)}, ${ident(t.firstBy)})`;
-    return `${t.timestampColumns.includes(c) ? asTimestamp(first) : first} AS ${ident(c)}`;
+    const value = winning(dataset, ident(c), ct);
+    return `${t.timestampColumns.includes(c) ? asTimestamp(value) : value} AS ${ident(c)}`;
   });
-  const firstBy = t.timestampColumns.includes(t.firstBy) ? asTimestamp(`min(${ident(t.firstBy)})`) : `min(${ident(t.firstBy)})`;
+  const time = (aggregate: string) => (t.timestampColumns.includes(t.collectedAt) ? asTimestamp(`${aggregate}(${ct})`) : `${aggregate}(${ct})`);
   // Derived expressions see the view's own columns, so they are computed over a subquery.
   const inner = [
     ...keys,
     ...values,
-    `${firstBy} AS ${ident(`first_${t.firstBy}`)}`,
+    `${time("min")} AS ${ident(firstCollectedColumn(dataset))}`,
+    `${time("max")} AS ${ident(lastCollectedColumn(dataset))}`,
     `count(*) AS ${ident("collection_count")}`,
   ].join(",\n    ");
   const derived = Object.entries(t.derivedColumns).map(([name, expression]) => `${expression} AS ${ident(name)}`);
@@ -55,7 +79,7 @@ export function cleanViewSql(dataset: DatasetDefinition): string {
     `FROM (`,
     `  SELECT`,
     `    ${inner}`,
-    `  FROM ${ident(dataset.tables.raw)}`,
+    `  FROM ${ident(from)}`,
     `  GROUP BY ${t.keyColumns.map(ident).join(", ")}`,
     `)`,
   ].join("\n");
@@ -66,22 +90,68 @@ export function monthPartitionExpr(dataset: DatasetDefinition): string {
   return `date_format(${ident(dataset.transform.timeColumn)}, '%Y-%m')`;
 }
 
+/** The Parquet table's columns without its partition columns, in table order. */
+export function parquetBaseColumns(dataset: DatasetDefinition): string[] {
+  const t = dataset.transform;
+  return [...t.keyColumns, ...valueColumns(dataset), firstCollectedColumn(dataset), lastCollectedColumn(dataset), "collection_count"].filter(
+    (c) => !t.partitionBy.includes(c),
+  );
+}
+
 /** Columns of the Parquet table: the clean view's columns except derived ones, partition columns last. */
 export function parquetSelectList(dataset: DatasetDefinition): string {
   const t = dataset.transform;
-  const base = [...t.keyColumns, ...valueColumns(dataset), `first_${t.firstBy}`, "collection_count"].filter((c) => !t.partitionBy.includes(c));
   const partitions = t.partitionBy.map((c) => (c === "yr_mo_partition" ? `${monthPartitionExpr(dataset)} AS ${ident(c)}` : ident(c)));
-  return [...base.map(ident), ...partitions].join(", ");
+  return [...parquetBaseColumns(dataset).map(ident), ...partitions].join(", ");
+}
+
+/** ` WHERE <month> IN (…)` for a batch of month partitions, or nothing for all of them. */
+function monthFilter(expression: string, months: readonly string[]): string {
+  return months.length ? `\nWHERE ${expression} IN (${months.map(literal).join(", ")})` : "";
+}
+
+/** A relation to read clean rows from: a catalog view or table by name, or a subquery. */
+export type CleanSource = { readonly table: string } | { readonly sql: string };
+
+function relation(source: CleanSource): string {
+  return "table" in source ? ident(source.table) : `(\n${source.sql}\n)`;
 }
 
 /** The SELECT that feeds the Parquet table, restricted to a batch of month partitions. */
-export function parquetSelectSql(dataset: DatasetDefinition, months: readonly string[]): string {
-  const filter = months.length ? `\nWHERE ${monthPartitionExpr(dataset)} IN (${months.map(literal).join(", ")})` : "";
-  return `SELECT ${parquetSelectList(dataset)}\nFROM ${ident(dataset.tables.clean)}${filter}`;
+export function parquetSelectSql(dataset: DatasetDefinition, months: readonly string[], source: CleanSource = { table: dataset.tables.clean }): string {
+  return `SELECT ${parquetSelectList(dataset)}\nFROM ${relation(source)}${monthFilter(monthPartitionExpr(dataset), months)}`;
+}
+
+/**
+ * The incremental merge: the clean rows of a run's new objects, united with the production rows
+ * of the months they touch, reduced to one row per key — the winning collection's values (the
+ * `dedup` policy, over first/last collection times), the earliest first and latest last
+ * collection, and the summed count. Months nothing touched are not read.
+ */
+export function mergeSelectSql(dataset: DatasetDefinition, months: readonly string[], incoming: CleanSource, production: string): string {
+  const t = dataset.transform;
+  const month = ident("yr_mo_partition");
+  const first = ident(firstCollectedColumn(dataset));
+  const last = ident(lastCollectedColumn(dataset));
+  const orderBy = t.dedup === "latest" ? last : first;
+  const keys = t.keyColumns.filter((c) => !t.partitionBy.includes(c)).map(ident);
+  const values = valueColumns(dataset).map((c) => `${winning(dataset, ident(c), orderBy)} AS ${ident(c)}`);
+  const partitions = t.partitionBy.map(ident);
+  const select = [...keys, ...values, `min(${first}) AS ${first}`, `max(${last}) AS ${last}`, `sum(${ident("collection_count")}) AS ${ident("collection_count")}`, ...partitions];
+  const current = `SELECT ${[...parquetBaseColumns(dataset), ...t.partitionBy].map(ident).join(", ")}\nFROM ${ident(production)}${monthFilter(month, months)}`;
+  return [
+    `SELECT ${select.join(", ")}`,
+    `FROM (`,
+    `${parquetSelectSql(dataset, months, incoming)}`,
+    `UNION ALL`,
+    current,
+    `) AS merged`,
+    `GROUP BY ${[...keys, ...partitions].join(", ")}`,
+  ].join("\n");
 }
 
 /** Athena CTAS for the first batch of partitions (at most 100 per statement, partition columns last). */
-export function ctasSql(dataset: DatasetDefinition, externalLocation: string, months: readonly string[]): string {
+export function ctasSql(dataset: DatasetDefinition, externalLocation: string, months: readonly string[], select: string = parquetSelectSql(dataset, months)): string {
   const t = dataset.transform;
   const props = [
     `format = 'PARQUET'`,
@@ -89,17 +159,17 @@ export function ctasSql(dataset: DatasetDefinition, externalLocation: string, mo
     `external_location = ${literal(externalLocation)}`,
     `partitioned_by = ARRAY[${t.partitionBy.map(literal).join(", ")}]`,
   ];
-  return `CREATE TABLE ${ident(dataset.tables.parquet)}\nWITH (${props.join(", ")})\nAS ${parquetSelectSql(dataset, months)}`;
+  return `CREATE TABLE ${ident(dataset.tables.parquet)}\nWITH (${props.join(", ")})\nAS ${select}`;
 }
 
 /** Athena INSERT INTO for each further batch of partitions. */
-export function insertSql(dataset: DatasetDefinition, months: readonly string[]): string {
-  return `INSERT INTO ${ident(dataset.tables.parquet)}\n${parquetSelectSql(dataset, months)}`;
+export function insertSql(dataset: DatasetDefinition, months: readonly string[], select: string = parquetSelectSql(dataset, months)): string {
+  return `INSERT INTO ${ident(dataset.tables.parquet)}\n${select}`;
 }
 
-/** The distinct month partitions the clean view would produce. */
-export function monthsSql(dataset: DatasetDefinition): string {
-  return `SELECT DISTINCT ${monthPartitionExpr(dataset)} AS ${ident("yr_mo_partition")} FROM ${ident(dataset.tables.clean)} ORDER BY 1`;
+/** The distinct month partitions a clean source would produce. */
+export function monthsSql(dataset: DatasetDefinition, source: CleanSource = { table: dataset.tables.clean }): string {
+  return `SELECT DISTINCT ${monthPartitionExpr(dataset)} AS ${ident("yr_mo_partition")} FROM ${relation(source)} ORDER BY 1`;
 }
 
 /** Athena writes at most 100 partitions per CTAS or INSERT INTO (HIVE_TOO_MANY_OPEN_PARTITIONS). */

@@ -111,8 +111,10 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   approx_percentile: renamed("approx_quantile", 2),
   arbitrary: renamed("any_value", 1),
   any_value: same(1),
-  min_by: same(2),
-  max_by: same(2),
+  // Trino keeps a NULL x of the row with the extreme y (https://trino.io/docs/current/functions/aggregate.html#max_by);
+  // DuckDB's min_by/max_by skip NULL x, its arg_min_null/arg_max_null do not.
+  min_by: renamed("arg_min_null", 2),
+  max_by: renamed("arg_max_null", 2),
   stddev: same(1),
   stddev_samp: same(1),
   stddev_pop: same(1),
