@@ -34,7 +34,7 @@ function valueSql(column: ColumnSpec, isTimestamp: boolean, value: unknown): str
  * Puts records into a production view the way a publish leaves it, without the run engine (which
  * only runs weather today): one Athena CTAS writes the records as the version table
  * `<prod>_v0001` — the Parquet table's columns built by the transform's own `parquetSelectList`
- * (time columns as TIMESTAMP, `first_collection_time`, `collection_count` = 1, `yr_mo_partition`
+ * (time columns as TIMESTAMP, `first_collection_time` = `last_collection_time`, `collection_count` = 1, `yr_mo_partition`
  * last) — from a `VALUES` list, then `CREATE OR REPLACE VIEW <prod>` points at it, as publish does.
  */
 export async function publishRecords(warehouse: Warehouse, dataset: DatasetDefinition, records: readonly object[]): Promise<void> {
@@ -43,11 +43,12 @@ export async function publishRecords(warehouse: Warehouse, dataset: DatasetDefin
   const rows = records.map((record) => {
     const fields = record as Record<string, unknown>;
     const values = columns.map((c) => valueSql(c, t.timestampColumns.includes(c.name), fields[c.name]));
-    values.push(valueSql({ name: "", type: "string", nullable: false }, true, fields[t.collectedAt]), "1");
+    const collected = valueSql({ name: "", type: "string", nullable: false }, true, fields[t.collectedAt]);
+    values.push(collected, collected, "1");
     return `(${values.join(", ")})`;
   });
-  const names = [...columns.map((c) => c.name), `first_${t.collectedAt}`, "collection_count"];
-  const types = [...columns.map((c) => (t.timestampColumns.includes(c.name) ? "TIMESTAMP" : SQL_TYPES[c.type]!)), "TIMESTAMP", "BIGINT"];
+  const names = [...columns.map((c) => c.name), `first_${t.collectedAt}`, `last_${t.collectedAt}`, "collection_count"];
+  const types = [...columns.map((c) => (t.timestampColumns.includes(c.name) ? "TIMESTAMP" : SQL_TYPES[c.type]!)), "TIMESTAMP", "TIMESTAMP", "BIGINT"];
   const typed = names.map((n, i) => `CAST(${ident(n)} AS ${types[i]}) AS ${ident(n)}`).join(", ");
   const version = `${dataset.tables.prod}_v0001`;
   const location = `s3://${analyticsPipeline.buckets.prod}/${dataset.tables.prod}/v0001/`;

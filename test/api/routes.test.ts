@@ -68,10 +68,10 @@ describe("the API's read routes on a lake after one synthetic run", () => {
     expect(await prod.json()).toMatchObject({ name: "weather_prod", kind: "view", currentVersion: "weather_prod_v0001", version: expect.any(Number) });
     expect(await version.json()).toMatchObject({
       kind: "table",
-      location: "s3://prod/weather_prod/v0001/",
+      location: expect.stringMatching(/^s3:\/\/prod\/weather_prod\/data\/r\d{8}t\d{6}z-[0-9a-f]{4}\/$/),
       partitionKeys: ["yr_mo_partition"],
       partitionCount: 1,
-      partitions: [{ values: ["2024-11"], location: "s3://prod/weather_prod/v0001/yr_mo_partition=2024-11/" }],
+      partitions: [{ values: ["2024-11"], location: expect.stringMatching(/^s3:\/\/prod\/weather_prod\/data\/r\d{8}t\d{6}z-[0-9a-f]{4}\/yr_mo_partition=2024-11\/$/) }],
       columns: expect.arrayContaining([{ name: "temperature", type: "double" }]),
     });
   });

@@ -1,7 +1,9 @@
 import { gzipSync } from "node:zlib";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
-import { GLUE_FORMATS } from "../../packages/core/src/aws/glue-table-input";
+import { GLUE_FORMATS, encodePrestoView } from "../../packages/core/src/aws/glue-table-input";
+import { weatherDataset } from "../../packages/core/src/pipeline/weather";
+import { parquetBaseColumns } from "../../packages/core/src/transform/athena-sql";
 import { ManualClock } from "../../packages/core/src/lake/clock";
 import { silentLogger } from "../../packages/core/src/log/logger";
 import type { AwsRuntimeConfig } from "../../packages/core/src/runtime/aws";
@@ -57,7 +59,8 @@ export function fakeAws(options: { customSqlValue?: number } = {}) {
         Parameters: { classification: "parquet", "parquet.compression": "ZSTD" },
         PartitionKeys: [{ Name: "yr_mo_partition", Type: "string" }],
         StorageDescriptor: {
-          Columns: [{ Name: "city", Type: "string" }, { Name: "measurement_time", Type: "timestamp" }, { Name: "temperature", Type: "double" }, { Name: "collection_count", Type: "bigint" }],
+          // The CTAS writes the Parquet table's columns (parquetBaseColumns), as Athena would register them.
+          Columns: parquetBaseColumns(weatherDataset).map((c) => ({ Name: c, Type: c.endsWith("_time") ? "timestamp" : c === "city" || c === "source" ? "string" : c === "collection_count" ? "bigint" : "double" })),
           Location: location,
           InputFormat: GLUE_FORMATS.parquet.InputFormat,
           OutputFormat: GLUE_FORMATS.parquet.OutputFormat,
@@ -66,6 +69,25 @@ export function fakeAws(options: { customSqlValue?: number } = {}) {
       });
       glue.partitions.set(`${db}.${name}`, new Map([["2024-11", { Values: ["2024-11"], StorageDescriptor: { Location: `${location}yr_mo_partition=2024-11/` } }]]));
       return { state: "SUCCEEDED", statementType: "DDL", substatementType: "CREATE_TABLE_AS_SELECT", bytesScanned: 3_000_000, outputRows: ROWS };
+    }
+    // The months a run's staged objects touch (the one raw object below is of November 2024).
+    if (/^SELECT DISTINCT date_format\("\w+", '%Y-%m'\) AS "yr_mo_partition" FROM/.test(sql)) {
+      return { state: "SUCCEEDED", columns: [{ name: "yr_mo_partition", type: "varchar" }], rows: [["2024-11"]], bytesScanned: 10_000 };
+    }
+    // Athena's CREATE OR REPLACE VIEW leaves a VIRTUAL_VIEW in Glue, its SQL in ViewOriginalText.
+    const view = /^CREATE OR REPLACE VIEW "(\w+)" AS\n([\s\S]*)$/.exec(sql);
+    if (view) {
+      const before = glue.tables.get(`${db}.${view[1]}`);
+      glue.tables.set(`${db}.${view[1]}`, {
+        Name: view[1],
+        DatabaseName: db,
+        TableType: "VIRTUAL_VIEW",
+        VersionId: String(Number(before?.VersionId ?? -1) + 1),
+        Parameters: { presto_view: "true", comment: "Presto View" },
+        ViewOriginalText: encodePrestoView({ originalSql: view[2]!, catalog: "awsdatacatalog", schema: db, columns: [] }),
+        ViewExpandedText: "/* Presto View */",
+        StorageDescriptor: { Columns: [] },
+      });
     }
     if (/^(CREATE OR REPLACE VIEW|DROP TABLE)/.test(sql)) return { state: "SUCCEEDED", statementType: "DDL", substatementType: sql.startsWith("DROP") ? "DROP_TABLE" : "CREATE_VIEW" };
     const metrics = [...sql.matchAll(/AS "(m\d+)"/g)].map((m) => m[1]!);
@@ -92,5 +114,10 @@ export function fakeAws(options: { customSqlValue?: number } = {}) {
   const restore = () => {
     for (const m of [s3.mock, glue.mock, athena.mock, firehose.mock, snsMock]) m.restore();
   };
-  return { runtime, s3, glue, athena, firehose, snsMock, clock, restore };
+  /** Lands one more raw object (a later collection of Paris) for a second, incremental run. */
+  const deliverMore = (hour: string) => {
+    const later = JSON.stringify({ city: "Paris", latitude: 48.85, longitude: 2.35, measurement_time: "2024-11-24T10:00:00Z", temperature: 8.5, collection_time: `2024-11-25T${hour}:05:00Z`, source: "synthetic" });
+    s3.store(AWS_CONFIG.buckets.raw, `weather/location=Paris/year=2024/month=11/day=25/hour=${hour}/sluice-prod-weather-1-2024-11-25-${hour}-05-00-y.gz`, gzipSync(later + "\n"));
+  };
+  return { runtime, s3, glue, athena, firehose, snsMock, clock, restore, deliverMore };
 }

@@ -46,8 +46,11 @@ describe("AwsRuntime: the AWS composition root", () => {
     expect(run.failure).toBeUndefined();
     expect(run.status).toBe("succeeded");
     expect(run.prodVersion).toBe("weather_prod_v0001");
-    expect(aws.s3.keys("sluice-prod-prod")).toEqual(["weather_prod/v0001/yr_mo_partition=2024-11/part-0.parquet"]);
-    expect(aws.glue.tables.get("sluice_prod.weather_prod_v0001")?.StorageDescriptor?.Location).toBe("s3://sluice-prod-prod/weather_prod/v0001/");
+    // Published by reference: the version table reads the run's own folder, nothing was copied.
+    expect(aws.s3.keys("sluice-prod-prod")).toEqual([`weather_prod/data/${run.id}/yr_mo_partition=2024-11/part-0.parquet`]);
+    expect(aws.glue.tables.get("sluice_prod.weather_prod_v0001")?.StorageDescriptor?.Location).toBe(`s3://sluice-prod-prod/weather_prod/data/${run.id}/`);
+    expect(aws.s3.keys("sluice-prod-processed")).toContain("_sluice/state/weather/raw-manifest.json");
+    expect(aws.s3.keys("sluice-prod-processed").filter((k) => k.startsWith("_sluice/stage/"))).toEqual([]);
     expect(aws.s3.keys("sluice-prod-processed").filter((k) => k.startsWith("_sluice/runs/"))).toEqual([`_sluice/runs/${run.id}/dq.json`, `_sluice/runs/${run.id}/run.json`]);
     expect(aws.s3.keys("sluice-prod-processed")).not.toContain("_sluice/run.lock");
     expect(aws.snsMock.commandCalls(PublishCommand)).toHaveLength(0);

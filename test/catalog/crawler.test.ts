@@ -9,7 +9,7 @@ import { silentLogger } from "../../packages/core/src/log/logger";
 import { pipeline } from "../../packages/core/src/pipeline/pipeline";
 import { weatherDataset } from "../../packages/core/src/pipeline/weather";
 import { LocalRuntime } from "../../packages/core/src/runtime/local";
-import { removeLake, runWeek, tempLake } from "../cli/sluice";
+import { arrivingNowKey, removeLake, runWeek, tempLake } from "../cli/sluice";
 
 const DB = pipeline.glueDatabase;
 
@@ -156,7 +156,7 @@ describe("drift seen by sluice run", () => {
     const store = new FsObjectStore(lake);
     await store.put(
       "raw",
-      "weather/location=Paris/year=2026/month=01/day=01/hour=00/drift.gz",
+      arrivingNowKey("Paris", "drift.gz"),
       ndjson([{ ...record("Paris", "10"), latitude: 48.8566, longitude: 2.3522, measurement_time: "2024-11-24T00:00:00Z", collection_time: "2026-11-23T23:59:59.000Z", uv_index: 4 }]),
     );
 
@@ -167,7 +167,7 @@ describe("drift seen by sluice run", () => {
     expect(run.code, run.out + run.err).toBe(0);
     const crawlStep = (JSON.parse(run.out) as { steps: { name: string; detail: Record<string, unknown> }[] }).steps.find((s) => s.name === "crawl")!;
     expect(crawlStep.detail).toMatchObject({
-      partitionsAdded: 1,
+      rawObjectsNew: 1,
       columnsAdded: ["uv_index"],
       drift: [{ kind: "new-column", column: "uv_index", observedType: "bigint" }],
     });

@@ -16,8 +16,8 @@ describe("sluice run then sluice query on the local twin", () => {
     expect(first.code, first.out + first.err).toBe(0);
     expect(first.out).toMatch(/SUCCEEDED/);
     expect(first.out).toMatch(/Published weather_prod_v0001\./);
-    expect(first.out).toMatch(/^ctas\s+succeeded\s.*\b1 statement\(s\)$/m);
-    expect(first.out).toMatch(/^publish\s+succeeded\s.*\bweather_prod_v0001$/m);
+    expect(first.out).toMatch(/^ctas\s+succeeded\s.*\b1 month\(s\), 1 statement\(s\)$/m);
+    expect(first.out).toMatch(/^publish\s+succeeded\s.*\bweather_prod_v0001 \(1 written, 0 reused\)$/m);
     expect(await queryRows(lake, "SELECT count(*) AS n FROM weather_prod")).toEqual([{ n: 504 }]);
 
     // Act: the same run again (Firehose delivers the same records a second time)

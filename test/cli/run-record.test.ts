@@ -14,6 +14,7 @@ interface StepView {
 }
 
 interface RunView {
+  mode?: string;
   id: string;
   status: string;
   startedAt: string;
@@ -71,7 +72,17 @@ describe("the run record and the DQ report", () => {
     expect(steps.ctas!.bytesScanned).toBeGreaterThan(0);
     expect(steps.dq!.bytesScanned).toBeGreaterThan(0);
     expect(steps.crawl!.detail).toMatchObject({ partitionsAdded: 3, objectsOutsideLayout: 0, drift: [] });
-    expect(steps.publish!.detail).toMatchObject({ version: "weather_prod_v0001", location: "s3://prod/weather_prod/v0001/" });
+    expect(run.mode).toBe("incremental");
+    expect(steps.crawl!.detail).toMatchObject({ mode: "incremental", rawObjectsNew: 3, rawObjectsRead: 3, quarantined: [] });
+    expect(steps.ctas!.detail).toMatchObject({ partitionsWritten: ["2024-11"], rawObjectsRead: 3, mergedFrom: null });
+    expect(steps.dq!.detail).toMatchObject({ partitionsChecked: ["2024-11"] });
+    expect(steps.publish!.detail).toMatchObject({
+      version: "weather_prod_v0001",
+      location: `s3://prod/weather_prod/data/${run.id}/`,
+      partitionsWritten: 1,
+      partitionsReused: 0,
+      objectsCopied: 0,
+    });
     expect(run.durationMs).toBe(Date.parse(run.endedAt) - Date.parse(run.startedAt));
   });
 

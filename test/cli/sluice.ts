@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { main } from "../../packages/cli/src/main";
+import { FsCatalog } from "../../packages/core/src/catalog/fs-catalog";
 
 // Engine logs go to this process's stderr; the tests read the CLI's own output instead.
 process.env.SLUICE_LOG_LEVEL ??= "silent";
@@ -74,16 +75,43 @@ export async function hashTree(root: string, dir: string, keep: (path: string) =
 }
 
 /**
- * Everything production is: every object under `prod/` and the catalog files of the `weather_prod`
- * view and its version tables (table and partition JSON).
+ * Everything production is: the `weather_prod` view and the version table it reads (catalog
+ * entries and partition list, through the catalog port), and every object under the partition
+ * locations that version reads. Objects production does not read (a killed run's candidate
+ * folder) are not part of it.
  */
 export async function prodSnapshot(lake: string): Promise<Record<string, string>> {
-  return {
-    ...(await hashTree(lake, join(lake, "prod"))),
-    ...(await hashTree(lake, join(lake, "_catalog"), (rel) => /(^|\/)weather_prod(_v\d{4})?\.(table|partitions)\.json$/.test(rel))),
+  const catalog = new FsCatalog(join(lake, "_catalog"));
+  const view = await catalog.getTable("sluice", "weather_prod");
+  if (!view) return {};
+  const version = /FROM\s+"([a-z0-9_]+)"/.exec(view.viewSql ?? "")?.[1];
+  const table = version ? await catalog.getTable("sluice", version) : undefined;
+  const partitions = version ? await catalog.getPartitions("sluice", version) : [];
+  const out: Record<string, string> = {
+    "catalog:weather_prod": digest(JSON.stringify({ viewSql: view.viewSql, columns: view.columns })),
+    ...(table ? { [`catalog:${version}`]: digest(JSON.stringify({ ...table, updatedAt: undefined, version: undefined })) } : {}),
+    [`partitions:${version}`]: digest(JSON.stringify(partitions)),
   };
+  for (const partition of partitions) {
+    const [, bucket, prefix] = /^s3:\/\/([^/]+)\/(.*)$/.exec(partition.location)!;
+    Object.assign(out, await hashTree(lake, join(lake, bucket!, ...prefix!.split("/").filter(Boolean))));
+  }
+  return out;
+}
+
+function digest(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
 }
 
 /** A production query whose answer pins the data: count, checksum of values and the duplicate counter. */
 export const PROD_FINGERPRINT_SQL =
   "SELECT count(*) AS n, round(sum(temperature), 1) AS total, max(collection_count) AS max_collections FROM weather_prod";
+
+/**
+ * A raw key in the current arrival hour, where Firehose (and the twin) would land an object now:
+ * incremental runs list only the newest arrival hours of each folder.
+ */
+export function arrivingNowKey(city: string, file: string, now = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `weather/location=${city}/year=${now.getUTCFullYear()}/month=${pad(now.getUTCMonth() + 1)}/day=${pad(now.getUTCDate())}/hour=${pad(now.getUTCHours())}/${file}`;
+}

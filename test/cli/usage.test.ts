@@ -128,7 +128,7 @@ describe("sluice help and usage errors", () => {
 
     // Assess
     expect(result.code).toBe(2);
-    expect(result.err).toContain("no version older than (none) is kept; kept versions: none");
+    expect(result.err).toContain("no version older than (none) that was production is kept; kept: none");
   });
 
   it("exits 2 on an unknown command or option", async () => {

@@ -5,7 +5,7 @@ import { analyticsViewsOf } from "../../packages/core/src/analytics";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileRuleset, parseRuleset } from "../../packages/core/src/dq";
 import { weatherDataset } from "../../packages/core/src/pipeline/weather";
-import { ctasSql, insertSql, monthsSql } from "../../packages/core/src/transform/athena-sql";
+import { cleanViewSql, ctasSql, insertSql, mergeSelectSql, monthsSql } from "../../packages/core/src/transform/athena-sql";
 import { runPipeline } from "../../packages/functions/src/runner";
 import { fakeAws } from "../aws/fake-aws";
 
@@ -22,20 +22,27 @@ const FACTS = { locationCount: 3, from: "2024-11-24", to: "2024-11-24" };
 function golden(name: string, sql: string): void {
   const path = join(DIR, name);
   const text = sql.trimEnd() + "\n";
-  if (update || !existsSync(path)) writeFileSync(path, text);
+  if (update) writeFileSync(path, text);
+  // A missing golden file is a failure: only UPDATE_GOLDEN=1 writes one.
+  expect(existsSync(path), `${name} is missing; create it with UPDATE_GOLDEN=1 npx vitest run test/golden`).toBe(true);
   expect(text, `${name} differs from the golden file; rerun with UPDATE_GOLDEN=1 if the change is intended`).toBe(readFileSync(path, "utf8"));
 }
 
 describe("golden Athena SQL of the weather pipeline", () => {
   const aws = fakeAws();
   let statements: string[] = [];
+  /** The statements of a second run, incremental: one new object merged into production's month. */
+  let merge: string[] = [];
+  const parameters = { dataset: "weather", source: "synthetic", from: FACTS.from, to: FACTS.to, locations: [{ name: "Paris", latitude: 48.8566, longitude: 2.3522 }, { name: "London", latitude: 51.5074, longitude: -0.1278 }, { name: "Berlin", latitude: 52.52, longitude: 13.405 }], skipIngest: true };
 
   beforeAll(async () => {
-    const run = await runPipeline(aws.runtime, {
-      parameters: { dataset: "weather", source: "synthetic", from: FACTS.from, to: FACTS.to, locations: [{ name: "Paris", latitude: 48.8566, longitude: 2.3522 }, { name: "London", latitude: 51.5074, longitude: -0.1278 }, { name: "Berlin", latitude: 52.52, longitude: 13.405 }], skipIngest: true },
-    });
+    const run = await runPipeline(aws.runtime, { parameters });
     if (run.status !== "succeeded") throw new Error(`the scripted run did not succeed: ${JSON.stringify(run.failure)}`);
     statements = aws.athena.mock.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.QueryString!);
+    aws.deliverMore("11");
+    const second = await runPipeline(aws.runtime, { parameters });
+    if (second.status !== "succeeded" || second.mode !== "incremental") throw new Error(`the second run did not merge: ${JSON.stringify(second)}`);
+    merge = aws.athena.mock.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.QueryString!).slice(statements.length);
   });
   afterAll(() => aws.restore());
 
@@ -49,6 +56,7 @@ describe("golden Athena SQL of the weather pipeline", () => {
     expect(statements.map((s) => s.split("\n")[0])).toEqual([
       'CREATE OR REPLACE VIEW "clean_weather" AS',
       'DROP TABLE IF EXISTS weather_parquet',
+      `SELECT DISTINCT date_format("measurement_time", '%Y-%m') AS "yr_mo_partition" FROM (`,
       'CREATE TABLE "weather_parquet"',
       "SELECT",
       expect.stringMatching(/^select count\(distinct city\) from "weather_parquet" where/),
@@ -58,9 +66,30 @@ describe("golden Athena SQL of the weather pipeline", () => {
     ]);
   });
 
+  it("runs no statement over all raw on the second (incremental) run: the clean view is not recreated", () => {
+    expect(merge.map((s) => s.split("\n")[0])).toEqual([
+      'DROP TABLE IF EXISTS weather_parquet',
+      `SELECT DISTINCT date_format("measurement_time", '%Y-%m') AS "yr_mo_partition" FROM (`,
+      'CREATE TABLE "weather_parquet"',
+      "SELECT",
+      expect.stringMatching(/^select count\(distinct city\) from "weather_parquet" where/),
+      'CREATE OR REPLACE VIEW "weather_prod" AS',
+      ...analyticsViewsOf("weather").map((v) => `CREATE OR REPLACE VIEW "${v.name}" AS`),
+    ]);
+    expect(merge.some((s) => /FROM "raw_weather"|FROM "clean_weather"/.test(s))).toBe(false);
+  });
+
+  it("incremental CTAS: the staged objects merged with production's rows of the months they touch", () => {
+    const ctas = merge.find((s) => s.startsWith('CREATE TABLE "weather_parquet"'))!;
+    expect(ctas).toMatch(/external_location = 's3:\/\/sluice-prod-prod\/weather_prod\/data\/r\d{8}t\d{6}z-[0-9a-f]{4}\/'/);
+    golden("10-ctas-merge.sql", ctas.replace(/data\/r\d{8}t\d{6}z-[0-9a-f]{4}\//, "data/<run id>/"));
+  });
+
   it("clean view", () => golden("01-clean-view.sql", find(/^CREATE OR REPLACE VIEW "clean_weather"/)));
   it("drop of the Parquet table before its rewrite", () => golden("02-drop-parquet-table.sql", find(/^DROP TABLE/)));
-  it("CTAS into the processed bucket", () => golden("03-ctas.sql", find(/^CREATE TABLE/)));
+  it("months the staged objects touch", () => golden("03-months-of-stage.sql", find(/^SELECT DISTINCT date_format/)));
+  it("first CTAS (no production yet): the staged objects into the run's own folder", () =>
+    golden("03-ctas.sql", find(/^CREATE TABLE/).replace(/data\/r\d{8}t\d{6}z-[0-9a-f]{4}\//, "data/<run id>/")));
 
   it("DQ aggregate query and CustomSql of the default weather rules (compileRuleset, dialect athena)", () => {
     // The run's relation: the weather_parquet columns as the CTAS registered them, partition key last.
@@ -79,9 +108,11 @@ describe("golden Athena SQL of the weather pipeline", () => {
   });
 
   it("production view switch", () => golden("06-prod-view-switch.sql", find(/^CREATE OR REPLACE VIEW "weather_prod"/)));
-  it("months of the clean view (for batching past 100 partitions)", () => golden("07-months.sql", monthsSql(weatherDataset)));
-  it("batched CTAS and INSERT INTO", () => {
-    golden("08-ctas-first-batch.sql", ctasSql(weatherDataset, "s3://sluice-prod-processed/weather_parquet/", ["2024-10", "2024-11"]));
-    golden("09-insert-next-batch.sql", insertSql(weatherDataset, ["2024-12"]));
+  it("months of the clean view over all raw (a full refresh's batching)", () => golden("07-months.sql", monthsSql(weatherDataset)));
+  it("batched merge: CTAS of the first 100 months, INSERT INTO for the next", () => {
+    const incoming = { sql: cleanViewSql(weatherDataset, weatherDataset.tables.stage) };
+    const location = "s3://sluice-prod-prod/weather_prod/data/<run id>/";
+    golden("08-ctas-first-batch.sql", ctasSql(weatherDataset, location, ["2024-10", "2024-11"], mergeSelectSql(weatherDataset, ["2024-10", "2024-11"], incoming, "weather_prod")));
+    golden("09-insert-next-batch.sql", insertSql(weatherDataset, ["2024-12"], mergeSelectSql(weatherDataset, ["2024-12"], incoming, "weather_prod")));
   });
 });

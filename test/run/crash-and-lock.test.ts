@@ -109,24 +109,25 @@ describe("a run killed mid-way, and the run lock", () => {
     expect(await queryRows(lake, "SELECT count(*) AS n, max(collection_count) AS cc FROM weather_prod")).toEqual([{ n: 504, cc: 3 }]);
   });
 
-  it("publishes a clean version even when a killed publish left copied objects at the next version's location", async () => {
-    // Prepare: a lake with v0001, and the objects a publish killed mid-copy would leave for v0002
-    // (copied, never registered in the catalog)
+  it("never reads, and prunes, a run folder no version references (what a killed or failed run leaves)", async () => {
+    // Prepare: a lake with v0001, and Parquet a killed run left in its own run folder (never registered)
     const own = await tempLake("crash-publish");
     try {
       expect((await runWeek(own)).code).toBe(0);
-      const v1 = Object.keys(await hashTree(own, join(own, "prod", "weather_prod", "v0001"))).filter((p) => p.endsWith(".parquet"));
+      const v1 = Object.keys(await prodSnapshot(own)).filter((p) => p.endsWith(".parquet"));
       expect(v1).toHaveLength(1);
-      await mkdir(join(own, "prod", "weather_prod", "v0002", "yr_mo_partition=2024-11"), { recursive: true });
-      await copyFile(join(own, v1[0]!), join(own, "prod", "weather_prod", "v0002", "yr_mo_partition=2024-11", "part-left-by-a-killed-publish.parquet"));
+      const orphan = join(own, "prod", "weather_prod", "data", "r20240101t000000z-dead", "yr_mo_partition=2024-11");
+      await mkdir(orphan, { recursive: true });
+      await copyFile(join(own, v1[0]!), join(orphan, "part-left-by-a-killed-run.parquet"));
 
       // Act
       const run = await runWeek(own);
 
-      // Assess: v0002 holds this run's rows only
+      // Assess: v0002 holds the two collections once each; the orphan folder is gone
       expect(run.code, run.out + run.err).toBe(0);
       expect(run.out).toMatch(/Published weather_prod_v0002\./);
       expect(await queryRows(own, "SELECT count(*) AS n, max(collection_count) AS cc FROM weather_prod")).toEqual([{ n: 504, cc: 2 }]);
+      expect(Object.keys(await hashTree(own, join(own, "prod", "weather_prod", "data", "r20240101t000000z-dead")))).toEqual([]);
     } finally {
       await removeLake(own);
     }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { registerDemo } from "./commands/demo";
 import { registerIngest } from "./commands/ingest";
+import { registerQuarantine } from "./commands/quarantine";
 import { registerQuery } from "./commands/query";
 import { registerRollback } from "./commands/rollback";
 import { registerRun } from "./commands/run";
@@ -40,8 +41,15 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   registerQuery(program, io, setExit);
   registerTables(program, io, setExit);
   registerRollback(program, io, setExit);
+  registerQuarantine(program, io, setExit);
   registerServe(program, io, setExit);
-  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+  const override = (commands: readonly Command[]): void => {
+    for (const command of commands) {
+      command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+      override(command.commands);
+    }
+  };
+  override(program.commands);
 
   try {
     await program.parseAsync(argv);

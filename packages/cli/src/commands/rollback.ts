@@ -5,10 +5,11 @@ import { EXIT, UsageError } from "../exit-codes";
 import type { CliIo } from "../main";
 import { addLakeOption } from "../options";
 import { localRunEngine } from "./run";
+import { RollbackTargetError } from "../../../core/src/run/run-engine";
 
 /** `sluice rollback`: point production at an earlier kept version. */
 export function registerRollback(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  addLakeOption(program.command("rollback").description("Point the production view back at the previous kept version (or --to VERSION)."))
+  addLakeOption(program.command("rollback").description("Point the production view back at the previous kept version that was production (or --to VERSION). The next run then rebuilds from all raw (its manifest was committed with the newer version)."))
     .option("--dataset <name>", "dataset", "weather")
     .option("--to <version>", "a kept version table, e.g. weather_prod_v0002")
     .action(async (values: { lake: string; dataset: string; to?: string }) => {
@@ -20,7 +21,7 @@ export function registerRollback(program: Command, io: CliIo, setExit: (code: nu
         setExit(EXIT.ok);
       } catch (error) {
         // Nothing to roll back to is the user's request, not a failure of sluice.
-        if (error instanceof Error && /not kept|no version older|unknown dataset/.test(error.message)) throw new UsageError(error.message);
+        if (error instanceof RollbackTargetError || (error instanceof Error && /unknown dataset/.test(error.message))) throw new UsageError(error.message);
         throw error;
       } finally {
         await runtime.close();

@@ -35,19 +35,24 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
   addIngestOptions(command);
   addLakeOption(command)
     .option("--skip-ingest", "transform and check what is already in raw/ (the range still scopes the DQ rules)")
+    .option("--full-refresh", "rebuild production from all raw (after a rule or schema change) instead of merging only the raw objects no run has read")
     .option("--json", "print the run record as JSON on stdout")
     .option("--verbose", "log progress as JSON lines on stderr")
     .addHelpText(
       "after",
       `${EXIT_HELP}
 
-Production (the ${"<dataset>"}_prod view) only changes when every blocking DQ rule passed.
+Runs are incremental: a run reads only the raw objects no earlier run consumed, rewrites only the
+month partitions they touch (merged with production's rows there, the dataset's dedup policy
+deciding which collection wins) and publishes a version that reuses every other partition.
+Production (the ${"<dataset>"}_prod view) only changes when every blocking DQ rule passed; when one
+fails, the run's new objects are quarantined (\`sluice quarantine\`) and later runs go on.
 
 Examples:
   sluice run --source synthetic --from 2024-11-24 --to 2024-11-30 --locations Paris,London,Berlin --lake /tmp/l
   sluice run --skip-ingest --from 2024-11-24 --to 2024-11-30 --lake /tmp/l`,
     )
-    .action(async (values: IngestOptionValues & { skipIngest?: boolean; json?: boolean; verbose?: boolean }) => {
+    .action(async (values: IngestOptionValues & { skipIngest?: boolean; fullRefresh?: boolean; json?: boolean; verbose?: boolean }) => {
       const request = ingestRequestOf(values);
       try {
         datasetOf(request.parameters.dataset);
@@ -62,7 +67,7 @@ Examples:
       try {
         const engine = await localRunEngine(runtime, values, request.seed);
         const run = await engine.run(
-          { ...request.parameters, locations, skipIngest: Boolean(values.skipIngest) },
+          { ...request.parameters, locations, skipIngest: Boolean(values.skipIngest), ...(values.fullRefresh ? { fullRefresh: true } : {}) },
           {
             onIngestProgress: (p) => progress.update(p.locationsDone, `${p.recordsFetched} records ${p.lastLocation}`),
             onStep: (step) => {
@@ -138,7 +143,8 @@ export function formatRun(run: RunRecord, metrics: readonly string[] = []): stri
     scanned: s.bytesScanned === undefined ? "" : formatBytes(s.bytesScanned),
     note: s.error ?? noteOf(s.detail),
   }));
-  const lines = [`Run ${run.id}: ${run.status.toUpperCase()}`, "", textTable(["step", "status", "seconds", "rows_in", "rows_out", "scanned", "note"], rows), ""];
+  const mode = run.mode ? ` (${run.mode}${run.modeReason ? `: ${run.modeReason}` : ""})` : "";
+  const lines = [`Run ${run.id}: ${run.status.toUpperCase()}${mode}`, "", textTable(["step", "status", "seconds", "rows_in", "rows_out", "scanned", "note"], rows), ""];
   if (run.dq) lines.push(`DQ gate ${run.dq.gate} (score ${(run.dq.score * 100).toFixed(1)} %)${run.dq.failedRules.length ? ":" : ""}`);
   for (const [i, rule] of (run.dq?.failedRules ?? []).entries()) {
     lines.push(`  ✗ ${rule}`);
@@ -146,18 +152,26 @@ export function formatRun(run: RunRecord, metrics: readonly string[] = []): stri
   }
   if (run.failure && run.status !== "dq_failed") lines.push(`Failed at ${run.failure.step}: ${run.failure.message}`);
   if (run.status === "dq_failed") lines.push(`Production unchanged${run.prodVersion ? ` (still ${run.prodVersion})` : ""}. Details: sluice dq ${run.id}`);
-  if (run.status === "succeeded") lines.push(`Published ${run.prodVersion}.`);
+  const crawl = run.steps.find((s) => s.name === "crawl")?.detail;
+  const quarantined = (crawl?.quarantined as { key: string; reason: string }[] | undefined) ?? [];
+  for (const object of quarantined) lines.push(`Quarantined (cannot be read): ${object.key}: ${object.reason}`);
+  if (run.status === "succeeded" && crawl?.upToDate) lines.push(`No new raw objects to publish: production is still ${run.prodVersion}.`);
+  else if (run.status === "succeeded") lines.push(`Published ${run.prodVersion}.`);
   return lines.join("\n") + "\n";
 }
 
 function noteOf(detail: Record<string, unknown> | undefined): string {
   if (!detail) return "";
-  if (typeof detail.partitionsAdded === "number") return `${detail.partitionsAdded} new partitions, ${(detail.drift as unknown[]).length} drift`;
+  if (typeof detail.rawObjectsNew === "number") {
+    const quarantined = Array.isArray(detail.quarantined) ? detail.quarantined.length : 0;
+    return `${detail.rawObjectsNew} new objects${quarantined ? `, ${quarantined} quarantined` : ""}, ${detail.partitionsAdded} new partitions, ${(detail.drift as unknown[]).length} drift`;
+  }
   if (typeof detail.failures === "object" && Array.isArray(detail.failures) && detail.failures.length) return `${detail.failures.length} locations failed`;
-  if (typeof detail.version === "string") return String(detail.version);
-  if (typeof detail.gate === "string") return `gate ${detail.gate}`;
+  if (typeof detail.version === "string") return `${detail.version} (${detail.partitionsWritten} written, ${detail.partitionsReused} reused)`;
+  if (typeof detail.gate === "string") return `gate ${detail.gate}${Array.isArray(detail.partitionsChecked) ? ` on ${detail.partitionsChecked.length} month(s)` : ""}`;
   if (typeof detail.statements === "number") {
-    return `${typeof detail.partitions === "number" ? `${detail.partitions} partitions, ` : ""}${detail.statements} statement(s)${detail.batched ? ", batched" : ""}`;
+    const months = Array.isArray(detail.partitionsWritten) ? `${detail.partitionsWritten.length} month(s), ` : "";
+    return `${months}${detail.statements} statement(s)${detail.mergedFrom ? `, merged into ${detail.mergedFrom}` : ""}`;
   }
   return "";
 }

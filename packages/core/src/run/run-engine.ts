@@ -277,7 +277,7 @@ export class RunEngine {
       const versions = await promotedVersionsOf(this.deps, dataset, current);
       const target = toVersion ?? versions.filter((v) => current === undefined || v < current).at(-1);
       if (!target || !versions.includes(target)) {
-        throw new Error(
+        throw new RollbackTargetError(
           toVersion
             ? `version ${toVersion} is not a kept version that was production; rollback targets: ${versions.join(", ") || "none"}`
             : `no version older than ${current ?? "(none)"} that was production is kept; kept: ${versions.join(", ") || "none"}`,
@@ -515,6 +515,11 @@ export class RunEngine {
     if (!dataset) throw new Error(`unknown dataset "${name}"; known: ${Object.keys(this.deps.pipeline.datasets).join(", ")}`);
     return dataset;
   }
+}
+
+/** A rollback with nowhere to go: the named version is not kept or was never production. */
+export class RollbackTargetError extends Error {
+  override readonly name = "RollbackTargetError";
 }
 
 /** `sluice quarantine release RUN` named a run that set nothing aside (or was released already). */

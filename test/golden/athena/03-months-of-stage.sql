@@ -1,0 +1,29 @@
+SELECT DISTINCT date_format("measurement_time", '%Y-%m') AS "yr_mo_partition" FROM (
+SELECT *, "city" AS "location", date_format("measurement_time", '%Y') AS "year", date_format("measurement_time", '%m') AS "month", date_format("measurement_time", '%d') AS "day"
+FROM (
+  SELECT
+    "city",
+    CAST(from_iso8601_timestamp("measurement_time") AS timestamp) AS "measurement_time",
+    max_by("latitude", "collection_time") AS "latitude",
+    max_by("longitude", "collection_time") AS "longitude",
+    max_by("temperature", "collection_time") AS "temperature",
+    max_by("relative_humidity_2m", "collection_time") AS "relative_humidity_2m",
+    max_by("dew_point_2m", "collection_time") AS "dew_point_2m",
+    max_by("apparent_temperature", "collection_time") AS "apparent_temperature",
+    max_by("precipitation", "collection_time") AS "precipitation",
+    max_by("rain", "collection_time") AS "rain",
+    max_by("snowfall", "collection_time") AS "snowfall",
+    max_by("weather_code", "collection_time") AS "weather_code",
+    max_by("cloud_cover", "collection_time") AS "cloud_cover",
+    max_by("surface_pressure", "collection_time") AS "surface_pressure",
+    max_by("wind_speed_10m", "collection_time") AS "wind_speed_10m",
+    max_by("wind_direction_10m", "collection_time") AS "wind_direction_10m",
+    max_by("wind_gusts_10m", "collection_time") AS "wind_gusts_10m",
+    max_by("source", "collection_time") AS "source",
+    CAST(from_iso8601_timestamp(min("collection_time")) AS timestamp) AS "first_collection_time",
+    CAST(from_iso8601_timestamp(max("collection_time")) AS timestamp) AS "last_collection_time",
+    count(*) AS "collection_count"
+  FROM "stage_weather"
+  GROUP BY "city", "measurement_time"
+)
+) ORDER BY 1
