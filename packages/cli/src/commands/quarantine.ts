@@ -46,10 +46,13 @@ until they are released. Release a run's batch after fixing the rules:
       }
     });
 
-  addLakeOption(quarantine.command("release").description("Make the objects a run quarantined eligible again: the next run reads them."))
+  // --lake and --dataset are the parent's options (commander gives them to `quarantine` wherever they stand).
+  quarantine
+    .command("release")
+    .description("Make the objects a run quarantined eligible again: the next run reads them (takes --lake and --dataset).")
     .argument("<run>", "run id, e.g. r20261123t121600z-1a2b")
-    .option("--dataset <name>", "dataset", "weather")
-    .action(async (runId: string, values: { lake: string; dataset: string }) => {
+    .action(async (runId: string) => {
+      const values = quarantine.opts<{ lake: string; dataset: string }>();
       if (!RUN_ID_RE.test(runId)) throw new UsageError(`invalid run id "${runId}": expected e.g. r20261123t121600z-1a2b`);
       const runtime = runtimeFor(resolve(values.lake));
       try {
