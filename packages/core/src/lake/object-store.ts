@@ -4,6 +4,15 @@ export interface ObjectInfo {
   readonly size: number;
 }
 
+/** Options of `ObjectStore.list`. */
+export interface ListOptions {
+  /**
+   * Only keys strictly greater than this one (S3 ListObjectsV2 `StartAfter`): a reader that
+   * remembers the last key it consumed lists only what landed after it.
+   */
+  readonly startAfter?: string;
+}
+
 /**
  * The lake's storage port: S3 semantics (buckets, flat keys, `/` only by convention).
  * `S3ObjectStore` implements it on AWS, `FsObjectStore` on the local twin.
@@ -13,8 +22,14 @@ export interface ObjectStore {
   /** Reads an object; rejects with `ObjectNotFoundError` when it is absent. */
   get(bucket: string, key: string): Promise<Uint8Array>;
   exists(bucket: string, key: string): Promise<boolean>;
-  /** Every object whose key starts with `prefix`, sorted by key. */
-  list(bucket: string, prefix: string): Promise<ObjectInfo[]>;
+  /** Every object whose key starts with `prefix` (and sorts after `startAfter`), sorted by key. */
+  list(bucket: string, prefix: string, options?: ListOptions): Promise<ObjectInfo[]>;
+  /**
+   * The immediate "sub-folders" of `prefix` that hold at least one object, as full prefixes ending
+   * in `/`, sorted (S3 ListObjectsV2 with `Delimiter: "/"`, its `CommonPrefixes`): e.g.
+   * `listPrefixes("raw", "weather/")` → `["weather/location=Berlin/", "weather/location=Paris/"]`.
+   */
+  listPrefixes(bucket: string, prefix: string): Promise<string[]>;
   /** Server-side copy (S3 CopyObject; a file copy on the twin). */
   copy(fromBucket: string, fromKey: string, toBucket: string, toKey: string): Promise<void>;
   delete(bucket: string, key: string): Promise<void>;
