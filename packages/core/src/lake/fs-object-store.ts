@@ -61,10 +61,36 @@ export class FsObjectStore implements ObjectStore {
   }
 
   async list(bucket: string, prefix: string, options: ListOptions = {}): Promise<ObjectInfo[]> {
-    const bucketDir = join(this.root, bucket);
     const out: ObjectInfo[] = [];
-    await walk(this.readFolder, this.dirOf(bucket, prefix), bucketDir, prefix, options.startAfter, out);
-    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    await walk({ readFolder: this.readFolder, bucketDir: join(this.root, bucket), prefix, startAfter: options.startAfter, out }, this.dirOf(bucket, prefix));
+    return sortByKey(out);
+  }
+
+  /**
+   * `list`, plus a stamp of every folder the listing read (its mtime, taken before reading it):
+   * while `unchanged(folders)` holds, the listing would return the same keys, since adding,
+   * removing or renaming an entry changes its folder's mtime. The query engine caches table
+   * file lists on it.
+   */
+  async listStamped(bucket: string, prefix: string): Promise<{ objects: ObjectInfo[]; folders: FolderStamp[] }> {
+    const out: ObjectInfo[] = [];
+    const folders: FolderStamp[] = [];
+    const readFolder: ReadFolder = async (dir) => {
+      folders.push(await stampOf(dir));
+      return this.readFolder(dir);
+    };
+    await walk({ readFolder, bucketDir: join(this.root, bucket), prefix, out }, this.dirOf(bucket, prefix));
+    return { objects: sortByKey(out), folders };
+  }
+
+  /**
+   * Whether no stamped folder changed. A folder modified within `RACY_MS` of its stamp is never
+   * trusted: a filesystem's timestamp tick could hide a second change inside the same tick.
+   */
+  async unchanged(folders: readonly FolderStamp[]): Promise<boolean> {
+    if (folders.some((f) => f.mtimeNs >= 0n && f.stampedAtMs - Number(f.mtimeNs / 1_000_000n) < RACY_MS)) return false;
+    const now = await Promise.all(folders.map((f) => stampOf(f.path)));
+    return now.every((stamp, i) => stamp.mtimeNs === folders[i]!.mtimeNs);
   }
 
   async listPrefixes(bucket: string, prefix: string): Promise<string[]> {
@@ -116,31 +142,56 @@ export class FsObjectStore implements ObjectStore {
 
 type ReadFolder = (dir: string) => Promise<Dirent[]>;
 
+/** A folder's modification time (ns; -1 when absent) and when it was read. */
+export interface FolderStamp {
+  readonly path: string;
+  readonly mtimeNs: bigint;
+  readonly stampedAtMs: number;
+}
+
+/** Coarser than any local filesystem's timestamp tick (ext4/xfs: ns or a jiffy; FAT: 2 s). */
+const RACY_MS = 3000;
+
+async function stampOf(path: string): Promise<FolderStamp> {
+  const stampedAtMs = Date.now();
+  try {
+    return { path, mtimeNs: (await stat(path, { bigint: true })).mtimeNs, stampedAtMs };
+  } catch (error) {
+    if (isNotFound(error) || (error as { code?: string }).code === "ENOTDIR") return { path, mtimeNs: -1n, stampedAtMs };
+    throw error;
+  }
+}
+
+function sortByKey(objects: ObjectInfo[]): ObjectInfo[] {
+  return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
 /**
  * Collects the objects under `dir` whose key starts with `prefix` and sorts after `startAfter`.
  * A folder is entered only when some key under it can match: it lies on or under the prefix, and
  * not every key under it sorts at or before `startAfter` (so listing after the newest hour of a
  * `year=/month=/day=/hour=` layout reads a handful of folders, not all of them).
  */
-async function walk(
-  readFolder: ReadFolder,
-  dir: string,
-  bucketDir: string,
-  prefix: string,
-  startAfter: string | undefined,
-  out: ObjectInfo[],
-): Promise<void> {
-  const entries = await readFolder(dir);
+interface Walk {
+  readonly readFolder: ReadFolder;
+  readonly bucketDir: string;
+  readonly prefix: string;
+  readonly startAfter?: string;
+  readonly out: ObjectInfo[];
+}
+
+async function walk(w: Walk, dir: string): Promise<void> {
+  const entries = await w.readFolder(dir);
   // Sub-folders and sizes concurrently (list() sorts the keys at the end).
   await Promise.all(
     entries.map(async (entry) => {
       const path = join(dir, entry.name);
-      const key = keyOf(bucketDir, path);
+      const key = keyOf(w.bucketDir, path);
       if (entry.isDirectory()) {
-        const onPrefix = key.startsWith(prefix) || prefix.startsWith(key + "/");
-        if (onPrefix && !allBefore(key + "/", startAfter)) await walk(readFolder, path, bucketDir, prefix, startAfter, out);
-      } else if (entry.isFile() && key.startsWith(prefix) && (startAfter === undefined || key > startAfter) && !IN_FLIGHT_RE.test(entry.name)) {
-        out.push({ key, size: (await stat(path)).size });
+        const onPrefix = key.startsWith(w.prefix) || w.prefix.startsWith(key + "/");
+        if (onPrefix && !allBefore(key + "/", w.startAfter)) await walk(w, path);
+      } else if (entry.isFile() && key.startsWith(w.prefix) && (w.startAfter === undefined || key > w.startAfter) && !IN_FLIGHT_RE.test(entry.name)) {
+        w.out.push({ key, size: (await stat(path)).size });
       }
     }),
   );
