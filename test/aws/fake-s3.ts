@@ -22,7 +22,8 @@ interface StoredObject {
 
 /**
  * An in-memory S3 built on aws-sdk-client-mock's `callsFake`, answering with the documented shapes:
- * ListObjectsV2 pages (`MaxKeys`, `IsTruncated`, `NextContinuationToken`), GetObject on a missing
+ * ListObjectsV2 pages (`MaxKeys`, `IsTruncated`, `NextContinuationToken`, `StartAfter`, `Delimiter` with
+ * `CommonPrefixes`), GetObject on a missing
  * key rejects with NoSuchKey, HeadObject with a bare 404 NotFound, conditional PutObject
  * (`IfNoneMatch: "*"`) and DeleteObject (`IfMatch`) reject with 412 PreconditionFailed, and
  * DeleteObjects reports per-key `Errors` inside a 200.
@@ -66,26 +67,28 @@ export class FakeS3 {
     });
     this.mock.on(ListObjectsV2Command as never).callsFake((input) => {
       const prefix = input.Prefix ?? "";
-      const after: string | undefined = input.StartAfter;
-      const matching = [...this.bucket(input.Bucket).keys()].filter((k) => k.startsWith(prefix) && (after === undefined || k > after)).sort(byteOrder);
-      // With a Delimiter, keys holding it after the prefix roll up into one CommonPrefix each.
-      const delimiter: string | undefined = input.Delimiter;
-      const entries: { key: string; common: boolean }[] = [];
-      for (const key of matching) {
-        const at = delimiter ? key.indexOf(delimiter, prefix.length) : -1;
-        const common = at >= 0 ? key.slice(0, at + delimiter!.length) : undefined;
-        if (common === undefined) entries.push({ key, common: false });
-        else if (entries.at(-1)?.key !== common) entries.push({ key: common, common: true });
+      const objects = this.bucket(input.Bucket);
+      const keys = [...objects.keys()].filter((k) => k.startsWith(prefix) && (input.StartAfter === undefined || byteOrder(k, input.StartAfter) > 0)).sort(byteOrder);
+      // With a Delimiter, keys with it after the prefix roll up into one CommonPrefixes entry each,
+      // and a page counts contents and common prefixes together (MaxKeys).
+      const entries: { key?: string; common?: string }[] = [];
+      for (const key of keys) {
+        const cut = input.Delimiter ? key.indexOf(input.Delimiter, prefix.length) : -1;
+        if (cut < 0) entries.push({ key });
+        else {
+          const common = key.slice(0, cut + input.Delimiter.length);
+          if (entries.at(-1)?.common !== common) entries.push({ common });
+        }
       }
       const start = input.ContinuationToken ? Number(Buffer.from(input.ContinuationToken, "base64").toString()) : 0;
       const size = Math.min(input.MaxKeys ?? 1000, this.pageSize);
       const page = entries.slice(start, start + size);
       const truncated = start + size < entries.length;
-      const contents = page.filter((e) => !e.common).map((e) => e.key);
-      const commons = page.filter((e) => e.common).map((e) => ({ Prefix: e.key }));
+      const contents = page.filter((e) => e.key !== undefined).map((e) => ({ Key: e.key, Size: objects.get(e.key!)!.body.byteLength }));
+      const commons = page.filter((e) => e.common !== undefined).map((e) => ({ Prefix: e.common }));
       return {
-        Contents: contents.length ? contents.map((Key) => ({ Key, Size: this.bucket(input.Bucket).get(Key)!.body.byteLength })) : undefined,
-        ...(commons.length ? { CommonPrefixes: commons } : {}),
+        Contents: contents.length ? contents : undefined,
+        CommonPrefixes: commons.length ? commons : undefined,
         KeyCount: page.length,
         IsTruncated: truncated,
         ...(truncated ? { NextContinuationToken: Buffer.from(String(start + size)).toString("base64") } : {}),

@@ -30,6 +30,35 @@ describe("S3ObjectStore against S3's documented request and response shapes", ()
     expect(calls[1]!.ContinuationToken).toEqual(expect.any(String));
   });
 
+  it("sends StartAfter on every ListObjectsV2 page and joins the pages of keys after it", async () => {
+    // Prepare
+    s3 = new FakeS3();
+    s3.pageSize = 1000;
+    for (let i = 0; i < 2345; i++) s3.store("raw", `weather/k${String(i).padStart(5, "0")}`, Buffer.from("x"));
+    // Act
+    const listed = await new S3ObjectStore(s3.client).list("raw", "weather/", { startAfter: "weather/k00099" });
+    // Assess
+    const calls = s3.mock.commandCalls(ListObjectsV2Command as never).map((c) => c.args[0].input as { StartAfter?: string; ContinuationToken?: string; Prefix?: string });
+    expect(listed.map((o) => o.key)).toEqual(Array.from({ length: 2245 }, (_, i) => `weather/k${String(i + 100).padStart(5, "0")}`));
+    expect(calls.map((c) => [c.Prefix, c.StartAfter])).toEqual(Array(3).fill(["weather/", "weather/k00099"]));
+    expect(calls.map((c) => c.ContinuationToken === undefined)).toEqual([true, false, false]);
+  });
+
+  it("lists sub-folders with Delimiter \"/\" and joins the CommonPrefixes of every page", async () => {
+    // Prepare: 2,500 locations, two objects each
+    s3 = new FakeS3();
+    for (let i = 0; i < 2500; i++) for (const f of ["a", "b"]) s3.store("raw", `weather/location=L${String(i).padStart(4, "0")}/hour=00/${f}.gz`, Buffer.from("x"));
+    // Act
+    const prefixes = await new S3ObjectStore(s3.client).listPrefixes("raw", "weather/");
+    // Assess
+    const calls = s3.mock.commandCalls(ListObjectsV2Command as never).map((c) => c.args[0].input as { Delimiter?: string; ContinuationToken?: string });
+    expect(prefixes).toHaveLength(2500);
+    expect(prefixes[0]).toBe("weather/location=L0000/");
+    expect(prefixes.at(-1)).toBe("weather/location=L2499/");
+    expect(calls.map((c) => c.Delimiter)).toEqual(["/", "/", "/"]);
+    expect(calls.map((c) => c.ContinuationToken === undefined)).toEqual([true, false, false]);
+  });
+
   it("deletes a prefix of 2,500 objects in DeleteObjects calls of at most 1,000 keys", async () => {
     // Prepare
     s3 = new FakeS3();

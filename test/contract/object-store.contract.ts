@@ -69,6 +69,53 @@ export function describeObjectStoreContract(adapter: string, fixture: ObjectStor
         expect(await store.list("lake", "absent/")).toEqual([]);
       }));
 
+    it("lists only the keys strictly after startAfter (S3 StartAfter), under the prefix, sorted", () =>
+      withStore(async (store) => {
+        // Prepare: an hourly layout over two years and a neighbour outside the prefix
+        const keys = [
+          "weather/location=Paris/year=2023/month=12/day=31/hour=23/a.gz",
+          "weather/location=Paris/year=2024/month=01/day=01/hour=00/a.gz",
+          "weather/location=Paris/year=2024/month=01/day=01/hour=00/b.gz",
+          "weather/location=Paris/year=2024/month=01/day=01/hour=01/a.gz",
+          "weather/location=Paris/year=2024/month=02/day=01/hour=00/a.gz",
+          "weather/location=Rome/year=2025/month=01/day=01/hour=00/a.gz",
+        ];
+        for (const key of [...keys].reverse()) await store.put("lake", key, "x");
+        const paris = "weather/location=Paris/";
+        const after = (startAfter: string, prefix = paris) => store.list("lake", prefix, { startAfter }).then((l) => l.map((o) => o.key));
+        // Act / Assess: an existing key is excluded, the ones after it are listed
+        expect(await after(keys[1]!)).toEqual(keys.slice(2, 5));
+        // a key that is not stored, between two that are
+        expect(await after("weather/location=Paris/year=2024/month=01/day=01/hour=00/a.gz0")).toEqual(keys.slice(2, 5));
+        // a folder-like start: every key under it sorts after it
+        expect(await after("weather/location=Paris/year=2024/")).toEqual(keys.slice(1, 5));
+        expect(await after("weather/location=Paris/year=2024/month=01/day=01/hour=01/")).toEqual(keys.slice(3, 5));
+        // before the prefix: all of it; after the prefix's last key: nothing, and the prefix still bounds
+        expect(await after("a")).toEqual(keys.slice(0, 5));
+        expect(await after(keys[4]!)).toEqual([]);
+        expect(await after("weather/location=Paris/zzz")).toEqual([]);
+        expect(await after(keys[3]!, "weather/")).toEqual([keys[4]!, keys[5]!]);
+        expect(await after("", "weather/")).toEqual(keys);
+      }));
+
+    it("lists the immediate sub-folders of a prefix that hold objects (S3 Delimiter \"/\" CommonPrefixes)", () =>
+      withStore(async (store) => {
+        // Prepare
+        const paris = ["year=2024/a.gz", "year=2024/b.gz", "year=2025/a.gz"].map((k) => `weather/location=Paris/${k}`);
+        for (const key of [...paris, "weather/location=Berlin/a.gz", "weather/top-level.gz", "weatherish/location=X/a.gz"]) await store.put("lake", key, "x");
+        await store.put("lake", "weather/location=Gone/year=2024/a.gz", "x");
+        await store.delete("lake", "weather/location=Gone/year=2024/a.gz");
+        // Act
+        const locations = await store.listPrefixes("lake", "weather/");
+        // Assess: one entry per folder, objects right under the prefix are not folders, an emptied folder is gone
+        expect(locations).toEqual(["weather/location=Berlin/", "weather/location=Paris/"]);
+        expect(await store.listPrefixes("lake", "weather/location=Pa")).toEqual(["weather/location=Paris/"]);
+        expect(await store.listPrefixes("lake", "weather/location=Paris/")).toEqual(["weather/location=Paris/year=2024/", "weather/location=Paris/year=2025/"]);
+        expect(await store.listPrefixes("lake", "weather/location=Berlin/")).toEqual([]);
+        expect(await store.listPrefixes("lake", "")).toEqual(["weather/", "weatherish/"]);
+        expect(await store.listPrefixes("lake", "absent/")).toEqual([]);
+      }));
+
     it("copies an object across buckets and keys with characters that need URL encoding", () =>
       withStore(async (store) => {
         // Prepare

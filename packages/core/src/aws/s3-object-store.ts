@@ -5,6 +5,8 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  type ListObjectsV2CommandInput,
+  type ListObjectsV2CommandOutput,
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
@@ -31,7 +33,8 @@ export class S3DeleteError extends Error {
 }
 
 /**
- * The lake's storage port on Amazon S3. `list` pages ListObjectsV2 with its ContinuationToken;
+ * The lake's storage port on Amazon S3. `list` pages ListObjectsV2 with its ContinuationToken
+ * (and `StartAfter`), `listPrefixes` asks for `CommonPrefixes` with `Delimiter: "/"`;
  * `deletePrefix` deletes in DeleteObjects batches of ≤ 1,000 keys and surfaces per-key errors,
  * which S3 reports inside a 200 response.
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html
@@ -68,27 +71,31 @@ export class S3ObjectStore implements ObjectStore {
 
   async list(bucket: string, prefix: string, options: ListOptions = {}): Promise<ObjectInfo[]> {
     const out: ObjectInfo[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token, StartAfter: options.startAfter }));
+    for await (const page of this.pages({ Bucket: bucket, Prefix: prefix, StartAfter: options.startAfter })) {
       for (const object of page.Contents ?? []) {
         if (object.Key !== undefined) out.push({ key: object.Key, size: object.Size ?? 0 });
       }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+    }
     // S3 lists in UTF-8 byte order; sort as the twin does so both adapters agree on order.
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   async listPrefixes(bucket: string, prefix: string): Promise<string[]> {
     const out: string[] = [];
+    for await (const page of this.pages({ Bucket: bucket, Prefix: prefix, Delimiter: "/" })) {
+      for (const common of page.CommonPrefixes ?? []) if (common.Prefix !== undefined) out.push(common.Prefix);
+    }
+    return out.sort();
+  }
+
+  /** ListObjectsV2 pages, following `NextContinuationToken` while the response is truncated. */
+  private async *pages(input: ListObjectsV2CommandInput): AsyncGenerator<ListObjectsV2CommandOutput> {
     let token: string | undefined;
     do {
-      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: "/", ContinuationToken: token }));
-      for (const common of page.CommonPrefixes ?? []) if (common.Prefix !== undefined) out.push(common.Prefix);
+      const page = await this.s3.send(new ListObjectsV2Command({ ...input, ContinuationToken: token }));
+      yield page;
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
-    return out.sort();
   }
 
   async copy(fromBucket: string, fromKey: string, toBucket: string, toKey: string): Promise<void> {

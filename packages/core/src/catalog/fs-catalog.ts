@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Catalog, CatalogPartition, CatalogTable } from "./catalog";
 import { TableNotFoundError } from "./catalog";
@@ -6,9 +6,10 @@ import { TableNotFoundError } from "./catalog";
 const NAME_RE = /^[a-z_][a-z0-9_]{0,254}$/;
 
 /**
- * The local twin of the Glue Data Catalog: one JSON file per table and one per table's partitions
- * under `<lake>/_catalog/<database>/`. Writes go to a temporary file renamed into place, so a reader
- * (or a crash) never sees half a table.
+ * The local twin of the Glue Data Catalog: one JSON file per table (`<table>.table.json`) and one
+ * NDJSON file per table's partitions (`<table>.partitions.ndjson`) under `<lake>/_catalog/<database>/`.
+ * Tables and replaced partition lists go to a temporary file renamed into place, so a reader (or a
+ * crash) never sees half a table; new partitions are appended, and a reader ignores a torn last line.
  */
 export class FsCatalog implements Catalog {
   constructor(readonly root: string) {}
@@ -42,30 +43,72 @@ export class FsCatalog implements Catalog {
     const existed = (await this.getTable(database, name)) !== undefined;
     await rm(this.tablePath(database, name), { force: true });
     await rm(this.partitionsPath(database, name), { force: true });
+    await rm(this.legacyPartitionsPath(database, name), { force: true });
     return existed;
   }
 
   async getPartitions(database: string, table: string): Promise<CatalogPartition[]> {
-    return (await readJson<CatalogPartition[]>(this.partitionsPath(database, table))) ?? [];
+    return (await this.readPartitions(database, table)).partitions;
   }
 
+  /**
+   * Appends only the partitions it does not hold yet, in one `appendFile`: a crawl that finds one
+   * new hour writes one line, not the table's whole partition list again.
+   */
   async addPartitions(database: string, table: string, partitions: readonly CatalogPartition[]): Promise<number> {
     await this.requireTable(database, table);
-    const existing = await this.getPartitions(database, table);
-    const seen = new Set(existing.map((p) => JSON.stringify(p.values)));
+    const existing = await this.readPartitions(database, table);
+    const seen = new Set(existing.partitions.map(valuesKey));
     const added = partitions.filter((p) => {
-      const key = JSON.stringify(p.values);
+      const key = valuesKey(p);
       if (seen.has(key)) return false;
       seen.add(key);
       return true;
     });
-    if (added.length > 0) await writeJsonAtomic(this.partitionsPath(database, table), [...existing, ...added]);
+    if (added.length === 0) return added.length;
+    if (existing.source === "ndjson") {
+      await appendFile(this.partitionsPath(database, table), added.map(partitionLine).join(""));
+    } else {
+      // A legacy JSON array, or a file whose last line a crash tore: rewrite it whole, once.
+      await this.writePartitions(database, table, [...existing.partitions, ...added]);
+    }
     return added.length;
   }
 
   async replacePartitions(database: string, table: string, partitions: readonly CatalogPartition[]): Promise<void> {
     await this.requireTable(database, table);
-    await writeJsonAtomic(this.partitionsPath(database, table), partitions);
+    await this.writePartitions(database, table, partitions);
+  }
+
+  /** Writes the whole list as NDJSON (temp file renamed into place), retiring a legacy JSON array. */
+  private async writePartitions(database: string, table: string, partitions: readonly CatalogPartition[]): Promise<void> {
+    await writeFileAtomic(this.partitionsPath(database, table), partitions.map(partitionLine).join(""));
+    await rm(this.legacyPartitionsPath(database, table), { force: true });
+  }
+
+  /**
+   * The partition list and where it came from: `ndjson` (appendable as is), `torn` (NDJSON whose
+   * last line is incomplete: a crash during an append, ignored), `legacy` (a lake written before
+   * NDJSON, `<table>.partitions.json`) or `none`. Duplicates by values keep the first.
+   */
+  private async readPartitions(database: string, table: string): Promise<{ partitions: CatalogPartition[]; source: "ndjson" | "torn" | "legacy" | "none" }> {
+    const path = this.partitionsPath(database, table);
+    const text = await readText(path);
+    if (text === undefined) {
+      const legacy = await readJson<CatalogPartition[]>(this.legacyPartitionsPath(database, table));
+      return legacy ? { partitions: dedupe(legacy), source: "legacy" } : { partitions: [], source: "none" };
+    }
+    const lines = text.split("\n");
+    // Every complete line ends in a newline; what follows the last one is a torn append (or nothing).
+    const torn = lines.pop() !== "";
+    const partitions = lines.map((line, i) => {
+      try {
+        return JSON.parse(line) as CatalogPartition;
+      } catch (error) {
+        throw new Error(`${path}:${i + 1} is not a partition (${messageOf(error)}): the catalog file is damaged`, { cause: error });
+      }
+    });
+    return { partitions: dedupe(partitions), source: torn ? "torn" : "ndjson" };
   }
 
   private async requireTable(database: string, table: string): Promise<void> {
@@ -82,7 +125,14 @@ export class FsCatalog implements Catalog {
     return join(this.dbDir(database), `${name}.table.json`);
   }
 
+  /** One partition a line (NDJSON), so that adding partitions appends. */
   private partitionsPath(database: string, name: string): string {
+    checkName(name, "table");
+    return join(this.dbDir(database), `${name}.partitions.ndjson`);
+  }
+
+  /** A JSON array: how lakes stored partitions before NDJSON; read until the next write migrates it. */
+  private legacyPartitionsPath(database: string, name: string): string {
     checkName(name, "table");
     return join(this.dbDir(database), `${name}.partitions.json`);
   }
@@ -96,19 +146,50 @@ function checkName(name: string, what: string): void {
 }
 
 async function readJson<T>(path: string): Promise<T | undefined> {
+  const text = await readText(path);
+  return text === undefined ? undefined : (JSON.parse(text) as T);
+}
+
+async function readText(path: string): Promise<string | undefined> {
   try {
-    return JSON.parse(await readFile(path, "utf8")) as T;
+    return await readFile(path, "utf8");
   } catch (error) {
     if ((error as { code?: string }).code === "ENOENT") return undefined;
     throw error;
   }
 }
 
+function partitionLine(partition: CatalogPartition): string {
+  return JSON.stringify({ values: partition.values, location: partition.location }) + "\n";
+}
+
+function valuesKey(partition: CatalogPartition): string {
+  return JSON.stringify(partition.values);
+}
+
+function dedupe(partitions: readonly CatalogPartition[]): CatalogPartition[] {
+  const seen = new Set<string>();
+  return partitions.filter((p) => {
+    const key = valuesKey(p);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 let counter = 0;
 /** Write-then-rename: atomic on POSIX filesystems. */
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  await writeFileAtomic(path, JSON.stringify(value, null, 2));
+}
+
+async function writeFileAtomic(path: string, text: string): Promise<void> {
   await mkdir(join(path, ".."), { recursive: true });
   const tmp = `${path}.${process.pid}.${++counter}.tmp`;
-  await writeFile(tmp, JSON.stringify(value, null, 2));
+  await writeFile(tmp, text);
   await rename(tmp, path);
 }

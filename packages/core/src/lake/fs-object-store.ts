@@ -1,13 +1,20 @@
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { type Dirent, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { copyFile, mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
-import { InvalidObjectKeyError, ListOptions, ObjectInfo, ObjectNotFoundError, ObjectStore } from "./object-store";
+import { InvalidObjectKeyError, type ListOptions, ObjectInfo, ObjectNotFoundError, ObjectStore } from "./object-store";
 
 /**
  * The local twin of S3: bucket = folder under the lake root, key = relative path.
  * Keys are checked so that no `..`, absolute path or empty segment can leave the bucket.
  */
 export class FsObjectStore implements ObjectStore {
+  /** Folders read by `list` and `listPrefixes` so far (what listing costs here; benchmarks and tests read it). */
+  foldersRead = 0;
+  private readonly readFolder = (dir: string): Promise<Dirent[]> => {
+    this.foldersRead += 1;
+    return readdirOrEmpty(dir);
+  };
+
   constructor(readonly root: string) {}
 
   /** The filesystem path of an object (DuckDB reads the twin's objects from here). */
@@ -54,37 +61,61 @@ export class FsObjectStore implements ObjectStore {
   }
 
   async list(bucket: string, prefix: string, options: ListOptions = {}): Promise<ObjectInfo[]> {
-    checkSegment(bucket, "bucket");
-    const bucketDir = join(this.root, bucket);
-    // Walk only the deepest directory the prefix names completely, then filter by the prefix.
-    const slash = prefix.lastIndexOf("/");
-    const dirPart = slash >= 0 ? prefix.slice(0, slash) : "";
-    if (dirPart) checkKey(dirPart);
-    const start = dirPart ? join(bucketDir, ...dirPart.split("/")) : bucketDir;
     const out: ObjectInfo[] = [];
-    await walk(start, bucketDir, prefix, out);
-    const after = options.startAfter;
-    return (after === undefined ? out : out.filter((o) => o.key > after)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    await walk({ readFolder: this.readFolder, bucketDir: join(this.root, bucket), prefix, startAfter: options.startAfter, out }, this.dirOf(bucket, prefix));
+    return sortByKey(out);
+  }
+
+  /**
+   * `list`, plus a stamp of every folder the listing read (its mtime, taken before reading it):
+   * while `unchanged(folders)` holds, the listing would return the same keys, since adding,
+   * removing or renaming an entry changes its folder's mtime. The query engine caches table
+   * file lists on it.
+   */
+  async listStamped(bucket: string, prefix: string): Promise<{ objects: ObjectInfo[]; folders: FolderStamp[] }> {
+    const out: ObjectInfo[] = [];
+    const folders: FolderStamp[] = [];
+    const readFolder: ReadFolder = async (dir) => {
+      folders.push(await stampOf(dir));
+      return this.readFolder(dir);
+    };
+    await walk({ readFolder, bucketDir: join(this.root, bucket), prefix, out }, this.dirOf(bucket, prefix));
+    return { objects: sortByKey(out), folders };
+  }
+
+  /**
+   * Whether no stamped folder changed. A folder modified within `RACY_MS` of its stamp is never
+   * trusted: a filesystem's timestamp tick could hide a second change inside the same tick.
+   */
+  async unchanged(folders: readonly FolderStamp[]): Promise<boolean> {
+    if (folders.some((f) => f.mtimeNs >= 0n && f.stampedAtMs - Number(f.mtimeNs / 1_000_000n) < RACY_MS)) return false;
+    const now = await Promise.all(folders.map((f) => stampOf(f.path)));
+    return now.every((stamp, i) => stamp.mtimeNs === folders[i]!.mtimeNs);
   }
 
   async listPrefixes(bucket: string, prefix: string): Promise<string[]> {
+    const bucketDir = join(this.root, bucket);
+    const dir = this.dirOf(bucket, prefix);
+    const entries = await this.readFolder(dir);
+    const found = await Promise.all(
+      entries.map(async (entry) => {
+        if (!entry.isDirectory()) return undefined;
+        const key = keyOf(bucketDir, join(dir, entry.name)) + "/";
+        // S3 has no folders: a prefix exists only while an object is under it (a delete leaves the folder here).
+        return key.startsWith(prefix) && (await holdsObject(this.readFolder, join(dir, entry.name))) ? key : undefined;
+      }),
+    );
+    return found.filter((k): k is string => k !== undefined).sort();
+  }
+
+  /** The deepest directory a prefix names completely (`a/b/c` → `<bucket>/a/b`). */
+  private dirOf(bucket: string, prefix: string): string {
     checkSegment(bucket, "bucket");
+    const bucketDir = join(this.root, bucket);
     const slash = prefix.lastIndexOf("/");
     const dirPart = slash >= 0 ? prefix.slice(0, slash) : "";
     if (dirPart) checkKey(dirPart);
-    let entries;
-    try {
-      entries = await readdir(dirPart ? join(this.root, bucket, ...dirPart.split("/")) : join(this.root, bucket), { withFileTypes: true });
-    } catch (error) {
-      if (isNotFound(error)) return [];
-      throw error;
-    }
-    const base = dirPart ? `${dirPart}/` : "";
-    return entries
-      .filter((e) => e.isDirectory())
-      .map((e) => `${base}${e.name}/`)
-      .filter((p) => p.startsWith(prefix))
-      .sort();
+    return dirPart ? join(bucketDir, ...dirPart.split("/")) : bucketDir;
   }
 
   async copy(fromBucket: string, fromKey: string, toBucket: string, toKey: string): Promise<void> {
@@ -109,26 +140,88 @@ export class FsObjectStore implements ObjectStore {
   }
 }
 
-async function walk(dir: string, bucketDir: string, prefix: string, out: ObjectInfo[]): Promise<void> {
-  let entries;
+type ReadFolder = (dir: string) => Promise<Dirent[]>;
+
+/** A folder's modification time (ns; -1 when absent) and when it was read. */
+export interface FolderStamp {
+  readonly path: string;
+  readonly mtimeNs: bigint;
+  readonly stampedAtMs: number;
+}
+
+/** Coarser than any local filesystem's timestamp tick (ext4/xfs: ns or a jiffy; FAT: 2 s). */
+const RACY_MS = 3000;
+
+async function stampOf(path: string): Promise<FolderStamp> {
+  const stampedAtMs = Date.now();
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    return { path, mtimeNs: (await stat(path, { bigint: true })).mtimeNs, stampedAtMs };
   } catch (error) {
-    if (isNotFound(error)) return;
+    if (isNotFound(error) || (error as { code?: string }).code === "ENOTDIR") return { path, mtimeNs: -1n, stampedAtMs };
     throw error;
   }
+}
+
+function sortByKey(objects: ObjectInfo[]): ObjectInfo[] {
+  return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/**
+ * Collects the objects under `dir` whose key starts with `prefix` and sorts after `startAfter`.
+ * A folder is entered only when some key under it can match: it lies on or under the prefix, and
+ * not every key under it sorts at or before `startAfter` (so listing after the newest hour of a
+ * `year=/month=/day=/hour=` layout reads a handful of folders, not all of them).
+ */
+interface Walk {
+  readonly readFolder: ReadFolder;
+  readonly bucketDir: string;
+  readonly prefix: string;
+  readonly startAfter?: string;
+  readonly out: ObjectInfo[];
+}
+
+async function walk(w: Walk, dir: string): Promise<void> {
+  const entries = await w.readFolder(dir);
   // Sub-folders and sizes concurrently (list() sorts the keys at the end).
   await Promise.all(
     entries.map(async (entry) => {
       const path = join(dir, entry.name);
-      const key = relative(bucketDir, path).split(sep).join("/");
+      const key = keyOf(w.bucketDir, path);
       if (entry.isDirectory()) {
-        if (key.startsWith(prefix) || prefix.startsWith(key + "/")) await walk(path, bucketDir, prefix, out);
-      } else if (entry.isFile() && key.startsWith(prefix) && !IN_FLIGHT_RE.test(entry.name)) {
-        out.push({ key, size: (await stat(path)).size });
+        const onPrefix = key.startsWith(w.prefix) || w.prefix.startsWith(key + "/");
+        if (onPrefix && !allBefore(key + "/", w.startAfter)) await walk(w, path);
+      } else if (entry.isFile() && key.startsWith(w.prefix) && (w.startAfter === undefined || key > w.startAfter) && !IN_FLIGHT_RE.test(entry.name)) {
+        w.out.push({ key, size: (await stat(path)).size });
       }
     }),
   );
+}
+
+/** Whether every key starting with `folder` (which ends in `/`) sorts at or before `startAfter`. */
+function allBefore(folder: string, startAfter: string | undefined): boolean {
+  return startAfter !== undefined && folder < startAfter && !startAfter.startsWith(folder);
+}
+
+/** Whether a folder holds at least one object (depth first, stopping at the first). */
+async function holdsObject(readFolder: ReadFolder, dir: string): Promise<boolean> {
+  const entries = await readFolder(dir);
+  if (entries.some((e) => e.isFile() && !IN_FLIGHT_RE.test(e.name))) return true;
+  for (const entry of entries) if (entry.isDirectory() && (await holdsObject(readFolder, join(dir, entry.name)))) return true;
+  return false;
+}
+
+async function readdirOrEmpty(dir: string): Promise<Dirent[]> {
+  try {
+    return await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    // A prefix through an object's name (`a/b.json/`) names no folder: nothing is under it.
+    if (isNotFound(error) || (error as { code?: string }).code === "ENOTDIR") return [];
+    throw error;
+  }
+}
+
+function keyOf(bucketDir: string, path: string): string {
+  return relative(bucketDir, path).split(sep).join("/");
 }
 
 let tmpCounter = 0;

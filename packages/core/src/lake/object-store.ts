@@ -6,7 +6,10 @@ export interface ObjectInfo {
 
 /** Options of `ObjectStore.list`. */
 export interface ListOptions {
-  /** Only keys strictly greater than this one (S3 ListObjectsV2 `StartAfter`). */
+  /**
+   * Only keys strictly greater than this one (S3 ListObjectsV2 `StartAfter`): a reader that
+   * remembers the last key it consumed lists only what landed after it.
+   */
   readonly startAfter?: string;
 }
 
@@ -19,9 +22,13 @@ export interface ObjectStore {
   /** Reads an object; rejects with `ObjectNotFoundError` when it is absent. */
   get(bucket: string, key: string): Promise<Uint8Array>;
   exists(bucket: string, key: string): Promise<boolean>;
-  /** Every object whose key starts with `prefix` (and sorts after `startAfter`, as S3's `StartAfter`), sorted by key. */
+  /** Every object whose key starts with `prefix` (and sorts after `startAfter`), sorted by key. */
   list(bucket: string, prefix: string, options?: ListOptions): Promise<ObjectInfo[]>;
-  /** The immediate "sub-folders" of `prefix` (S3 `Delimiter: "/"` CommonPrefixes), each ending in `/`, sorted. */
+  /**
+   * The immediate "sub-folders" of `prefix` that hold at least one object, as full prefixes ending
+   * in `/`, sorted (S3 ListObjectsV2 with `Delimiter: "/"`, its `CommonPrefixes`): e.g.
+   * `listPrefixes("raw", "weather/")` → `["weather/location=Berlin/", "weather/location=Paris/"]`.
+   */
   listPrefixes(bucket: string, prefix: string): Promise<string[]>;
   /** Server-side copy (S3 CopyObject; a file copy on the twin). */
   copy(fromBucket: string, fromKey: string, toBucket: string, toKey: string): Promise<void>;

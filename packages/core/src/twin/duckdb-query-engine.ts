@@ -7,6 +7,7 @@ import type { QueryEngine, QueryOptions, QueryResult, SqlValue } from "../query/
 import { QueryCancelledError, QueryError } from "../query/query-engine";
 import { toPlain } from "./duckdb-values";
 import { TableBinder, type ViewTranslator } from "./table-binder";
+import { TableFiles } from "./table-files";
 
 /** What the twin's engine needs: the catalog it binds tables from and the lake it reads. */
 export interface DuckDbQueryEngineOptions {
@@ -49,7 +50,8 @@ class Lane {
 
 /**
  * The local twin's query engine: DuckDB over the filesystem lake, one instance and a pool of
- * connections. Catalog tables are bound as (per-connection TEMP) views before each statement;
+ * connections. The catalog tables a statement reads are bound as (per-connection TEMP) views
+ * before it runs, their file lists cached across statements and connections;
  * bytes scanned are the bytes DuckDB actually read from files for that statement, taken from its
  * FileSystem log (Athena bills the bytes it reads the same way).
  */
@@ -86,10 +88,12 @@ export class DuckDbQueryEngine implements QueryEngine {
     const count = Math.max(1, Math.floor(options.connections ?? 1));
     const connections = [first];
     while (connections.length < count) connections.push(await instance.connect());
+    // One file-list cache for every connection: a table's files are listed once, not once a lane.
+    const files = new TableFiles(options.store);
     const lanes = await Promise.all(
       connections.map(async (connection) => {
         const id = (await connection.runAndReadAll("SELECT current_connection_id()")).getRowsJS()[0]![0] as bigint;
-        return new Lane(connection, BigInt(id), new TableBinder(options.catalog, options.store, options.translateView));
+        return new Lane(connection, BigInt(id), new TableBinder(options.catalog, files, options.translateView));
       }),
     );
     return new DuckDbQueryEngine(instance, lanes, options);
@@ -141,7 +145,7 @@ export class DuckDbQueryEngine implements QueryEngine {
 
   /** Binds the catalog, marks the log, runs the statement; an abort interrupts it. */
   private async run(lane: Lane, sql: string, params: Readonly<Record<string, SqlValue>> | undefined, signal: AbortSignal | undefined) {
-    await this.bind(lane);
+    await this.bind(lane, sql);
     // The statement's log rows are those of this connection after this query's id.
     const marker = BigInt((await lane.connection.runAndReadAll("SELECT current_query_id()")).getRowsJS()[0]![0] as bigint);
     if (signal?.aborted) throw new QueryCancelledError(signal.reason);
@@ -157,8 +161,9 @@ export class DuckDbQueryEngine implements QueryEngine {
     }
   }
 
-  private async bind(lane: Lane): Promise<void> {
-    for (const statement of await lane.binder.statements(this.options.database)) {
+  /** Binds the catalog names the statement reads (and drops those gone from the catalog). */
+  private async bind(lane: Lane, sql: string): Promise<void> {
+    for (const statement of await lane.binder.statements(this.options.database, sql)) {
       try {
         await lane.connection.run(statement.sql);
       } catch (error) {
