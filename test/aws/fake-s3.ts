@@ -41,15 +41,19 @@ export class FakeS3 {
   /** Keys DeleteObjects reports as failed (AccessDenied), to test partial failures. */
   readonly undeletable = new Set<string>();
   now: () => number = () => Date.now();
+  /** Milliseconds each request waits before S3 acts on it (0: none), to interleave concurrent callers. */
+  latencyMs: () => number = () => 0;
 
   constructor() {
-    this.mock.on(PutObjectCommand as never).callsFake((input) => {
+    this.mock.on(PutObjectCommand as never).callsFake(async (input) => {
+      await this.pause();
       const objects = this.bucket(input.Bucket);
       if (input.IfNoneMatch === "*" && objects.has(input.Key)) throw preconditionFailed();
       const body = typeof input.Body === "string" ? Buffer.from(input.Body, "utf8") : Buffer.from(input.Body as Uint8Array);
       return { ETag: this.store(input.Bucket, input.Key, body).etag };
     });
-    this.mock.on(GetObjectCommand as never).callsFake((input) => {
+    this.mock.on(GetObjectCommand as never).callsFake(async (input) => {
+      await this.pause();
       const object = this.bucket(input.Bucket).get(input.Key);
       if (!object) throw new NoSuchKey({ message: "The specified key does not exist.", $metadata: { httpStatusCode: 404 } });
       const bytes = object.body;
@@ -60,12 +64,14 @@ export class FakeS3 {
         ContentLength: bytes.byteLength,
       };
     });
-    this.mock.on(HeadObjectCommand as never).callsFake((input) => {
+    this.mock.on(HeadObjectCommand as never).callsFake(async (input) => {
+      await this.pause();
       const object = this.bucket(input.Bucket).get(input.Key);
       if (!object) throw new NotFound({ message: "Not Found", $metadata: { httpStatusCode: 404 } });
       return { ETag: object.etag, ContentLength: object.body.byteLength, LastModified: object.lastModified };
     });
-    this.mock.on(ListObjectsV2Command as never).callsFake((input) => {
+    this.mock.on(ListObjectsV2Command as never).callsFake(async (input) => {
+      await this.pause();
       const prefix = input.Prefix ?? "";
       const objects = this.bucket(input.Bucket);
       const keys = [...objects.keys()].filter((k) => k.startsWith(prefix) && (input.StartAfter === undefined || byteOrder(k, input.StartAfter) > 0)).sort(byteOrder);
@@ -94,7 +100,8 @@ export class FakeS3 {
         ...(truncated ? { NextContinuationToken: Buffer.from(String(start + size)).toString("base64") } : {}),
       };
     });
-    this.mock.on(CopyObjectCommand as never).callsFake((input) => {
+    this.mock.on(CopyObjectCommand as never).callsFake(async (input) => {
+      await this.pause();
       const source = String(input.CopySource);
       const slash = source.indexOf("/");
       const fromBucket = source.slice(0, slash);
@@ -104,7 +111,8 @@ export class FakeS3 {
       const copy = this.store(input.Bucket, input.Key, object.body);
       return { CopyObjectResult: { ETag: copy.etag, LastModified: copy.lastModified } };
     });
-    this.mock.on(DeleteObjectCommand as never).callsFake((input) => {
+    this.mock.on(DeleteObjectCommand as never).callsFake(async (input) => {
+      await this.pause();
       const objects = this.bucket(input.Bucket);
       const object = objects.get(input.Key);
       if (input.IfMatch !== undefined) {
@@ -115,7 +123,8 @@ export class FakeS3 {
       objects.delete(input.Key);
       return {};
     });
-    this.mock.on(DeleteObjectsCommand as never).callsFake((input) => {
+    this.mock.on(DeleteObjectsCommand as never).callsFake(async (input) => {
+      await this.pause();
       const requested = input.Delete?.Objects ?? [];
       if (requested.length > 1000) throw new S3ServiceException({ name: "MalformedXML", $fault: "client", $metadata: { httpStatusCode: 400 }, message: "more than 1000 keys" });
       const objects = this.bucket(input.Bucket);
@@ -137,6 +146,11 @@ export class FakeS3 {
     const object = { body: new Uint8Array(body), etag: `"${createHash("md5").update(body).digest("hex")}-${Math.random().toString(16).slice(2, 8)}"`, lastModified };
     this.bucket(bucket).set(key, object);
     return object;
+  }
+
+  private async pause(): Promise<void> {
+    const ms = this.latencyMs();
+    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
   }
 
   keys(bucket: string): string[] {

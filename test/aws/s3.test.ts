@@ -150,6 +150,31 @@ describe("S3RunLock: conditional PutObject and DeleteObject", () => {
     expect((await lock.holder())?.runId).toBe("r20241125t120001z-0002");
   });
 
+  it("lets exactly one of 4 concurrent runs take over the same stale lock, 30 trials out of 30 (If-Match delete, If-None-Match create)", async () => {
+    const { clock } = setup();
+    // each request waits 0-3 ms before S3 acts on it, so the runs' requests interleave differently each trial
+    s3.latencyMs = () => Math.random() * 3;
+    const winners: number[] = [];
+    for (let trial = 0; trial < 30; trial++) {
+      // Prepare: a lock 3 h old (past the TTL)
+      const old = new Date(clock.now() - 3 * 3600_000);
+      s3.store("processed", "_sluice/run.lock", Buffer.from(JSON.stringify({ runId: `r-dead-${trial}`, since: old.toISOString() })), old);
+      const locks = Array.from({ length: 4 }, () => new S3RunLock(s3.client, { bucket: "processed", clock }));
+      // Act
+      const outcomes = await Promise.all(locks.map((lock, i) => lock.acquire(`r-${trial}-${i}`).then((lease) => ({ lease, runId: `r-${trial}-${i}` }), (error: unknown) => error)));
+      // Assess: one lease; every other run is refused naming the winner
+      const won = outcomes.filter((o): o is { lease: { stale?: { runId: string } }; runId: string } => !(o instanceof Error));
+      winners.push(won.length);
+      expect(won).toHaveLength(1);
+      for (const refused of outcomes.filter((o) => o instanceof Error)) {
+        expect(refused).toBeInstanceOf(RunInProgressError);
+        expect((refused as RunInProgressError).runningId).toBe(won[0]!.runId);
+      }
+      expect((await locks[0]!.holder())?.runId).toBe(won[0]!.runId);
+    }
+    expect(winners).toEqual(Array(30).fill(1));
+  });
+
   it("does not delete another run's lock on release after its own lock was taken over (412 on If-Match)", async () => {
     // Prepare: run 1 holds the lock, goes stale, run 2 takes it over
     const { clock, lock } = setup();

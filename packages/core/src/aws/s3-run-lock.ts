@@ -23,7 +23,9 @@ export interface S3RunLockOptions {
  * (`If-None-Match: *`), which S3 refuses with 412 Precondition Failed while the object exists (409
  * ConditionalRequestConflict when two creates race). A Lambda cannot check whether the holder is
  * still alive, so a lock older than the TTL is stale: it is deleted on its ETag (`If-Match`, so a
- * lock renewed meanwhile is not) and taken over. Release deletes the lock on our own ETag.
+ * lock renewed meanwhile is not) and taken over. Release deletes the lock on our own ETag. Of
+ * several runs racing for one stale lock, only one delete matches its ETag and only one create
+ * finds the key absent, so exactly one wins (test/aws/s3.test.ts races four, 30 times).
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-deletes.html
  */
