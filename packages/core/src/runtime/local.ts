@@ -26,7 +26,23 @@ export interface LocalRuntimeOptions {
   readonly clock?: Clock;
   /** DuckDB connections reads are spread over (default: 2 to 4, one a core). */
   readonly connections?: number;
+  /** DuckDB's memory limit (default: `defaultDuckDbMemoryLimit()`). */
+  readonly duckdbMemoryLimit?: string;
 }
+
+/** The DuckDB memory limit when none is given: env `SLUICE_DUCKDB_MEMORY_LIMIT`, else 1 GB. */
+export function defaultDuckDbMemoryLimit(env: NodeJS.ProcessEnv = process.env): string {
+  const value = env.SLUICE_DUCKDB_MEMORY_LIMIT?.trim();
+  if (!value) return DEFAULT_DUCKDB_MEMORY_LIMIT;
+  if (!MEMORY_SIZE_RE.test(value)) {
+    throw new Error(`SLUICE_DUCKDB_MEMORY_LIMIT must be a size such as 512MB, 1GB or 2.5GiB, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** Enough for a full refresh of 10 M records (larger work spills to the lake's temp folder). */
+const DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB";
+const MEMORY_SIZE_RE = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
 
 /** Default size of the read pool: one connection a core, at least 2, at most 4. */
 export function defaultConnections(): number {
@@ -95,6 +111,7 @@ export class LocalRuntime {
       setup: athenaMacrosSql(),
       logger: this.options.logger,
       connections: this.options.connections ?? defaultConnections(),
+      memoryLimit: this.options.duckdbMemoryLimit ?? defaultDuckDbMemoryLimit(),
       sandbox: { allowedDirectories: [`${this.options.lake}/`], tempDirectory: join(this.options.lake, "_sluice", "duckdb-tmp") },
     });
     return this.engine;

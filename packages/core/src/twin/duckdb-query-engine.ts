@@ -21,6 +21,11 @@ export interface DuckDbQueryEngineOptions {
   /** DuckDB threads (default: all cores). */
   readonly threads?: number;
   /**
+   * DuckDB's `memory_limit` (a size such as `1GB`; DuckDB's default is 80 % of RAM). Beyond it
+   * sorts, aggregates and joins spill to the sandbox's temp directory instead of growing.
+   */
+  readonly memoryLimit?: string;
+  /**
    * Connections reads are spread over (default 1): one DuckDB instance, so concurrent queries
    * share its buffer pool and threads but do not wait for each other. Statements from `exec`
    * (COPY, DESCRIBE) always run on the first.
@@ -72,7 +77,10 @@ export class DuckDbQueryEngine implements QueryEngine {
   }
 
   static async create(options: DuckDbQueryEngineOptions): Promise<DuckDbQueryEngine> {
-    const instance = await DuckDBInstance.create(":memory:", options.threads ? { threads: String(options.threads) } : {});
+    const config: Record<string, string> = {};
+    if (options.threads) config.threads = String(options.threads);
+    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    const instance = await DuckDBInstance.create(":memory:", config);
     const first = await instance.connect();
     if (options.sandbox) {
       const list = options.sandbox.allowedDirectories.map((d) => `'${d.replace(/'/g, "''")}'`).join(", ");
