@@ -18,9 +18,14 @@ export interface FunctionSpec {
   /** Inclusive argument count range Athena accepts for the forms the twin supports. */
   readonly arity: readonly [min: number, max: number];
   readonly translate: (call: FunctionCall) => string;
+  /** Wraps the whole call, its FILTER and OVER clauses included (a result-type fix). */
+  readonly wrap?: (call: string) => string;
 }
 
 const MANY = Number.POSITIVE_INFINITY;
+
+/** Trino's count_if is BIGINT; DuckDB's is HUGEINT. */
+const bigintAggregate = (call: string): string => `CAST(${call} AS BIGINT)`;
 
 /** Same name and semantics on both engines. */
 const same = (min: number, max: number = min): FunctionSpec => ({
@@ -102,11 +107,12 @@ function javaReplacementToRe2(replacement: string): string {
 export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   // Aggregates. stddev/variance are the sample versions on both engines.
   avg: same(1),
+  // Open difference: DuckDB's sum of integers is HUGEINT where Trino's is BIGINT (same value).
   sum: same(1),
   count: same(0, 1),
   min: same(1),
   max: same(1),
-  count_if: same(1),
+  count_if: { ...same(1), wrap: bigintAggregate },
   approx_distinct: renamed("approx_count_distinct", 1),
   approx_percentile: renamed("approx_quantile", 2),
   arbitrary: renamed("any_value", 1),
@@ -154,7 +160,7 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   log10: same(1),
   power: same(2),
   pow: renamed("power", 2),
-  mod: template(2, 2, ([a, b]) => `((${a}) % (${b}))`),
+  mod: renamed("athena_modulus", 2),
   sign: same(1),
   rand: renamed("random", 0),
   random: same(0),
