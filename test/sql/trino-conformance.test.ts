@@ -62,6 +62,13 @@ const CASES: readonly Case[] = [
   { sql: "SELECT sum(x) / count(*) FROM (VALUES (1), (2), (4)) AS t(x)", expected: "2", source: `${MATH_DOC} (bigint / bigint)` },
   { sql: "SELECT x / y FROM (VALUES (1, 0)) AS t(x, y)", error: "Division by zero", source: `${INT_OPS} testDivide` },
 
+  // substr: https://trino.io/docs/current/functions/string.html#substr and TestStringFunctions.testSubstring
+  { sql: "substr('Quadratically', 5, 6)", expected: "ratica", source: "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestStringFunctions.java testSubstring" },
+  { sql: "substr('Quadratically', 0)", expected: "", source: "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestStringFunctions.java testSubstring" },
+  { sql: "substr('Quadratically', 0, 5)", expected: "", source: "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestStringFunctions.java testSubstring" },
+  { sql: "substr('Quadratically', 50)", expected: "", source: "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestStringFunctions.java testSubstring" },
+  { sql: "substr('Quadratically', -5)", expected: "cally", source: "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestStringFunctions.java testSubstring" },
+
   // Aggregate result types: https://trino.io/docs/current/functions/aggregate.html
   { sql: "SELECT sum(x) FROM (VALUES (DECIMAL '1.5'), (DECIMAL '2.25')) AS t(x)", expected: "3.75", type: "decimal(38,2)", source: `${AGG_DOC}#sum (decimal(38,s))` },
   { sql: "SELECT sum(x) FROM (VALUES (1.5E0), (2.0E0)) AS t(x)", expected: 3.5, type: "double", source: `${AGG_DOC}#sum` },

@@ -24,6 +24,9 @@ export interface FunctionSpec {
 
 const MANY = Number.POSITIVE_INFINITY;
 
+/** substr(s, start[, length]) with Trino's empty result for start 0. */
+const athenaSubstr = (args: readonly string[]): string => `(CASE WHEN (${args[1]}) = 0 THEN '' ELSE substring(${args.join(", ")}) END)`;
+
 /** Trino's count_if is BIGINT; DuckDB's is HUGEINT. */
 const bigintAggregate = (call: string): string => `CAST(${call} AS BIGINT)`;
 
@@ -185,8 +188,9 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   ltrim: same(1, 2),
   rtrim: same(1, 2),
   reverse: same(1),
-  substr: renamed("substring", 2, 3),
-  substring: same(2, 3),
+  // Trino: a start of 0 gives '' (DuckDB counts it as before the first character).
+  substr: template(2, 3, (args) => athenaSubstr(args)),
+  substring: template(2, 3, (args) => athenaSubstr(args)),
   strpos: same(2),
   position: same(1), // position(needle IN haystack): one argument at the comma level
   replace: template(2, 3, ([s, from, to]) => `replace(${s}, ${from}, ${to ?? "''"})`),
