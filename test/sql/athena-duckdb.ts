@@ -6,6 +6,8 @@ export interface AthenaDuckDb {
   readonly connection: DuckDBConnection;
   /** Translates Athena SQL, runs it, returns rows as JSON-friendly objects (BIGINT as strings). */
   athena(sql: string): Promise<Record<string, unknown>[]>;
+  /** Like athena(), with the result's DuckDB column types. */
+  athenaTyped(sql: string): Promise<{ types: string[]; rows: unknown[][] }>;
   close(): void;
 }
 
@@ -19,6 +21,10 @@ export async function openAthenaDuckDb(): Promise<AthenaDuckDb> {
     async athena(sql) {
       const reader = await connection.runAndReadAll(translateAthenaSql(sql).sql);
       return reader.getRowObjectsJson() as Record<string, unknown>[];
+    },
+    async athenaTyped(sql) {
+      const reader = await connection.runAndReadAll(translateAthenaSql(sql).sql);
+      return { types: reader.columnTypes().map(String), rows: reader.getRowsJson() as unknown[][] };
     },
     close() {
       connection.closeSync();

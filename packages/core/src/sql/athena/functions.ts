@@ -18,9 +18,17 @@ export interface FunctionSpec {
   /** Inclusive argument count range Athena accepts for the forms the twin supports. */
   readonly arity: readonly [min: number, max: number];
   readonly translate: (call: FunctionCall) => string;
+  /** Wraps the whole call, its FILTER and OVER clauses included (a result-type fix). */
+  readonly wrap?: (call: string) => string;
 }
 
 const MANY = Number.POSITIVE_INFINITY;
+
+/** substr(s, start[, length]) with Trino's empty result for start 0. */
+const athenaSubstr = (args: readonly string[]): string => `(CASE WHEN (${args[1]}) = 0 THEN '' ELSE substring(${args.join(", ")}) END)`;
+
+/** Trino's count_if is BIGINT; DuckDB's is HUGEINT. */
+const bigintAggregate = (call: string): string => `CAST(${call} AS BIGINT)`;
 
 /** Same name and semantics on both engines. */
 const same = (min: number, max: number = min): FunctionSpec => ({
@@ -102,11 +110,12 @@ function javaReplacementToRe2(replacement: string): string {
 export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   // Aggregates. stddev/variance are the sample versions on both engines.
   avg: same(1),
+  // Open difference: DuckDB's sum of integers is HUGEINT where Trino's is BIGINT (same value).
   sum: same(1),
   count: same(0, 1),
   min: same(1),
   max: same(1),
-  count_if: same(1),
+  count_if: { ...same(1), wrap: bigintAggregate },
   approx_distinct: renamed("approx_count_distinct", 1),
   approx_percentile: renamed("approx_quantile", 2),
   arbitrary: renamed("any_value", 1),
@@ -156,7 +165,7 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   log10: same(1),
   power: same(2),
   pow: renamed("power", 2),
-  mod: template(2, 2, ([a, b]) => `((${a}) % (${b}))`),
+  mod: renamed("athena_modulus", 2),
   sign: same(1),
   rand: renamed("random", 0),
   random: same(0),
@@ -181,8 +190,9 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   ltrim: same(1, 2),
   rtrim: same(1, 2),
   reverse: same(1),
-  substr: renamed("substring", 2, 3),
-  substring: same(2, 3),
+  // Trino: a start of 0 gives '' (DuckDB counts it as before the first character).
+  substr: template(2, 3, (args) => athenaSubstr(args)),
+  substring: template(2, 3, (args) => athenaSubstr(args)),
   strpos: same(2),
   position: same(1), // position(needle IN haystack): one argument at the comma level
   replace: template(2, 3, ([s, from, to]) => `replace(${s}, ${from}, ${to ?? "''"})`),

@@ -27,6 +27,41 @@ export function athenaMacrosSql(): string[] {
     `CREATE OR REPLACE MACRO athena_to_iso8601(x DATE) AS strftime(x, '%Y-%m-%d'),
       (x TIMESTAMP) AS strftime(x, '%Y-%m-%dT%H:%M:%S.%g'),
       (x TIMESTAMPTZ) AS strftime(x, '%Y-%m-%dT%H:%M:%S.%g') || 'Z'`,
+    // Division and modulus (the translator turns every `a / b` and `a % b` into these calls).
+    // https://trino.io/docs/current/functions/math.html#mathematical-operators: an exact type
+    // (integer, decimal) divided by zero fails the query; DOUBLE/REAL follow IEEE (1.0E0/0 is
+    // Infinity, 0.0E0/0.0E0 NaN). DuckDB returns NULL for all of them (with integer_division its `/`
+    // is `//`, so x / 0 for a float is computed as x * power(0, -1): ±Infinity, or NaN for 0 and NaN).
+    // athena_zero(a, b) is a zero of the type Trino's arithmetic gives a and b (same rules as DuckDB's
+    // addition for integers, floats and decimals); athena_wide_zero keeps that type for integers and
+    // floats and widens a DECIMAL(p, s) to DECIMAL(38, s), so any quotient Trino can hold fits.
+    "CREATE OR REPLACE MACRO athena_zero(a, b) AS a * 0 + b * 0",
+    `CREATE OR REPLACE MACRO athena_wide_zero(z) AS
+      trunc(z) * trunc(z) * trunc(z) * trunc(z) * trunc(z) * trunc(z) * trunc(z) * trunc(z) + z`,
+    // A DECIMAL's digits without the point (scale-s fixed point as an integer), and 10^s.
+    "CREATE OR REPLACE MACRO athena_unscaled(d) AS CAST(replace(CAST(d AS VARCHAR), '.', '') AS HUGEINT)",
+    "CREATE OR REPLACE MACRO athena_scale(z) AS length(split_part(CAST(z AS VARCHAR), '.', 2))",
+    "CREATE OR REPLACE MACRO athena_pow10(s) AS CAST('1' || repeat('0', s) AS HUGEINT)",
+    // x / y for unscaled x, y at scale s, rounded half up (Trino's decimal division), as decimal text.
+    `CREATE OR REPLACE MACRO athena_decimal_text(q, s) AS
+      (CASE WHEN q < 0 THEN '-' ELSE '' END) || CAST(abs(q) // athena_pow10(s) AS VARCHAR)
+      || (CASE WHEN s > 0 THEN '.' || lpad(CAST(abs(q) % athena_pow10(s) AS VARCHAR), CAST(s AS INTEGER), '0') ELSE '' END)`,
+    `CREATE OR REPLACE MACRO athena_decimal_quotient(x, y, s) AS
+      athena_decimal_text(sign(x) * sign(y) * ((2 * abs(x) * athena_pow10(s) + abs(y)) // (2 * abs(y))), s)`,
+    `CREATE OR REPLACE MACRO athena_decimal_divide(a, b, w) AS
+      cast_to_type(athena_decimal_quotient(athena_unscaled(a + w), athena_unscaled(b + w), athena_scale(w)), w)`,
+    `CREATE OR REPLACE MACRO athena_divide_as(a, b, z) AS CASE
+      WHEN typeof(z) IN ('DOUBLE', 'FLOAT') THEN cast_to_type(CASE WHEN b = 0 THEN a * power(b, -1) ELSE a // b END, z)
+      WHEN b = 0 THEN error('Division by zero')
+      WHEN typeof(z) LIKE 'DECIMAL%' THEN athena_decimal_divide(a, b, athena_wide_zero(z))
+      ELSE cast_to_type(a // b, z) END`,
+    // The lambda binds each operand once: a nested a / b / c would otherwise copy its operands into
+    // every use of a, b and z and grow exponentially.
+    `CREATE OR REPLACE MACRO athena_divide(a, b) AS list_transform([{'a': a, 'b': b}],
+      lambda athena_v: athena_divide_as(athena_v.a, athena_v.b, athena_zero(athena_v.a, athena_v.b)))[1]`,
+    `CREATE OR REPLACE MACRO athena_modulus(a, b) AS CASE
+      WHEN typeof(athena_zero(a, b)) NOT IN ('DOUBLE', 'FLOAT') AND b = 0 THEN error('Division by zero')
+      ELSE a % b END`,
     // Trino rounds half away from zero when casting a DOUBLE/REAL to an integer type; DuckDB rounds
     // half to even. Exact integer, decimal and text inputs pass through unchanged.
     `CREATE OR REPLACE MACRO athena_round_float(x DOUBLE) AS round(x),

@@ -104,6 +104,35 @@ const EXTRACT_FIELDS: Readonly<Record<string, string>> = {
 
 const INTERVAL_UNITS = new Set(["YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND"]);
 
+// Keywords that cannot end or start an arithmetic operand.
+const OPERAND_KEYWORDS = new Set(["SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "THEN", "ELSE", "WHEN", "ON", "BY", "AS", "IS", "IN", "LIKE", "BETWEEN", "HAVING", "ORDER", "GROUP", "LIMIT", "DISTINCT"]);
+
+function isOperator(node: SqlNode | undefined, ...texts: string[]): boolean {
+  return node !== undefined && node.kind === "operator" && texts.includes(node.text);
+}
+
+// `INTEGER '37'`, `DECIMAL '1.0'`…: Trino's typed literals, as casts of the text.
+const TYPED_LITERALS: Readonly<Record<string, string>> = {
+  TINYINT: "TINYINT",
+  SMALLINT: "SMALLINT",
+  INTEGER: "INTEGER",
+  BIGINT: "BIGINT",
+  DOUBLE: "DOUBLE",
+  REAL: "FLOAT",
+  DECIMAL: "DECIMAL",
+};
+
+/** DuckDB type of a typed literal; `DECIMAL '1.20'` is DECIMAL(3,2) as in Trino (digits and scale as written). */
+function typedLiteralType(keyword: string, literal: Token): string {
+  if (keyword !== "DECIMAL") return TYPED_LITERALS[keyword]!;
+  const match = /^\s*[+-]?(\d*)(?:\.(\d*))?\s*$/.exec(literal.value);
+  if (!match || (match[1] === "" && (match[2] ?? "") === "")) throw new AthenaSqlSyntaxError(`invalid DECIMAL literal ${literal.text}`, literal);
+  const scale = (match[2] ?? "").length;
+  const precision = Math.max(1, match[1]!.replace(/^0+/, "").length + scale);
+  if (precision > 38) throw new UnsupportedSqlError("type", `DECIMAL ${literal.text}`, literal, "more than 38 digits");
+  return `DECIMAL(${precision},${scale})`;
+}
+
 function addOnce(list: string[], value: string): void {
   if (!list.includes(value)) list.push(value);
 }
@@ -128,8 +157,16 @@ export function translateRun(nodes: readonly SqlNode[], ctx: TranslationContext)
   }
 }
 
+/** Translated text of one or more nodes; `node` is the first of them (undefined for whitespace and comments). */
+interface Piece {
+  readonly text: string;
+  readonly node?: SqlNode;
+  /** A whole operand already (a division rewritten into a call). */
+  readonly operand?: boolean;
+}
+
 class RunTranslator {
-  private readonly out: string[] = [];
+  private readonly out: Piece[] = [];
   private i = 0;
   private prev: SqlNode | undefined;
   private inFrom = false;
@@ -144,13 +181,13 @@ class RunTranslator {
     while (this.i < this.nodes.length) {
       const node = this.nodes[this.i]!;
       if (!isSignificantNode(node)) {
-        this.out.push(rawText(node));
+        this.out.push({ text: rawText(node) });
         this.i += 1;
         continue;
       }
       this.step(node);
     }
-    return this.out.join("");
+    return this.out.map((piece) => piece.text).join("");
   }
 
   private nextIndex(from: number): number {
@@ -170,7 +207,7 @@ class RunTranslator {
     let j = this.i;
     for (let k = 0; k < extra; k += 1) j = this.nextIndex(j + 1);
     this.prev = this.nodes[j];
-    this.out.push(text);
+    this.out.push({ text, node: this.nodes[this.i] });
     this.i = j + 1;
   }
 
@@ -201,6 +238,7 @@ class RunTranslator {
       case "operator": {
         const reason = REJECTED_OPERATORS[node.text];
         if (reason !== undefined) throw new UnsupportedSqlError("operator", node.text, node, reason);
+        if (node.text === "/" || node.text === "%") return this.division(node);
         this.consume(node.text);
         return;
       }
@@ -214,6 +252,132 @@ class RunTranslator {
     }
   }
 
+  /**
+   * `a / b` and `a % b` become athena_divide / athena_modulus calls (see athenaMacrosSql): Trino fails
+   * on an exact division by zero, keeps decimals decimal and floats IEEE, where DuckDB returns NULL or
+   * a DOUBLE. The left operand is the multiplicative term already emitted, the right one the next
+   * operand with its unary signs and postfixes.
+   */
+  private division(operator: Token): void {
+    const left = this.takeLeftTerm(operator);
+    this.i += 1;
+    const from = this.out.length;
+    this.operand(operator);
+    const right = this.out.splice(from).map((piece) => piece.text).join("").trim();
+    const macro = operator.text === "/" ? "athena_divide" : "athena_modulus";
+    this.out.push({ text: `${macro}(${left}, ${right})`, node: operator, operand: true });
+  }
+
+  /** Removes and returns the text of the left operand of a multiplicative operator. */
+  private takeLeftTerm(operator: Token): string {
+    let start = this.out.length;
+    const previousSignificant = (before: number): number => {
+      let k = before - 1;
+      while (k >= 0 && this.out[k]!.node === undefined) k -= 1;
+      return k;
+    };
+    for (;;) {
+      let k = previousSignificant(start);
+      if (k < 0) throw new AthenaSqlSyntaxError(`"${operator.text}" needs a left operand`, operator);
+      k = this.primaryStart(k, operator);
+      start = k;
+      // Unary signs bind tighter than `*`: `2 * -3 / 2` is (2 * -3) / 2.
+      let sign = previousSignificant(start);
+      while (sign >= 0 && isOperator(this.out[sign]!.node, "-", "+") && isOperator(this.out[previousSignificant(sign)]?.node, "*")) {
+        start = sign;
+        sign = previousSignificant(sign);
+      }
+      const op = previousSignificant(start);
+      if (op >= 0 && isOperator(this.out[op]!.node, "*")) {
+        start = op;
+        continue;
+      }
+      break;
+    }
+    return this.out.splice(start).map((piece) => piece.text).join("").trim();
+  }
+
+  /** Index of the first piece of the primary expression (with its `.name` and `[i]` postfixes) ending at piece `end`. */
+  private primaryStart(end: number, operator: Token): number {
+    let k = end;
+    if (this.out[k]!.operand) return k;
+    for (;;) {
+      const node = this.out[k]!.node!;
+      if (isWord(node, "END")) {
+        let depth = 0;
+        for (; k >= 0; k -= 1) {
+          const at = this.out[k]!.node;
+          if (isWord(at, "END")) depth += 1;
+          else if (isWord(at, "CASE")) depth -= 1;
+          if (depth === 0) break;
+        }
+        if (k < 0) throw new AthenaSqlSyntaxError("END without CASE", operator);
+      } else if (node.kind === "operator" || node.kind === "punct" || (node.kind === "word" && OPERAND_KEYWORDS.has(node.text.toUpperCase()))) {
+        throw new AthenaSqlSyntaxError(`"${operator.text}" needs a left operand`, operator);
+      }
+      let before = k - 1;
+      while (before >= 0 && this.out[before]!.node === undefined) before -= 1;
+      const previous = this.out[before]?.node;
+      if (isGroup(node, "[") && previous !== undefined) {
+        k = before;
+        continue;
+      }
+      if (previous?.kind === "punct" && previous.text === ".") {
+        k = before - 1;
+        while (k >= 0 && this.out[k]!.node === undefined) k -= 1;
+        if (k < 0) throw new AthenaSqlSyntaxError(`"${operator.text}" needs a left operand`, operator);
+        continue;
+      }
+      return k;
+    }
+  }
+
+  /** Translates one operand: unary signs, a primary (CASE … END whole), then `.name` and `[i]` postfixes. */
+  private operand(operator: Token): void {
+    const skip = (): SqlNode | undefined => {
+      while (this.i < this.nodes.length && !isSignificantNode(this.nodes[this.i]!)) {
+        this.out.push({ text: rawText(this.nodes[this.i]!) });
+        this.i += 1;
+      }
+      return this.nodes[this.i];
+    };
+    let node = skip();
+    while (isOperator(node, "-", "+")) {
+      this.consume((node as Token).text);
+      node = skip();
+    }
+    if (node === undefined || node.kind === "operator" || node.kind === "punct" || (node.kind === "word" && OPERAND_KEYWORDS.has(node.text.toUpperCase()))) {
+      throw new AthenaSqlSyntaxError(`"${operator.text}" needs a right operand`, operator);
+    }
+    if (isWord(node, "CASE")) {
+      let depth = 0;
+      do {
+        const at = skip();
+        if (at === undefined) throw new AthenaSqlSyntaxError("CASE without END", positionOf(node));
+        if (isWord(at, "CASE")) depth += 1;
+        else if (isWord(at, "END")) depth -= 1;
+        this.step(at);
+      } while (depth > 0);
+    } else {
+      this.step(node);
+    }
+    for (;;) {
+      const next = this.nodes[this.nextIndex(this.i)];
+      if (isGroup(next, "[")) {
+        skip();
+        this.step(next);
+      } else if (next?.kind === "punct" && next.text === ".") {
+        skip();
+        this.step(next);
+        const name = skip();
+        if (name === undefined) throw new AthenaSqlSyntaxError('"." needs a name', positionOf(next));
+        this.step(name);
+      } else {
+        return;
+      }
+    }
+  }
+
   private word(node: Token): void {
     const upper = node.text.toUpperCase();
     const next = this.peek();
@@ -221,6 +385,9 @@ class RunTranslator {
     if (upper === "EXTRACT" && isGroup(next)) return this.extract(node, next);
     if ((upper === "DATE" || upper === "TIMESTAMP" || upper === "TIME") && next?.kind === "string") {
       return this.consume(`${upper} ${next.text}`, 1);
+    }
+    if (upper in TYPED_LITERALS && next?.kind === "string" && !isWord(this.prev, "AS")) {
+      return this.consume(`CAST(${next.text} AS ${typedLiteralType(upper, next)})`, 1);
     }
     if (upper === "INTERVAL") return this.interval(node);
     if (upper === "AT" && isWord(next, "TIME")) {
@@ -260,7 +427,37 @@ class RunTranslator {
     const args = rawArgs.map((arg) => translateRun(arg, this.ctx).trim());
     const spec = lookupFunction(name, args.length, nameToken);
     addOnce(this.ctx.functions, name.toLowerCase());
-    this.consume(spec.translate({ name, args, rawArgs, at: nameToken }), 1);
+    const text = spec.translate({ name, args, rawArgs, at: nameToken });
+    if (spec.wrap === undefined) return this.consume(text, 1);
+    this.consume("", 1);
+    let clauses = "";
+    // `FILTER (WHERE …)` then `OVER (…)` or `OVER window_name`.
+    if (isWord(this.ahead(0), "FILTER") && isGroup(this.ahead(1))) {
+      clauses += ` FILTER (${translateRun((this.ahead(1) as Group).children, this.ctx)})`;
+      this.skipSignificant(2);
+    }
+    if (isWord(this.ahead(0), "OVER")) {
+      const window = this.ahead(1);
+      if (isGroup(window)) clauses += ` OVER (${translateRun(window.children, this.ctx)})`;
+      else if (window?.kind === "word" || window?.kind === "quoted") clauses += ` OVER ${window.text}`;
+      else throw new AthenaSqlSyntaxError("OVER needs a window", nameToken);
+      this.skipSignificant(2);
+    }
+    this.out.pop();
+    this.out.push({ text: spec.wrap(`${text}${clauses}`), node: nameToken });
+  }
+
+  /** The `n`-th (0-based) significant node at or after the current position. */
+  private ahead(n: number): SqlNode | undefined {
+    let j = this.nextIndex(this.i);
+    for (let k = 0; k < n; k += 1) j = this.nextIndex(j + 1);
+    return this.nodes[j];
+  }
+
+  /** Moves past the next `count` significant nodes (and the whitespace before them) without output. */
+  private skipSignificant(count: number): void {
+    for (let k = 0; k < count; k += 1) this.i = this.nextIndex(this.i) + 1;
+    this.prev = this.nodes[this.i - 1];
   }
 
   private cast(keyword: string, group: Group): void {
