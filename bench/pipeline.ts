@@ -21,35 +21,11 @@ import { silentLogger } from "../packages/core/src/log/logger";
 import { pipeline } from "../packages/core/src/pipeline/pipeline";
 import { weatherDataset } from "../packages/core/src/pipeline/weather";
 import { LocalRuntime } from "../packages/core/src/runtime/local";
-import { GAZETTEER_CITIES } from "../packages/core/src/sources/gazetteer";
-import { SyntheticWeatherSource } from "../packages/core/src/sources/synthetic/synthetic-weather";
-import { median, numberArg } from "./common";
+import { deliverSyntheticWeather, median, numberArg } from "./common";
 
 const RECORDS = numberArg("records", 1_000_000);
 const ROUNDS = numberArg("rounds", 3);
-const CITIES = 50;
-const HOURS = Math.ceil(RECORDS / CITIES);
-const START = Date.UTC(2023, 0, 1);
-const FROM = "2023-01-01";
-const TO = new Date(START + (HOURS - 1) * 3_600_000).toISOString().slice(0, 10);
-const locations = GAZETTEER_CITIES.slice(0, CITIES);
-
 const fmtMB = (b: number) => `${(b / 1e6).toFixed(2)} MB`;
-
-/** A lake with the records delivered through the Firehose twin (not timed). */
-async function prepareLake(): Promise<string> {
-  const lake = mkdtempSync(join(tmpdir(), "sluice-bench-pipeline-"));
-  const runtime = new LocalRuntime({ lake, pipeline, logger: silentLogger });
-  const delivery = await runtime.delivery(weatherDataset);
-  const source = new SyntheticWeatherSource({ seed: 1 });
-  for (const city of locations) {
-    const records = source.generate(city, START, HOURS, []).map((r) => JSON.stringify(r));
-    for (let i = 0; i < records.length; i += 500) await delivery.send(records.slice(i, i + 500));
-  }
-  await delivery.finish();
-  await runtime.close();
-  return lake;
-}
 
 async function sluiceRound(lake: string) {
   const runtime = new LocalRuntime({ lake, pipeline, logger: silentLogger });
@@ -96,8 +72,10 @@ async function plainRound(rawFiles: string[]) {
   return { seconds };
 }
 
-console.log(`bench/pipeline: ${RECORDS} records (${CITIES} cities × ${HOURS} hours, ${FROM}..${TO}), ${ROUNDS} paired rounds`);
-const lake = await prepareLake();
+const lake = mkdtempSync(join(tmpdir(), "sluice-bench-pipeline-"));
+const { locations, from: FROM, to: TO } = await deliverSyntheticWeather(lake, RECORDS);
+const CITIES = locations.length;
+console.log(`bench/pipeline: ${RECORDS} records (${CITIES} cities, ${FROM}..${TO}), ${ROUNDS} paired rounds`);
 const ratios: number[] = [];
 let last: Awaited<ReturnType<typeof sluiceRound>> | undefined;
 for (let round = 1; round <= ROUNDS; round++) {
