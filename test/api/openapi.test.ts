@@ -50,4 +50,26 @@ describe("GET /openapi.json", () => {
     expect(Object.keys(document.paths["/runs"]!.post!.responses)).toEqual(expect.arrayContaining(["202", "409"]));
     expect(Object.keys(document.paths["/runs/{id}"]!.get!.responses)).toEqual(expect.arrayContaining(["200", "400", "404"]));
   });
+
+  it("passes what Redocly's recommended rules check: servers, a unique operationId and a security list on every operation, no nullable without a type", () => {
+    // Act
+    const full = document as unknown as { servers?: unknown[]; paths: Record<string, Record<string, { operationId?: string; security?: unknown[] }>> };
+    const ops = Object.values(full.paths).flatMap((o) => Object.values(o));
+    const ids = ops.map((op) => op.operationId);
+    const nullableWithoutType: string[] = [];
+    const visit = (node: unknown, at: string): void => {
+      if (!node || typeof node !== "object") return;
+      const record = node as Record<string, unknown>;
+      if ("nullable" in record && !("type" in record)) nullableWithoutType.push(at);
+      for (const [key, value] of Object.entries(record)) visit(value, `${at}/${key}`);
+    };
+    visit(document, "#");
+
+    // Assess
+    expect(full.servers?.length).toBeGreaterThan(0);
+    expect(ids.every((id) => typeof id === "string" && /^[a-z][A-Za-z0-9]*$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ops.every((op) => Array.isArray(op.security))).toBe(true);
+    expect(nullableWithoutType).toEqual([]);
+  });
 });

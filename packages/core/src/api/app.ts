@@ -26,15 +26,20 @@ export interface ResolvedDeps extends ApiDeps {
 
 const openApiRoute = createRoute({
   method: "get",
+  operationId: "getOpenApiDocument",
+  // GET routes need no token (requireBearer): said so, not left to a default.
+  security: [],
   path: "/openapi.json",
   tags: ["meta"],
   summary: "This document",
-  responses: { 200: { description: "OpenAPI 3.0 document", content: { "application/json": { schema: z.record(z.unknown()) } } } },
+  responses: { 200: { description: "OpenAPI 3.1 document", content: { "application/json": { schema: z.record(z.unknown()) } } } },
 });
 
 /** The OpenAPI document's header. */
 export const OPENAPI_INFO = {
-  openapi: "3.0.3",
+  openapi: "3.1.0",
+  // Relative: the document is served by the API it describes, locally or behind API Gateway.
+  servers: [{ url: "/", description: "this server" }],
   info: { title: "sluice API", version: "1.0.0", description: "Runs, data quality, catalog and production data of a sluice lake." },
 };
 
@@ -86,7 +91,7 @@ export function createApp(input: ApiDeps): OpenAPIHono<AppEnv> {
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", description: "SLUICE_API_TOKEN" });
   let document: unknown;
-  app.openapi(openApiRoute, (c) => c.json((document ??= app.getOpenAPIDocument(OPENAPI_INFO)) as Record<string, unknown>, 200) as never);
+  app.openapi(openApiRoute, (c) => c.json((document ??= app.getOpenAPI31Document(OPENAPI_INFO)) as Record<string, unknown>, 200) as never);
 
   app.notFound((c) => errorResponse(new NotFoundError("route", `${c.req.method} ${c.req.path}`), c, deps.redact));
   app.onError((error, c) => errorResponse(error, c, deps.redact));

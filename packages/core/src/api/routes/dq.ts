@@ -7,6 +7,9 @@ import { DqReportSchema, errorResponses } from "../schemas";
 
 const latest = createRoute({
   method: "get",
+  operationId: "getLatestDqReport",
+  // GET routes need no token (requireBearer): said so, not left to a default.
+  security: [],
   path: "/latest",
   tags: ["dq"],
   summary: "The DQ report of the newest run that has one",

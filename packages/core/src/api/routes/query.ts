@@ -21,6 +21,7 @@ const QueryRequest = z
 
 const query = createRoute({
   method: "post",
+  operationId: "runQuery",
   path: "/",
   tags: ["query"],
   summary: "Run read-only Athena SQL (SELECT/WITH) on production data",

@@ -54,6 +54,7 @@ const RunRequest = z
 
 const startRun = createRoute({
   method: "post",
+  operationId: "startRun",
   path: "/",
   tags: ["runs"],
   summary: "Start a run in the background",
@@ -71,6 +72,9 @@ const startRun = createRoute({
 
 const listRuns = createRoute({
   method: "get",
+  operationId: "listRuns",
+  // GET routes need no token (requireBearer): said so, not left to a default.
+  security: [],
   path: "/",
   tags: ["runs"],
   summary: "Runs, newest first",
@@ -91,6 +95,9 @@ const listRuns = createRoute({
 
 const getRun = createRoute({
   method: "get",
+  operationId: "getRun",
+  // GET routes need no token (requireBearer): said so, not left to a default.
+  security: [],
   path: "/{id}",
   tags: ["runs"],
   summary: "One run: steps with status, timings and row counts",
@@ -100,6 +107,9 @@ const getRun = createRoute({
 
 const getRunDq = createRoute({
   method: "get",
+  operationId: "getRunDqReport",
+  // GET routes need no token (requireBearer): said so, not left to a default.
+  security: [],
   path: "/{id}/dq",
   tags: ["dq"],
   summary: "The DQ report of a run",

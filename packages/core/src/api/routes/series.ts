@@ -75,6 +75,9 @@ const AnswerHead = {
 
 const series = createRoute({
   method: "get",
+  operationId: "getSeries",
+  // GET routes need no token (requireBearer): said so, not left to a default.
+  security: [],
   path: "/series",
   tags: ["data"],
   summary: "A metric over time per city, ticker or station, from production",
@@ -101,6 +104,9 @@ const StatsEntry = z.object({ ...SubjectKeys, average: z.number().nullable(), mi
 
 const stats = createRoute({
   method: "get",
+  operationId: "getStats",
+  // GET routes need no token (requireBearer): said so, not left to a default.
+  security: [],
   path: "/stats",
   tags: ["data"],
   summary: "Average, min and max of a metric per city, ticker or station over the range, from production",

@@ -28,6 +28,9 @@ const TableDetail = TableSummary.extend({
 
 const listTables = createRoute({
   method: "get",
+  operationId: "listTables",
+  // GET routes need no token (requireBearer): said so, not left to a default.
+  security: [],
   path: "/",
   tags: ["tables"],
   summary: "Tables and views of the catalog",
@@ -36,6 +39,9 @@ const listTables = createRoute({
 
 const getTable = createRoute({
   method: "get",
+  operationId: "getTable",
+  // GET routes need no token (requireBearer): said so, not left to a default.
+  security: [],
   path: "/{name}",
   tags: ["tables"],
   summary: "One table: columns, partitions, location, current version",

@@ -9,6 +9,9 @@ import { etagMatches, etagOf } from "../response-cache";
 
 const page = createRoute({
   method: "get",
+  operationId: "getDashboard",
+  // GET routes need no token (requireBearer): said so, not left to a default.
+  security: [],
   path: "/",
   tags: ["dashboard"],
   summary: "The dashboard (HTML)",
@@ -17,6 +20,9 @@ const page = createRoute({
 
 const file = createRoute({
   method: "get",
+  operationId: "getDashboardFile",
+  // GET routes need no token (requireBearer): said so, not left to a default.
+  security: [],
   path: "/ui/{file}",
   tags: ["dashboard"],
   summary: "A bundled file of the dashboard (scripts, styles, uPlot)",
