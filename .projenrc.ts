@@ -112,6 +112,11 @@ const test = project.tasks.tryFind("test")!;
 test.reset("vitest run");
 project.addTask("test:watch", { exec: "vitest" });
 project.compileTask.reset("tsc --noEmit");
+// The CLI bundled into lib/ (gitignored) so `sluice` starts without tsx; npm runs `prepare` after
+// `npm install`/`npm ci`, so a fresh clone has it. bin/sluice.js falls back to the sources when lib/ is stale.
+const buildCli = project.addTask("build:cli", { description: "Bundle the CLI into lib/ with esbuild (bin/sluice.js runs it)", exec: "tsx scripts/build-cli.ts" });
+project.compileTask.spawn(buildCli);
+project.package.setScript("prepare", "projen build:cli");
 project.addTask("typecheck", { exec: "tsc --noEmit" });
 project.addTask("sluice", { description: "Run the sluice CLI", exec: "node bin/sluice.js", receiveArgs: true });
 // The README's main command: the offline demo on the local twin.
@@ -127,6 +132,7 @@ project.addTask("synth", {
   env: { SST_TELEMETRY_DISABLED: "1", NODE_ENV: "test" },
   receiveArgs: true,
 });
+project.addTask("bench:startup", { description: "Benchmark: `sluice --help` and `sluice query` start vs node -e 0", exec: "tsx bench/startup.ts", receiveArgs: true });
 project.addTask("bench:pipeline", { description: "Benchmark: the run engine vs plain DuckDB", exec: "tsx bench/pipeline.ts", receiveArgs: true });
 
 // Tests write their screenshot under .ci/out/; README's picture changes only when asked for.

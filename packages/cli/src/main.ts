@@ -1,15 +1,8 @@
 import { Command, CommanderError } from "commander";
-import { registerDemo } from "./commands/demo";
-import { registerIngest } from "./commands/ingest";
-import { registerQuarantine } from "./commands/quarantine";
-import { registerQuery } from "./commands/query";
-import { registerRollback } from "./commands/rollback";
-import { registerRun } from "./commands/run";
-import { registerRuns } from "./commands/runs";
-import { registerServe } from "./commands/serve";
-import { registerTables } from "./commands/tables";
+import { packageVersion } from "../../core/src/package-root";
 import { RunInProgressError } from "../../core/src/run/run-lock";
 import { EXIT, UsageError } from "./exit-codes";
+import { registerCommands } from "./lazy-commands";
 
 /** Output streams, injectable so tests can run the CLI in-process. */
 export interface CliIo {
@@ -27,31 +20,24 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   const state = { exitCode: EXIT.ok as number };
   const program = new Command("sluice")
     .description("Turn a public HTTP API into an analytics-ready, quality-checked data lake (local twin of the AWS pipeline).")
-    .version("0.1.0")
+    .version(packageVersion())
     .showHelpAfterError("(add --help for usage)")
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   const setExit = (code: number) => {
     state.exitCode = code;
   };
-  registerDemo(program, io, setExit);
-  registerIngest(program, io, setExit);
-  registerRun(program, io, setExit);
-  registerRuns(program, io, setExit);
-  registerQuery(program, io, setExit);
-  registerTables(program, io, setExit);
-  registerRollback(program, io, setExit);
-  registerQuarantine(program, io, setExit);
-  registerServe(program, io, setExit);
-  const override = (commands: readonly Command[]): void => {
-    for (const command of commands) {
-      command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
-      override(command.commands);
-    }
-  };
-  override(program.commands);
 
   try {
+    await registerCommands(program, argv, io, setExit);
+    // Sub-commands too (`quarantine release`): their errors must reach main, not exit the process.
+    const override = (commands: readonly Command[]): void => {
+      for (const command of commands) {
+        command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+        override(command.commands);
+      }
+    };
+    override(program.commands);
     await program.parseAsync(argv);
     return state.exitCode;
   } catch (error) {

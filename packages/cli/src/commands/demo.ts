@@ -73,7 +73,7 @@ export function registerDemo(program: Command, io: CliIo, setExit: (code: number
       );
       io.out("What was the average temperature?\n" + textTable(["city", "avg_temp", "hours"], average.rows) + "\n");
       io.out(`\n(data scanned: ${formatBytes(daily.bytesScanned + average.bytesScanned)})\n`);
-      io.out(`Next: npx sluice query --lake ${values.lake} "SELECT * FROM weather_prod LIMIT 5"   ·   npx sluice --help\n`);
+      io.out(`Next: sluice query --lake ${values.lake} "SELECT * FROM weather_prod LIMIT 5"   ·   sluice --help\n`);
       setExit(EXIT.ok);
     } finally {
       await runtime.close();

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { packageRoot } from "../package-root";
 
 /** One static file of the dashboard. */
 export interface WebAsset {
@@ -22,8 +22,8 @@ const TYPES: Record<string, string> = {
 /** Bundled files: packages/web/* and uPlot from node_modules (no CDN: the dashboard works offline). */
 export const WEB_FILES = ["index.html", "app.js", "app.css", "api.js", "chart.js", "runs.js", "stocks.js", "air-quality.js"] as const;
 
-/** Reads the dashboard's files once, at start. */
-export function loadWebAssets(webDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "web")): WebAssets {
+/** Reads the dashboard's files once, at start (packages/web of the checkout, from the sources or lib/). */
+export function loadWebAssets(webDir = join(packageRoot(), "packages", "web")): WebAssets {
   const require = createRequire(import.meta.url);
   const uplotDir = dirname(require.resolve("uplot/dist/uPlot.iife.min.js"));
   const files: [string, string][] = [
