@@ -6,7 +6,7 @@ import { sourceFor, type SourceSettings } from "../../../core/src/sources/factor
 import type { OpenMeteoEndpointChoice } from "../../../core/src/sources/open-meteo/index";
 import type { LocalRuntime } from "../../../core/src/runtime/local";
 import { asUsageError, runtimeFor } from "../context";
-import { EXIT, EXIT_HELP, UsageError } from "../exit-codes";
+import { EXIT, UsageError, exitHelp } from "../exit-codes";
 import { formatBytes, textTable } from "../format";
 import type { CliIo } from "../main";
 import { addIngestOptions, addLakeOption, ingestRequestOf, type IngestOptionValues } from "../options";
@@ -39,7 +39,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
     .option("--verbose", "log progress as JSON lines on stderr")
     .addHelpText(
       "after",
-      `${EXIT_HELP}
+      `${exitHelp([EXIT.ok, EXIT.error, EXIT.usage, EXIT.dqFailed, EXIT.busy])}
 
 Production (the ${"<dataset>"}_prod view) only changes when every blocking DQ rule passed.
 
