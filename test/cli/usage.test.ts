@@ -21,13 +21,16 @@ describe("sluice help and usage errors", () => {
     expect(result.err).toBe("");
   });
 
-  it.each(["ingest", "run"])("documents every exit code in `sluice %s --help`", async (command) => {
+  it.each([
+    ["ingest", ["0  success", "1  error", "2  bad arguments", "4  some locations failed"]],
+    ["run", ["0  success", "1  error", "2  bad arguments", "3  a blocking data-quality rule failed", "5  another run holds the lake"]],
+  ])("documents the exit codes `sluice %s` returns in its --help", async (command, codes) => {
     // Act
     const result = await sluice(command, "--help");
 
     // Assess
     expect(result.out).toContain("Exit codes:");
-    for (const code of ["0  success", "1  error", "2  bad arguments", "3  a blocking data-quality rule failed", "4  some locations failed", "5  another run holds the lake"]) {
+    for (const code of codes) {
       expect(result.out).toContain(code);
     }
   });
@@ -141,5 +144,26 @@ describe("sluice help and usage errors", () => {
     expect(command.err).toMatch(/unknown command 'launch'/);
     expect(option.code).toBe(2);
     expect(option.err).toMatch(/unknown option '--colour'/);
+  });
+});
+
+describe("CLI tables and help", () => {
+  it("cuts a long cell at 120 characters with an ellipsis", async () => {
+    const { textTable, MAX_CELL } = await import("../../packages/cli/src/format");
+    const long = "x".repeat(700);
+
+    const [, , row] = textTable(["note"], [{ note: long }]).split("\n");
+
+    expect(MAX_CELL).toBe(120);
+    expect(row).toBe("x".repeat(119) + "…");
+  });
+
+  it("lists in ingest --help only the exit codes ingest returns", async () => {
+    const { sluice } = await import("./sluice");
+    const help = (await sluice("ingest", "--help")).out;
+
+    expect(help).toMatch(/^  4  some locations failed/m);
+    expect(help).not.toMatch(/^  3  /m);
+    expect(help).not.toMatch(/^  5  /m);
   });
 });

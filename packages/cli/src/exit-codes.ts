@@ -13,15 +13,19 @@ export const EXIT = {
   busy: 5,
 } as const;
 
-/** Help text listing the exit codes. */
-export const EXIT_HELP = `
-Exit codes:
-  0  success
-  1  error (a failed run step, an unexpected failure)
-  2  bad arguments or input (the message names which)
-  3  a blocking data-quality rule failed; production unchanged
-  4  some locations failed; the healthy ones were delivered and counted
-  5  another run holds the lake`;
+const EXIT_LINES: Record<number, string> = {
+  0: "success",
+  1: "error (a failed run step, an unexpected failure)",
+  2: "bad arguments or input (the message names which)",
+  3: "a blocking data-quality rule failed; production unchanged",
+  4: "some locations failed; the healthy ones were delivered and counted",
+  5: "another run holds the lake",
+};
+
+/** Help text listing the exit codes a command returns. */
+export function exitHelp(codes: readonly number[]): string {
+  return `\nExit codes:\n${codes.map((code) => `  ${code}  ${EXIT_LINES[code]}`).join("\n")}`;
+}
 
 /** Bad user input: printed without a stack, exit code 2. */
 export class UsageError extends Error {

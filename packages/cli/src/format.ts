@@ -24,14 +24,21 @@ function csvCell(value: unknown): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** An aligned table; numbers right-aligned. */
+/** Longest cell of a text table; longer ones (a failure's message) end in "…" — `--json` keeps the full text. */
+export const MAX_CELL = 120;
+
+/** An aligned table; numbers right-aligned; cells cut at MAX_CELL characters. */
 export function textTable(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
-  const cells = rows.map((row) => columns.map((c) => cellText(row[c])));
+  const cells = rows.map((row) => columns.map((c) => cut(cellText(row[c]))));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
   const numeric = columns.map((c) => rows.length > 0 && rows.every((r) => typeof r[c] === "number" || r[c] === null));
   const line = (values: string[]) =>
     values.map((v, i) => (numeric[i] ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join("  ").trimEnd();
   return [line([...columns]), widths.map((w) => "-".repeat(w)).join("  "), ...cells.map(line)].join("\n");
+}
+
+function cut(text: string): string {
+  return text.length > MAX_CELL ? text.slice(0, MAX_CELL - 1) + "…" : text;
 }
 
 /** Bytes as Athena's console shows them (KB, MB, GB with two decimals). */

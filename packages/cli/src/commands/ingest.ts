@@ -5,7 +5,7 @@ import { datasetOf, pipeline } from "../../../core/src/pipeline/pipeline";
 import { sourceFor } from "../../../core/src/sources/factory";
 import type { OpenMeteoEndpointChoice } from "../../../core/src/sources/open-meteo/index";
 import { asUsageError, runtimeFor } from "../context";
-import { EXIT, EXIT_HELP, UsageError } from "../exit-codes";
+import { EXIT, UsageError, exitHelp } from "../exit-codes";
 import type { CliIo } from "../main";
 import { addIngestOptions, addLakeOption, ingestRequestOf, type IngestOptionValues } from "../options";
 import { ProgressBar } from "../progress";
@@ -21,7 +21,7 @@ export function registerIngest(program: Command, io: CliIo, setExit: (code: numb
     .option("--verbose", "log progress as JSON lines on stderr")
     .addHelpText(
       "after",
-      `${EXIT_HELP}
+      `${exitHelp([EXIT.ok, EXIT.error, EXIT.usage, EXIT.partial])}
 
 Examples:
   sluice ingest --source synthetic --from 2024-11-24 --to 2024-11-30 --locations Paris,London,Berlin --lake /tmp/l --json

@@ -6,7 +6,7 @@ import { sourceFor, type SourceSettings } from "../../../core/src/sources/factor
 import type { OpenMeteoEndpointChoice } from "../../../core/src/sources/open-meteo/index";
 import type { LocalRuntime } from "../../../core/src/runtime/local";
 import { asUsageError, runtimeFor } from "../context";
-import { EXIT, EXIT_HELP, UsageError } from "../exit-codes";
+import { EXIT, UsageError, exitHelp } from "../exit-codes";
 import { formatBytes, textTable } from "../format";
 import type { CliIo } from "../main";
 import { addIngestOptions, addLakeOption, ingestRequestOf, type IngestOptionValues } from "../options";
@@ -40,7 +40,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
     .option("--verbose", "log progress as JSON lines on stderr")
     .addHelpText(
       "after",
-      `${EXIT_HELP}
+      `${exitHelp([EXIT.ok, EXIT.error, EXIT.usage, EXIT.dqFailed, EXIT.busy])}
 
 Runs are incremental: a run reads only the raw objects no earlier run consumed, rewrites only the
 month partitions they touch (merged with production's rows there, the dataset's dedup policy
