@@ -76,7 +76,7 @@ const project = new typescript.TypeScriptProject({
     "@types/aws-lambda@^8",
   ],
   allowScripts: ["esbuild", "aws-crt", "aws-sdk", "@duckdb/node-bindings"],
-  gitignore: [".sst/", "cdk.out/", ".lake/", "bench/out/", ".ci/out/", "*.log"],
+  gitignore: ["/node_modules", ".sst/", "cdk.out/", ".lake/", "bench/out/", ".ci/out/", "*.log"],
   tsconfig: {
     include: ["packages/**/*.ts", "stacks/**/*.ts", "sst.config.ts", "bench/**/*.ts", "test/**/*.ts", "scripts/**/*.ts"],
     compilerOptions: {
