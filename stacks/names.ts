@@ -11,10 +11,10 @@ export function glueName(app: App, name: string): string {
 }
 
 /**
- * Every Glue table or view a dataset's run creates and reads: the four tables, the production
+ * Every Glue table or view a dataset's run creates and reads: the five tables (the stage holds a run's new raw objects), the production
  * version tables (a wildcard: one per publish) and the analytics views over production.
  */
 export function datasetGlueTables(dataset: DatasetDefinition): string[] {
-  const { raw, clean, parquet, prod } = dataset.tables;
-  return [raw, clean, parquet, prod, `${prod}_v*`, ...analyticsViewsOf(dataset.name).map((v) => v.name)];
+  const { raw, clean, parquet, prod, stage } = dataset.tables;
+  return [raw, clean, parquet, prod, stage, `${prod}_v*`, ...analyticsViewsOf(dataset.name).map((v) => v.name)];
 }

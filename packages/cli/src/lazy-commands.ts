@@ -24,7 +24,7 @@ export const COMMANDS: readonly LazyCommand[] = [
   { name: "query", term: "query [options] <sql>", summary: "Run a read-only Athena (Trino) SQL query on the local twin.", load: async () => (await import("./commands/query")).registerQuery },
   { name: "tables", term: "tables [options]", summary: "List the catalog's tables and views (the twin of the Glue Data Catalog).", load: async () => (await import("./commands/tables")).registerTables },
   { name: "rollback", term: "rollback [options]", summary: "Point the production view back at the previous version that was production (or --to VERSION).", load: async () => (await import("./commands/rollback")).registerRollback },
-  { name: "quarantine", term: "quarantine [options] [command]", summary: "List the raw objects runs set aside (a failed DQ gate, an unreadable object); release a run's batch.", load: async () => (await import("./commands/quarantine")).registerQuarantine },
+  { name: "quarantine", term: "quarantine [options]", summary: "List the raw objects runs set aside (a failed DQ gate, an unreadable object); release a run's batch.", load: async () => (await import("./commands/quarantine")).registerQuarantine },
   { name: "serve", term: "serve [options]", summary: "Serve the HTTP API and the dashboard of a lake until Ctrl-C.", load: async () => (await import("./commands/serve")).registerServe },
 ];
 

@@ -264,6 +264,12 @@ class RunTranslator {
     const from = this.out.length;
     this.operand(operator);
     const right = this.out.splice(from).map((piece) => piece.text).join("").trim();
+    // DuckDB cannot pass a window function into a macro ("Window function macros must be
+    // functions"): such a division keeps DuckDB's operator (a difference docs/athena-sql.md lists).
+    if (/\bover\s*\(/i.test(left) || /\bover\s*\(/i.test(right)) {
+      this.out.push({ text: `${left} ${operator.text} ${right}`, node: operator, operand: true });
+      return;
+    }
     const macro = operator.text === "/" ? "athena_divide" : "athena_modulus";
     this.out.push({ text: `${macro}(${left}, ${right})`, node: operator, operand: true });
   }
