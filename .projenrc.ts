@@ -134,6 +134,7 @@ project.addTask("synth", {
 });
 project.addTask("bench:startup", { description: "Benchmark: `sluice --help` and `sluice query` start vs node -e 0", exec: "tsx bench/startup.ts", receiveArgs: true });
 project.addTask("bench:pipeline", { description: "Benchmark: the run engine vs plain DuckDB", exec: "tsx bench/pipeline.ts", receiveArgs: true });
+project.addTask("bench:history", { description: "Benchmark: a one-day run and SELECT 1 on a 730-day lake vs a 7-day lake, and plain DuckDB", exec: "tsx bench/history.ts", receiveArgs: true });
 
 // Tests write their screenshot under .ci/out/; README's picture changes only when asked for.
 project.addTask("screenshot", {

@@ -17,6 +17,7 @@ export const runnerEventSchema = z.object({
     locations: z.array(z.object({ name: z.string().min(1), latitude: z.number(), longitude: z.number() })).min(1),
     variables: z.array(z.string().min(1)).default(["temperature_2m"]),
     skipIngest: z.boolean().default(false),
+    fullRefresh: z.boolean().optional(),
   }),
 });
 export type RunnerEvent = z.input<typeof runnerEventSchema>;

@@ -48,6 +48,7 @@ const RunRequest = z
       .max(20)
       .optional()
       .openapi({ description: "weather: Open-Meteo hourly variables; air_quality: parameters (pm25, pm10, no2, o3)" }),
+    fullRefresh: z.boolean().default(false).openapi({ description: "rebuild production from all raw instead of merging only the raw objects no run has read" }),
   })
   .strict()
   .openapi("RunRequest");
@@ -162,6 +163,7 @@ export function runsRouter(deps: ResolvedDeps) {
         locations,
         variables,
         skipIngest: false,
+        ...(body.fullRefresh ? { fullRefresh: true } : {}),
       });
       const location = `/runs/${runId}`;
       c.get("log").info("run started", { runId });

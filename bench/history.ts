@@ -1,0 +1,112 @@
+/**
+ * Does a run cost what the new data costs? Builds two lakes of 50 cities with one ingest a day —
+ * a short history (`--short`, default 7 days) and a long one (`--long`, default 730 days) — publishes
+ * each once (untimed), then lands one more day and times, on each lake, `sluice run --skip-ingest`
+ * for that day (wall time, peak RSS from /usr/bin/time, bytes scanned from the run record) and
+ * `sluice query "SELECT 1"`. The reference, in the same run: plain DuckDB merging that day's 50
+ * objects into its month's Parquet. Prints the ratios (long / short, run / plain DuckDB).
+ *
+ *   npx tsx bench/history.ts [--long 730] [--short 7] [--cities 50]
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { FsObjectStore } from "../packages/core/src/lake/fs-object-store";
+import { GAZETTEER_CITIES } from "../packages/core/src/sources/gazetteer";
+import { SyntheticWeatherSource } from "../packages/core/src/sources/synthetic/synthetic-weather";
+import { numberArg } from "./common";
+
+const REPO = join(import.meta.dirname, "..");
+const LAST_DAY = Date.UTC(2024, 11, 30);
+const DAY = 86_400_000;
+const cities = GAZETTEER_CITIES.slice(0, numberArg("cities", 50));
+const source = new SyntheticWeatherSource({ seed: 1 });
+
+const pad = (n: number, w = 2) => String(n).padStart(w, "0");
+const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
+
+/** One ingest of day `t` for every city: one gzip object per city, arriving at 01:00 the next day. */
+function landDay(store: FsObjectStore, t: number, seq: number): void {
+  const arrival = new Date(t + DAY + 3_600_000);
+  const folder = `year=${arrival.getUTCFullYear()}/month=${pad(arrival.getUTCMonth() + 1)}/day=${pad(arrival.getUTCDate())}/hour=${pad(arrival.getUTCHours())}`;
+  const stamp = arrival.toISOString().slice(0, 19).replace(/[T:]/g, "-");
+  for (const city of cities) {
+    const records = source.generate(city, t, 24, []).map((r) => JSON.stringify({ ...r, collection_time: arrival.toISOString() }));
+    store.putSync("raw", `weather/location=${city.name}/${folder}/sluice-weather-1-${stamp}-${pad(seq, 6)}.gz`, gzipSync(records.join("\n") + "\n"));
+  }
+}
+
+function sluice(args: string[]): { ms: number; rssMb: number; stdout: string } {
+  const started = performance.now();
+  const result = spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, join(REPO, "bin/sluice.js"), ...args], { encoding: "utf8", env: { ...process.env, SLUICE_LOG_LEVEL: "silent" }, maxBuffer: 64 * 1024 * 1024 });
+  const ms = performance.now() - started;
+  if (result.status !== 0) throw new Error(`sluice ${args.join(" ")} exited ${result.status}: ${result.stdout}${result.stderr}`);
+  const rssKb = Number(result.stderr.trim().split("\n").at(-1));
+  return { ms, rssMb: rssKb / 1024, stdout: result.stdout };
+}
+
+interface Measured {
+  runMs: number;
+  rssMb: number;
+  scanned: number;
+  selectOneMs: number;
+  mode: string;
+}
+
+function measure(days: number): Measured & { lake: string } {
+  const lake = mkdtempSync(join(tmpdir(), `sluice-history-${days}-`));
+  const store = new FsObjectStore(lake);
+  const first = LAST_DAY - (days - 1) * DAY;
+  for (let i = 0; i < days; i++) landDay(store, first + i * DAY, i);
+  const locations = cities.map((c) => c.name).join(",");
+  process.stderr.write(`${days} days: ${days * cities.length} raw objects; publishing the history (untimed)\n`);
+  sluice(["run", "--skip-ingest", "--from", isoDay(first), "--to", isoDay(LAST_DAY), "--locations", locations, "--lake", lake]);
+  const newDay = LAST_DAY + DAY;
+  landDay(store, newDay, days);
+  const run = sluice(["run", "--skip-ingest", "--from", isoDay(newDay), "--to", isoDay(newDay), "--locations", locations, "--lake", lake, "--json"]);
+  const record = JSON.parse(run.stdout) as { mode: string; steps: { bytesScanned?: number }[] };
+  const selectOne = sluice(["query", "--lake", lake, "SELECT 1"]);
+  return { lake, runMs: run.ms, rssMb: run.rssMb, scanned: record.steps.reduce((n, s) => n + (s.bytesScanned ?? 0), 0), selectOneMs: selectOne.ms, mode: record.mode };
+}
+
+/** Plain DuckDB: the new day's objects merged into its month's Parquet, written anew. */
+async function plainDuckDb(lake: string): Promise<number> {
+  const newDay = new Date(LAST_DAY + DAY + DAY + 3_600_000);
+  const files: string[] = [];
+  for (const city of cities) {
+    const dir = join(lake, "raw", "weather", `location=${city.name}`, `year=${newDay.getUTCFullYear()}`, `month=${pad(newDay.getUTCMonth() + 1)}`, `day=${pad(newDay.getUTCDate())}`, `hour=${pad(newDay.getUTCHours())}`);
+    for (const name of readdirSync(dir)) files.push(join(dir, name));
+  }
+  const month = execFileSync("find", [join(lake, "prod"), "-path", "*yr_mo_partition=2024-12*", "-name", "*.parquet"], { encoding: "utf8" }).trim().split("\n").filter(Boolean);
+  const out = join(lake, "plain-duckdb");
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  const list = (paths: string[]) => `[${paths.map((p) => `'${p}'`).join(", ")}]`;
+  const started = performance.now();
+  await connection.run(`COPY (
+      SELECT city, measurement_time, arg_max(temperature, collection_time) AS temperature, count(*) AS n FROM (
+        SELECT city, CAST(measurement_time AS TIMESTAMP) AS measurement_time, temperature, CAST(collection_time AS TIMESTAMP) AS collection_time FROM read_json(${list(files)}, format = 'newline_delimited')
+        UNION ALL
+        SELECT city, measurement_time, temperature, last_collection_time FROM read_parquet(${list(month)}))
+      GROUP BY ALL) TO '${out}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (city), OVERWRITE_OR_IGNORE)`);
+  const ms = performance.now() - started;
+  connection.closeSync();
+  instance.closeSync();
+  return ms;
+}
+
+const short = measure(numberArg("short", 7));
+const long = measure(numberArg("long", 730));
+const reference = await plainDuckDb(long.lake);
+const row = (label: string, m: Measured) => `| ${label} | ${m.mode} | ${(m.runMs / 1000).toFixed(2)} s | ${(m.scanned / 1e6).toFixed(2)} MB | ${m.rssMb.toFixed(0)} MB | ${(m.selectOneMs / 1000).toFixed(2)} s |`;
+console.log(`| lake | mode | one-day run | bytes scanned | peak RSS | sluice query "SELECT 1" |`);
+console.log(`|---|---|---|---|---|---|`);
+console.log(row(`${numberArg("short", 7)} days`, short));
+console.log(row(`${numberArg("long", 730)} days`, long));
+console.log(`\nplain DuckDB merging the day into its month: ${(reference / 1000).toFixed(3)} s`);
+console.log(`long / short: run ${(long.runMs / short.runMs).toFixed(2)}x, bytes ${(long.scanned / Math.max(1, short.scanned)).toFixed(2)}x, SELECT 1 ${(long.selectOneMs / short.selectOneMs).toFixed(2)}x`);
+console.log(`long run / plain DuckDB: ${(long.runMs / reference).toFixed(1)}x`);
+for (const m of [short, long]) rmSync(m.lake, { recursive: true, force: true });
