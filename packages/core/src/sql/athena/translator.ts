@@ -266,7 +266,7 @@ class RunTranslator {
     const right = this.out.splice(from).map((piece) => piece.text).join("").trim();
     // DuckDB cannot pass a window function into a macro ("Window function macros must be
     // functions"): such a division keeps DuckDB's operator (a difference docs/athena-sql.md lists).
-    if (/\bover\s*\(/i.test(left) || /\bover\s*\(/i.test(right)) {
+    if (/\bover\s*\(/i.test(left) || /\bover\s*\(/i.test(right) || isWord(this.peek(), "OVER") || isWord(this.nodes[this.i + 1], "OVER")) {
       this.out.push({ text: `${left} ${operator.text} ${right}`, node: operator, operand: true });
       return;
     }
