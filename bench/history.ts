@@ -67,7 +67,8 @@ function measure(days: number): Measured & { lake: string } {
   const newDay = LAST_DAY + DAY;
   landDay(store, newDay, days);
   const run = sluice(["run", "--skip-ingest", "--from", isoDay(newDay), "--to", isoDay(newDay), "--locations", locations, "--lake", lake, "--json"]);
-  const record = JSON.parse(run.stdout) as { mode: string; steps: { bytesScanned?: number }[] };
+  const record = JSON.parse(run.stdout) as { mode: string; steps: { name: string; durationMs?: number; bytesScanned?: number }[] };
+  process.stderr.write(`${days} days, one-day run steps: ${record.steps.map((s) => `${s.name} ${((s.durationMs ?? 0) / 1000).toFixed(2)} s`).join(", ")}\n`);
   const selectOne = sluice(["query", "--lake", lake, "SELECT 1"]);
   return { lake, runMs: run.ms, rssMb: run.rssMb, scanned: record.steps.reduce((n, s) => n + (s.bytesScanned ?? 0), 0), selectOneMs: selectOne.ms, mode: record.mode };
 }
