@@ -26,6 +26,7 @@ const INT_OPS = "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestI
 const BIGINT_OPS = "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestBigintOperators.java";
 const DECIMAL_OPS = "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestDecimalOperators.java";
 const DOUBLE_OPS = "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestDoubleOperators.java";
+const STRINGS = "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestStringFunctions.java";
 const AGG_DOC = "https://trino.io/docs/current/functions/aggregate.html";
 const MATH_DOC = "https://trino.io/docs/current/functions/math.html#mathematical-operators";
 
@@ -68,6 +69,27 @@ const CASES: readonly Case[] = [
   { sql: "substr('Quadratically', 0, 5)", expected: "", source: "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestStringFunctions.java testSubstring" },
   { sql: "substr('Quadratically', 50)", expected: "", source: "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestStringFunctions.java testSubstring" },
   { sql: "substr('Quadratically', -5)", expected: "cally", source: "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestStringFunctions.java testSubstring" },
+
+  // replace, lpad/rpad, split_part: TestStringFunctions testReplace, testLeftPad, testRightPad, testSplitPart.
+  { sql: "replace('abc', '', 'xx')", expected: "xxaxxbxxcxx", type: "varchar", source: `${STRINGS} testReplace` },
+  { sql: "replace('', '', 'xx')", expected: "xx", source: `${STRINGS} testReplace` },
+  { sql: "replace('foo', '')", expected: "foo", source: `${STRINGS} testReplace` },
+  { sql: "replace('', '', '')", expected: "", source: `${STRINGS} testReplace` },
+  { sql: "replace('0000123', '0', ' ')", expected: "    123", source: `${STRINGS} testReplace` },
+  { sql: "replace('abcdefabcdef', 'cd')", expected: "abefabef", source: `${STRINGS} testReplace` },
+  { sql: "lpad('text', 3, 'xy')", expected: "tex", source: `${STRINGS} testLeftPad` },
+  { sql: "lpad('', 3, 'a')", expected: "aaa", source: `${STRINGS} testLeftPad` },
+  { sql: "lpad('abc', 0, 'e')", expected: "", source: `${STRINGS} testLeftPad` },
+  { sql: "lpad('abc', 3, '')", error: "Padding string must not be empty", source: `${STRINGS} testLeftPad` },
+  { sql: "lpad('abc', -1, 'foo')", error: "Target length must be in the range [0..2147483647]", source: `${STRINGS} testLeftPad` },
+  { sql: "rpad('text', 7, 'xy')", expected: "textxyx", source: `${STRINGS} testRightPad` },
+  { sql: "rpad('abc', 3, '')", error: "Padding string must not be empty", source: `${STRINGS} testRightPad` },
+  { sql: "rpad('abc', -1, 'foo')", error: "Target length must be in the range [0..2147483647]", source: `${STRINGS} testRightPad` },
+  { sql: "split_part('abc', '', 0)", error: "Index must be greater than zero", source: `${STRINGS} testSplitPart` },
+  { sql: "split_part('abc', '', -1)", error: "Index must be greater than zero", source: `${STRINGS} testSplitPart` },
+  { sql: "split_part('abcdddddef', 'dd', 2)", expected: "", source: `${STRINGS} testSplitPart` },
+  { sql: "split_part('a/b/c', '/', 4)", expected: null, source: `${STRINGS} testSplitPart` },
+  { sql: "split_part('a/b/c/', '/', 4)", expected: "", source: `${STRINGS} testSplitPart` },
 
   // Aggregate result types: https://trino.io/docs/current/functions/aggregate.html
   { sql: "SELECT sum(x) FROM (VALUES (DECIMAL '1.5'), (DECIMAL '2.25')) AS t(x)", expected: "3.75", type: "decimal(38,2)", source: `${AGG_DOC}#sum (decimal(38,s))` },

@@ -195,9 +195,9 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   substring: template(2, 3, (args) => athenaSubstr(args)),
   strpos: same(2),
   position: same(1), // position(needle IN haystack): one argument at the comma level
-  replace: template(2, 3, ([s, from, to]) => `replace(${s}, ${from}, ${to ?? "''"})`),
-  lpad: same(3),
-  rpad: same(3),
+  replace: template(2, 3, ([s, from, to]) => `athena_replace(${s}, ${from}, ${to ?? "''"})`),
+  lpad: renamed("athena_lpad", 3),
+  rpad: renamed("athena_rpad", 3),
   starts_with: same(2),
   chr: same(1),
   levenshtein_distance: renamed("levenshtein", 2),

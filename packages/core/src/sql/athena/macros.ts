@@ -21,8 +21,21 @@ export function athenaMacrosSql(): string[] {
       (unit, n, x TIMESTAMP) AS x + CAST(CAST(n AS VARCHAR) || ' ' || unit AS INTERVAL),
       (unit, n, x TIMESTAMPTZ) AS x + CAST(CAST(n AS VARCHAR) || ' ' || unit AS INTERVAL)`,
     // Trino: an index past the last field is NULL; DuckDB returns ''.
+    // Trino: an index below 1 fails the query (DuckDB counts from the end or gives '').
     `CREATE OR REPLACE MACRO athena_split_part(s, delimiter, i) AS
-      CASE WHEN i > len(string_split(s, delimiter)) THEN NULL ELSE split_part(s, delimiter, i) END`,
+      CASE WHEN i <= 0 THEN error('Index must be greater than zero')
+      WHEN i > len(string_split(s, delimiter)) THEN NULL ELSE split_part(s, delimiter, i) END`,
+    // Trino: replace(s, '', t) puts t before every character and at the end; DuckDB leaves s as is.
+    `CREATE OR REPLACE MACRO athena_replace(s, search, t) AS
+      CASE WHEN search = '' THEN t || array_to_string(string_split(s, ''), t) || (CASE WHEN s = '' THEN '' ELSE t END)
+      ELSE replace(s, search, t) END`,
+    // Trino's lpad/rpad fail on a negative target length (DuckDB returns '') or an empty padding
+    // string (DuckDB only fails when padding is needed).
+    ...["lpad", "rpad"].map(
+      (pad) => `CREATE OR REPLACE MACRO athena_${pad}(s, n, p) AS
+      CASE WHEN n < 0 OR n > 2147483647 THEN error('Target length must be in the range [0..2147483647]')
+      WHEN p = '' THEN error('Padding string must not be empty') ELSE ${pad}(s, CAST(n AS INTEGER), p) END`,
+    ),
     // Trino's ISO-8601 text: date only for DATE, milliseconds, 'Z' for UTC instants.
     `CREATE OR REPLACE MACRO athena_to_iso8601(x DATE) AS strftime(x, '%Y-%m-%d'),
       (x TIMESTAMP) AS strftime(x, '%Y-%m-%dT%H:%M:%S.%g'),
