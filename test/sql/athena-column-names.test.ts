@@ -31,6 +31,9 @@ describe("result column names as Athena gives them", () => {
   it("does not mistake keywords for aliases", async () => {
     expect(await columns("SELECT CASE WHEN temperature > 1 THEN 'warm' END, temperature IS NULL, measurement_time + INTERVAL '1' DAY FROM t")).toEqual(["_col0", "_col1", "_col2"]);
     expect(await columns("SELECT avg(temperature) OVER (PARTITION BY city) FROM t")).toEqual(["_col0"]);
+    // Trino names `a IS DISTINCT FROM b` like any other expression (the FROM is not the query's).
+    expect(await columns("SELECT city IS DISTINCT FROM 'Paris', temperature IS NOT DISTINCT FROM 1.5 FROM t")).toEqual(["_col0", "_col1"]);
+    expect(await columns("SELECT 1 IS DISTINCT FROM 2")).toEqual(["_col0"]);
   });
 
   it("names the outer query of a WITH, not the CTE's", async () => {

@@ -16,6 +16,11 @@ function isIdentifier(node: SqlNode | undefined): boolean {
   return node !== undefined && (node.kind === "quoted" || (node.kind === "word" && !EXPRESSION_WORDS.has(node.text.toUpperCase())));
 }
 
+function previousSignificant(nodes: readonly SqlNode[], index: number): SqlNode | undefined {
+  for (let i = index - 1; i >= 0; i--) if (isSignificantNode(nodes[i]!)) return nodes[i];
+  return undefined;
+}
+
 /** True when a select item already has a name: a column reference, `*`, or an explicit/implicit alias. */
 function isNamed(item: readonly SqlNode[]): boolean {
   const sig = item.filter(isSignificantNode);
@@ -49,6 +54,8 @@ export function nameUnnamedColumns(nodes: readonly SqlNode[]): SqlNode[] {
   let from = i;
   for (; i < out.length; i++) {
     const node = out[i]!;
+    // `a IS [NOT] DISTINCT FROM b`: this FROM is part of the item.
+    if (isWord(node, "FROM") && isWord(previousSignificant(out, i), "DISTINCT")) continue;
     if (node.kind === "word" && ITEM_ENDS.has(node.text.toUpperCase())) break;
     if (node.kind === "punct" && (node.text === "," || node.text === ";")) {
       items.push({ from, to: i });
