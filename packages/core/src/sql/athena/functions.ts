@@ -18,8 +18,11 @@ export interface FunctionSpec {
   /** Inclusive argument count range Athena accepts for the forms the twin supports. */
   readonly arity: readonly [min: number, max: number];
   readonly translate: (call: FunctionCall) => string;
-  /** Wraps the whole call, its FILTER and OVER clauses included (a result-type fix). */
-  readonly wrap?: (call: string) => string;
+  /**
+   * Wraps the whole call (a result-type fix): `call` is the translated call, `clauses` its FILTER and
+   * OVER clauses, to be appended to it (and to any companion aggregate the fix needs).
+   */
+  readonly wrap?: (call: string, clauses: string, c: FunctionCall) => string;
 }
 
 const MANY = Number.POSITIVE_INFINITY;
@@ -28,7 +31,15 @@ const MANY = Number.POSITIVE_INFINITY;
 const athenaSubstr = (args: readonly string[]): string => `(CASE WHEN (${args[1]}) = 0 THEN '' ELSE substring(${args.join(", ")}) END)`;
 
 /** Trino's count_if is BIGINT; DuckDB's is HUGEINT. */
-const bigintAggregate = (call: string): string => `CAST(${call} AS BIGINT)`;
+const bigintAggregate = (call: string, clauses: string): string => `CAST(${call}${clauses} AS BIGINT)`;
+
+/**
+ * Trino's sum of an integer type is BIGINT (an overflow fails); DuckDB's is HUGEINT. The result is
+ * cast to the type athena_sum_type derives from min() over the same rows: BIGINT for integers,
+ * DECIMAL(38, s) for decimals, the input type for floats.
+ */
+const trinoSumType = (call: string, clauses: string, c: FunctionCall): string =>
+  `cast_to_type(${call}${clauses}, athena_sum_type(min(${c.args.join(", ")})${clauses}))`;
 
 /** Same name and semantics on both engines. */
 const same = (min: number, max: number = min): FunctionSpec => ({
@@ -111,7 +122,7 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   // Aggregates. stddev/variance are the sample versions on both engines.
   avg: same(1),
   // Open difference: DuckDB's sum of integers is HUGEINT where Trino's is BIGINT (same value).
-  sum: same(1),
+  sum: { ...same(1), wrap: trinoSumType },
   count: same(0, 1),
   min: same(1),
   max: same(1),

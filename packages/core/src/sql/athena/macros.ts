@@ -75,6 +75,8 @@ export function athenaMacrosSql(): string[] {
     `CREATE OR REPLACE MACRO athena_modulus(a, b) AS CASE
       WHEN typeof(athena_zero(a, b)) NOT IN ('DOUBLE', 'FLOAT') AND b = 0 THEN error('Division by zero')
       ELSE a % b END`,
+    // A zero of the type of Trino's sum over values of m's type (see trinoSumType in functions.ts).
+    "CREATE OR REPLACE MACRO athena_sum_type(m) AS athena_wide_zero(CAST(0 AS BIGINT) + m * 0)",
     // Trino rounds half away from zero when casting a DOUBLE/REAL to an integer type; DuckDB rounds
     // half to even. Exact integer, decimal and text inputs pass through unchanged.
     `CREATE OR REPLACE MACRO athena_round_float(x DOUBLE) AS round(x),

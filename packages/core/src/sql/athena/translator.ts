@@ -450,7 +450,7 @@ class RunTranslator {
       this.skipSignificant(2);
     }
     this.out.pop();
-    this.out.push({ text: spec.wrap(`${text}${clauses}`), node: nameToken });
+    this.out.push({ text: spec.wrap(text, clauses, { name, args, rawArgs, at: nameToken }), node: nameToken });
   }
 
   /** The `n`-th (0-based) significant node at or after the current position. */
