@@ -27,6 +27,7 @@ const BIGINT_OPS = "trinodb/trino core/trino-main/src/test/java/io/trino/type/Te
 const DECIMAL_OPS = "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestDecimalOperators.java";
 const DOUBLE_OPS = "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestDoubleOperators.java";
 const STRINGS = "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestStringFunctions.java";
+const DOUBLE_CAST = `${DOUBLE_OPS} testCastToVarchar`;
 const AGG_DOC = "https://trino.io/docs/current/functions/aggregate.html";
 const MATH_DOC = "https://trino.io/docs/current/functions/math.html#mathematical-operators";
 
@@ -62,6 +63,24 @@ const CASES: readonly Case[] = [
   { sql: "100 / 10 / 5", expected: 2, source: `${MATH_DOC} (* and / associate left)` },
   { sql: "SELECT sum(x) / count(*) FROM (VALUES (1), (2), (4)) AS t(x)", expected: "2", source: `${MATH_DOC} (bigint / bigint)` },
   { sql: "SELECT x / y FROM (VALUES (1, 0)) AS t(x, y)", error: "Division by zero", source: `${INT_OPS} testDivide` },
+
+  // CAST(DOUBLE AS VARCHAR): scientific notation with the shortest digits.
+  { sql: "CAST(37.7E0 AS varchar)", expected: "3.77E1", type: "varchar", source: DOUBLE_CAST },
+  { sql: "CAST(17.1E0 AS varchar)", expected: "1.71E1", source: DOUBLE_CAST },
+  { sql: "CAST(0E0 / 0E0 AS varchar)", expected: "NaN", source: DOUBLE_CAST },
+  { sql: "CAST(12e2 AS varchar(50))", expected: "1.2E3", source: DOUBLE_CAST },
+  { sql: "CAST(12345678.9e0 AS varchar(50))", expected: "1.23456789E7", source: DOUBLE_CAST },
+  { sql: "CAST(DOUBLE 'Infinity' AS varchar(50))", expected: "Infinity", source: DOUBLE_CAST },
+  { sql: "CAST(DOUBLE 'NaN' AS varchar(3))", expected: "NaN", source: DOUBLE_CAST },
+  { sql: "CAST(12e2 AS varchar(5))", expected: "1.2E3", source: DOUBLE_CAST },
+  { sql: "CAST(0e0 AS varchar)", expected: "0E0", source: `${DOUBLE_CAST} (the error message's rendering of 0e0)` },
+  { sql: "CAST(-0e0 AS varchar)", expected: "-0E0", source: `${DOUBLE_CAST} (the error message's rendering of -0e0)` },
+  { sql: "SELECT CAST(x AS varchar) FROM (VALUES (-0.00125E0)) AS t(x)", expected: "-1.25E-3", source: `${DOUBLE_CAST} (same rule, negative exponent)` },
+  { sql: "SELECT CAST(x AS varchar) FROM (VALUES (1E20)) AS t(x)", expected: "1E20", source: `${DOUBLE_CAST} (same rule as 0E0)` },
+  { sql: "CAST(37 AS varchar)", expected: "37", source: "https://trino.io/docs/current/functions/conversion.html#cast" },
+  { sql: "CAST(DECIMAL '-0.5' AS varchar)", expected: "-0.5", source: "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestDecimalCasts.java testDecimalToVarcharCasts (same rule as 0.0034)" },
+  { sql: "CAST(DECIMAL '23400' AS varchar)", expected: "23400", source: "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestDecimalCasts.java testDecimalToVarcharCasts" },
+  { sql: "CAST(DECIMAL '0.0034' AS varchar)", expected: "0.0034", source: "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestDecimalCasts.java testDecimalToVarcharCasts" },
 
   // substr: https://trino.io/docs/current/functions/string.html#substr and TestStringFunctions.testSubstring
   { sql: "substr('Quadratically', 5, 6)", expected: "ratica", source: "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestStringFunctions.java testSubstring" },

@@ -77,6 +77,30 @@ export function athenaMacrosSql(): string[] {
       ELSE a % b END`,
     // A zero of the type of Trino's sum over values of m's type (see trinoSumType in functions.ts).
     "CREATE OR REPLACE MACRO athena_sum_type(m) AS athena_wide_zero(CAST(0 AS BIGINT) + m * 0)",
+    // Trino's CAST(DOUBLE AS VARCHAR) is scientific with the shortest round-trip digits (3.77E1,
+    // 1.2E3, 0E0, -0E0, NaN, Infinity); DuckDB writes 37.7, 1200.0, 1e+20. athena_sci builds
+    // d[1].d[2…]E<e> from significant digits d and exponent e, read off DuckDB's shortest text.
+    `CREATE OR REPLACE MACRO athena_sci(d, e) AS
+      left(rtrim(d, '0'), 1) || (CASE WHEN length(rtrim(d, '0')) > 1 THEN '.' || substr(rtrim(d, '0'), 2) ELSE '' END)
+      || 'E' || CAST(e AS VARCHAR)`,
+    `CREATE OR REPLACE MACRO athena_sci_text(t) AS CASE
+      WHEN contains(t, 'e') THEN athena_sci(replace(split_part(t, 'e', 1), '.', ''), CAST(split_part(t, 'e', 2) AS INTEGER))
+      WHEN split_part(t, '.', 1) <> '0' THEN athena_sci(replace(t, '.', ''), length(split_part(t, '.', 1)) - 1)
+      ELSE athena_sci(ltrim(split_part(t, '.', 2), '0'),
+        length(ltrim(split_part(t, '.', 2), '0')) - length(split_part(t, '.', 2)) - 1) END`,
+    `CREATE OR REPLACE MACRO athena_double_text(x) AS CASE
+      WHEN isnan(x) THEN 'NaN'
+      WHEN isinf(x) THEN (CASE WHEN x > 0 THEN 'Infinity' ELSE '-Infinity' END)
+      WHEN x = 0 THEN (CASE WHEN CAST(x AS VARCHAR) LIKE '-%' THEN '-0E0' ELSE '0E0' END)
+      ELSE (CASE WHEN x < 0 THEN '-' ELSE '' END) || athena_sci_text(CAST(abs(x) AS VARCHAR)) END`,
+    // DuckDB writes a DECIMAL(p, p) without its leading zero (.0034, -.5); Trino writes 0.0034.
+    `CREATE OR REPLACE MACRO athena_decimal_text_zero(t) AS CASE
+      WHEN starts_with(t, '.') THEN '0' || t WHEN starts_with(t, '-.') THEN '-0' || substr(t, 2) ELSE t END`,
+    // The translator sends every CAST(… AS VARCHAR) through this; only DOUBLE and DECIMAL values change.
+    `CREATE OR REPLACE MACRO athena_varchar(x) AS CASE
+      WHEN typeof(x) = 'DOUBLE' THEN athena_double_text(TRY_CAST(x AS DOUBLE))
+      WHEN typeof(x) LIKE 'DECIMAL%' THEN athena_decimal_text_zero(CAST(x AS VARCHAR))
+      ELSE CAST(x AS VARCHAR) END`,
     // Trino rounds half away from zero when casting a DOUBLE/REAL to an integer type; DuckDB rounds
     // half to even. Exact integer, decimal and text inputs pass through unchanged.
     `CREATE OR REPLACE MACRO athena_round_float(x DOUBLE) AS round(x),

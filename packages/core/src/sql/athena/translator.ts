@@ -475,7 +475,7 @@ class RunTranslator {
     if (asIndex === -1) throw new AthenaSqlSyntaxError(`${keyword} without AS`, group.open);
     const expr = translateRun(children.slice(0, asIndex), this.ctx).trim();
     const target = castTarget(children.slice(asIndex + 1), positionOf(children[asIndex]!));
-    const value = target.integral ? `athena_round_float(${expr})` : expr;
+    const value = target.integral ? `athena_round_float(${expr})` : target.duckdb === "VARCHAR" ? `athena_varchar(${expr})` : expr;
     const cast = `${keyword}(${value} AS ${target.duckdb})`;
     this.consume(target.maxLength === undefined ? cast : `left(${cast}, ${target.maxLength})`, 1);
   }
