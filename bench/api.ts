@@ -23,17 +23,13 @@ import { createLogger, silentLogger } from "../packages/core/src/log/logger";
 import { pipeline } from "../packages/core/src/pipeline/pipeline";
 import { weatherDataset } from "../packages/core/src/pipeline/weather";
 import { LocalRuntime } from "../packages/core/src/runtime/local";
-import { deliverSyntheticWeather, median, numberArg } from "./common";
+import { deliverSyntheticWeather, median, numberArg, stringArg } from "./common";
 
 const seconds = numberArg("seconds", 3);
 const connections = numberArg("connections", 20);
 const rounds = numberArg("rounds", 5);
 const records = numberArg("records", 10_000_000);
 const pool = process.argv.includes("--pool") ? numberArg("pool", 4) : undefined;
-const stringArg = (name: string): string | undefined => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i < 0 ? undefined : process.argv[i + 1];
-};
 const only = stringArg("only");
 if (only !== undefined && only !== "cached" && only !== "uncached") throw new Error(`--only takes cached or uncached, got "${only}"`);
 

@@ -8,6 +8,16 @@ import { GAZETTEER_CITIES } from "../packages/core/src/sources/gazetteer";
 import { SyntheticWeatherSource } from "../packages/core/src/sources/synthetic/synthetic-weather";
 
 /** The number after `--name` on the command line, or `fallback`; anything else is an error naming it. */
+/** The value after `--name` on the command line, or undefined when the flag is absent. */
+export function stringArg(name: string): string | undefined {
+  const args = process.argv.slice(2);
+  const i = args.indexOf(`--${name}`);
+  if (i < 0) return undefined;
+  const value = args[i + 1];
+  if (value === undefined || value.startsWith("--")) throw new Error(`--${name} takes a value`);
+  return value;
+}
+
 export function numberArg(name: string, fallback: number): number {
   const args = process.argv.slice(2);
   const i = args.indexOf(`--${name}`);

@@ -6,7 +6,10 @@
  * `sluice query "SELECT 1"`. The reference, in the same run: plain DuckDB merging that day's 50
  * objects into its month's Parquet. Prints the ratios (long / short, run / plain DuckDB).
  *
- *   npx tsx bench/history.ts [--long 730] [--short 7] [--cities 50]
+ *   npx tsx bench/history.ts [--long 730] [--short 7] [--cities 50] [--keep] [--cpu-prof DIR]
+ *
+ * `--keep` leaves both lakes in place and prints their paths; `--cpu-prof DIR` writes a V8 CPU
+ * profile of each timed run into DIR.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -17,7 +20,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { FsObjectStore } from "../packages/core/src/lake/fs-object-store";
 import { GAZETTEER_CITIES } from "../packages/core/src/sources/gazetteer";
 import { SyntheticWeatherSource } from "../packages/core/src/sources/synthetic/synthetic-weather";
-import { numberArg } from "./common";
+import { numberArg, stringArg } from "./common";
 
 const REPO = join(import.meta.dirname, "..");
 const LAST_DAY = Date.UTC(2024, 11, 30);
@@ -39,9 +42,12 @@ function landDay(store: FsObjectStore, t: number, seq: number): void {
   }
 }
 
-function sluice(args: string[]): { ms: number; rssMb: number; stdout: string } {
+const profileDir = stringArg("cpu-prof");
+
+function sluice(args: string[], profile = false): { ms: number; rssMb: number; stdout: string } {
   const started = performance.now();
-  const result = spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, join(REPO, "bin/sluice.js"), ...args], { encoding: "utf8", env: { ...process.env, SLUICE_LOG_LEVEL: "silent" }, maxBuffer: 64 * 1024 * 1024 });
+  const nodeFlags = profile && profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [];
+  const result = spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, ...nodeFlags, join(REPO, "bin/sluice.js"), ...args], { encoding: "utf8", env: { ...process.env, SLUICE_LOG_LEVEL: "silent" }, maxBuffer: 64 * 1024 * 1024 });
   const ms = performance.now() - started;
   if (result.status !== 0) throw new Error(`sluice ${args.join(" ")} exited ${result.status}: ${result.stdout}${result.stderr}`);
   const rssKb = Number(result.stderr.trim().split("\n").at(-1));
@@ -66,7 +72,7 @@ function measure(days: number): Measured & { lake: string } {
   sluice(["run", "--skip-ingest", "--from", isoDay(first), "--to", isoDay(LAST_DAY), "--locations", locations, "--lake", lake]);
   const newDay = LAST_DAY + DAY;
   landDay(store, newDay, days);
-  const run = sluice(["run", "--skip-ingest", "--from", isoDay(newDay), "--to", isoDay(newDay), "--locations", locations, "--lake", lake, "--json"]);
+  const run = sluice(["run", "--skip-ingest", "--from", isoDay(newDay), "--to", isoDay(newDay), "--locations", locations, "--lake", lake, "--json"], true);
   const record = JSON.parse(run.stdout) as { mode: string; steps: { name: string; durationMs?: number; bytesScanned?: number }[] };
   process.stderr.write(`${days} days, one-day run steps: ${record.steps.map((s) => `${s.name} ${((s.durationMs ?? 0) / 1000).toFixed(2)} s`).join(", ")}\n`);
   const selectOne = sluice(["query", "--lake", lake, "SELECT 1"]);
@@ -110,4 +116,5 @@ console.log(row(`${numberArg("long", 730)} days`, long));
 console.log(`\nplain DuckDB merging the day into its month: ${(reference / 1000).toFixed(3)} s`);
 console.log(`long / short: run ${(long.runMs / short.runMs).toFixed(2)}x, bytes ${(long.scanned / Math.max(1, short.scanned)).toFixed(2)}x, SELECT 1 ${(long.selectOneMs / short.selectOneMs).toFixed(2)}x`);
 console.log(`long run / plain DuckDB: ${(long.runMs / reference).toFixed(1)}x`);
-for (const m of [short, long]) rmSync(m.lake, { recursive: true, force: true });
+if (process.argv.includes("--keep")) console.log(`\nlakes kept: ${short.lake} ${long.lake}`);
+else for (const m of [short, long]) rmSync(m.lake, { recursive: true, force: true });
