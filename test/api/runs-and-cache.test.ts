@@ -65,6 +65,31 @@ describe("POST /runs and the response cache", () => {
     expect(await noStations.json()).toMatchObject({ error: { field: "stations" } });
   });
 
+  it("runs incrementally by default and rebuilds from all raw with fullRefresh: true; a fullRefresh that is not a boolean is a 400 naming it", async () => {
+    // Prepare: a first published run
+    const { app, launcher } = await localApp(runtime);
+    const post = (body: unknown) => app.request("/runs", { method: "POST", headers: authJson(), body: JSON.stringify(body) });
+    const record = async (res: Response): Promise<RunRecord> => {
+      await launcher.settled();
+      const { runId } = (await res.json()) as { runId: string };
+      return (await (await app.request(`/runs/${runId}`)).json()) as RunRecord;
+    };
+    expect((await record(await post(WEEK_BODY))).status).toBe("succeeded");
+
+    // Act
+    const incremental = await record(await post(WEEK_BODY));
+    const full = await record(await post({ ...WEEK_BODY, fullRefresh: true }));
+    const bad = await post({ ...WEEK_BODY, fullRefresh: "yes" });
+
+    // Assess: the record says which mode ran; the full refresh read every raw object of the three ingests
+    expect(incremental).toMatchObject({ status: "succeeded", mode: "incremental", prodVersion: "weather_prod_v0002" });
+    expect(full).toMatchObject({ status: "succeeded", mode: "full", prodVersion: "weather_prod_v0003" });
+    const rawRead = (r: RunRecord) => r.steps.find((s) => s.name === "ctas")!.detail!.rawObjectsRead as number;
+    expect(rawRead(full)).toBe(3 * rawRead(incremental));
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toContain("fullRefresh");
+  });
+
   it("is a 409 with the holder's id while another process's run holds the lake's lock", async () => {
     // Prepare: the lock file held as a run in a live process would hold it
     const { app } = await localApp(runtime);

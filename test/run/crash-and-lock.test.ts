@@ -157,4 +157,44 @@ describe("a run killed mid-way, and the run lock", () => {
       await removeLake(own);
     }
   });
+  it("records a run killed right after the view switch as published: the record, the manifest and the rollback targets follow the view", async () => {
+    // Prepare: v0001 from a good run, then a real run killed inside publish, after the view switched
+    const own = await tempLake("crash-switch");
+    let paused: ChildProcess | undefined;
+    try {
+      const first = await sluice("run", "--source", "synthetic", "--from", WEEK.from, "--to", WEEK.to, "--locations", WEEK.locations, "--lake", own, "--json");
+      expect(first.code, first.err).toBe(0);
+      const objectsPerIngest = (JSON.parse(first.out) as { steps: { name: string; detail?: { rawObjectsNew?: number } }[] }).steps.find((s) => s.name === "crawl")!.detail!.rawObjectsNew!;
+      expect(objectsPerIngest).toBeGreaterThan(0);
+      paused = (await startPausedRun(own, "view-switch")).child;
+      const killedId = (await runs(own))[0]!.id;
+      expect((await runs(own))[0]!.status).toBe("running");
+      paused.kill("SIGKILL");
+      await once(paused, "exit");
+      // production already reads the killed run's version: two collections
+      expect(await queryRows(own, "SELECT count(*) AS n, max(collection_count) AS cc FROM weather_prod")).toEqual([{ n: 504, cc: 2 }]);
+
+      // Act: the next run, then a rollback
+      const next = await sluice("run", "--source", "synthetic", "--from", WEEK.from, "--to", WEEK.to, "--locations", WEEK.locations, "--lake", own, "--json");
+      const rollback = await sluice("rollback", "--lake", own);
+
+      // Assess: the killed run is recorded as the run that published v0002 (the record follows the view)
+      expect(next.code, next.err).toBe(0);
+      const killed = (await runs(own)).find((r) => r.id === killedId)! as RunView & { prodVersion?: string };
+      expect(killed.status).toBe("succeeded");
+      expect(killed.prodVersion).toBe("weather_prod_v0002");
+      expect(killed.steps.find((s) => s.name === "publish")!.status).toBe("succeeded");
+      // its raw objects were consumed: the next run read only its own ingest's objects
+      const nextRecord = JSON.parse(next.out) as { prodVersion: string; steps: { name: string; detail?: { rawObjectsNew?: number } }[] };
+      expect(nextRecord.prodVersion).toBe("weather_prod_v0003");
+      expect(nextRecord.steps.find((s) => s.name === "crawl")!.detail!.rawObjectsNew).toBe(objectsPerIngest);
+      // v0002 was production, so it is a rollback target (newest first)
+      expect(rollback.code, rollback.err).toBe(0);
+      expect(rollback.out).toContain("production now reads weather_prod_v0002");
+      expect(await queryRows(own, "SELECT count(*) AS n, max(collection_count) AS cc FROM weather_prod")).toEqual([{ n: 504, cc: 2 }]);
+    } finally {
+      if (paused && paused.exitCode === null && paused.signalCode === null) paused.kill("SIGKILL");
+      await removeLake(own);
+    }
+  });
 });

@@ -74,6 +74,7 @@ Examples:
               if (step.name !== "ingest" && step.status === "running") progress.done();
             },
             afterStep: pauseForTests,
+            afterViewSwitch: () => pauseForTests("view-switch"),
           },
         );
         progress.done();
@@ -110,7 +111,8 @@ async function checkSourceRequest(values: IngestOptionValues, request: ReturnTyp
 
 /**
  * `SLUICE_PAUSE_AFTER_STEP=ctas` makes a run stop after that step and wait to be killed: the
- * crash-safety test kills a real run there and checks production is intact.
+ * crash-safety test kills a real run there and checks production is intact. `view-switch` stops
+ * inside publish, right after the production view switched and before the run record says so.
  */
 async function pauseForTests(step: string): Promise<void> {
   if (process.env.SLUICE_PAUSE_AFTER_STEP === step) {

@@ -43,6 +43,8 @@ export interface RunHooks {
   onIngestProgress?(progress: IngestProgress): void;
   /** Called after a step succeeded, before the next starts (fault injection in tests). */
   afterStep?(step: RunStepName): Promise<void> | void;
+  /** Called inside publish right after the production view switched, before the run record says so (fault injection). */
+  afterViewSwitch?(): Promise<void> | void;
 }
 
 /** A step failed: the run stops and names it. */
@@ -224,6 +226,7 @@ export class RunEngine {
         const pending = { ...(manifest ?? emptyManifest(dataset.name)), pending: { runId: id, ...work.batch!.next(work.seen), released: [] } };
         await manifests.save(pending);
         await switchProdView(deps, dataset, version.table);
+        await hooks.afterViewSwitch?.();
         run.prodVersion = version.table;
         await markPromoted(deps, version.table, new Date(deps.clock.now()).toISOString());
         await this.commit(manifest, dataset, work, id, version.table);
@@ -374,6 +377,8 @@ export class RunEngine {
       publish.status = "succeeded";
       publish.detail = { ...publish.detail, version: current, note: "the process stopped after the production view was switched: recorded from the view" };
       previous.endedAt ??= table.updatedAt;
+      // It was production, so it is a rollback target: promoted as the run would have marked it.
+      await markPromoted(this.deps, current!, previous.endedAt ?? new Date(this.deps.clock.now()).toISOString());
     } else {
       previous.status = "abandoned";
       // Killed inside a step, that step; killed between steps, the one it would have run next.
