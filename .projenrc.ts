@@ -74,6 +74,8 @@ const project = new typescript.TypeScriptProject({
     "@types/autocannon@^7",
     "aws-sdk-client-mock@^4.1",
     "@types/aws-lambda@^8",
+    // scripts/build-cli.ts bundles lib/ with it; the same version sst v2 bundles Lambdas with (one copy in the tree)
+    "esbuild@^0.18.13",
   ],
   allowScripts: ["esbuild", "aws-crt", "aws-sdk", "@duckdb/node-bindings"],
   gitignore: ["/node_modules", ".sst/", "cdk.out/", ".lake/", "bench/out/", ".ci/out/", "*.log"],

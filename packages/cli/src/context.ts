@@ -1,4 +1,4 @@
-import { createLogger, type LogLevel } from "../../core/src/log/logger";
+import { createLogger, type LogFields, type Logger, type LogLevel } from "../../core/src/log/logger";
 import { pipeline } from "../../core/src/pipeline/pipeline";
 import { LocalRuntime } from "../../core/src/runtime/local";
 import { InvalidLocationError, UnknownLocationError, resolveLocations } from "../../core/src/sources/gazetteer";
@@ -6,11 +6,35 @@ import { SourceError } from "../../core/src/sources/source";
 import type { Location } from "../../core/src/pipeline/types";
 import { UsageError } from "./exit-codes";
 
+export interface RuntimeOptions {
+  verbose?: boolean;
+  connections?: number;
+  /** The command prints the run record (`sluice run`): errors it carries are not logged twice. */
+  printsRunRecord?: boolean;
+}
+
 /** The local twin over a lake folder, with a logger at `--verbose` or `$SLUICE_LOG_LEVEL`. */
-export function runtimeFor(lake: string, verbose = false, connections?: number): LocalRuntime {
-  // Warnings a summary already reports (a failed location) stay out of the way unless asked for.
-  const level = verbose ? "info" : ((process.env.SLUICE_LOG_LEVEL as LogLevel | undefined) ?? "error");
-  return new LocalRuntime({ lake, pipeline, logger: createLogger(level), connections });
+export function runtimeFor(lake: string, options: RuntimeOptions = {}): LocalRuntime {
+  // Warnings a summary already reports (a failed location) stay out of the way unless asked for,
+  // and so do errors the printed run record carries (a failed step): the summary names them.
+  const level = process.env.SLUICE_LOG_LEVEL as LogLevel | undefined;
+  const logger = createLogger(options.verbose ? "info" : (level ?? "error"));
+  const quiet = options.printsRunRecord === true && !options.verbose && level === undefined;
+  return new LocalRuntime({ lake, pipeline, logger: quiet ? withoutRunRecordEntries(logger) : logger, connections: options.connections });
+}
+
+/** A logger that leaves out the entries marked `inRunRecord` (the command prints the record itself). */
+export function withoutRunRecordEntries(logger: Logger): Logger {
+  const keep = (emit: (message: string, fields?: LogFields) => void) => (message: string, fields?: LogFields) => {
+    if (fields?.inRunRecord !== true) emit(message, fields);
+  };
+  return {
+    debug: keep(logger.debug),
+    info: keep(logger.info),
+    warn: keep(logger.warn),
+    error: keep(logger.error),
+    child: (fields) => withoutRunRecordEntries(logger.child(fields)),
+  };
 }
 
 /** Gazetteer names plus custom `Name=lat,lon` locations; bad input is a usage error. */

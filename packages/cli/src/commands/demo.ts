@@ -53,7 +53,7 @@ export function registerDemo(program: Command, io: CliIo, setExit: (code: number
       ),
   ).action(async (values: { lake: string }) => {
     const lake = resolve(values.lake);
-    const runtime = runtimeFor(lake);
+    const runtime = runtimeFor(lake, { printsRunRecord: true });
     try {
       const { existing, exitCode } = await runDemoIfEmpty(runtime, lake, io);
       if (exitCode !== undefined) {

@@ -44,7 +44,7 @@ async function runIngest(values: IngestOptionValues & { verbose?: boolean }): Pr
   }
   const locations = request.locations;
   if (locations.length === 0) throw new UsageError("no locations: give --locations and/or --location");
-  const runtime = runtimeFor(request.lake, values.verbose);
+  const runtime = runtimeFor(request.lake, { verbose: values.verbose });
   const progress = new ProgressBar("ingest", locations.length);
   try {
     const source = sourceFor(dataset.name, request.parameters.source, {

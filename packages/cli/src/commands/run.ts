@@ -62,7 +62,7 @@ Examples:
       const locations = request.locations;
       if (locations.length === 0) throw new UsageError("no locations: give --locations and/or --location");
       if (!values.skipIngest) await checkSourceRequest(values, request);
-      const runtime = runtimeFor(request.lake, values.verbose);
+      const runtime = runtimeFor(request.lake, { verbose: values.verbose, printsRunRecord: true });
       const progress = new ProgressBar("ingest", locations.length);
       try {
         const engine = await localRunEngine(runtime, values, request.seed);

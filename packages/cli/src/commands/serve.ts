@@ -175,7 +175,7 @@ Examples:
       const { token, generated } = apiTokenOf();
       const { limits, connections } = queryBudgetFromEnv();
       const lake = resolve(values.lake);
-      const runtime = runtimeFor(lake, values.verbose, connections);
+      const runtime = runtimeFor(lake, { verbose: values.verbose, connections });
       let server: LocalServer | undefined;
       try {
         const demo = values.demo ? await runDemoIfEmpty(runtime, lake, io) : {};

@@ -341,7 +341,8 @@ export class RunEngine {
     } catch (error) {
       step.status = "failed";
       step.error = error instanceof Error ? error.message : String(error);
-      log.error("step failed", { step: name, error });
+      // `inRunRecord`: the record (and so the CLI's summary) carries this error; a log sink may leave it out.
+      log.error("step failed", { step: name, error, inRunRecord: true });
       throw new RunStepError(name, step.error, { cause: error });
     } finally {
       const ended = this.deps.clock.now();
