@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../net";
 import { removeLake, tempLake } from "./sluice";
 
 const BIN = join(__dirname, "..", "..", "bin", "sluice.js");
@@ -21,22 +21,13 @@ function sluiceProcess(args: string[]): Promise<{ code: number | null; out: stri
   });
 }
 
-/** A port on 127.0.0.1 that nothing listens on (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 describe("a failed sluice run, as a user's terminal shows it", () => {
   let lake: string;
   let args: string[];
 
   beforeAll(async () => {
     lake = await tempLake("failed-run");
-    const baseUrl = `http://127.0.0.1:${await closedPort()}`;
+    const baseUrl = `http://127.0.0.1:${await freePort()}`;
     args = ["run", "--source", "open-meteo", "--base-url", baseUrl, "--from", "2024-11-24", "--to", "2024-11-24", "--locations", "Paris", "--lake", lake];
   });
   afterAll(() => removeLake(lake));
