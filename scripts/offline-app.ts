@@ -1,3 +1,5 @@
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { join } from "node:path";
 import type { CloudAssembly } from "aws-cdk-lib/cx-api";
 import { App } from "sst/constructs";
 import { initProject } from "sst/project.js";
@@ -34,7 +36,11 @@ export interface OfflineSynth {
  * `app.finish()` bundles the handlers and adds the bindings' SSM parameters; with NODE_ENV=test it
  * skips the bootstrap lookup. Synthesizes once: cdk-nag's annotations are read from that assembly.
  */
-export async function synthesizeOffline(options: OfflineSynthOptions): Promise<OfflineSynth> {
+export function synthesizeOffline(options: OfflineSynthOptions): Promise<OfflineSynth> {
+  return exclusively(() => synthesize(options));
+}
+
+async function synthesize(options: OfflineSynthOptions): Promise<OfflineSynth> {
   process.env.SST_TELEMETRY_DISABLED = "1";
   process.env.NODE_ENV ??= "test";
   await initProject({ stage: options.stage });
@@ -52,6 +58,54 @@ export async function synthesizeOffline(options: OfflineSynthOptions): Promise<O
   await app.finish();
   const assembly = app.synth();
   return { app, assembly, findings: nagFindings(assembly) };
+}
+
+/**
+ * SST builds every function into the checkout's `.sst/artifacts/<function id>/` (deleting it first,
+ * then bundling and copying files in): two syntheses running at once (two infra test files, or
+ * `npm run synth` beside them) delete each other's bundles. This lock, taken with an exclusive create, makes them take turns.
+ */
+const LOCK = join(process.cwd(), ".sst", "synth.lock");
+
+/** Whether the lock is gone, held by a running process, or left by one that died. */
+function lockState(): "gone" | "alive" | "dead" {
+  let text: string;
+  try {
+    text = readFileSync(LOCK, "utf8");
+  } catch {
+    return "gone";
+  }
+  // Empty: its writer is between the create and the write.
+  if (text === "") return "alive";
+  try {
+    process.kill(Number(text), 0);
+    return "alive";
+  } catch {
+    return "dead";
+  }
+}
+
+async function exclusively<T>(work: () => Promise<T>): Promise<T> {
+  mkdirSync(join(process.cwd(), ".sst"), { recursive: true });
+  for (;;) {
+    try {
+      const fd = openSync(LOCK, "wx");
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      // A lock whose writer was killed mid-synthesis would otherwise block every later run.
+      const state = lockState();
+      if (state === "dead") rmSync(LOCK, { force: true });
+      else if (state === "alive") await new Promise((done) => setTimeout(done, 250));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(LOCK, { force: true });
+  }
 }
 
 /** The `AwsSolutions-*` error and warning annotations of every stack in an assembly. */
