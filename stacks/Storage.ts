@@ -4,6 +4,7 @@ import { NagSuppressions } from "cdk-nag";
 import { Config, type StackContext } from "sst/constructs";
 import { pipeline } from "../packages/core/src/pipeline/pipeline";
 import { secureBucket } from "./secure-bucket";
+import { retainsData } from "./stage";
 
 /** Days after which raw objects move to cheaper storage (seed 003's lifecycle rules). */
 export const RAW_TO_INFREQUENT_ACCESS_DAYS = 90;
@@ -13,9 +14,11 @@ export const ATHENA_RESULTS_EXPIRY_DAYS = 30;
 const ACCESS_LOG_EXPIRY_DAYS = 365;
 
 /** The lake's buckets (raw is immutable: versioned, retained, never deleted from by the pipeline). */
-export function Storage({ stack }: StackContext) {
+export function Storage({ app, stack }: StackContext) {
   const { buckets } = pipeline;
+  const retain = retainsData(app);
   const accessLogs = secureBucket(stack, "access-logs", {
+    retain,
     lifecycleRules: [{ id: "expire-access-logs", expiration: Duration.days(ACCESS_LOG_EXPIRY_DAYS) }],
   });
   NagSuppressions.addResourceSuppressions(accessLogs, [
@@ -23,6 +26,7 @@ export function Storage({ stack }: StackContext) {
   ]);
 
   const raw = secureBucket(stack, buckets.raw, {
+    retain,
     accessLogs,
     versioned: true,
     lifecycleRules: [
@@ -37,9 +41,10 @@ export function Storage({ stack }: StackContext) {
       },
     ],
   });
-  const processed = secureBucket(stack, buckets.processed, { accessLogs });
-  const prod = secureBucket(stack, buckets.prod, { accessLogs });
+  const processed = secureBucket(stack, buckets.processed, { accessLogs, retain });
+  const prod = secureBucket(stack, buckets.prod, { accessLogs, retain });
   const athenaResults = secureBucket(stack, buckets.athenaResults, {
+    retain,
     accessLogs,
     lifecycleRules: [{ id: "expire-query-results", expiration: Duration.days(ATHENA_RESULTS_EXPIRY_DAYS) }],
   });

@@ -8,13 +8,16 @@ export interface SecureBucketProps {
   readonly accessLogs?: s3.IBucket;
   readonly versioned?: boolean;
   readonly lifecycleRules?: s3.LifecycleRule[];
+  /** Kept by `sst remove` (a production stage); otherwise emptied and deleted with the stage. */
+  readonly retain: boolean;
 }
 
 /**
- * A private, encrypted, TLS-only bucket that logs its access. Retained on `sst remove`: the lake's
- * data outlives a stage (docs/deploy.md says how to empty and delete the buckets by hand).
+ * A private, encrypted, TLS-only bucket that logs its access. On a production stage it is retained
+ * on `sst remove`: the lake's data outlives the stage (docs/deploy.md says how to empty and delete
+ * the buckets by hand); on any other stage `sst remove` empties and deletes it.
  */
-export function secureBucket(scope: Construct, id: string, props: SecureBucketProps = {}): s3.Bucket {
+export function secureBucket(scope: Construct, id: string, props: SecureBucketProps): s3.Bucket {
   return new s3.Bucket(scope, id, {
     encryption: s3.BucketEncryption.S3_MANAGED,
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -27,6 +30,7 @@ export function secureBucket(scope: Construct, id: string, props: SecureBucketPr
       { id: "abort-incomplete-uploads", abortIncompleteMultipartUploadAfter: Duration.days(7) },
       ...(props.lifecycleRules ?? []),
     ],
-    removalPolicy: RemovalPolicy.RETAIN,
+    removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    autoDeleteObjects: !props.retain,
   });
 }

@@ -64,10 +64,9 @@ describe("the SST v2 app's stacks", () => {
       for (const bucket of lake) expect(bucket.Properties.LoggingConfiguration.DestinationBucketName).toEqual({ Ref: logsId });
     });
 
-    it("keeps raw immutable: versioned, retained, to Infrequent Access after 90 days and Glacier after 180", () => {
+    it("keeps raw versioned, to Infrequent Access after 90 days and Glacier after 180 (retained on production stages: stages.test.ts)", () => {
       const raw = storage.Resources[rawId]!;
       expect(raw.Properties!.VersioningConfiguration).toEqual({ Status: "Enabled" });
-      expect(raw.DeletionPolicy).toBe("Retain");
       const tiering = raw.Properties!.LifecycleConfiguration.Rules.find((r: { Id: string }) => r.Id === "raw-tiering");
       expect(tiering.Transitions).toEqual([
         { StorageClass: "STANDARD_IA", TransitionInDays: 90 },
