@@ -62,11 +62,31 @@ export function Api({ app, stack }: StackContext) {
   const analytics = use(Analytics);
   const ingest = use(Ingest);
 
+  // A key of our own, not SNS's AWS-managed alias/aws/sns: CloudWatch alarms (the Operations stack)
+  // cannot publish to a topic under that key, whose policy nobody can edit
+  // (https://repost.aws/knowledge-center/cloudwatch-configure-alarm-sns).
+  const alertsKey = new kms.Key(stack, "AlertsKey", { enableKeyRotation: true, description: "Encrypts the DQ and operations alert topic" });
+  alertsKey.addToResourcePolicy(
+    new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+      actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+      resources: ["*"],
+      conditions: { StringEquals: { "aws:SourceAccount": stack.account } },
+    }),
+  );
   const alerts = new sns.Topic(stack, "DqAlerts", {
     topicName: app.logicalPrefixedName("dq-alerts"),
-    masterKey: kms.Alias.fromAliasName(stack, "SnsKey", "alias/aws/sns"),
+    masterKey: alertsKey,
     enforceSSL: true,
   });
+  alerts.addToResourcePolicy(
+    new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+      actions: ["sns:Publish"],
+      resources: [alerts.topicArn],
+      conditions: { StringEquals: { "aws:SourceAccount": stack.account } },
+    }),
+  );
   const apiToken = new Config.Secret(stack, "API_TOKEN");
   const alertTopic = new Config.Parameter(stack, "DQ_ALERT_TOPIC", { value: alerts.topicArn });
   const resources = [
@@ -95,6 +115,8 @@ export function Api({ app, stack }: StackContext) {
         streams: ingest.streams,
       }),
       new iam.PolicyStatement({ actions: ["sns:Publish"], resources: [alerts.topicArn] }),
+      // Publishing to a topic under a customer-managed key needs the key (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
+      new iam.PolicyStatement({ actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [alertsKey.keyArn] }),
     ],
   });
   suppressSstFunctionDefaults(runner);

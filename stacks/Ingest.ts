@@ -3,7 +3,7 @@ import * as events from "aws-cdk-lib/aws-events";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as firehose from "aws-cdk-lib/aws-kinesisfirehose";
 import * as logs from "aws-cdk-lib/aws-logs";
-import { Config, Cron, use, type StackContext } from "sst/constructs";
+import { Config, Cron, type Function, use, type StackContext } from "sst/constructs";
 import { staticPrefixOf } from "../packages/core/src/catalog/raw-table";
 import { assertValidFirehoseConfig } from "../packages/core/src/delivery";
 import { pipeline } from "../packages/core/src/pipeline/pipeline";
@@ -61,6 +61,7 @@ export function Ingest({ app, stack }: StackContext) {
   const parameters = Object.fromEntries(
     streams.map(({ dataset, stream }) => [dataset.name, new Config.Parameter(stack, `FIREHOSE_STREAM_${dataset.name.toUpperCase()}`, { value: stream.ref })]),
   );
+  const producers: { dataset: string; fn: Function }[] = [];
   for (const { dataset, stream, objectPrefixes } of streams) {
     const cron = new Cron(stack, `Producer-${dataset.name}`, {
       schedule: scheduleOf(dataset),
@@ -80,7 +81,8 @@ export function Ingest({ app, stack }: StackContext) {
       },
     });
     suppressSstFunctionDefaults(cron.jobFunction);
+    producers.push({ dataset: dataset.name, fn: cron.jobFunction });
     suppressObjectWildcards(cron.jobFunction.role!, "The producer writes client-rejected records under the dataset's error prefix only.");
   }
-  return { streams: streams.map(({ dataset, stream, objectPrefixes }) => ({ dataset: dataset.name, stream, errorObjects: objectPrefixes[1]! })), parameters, secrets };
+  return { streams: streams.map(({ dataset, stream, objectPrefixes }) => ({ dataset: dataset.name, stream, errorObjects: objectPrefixes[1]! })), producers, parameters, secrets };
 }

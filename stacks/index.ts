@@ -3,6 +3,7 @@ import { Analytics } from "./Analytics";
 import { Api } from "./Api";
 import { Catalog } from "./Catalog";
 import { Ingest } from "./Ingest";
+import { Operations } from "./Operations";
 import { checkCompliance } from "./nag";
 import { applyLogRetention } from "./log-retention";
 import { applyStagePolicy, retainsData } from "./stage";
@@ -18,6 +19,6 @@ export function stacks(app: App): void {
   app.setDefaultFunctionProps({ runtime: "nodejs24.x", architecture: "arm_64", nodejs: { minify: true } });
   applyStagePolicy(app);
   applyLogRetention(app, retainsData(app));
-  app.stack(Storage).stack(Catalog).stack(Analytics).stack(Ingest).stack(Api);
+  app.stack(Storage).stack(Catalog).stack(Analytics).stack(Ingest).stack(Api).stack(Operations);
   checkCompliance(app);
 }

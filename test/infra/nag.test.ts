@@ -2,7 +2,7 @@ import type { CloudAssembly } from "aws-cdk-lib/cx-api";
 import { beforeAll, describe, expect, it } from "vitest";
 import { pipeline } from "../../packages/core/src/pipeline/pipeline";
 import type { NagFinding } from "../../scripts/offline-app";
-import { synthesizeTestApp } from "./synth";
+import { SYNTH_TIMEOUT_MS, synthesizeTestApp } from "./synth";
 import type { Cfn } from "./template";
 
 /** A construct id as CDK's logical id spells it (alphanumerics only: `air_quality` → `airquality`). */
@@ -38,7 +38,7 @@ describe("cdk-nag AwsSolutionsChecks over the whole app", () => {
 
   beforeAll(async () => {
     ({ assembly, findings } = await synthesizeTestApp());
-  });
+  }, SYNTH_TIMEOUT_MS);
 
   it("leaves no unsuppressed error or warning", () => {
     const listed = findings.map((f) => `${f.level} ${f.path}: ${f.message.slice(0, 160)}`);

@@ -12,7 +12,7 @@ import { LAMBDA_WEB_DIR, SST_BINDINGS } from "../../packages/core/src/runtime/aw
 import { pipeline } from "../../packages/core/src/pipeline/pipeline";
 import type { DatasetDefinition } from "../../packages/core/src/pipeline/types";
 import { cleanViewSql } from "../../packages/core/src/transform/athena-sql";
-import { synthesizeTestApp, STAGE } from "./synth";
+import { SYNTH_TIMEOUT_MS, synthesizeTestApp, STAGE } from "./synth";
 import { logicalIdOf, render, resourcesOf, statementsOf, templateOf } from "./template";
 import type { Cfn } from "./template";
 
@@ -39,7 +39,7 @@ describe("the SST v2 app's stacks", () => {
     storage = templateOf(assembly, STAGE, "Storage");
     rawId = logicalIdOf(storage, "AWS::S3::Bucket", pipeline.buckets.raw);
     logsId = logicalIdOf(storage, "AWS::S3::Bucket", "access-logs");
-  });
+  }, SYNTH_TIMEOUT_MS);
 
   describe("Storage", () => {
     it("makes every bucket private, encrypted, ACL-free and TLS-only", () => {
@@ -382,12 +382,19 @@ describe("the SST v2 app's stacks", () => {
       }
     });
 
-    it("encrypts the DQ alert topic and accepts TLS only", () => {
+    it("encrypts the alert topic with a rotated key of its own that CloudWatch alarms may use, and accepts TLS only", () => {
       const [topic] = resourcesOf(assembly, "AWS::SNS::Topic");
-      // SNS's AWS-managed key: no key policy to maintain, publishers need no kms: permission.
-      expect(render(topic!.Properties.KmsMasterKeyId)).toBe("arn:<ref>:kms:eu-west-1:123456789012:alias/aws/sns");
+      const [key] = resourcesOf(assembly, "AWS::KMS::Key");
+      // Not alias/aws/sns: alarms cannot publish under SNS's AWS-managed key (https://repost.aws/knowledge-center/cloudwatch-configure-alarm-sns).
+      expect(topic!.Properties.KmsMasterKeyId).toEqual({ "Fn::GetAtt": [key!.id, "Arn"] });
+      expect(key!.Properties.EnableKeyRotation).toBe(true);
+      const cloudwatch = { Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } };
+      expect(key!.Properties.KeyPolicy.Statement).toContainEqual(expect.objectContaining({ ...cloudwatch, Action: ["kms:Decrypt", "kms:GenerateDataKey"] }));
       const [policy] = resourcesOf(assembly, "AWS::SNS::TopicPolicy");
       expect(policy!.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }));
+      expect(policy!.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ ...cloudwatch, Action: "sns:Publish" }));
+      const runnerKms = statementsOf(assembly).filter((st) => st.policy.includes("Runner") && st.actions.some((a) => a.startsWith("kms:")));
+      expect(runnerKms.map((st) => st.actions)).toEqual([["kms:Decrypt", "kms:GenerateDataKey"]]);
     });
 
     it("scopes the runner to the workgroup, the dataset's Glue tables and the lake, with no delete on raw", () => {
@@ -415,5 +422,44 @@ describe("the SST v2 app's stacks", () => {
     const onRaw = statementsOf(assembly).filter((s) => s.effect === "Allow" && JSON.stringify(s.resources).includes(rawId));
     expect(onRaw.length).toBeGreaterThan(0);
     expect(onRaw.flatMap((s) => s.actions).filter((a) => /^s3:Delete/.test(a))).toEqual([]);
+  });
+
+  describe("Operations", () => {
+    let alarms: ReturnType<typeof resourcesOf>;
+    let topicExport: string;
+
+    beforeAll(() => {
+      alarms = resourcesOf(assembly, "AWS::CloudWatch::Alarm");
+      const api = templateOf(assembly, STAGE, "Api");
+      const topicId = Object.entries(api.Resources).find(([, r]) => r.Type === "AWS::SNS::Topic")![0];
+      // The Operations stack reads the topic through the Api stack's export of its Ref.
+      topicExport = Object.values(api.Outputs ?? {}).map((o) => o as { Value: unknown; Export?: { Name: string } }).find((o) => JSON.stringify(o.Value) === JSON.stringify({ Ref: topicId }) && o.Export)!.Export!.Name;
+    });
+
+    const byMetric = (namespace: string, metric: string) => alarms.filter((a) => a.Properties.Namespace === namespace && a.Properties.MetricName === metric);
+
+    it("alarms on each producer's errors, the runner's errors and each stream's failed S3 deliveries, in one stack", () => {
+      expect(new Set(alarms.map((a) => a.stack))).toEqual(new Set([`${STAGE}-sluice-Operations`]));
+      expect(byMetric("AWS/Lambda", "Errors")).toHaveLength(DATASETS.length + 1);
+      expect(byMetric("AWS/Firehose", "DeliveryToS3.Success")).toHaveLength(DATASETS.length);
+      expect(alarms).toHaveLength(2 * DATASETS.length + 1);
+    });
+
+    it("breaches on one 5-minute period, treats no data as fine, and notifies the alert topic", () => {
+      for (const alarm of alarms) {
+        expect(alarm.Properties).toMatchObject({ Period: 300, EvaluationPeriods: 1, Threshold: 1, TreatMissingData: "notBreaching" });
+        expect(alarm.Properties.AlarmActions).toEqual([{ "Fn::ImportValue": topicExport }]);
+        expect(alarm.Properties.AlarmDescription).toEqual(expect.any(String));
+      }
+    });
+
+    // https://docs.aws.amazon.com/firehose/latest/dev/monitoring-with-cloudwatch-metrics.html: successful puts over all puts.
+    it("fires a delivery alarm when the minimum success ratio is below 1, and an error alarm from one error", () => {
+      for (const alarm of byMetric("AWS/Firehose", "DeliveryToS3.Success")) {
+        expect(alarm.Properties).toMatchObject({ Statistic: "Minimum", ComparisonOperator: "LessThanThreshold" });
+        expect(alarm.Properties.Dimensions).toEqual([{ Name: "DeliveryStreamName", Value: expect.anything() }]);
+      }
+      for (const alarm of byMetric("AWS/Lambda", "Errors")) expect(alarm.Properties).toMatchObject({ Statistic: "Sum", ComparisonOperator: "GreaterThanOrEqualToThreshold" });
+    });
   });
 });

@@ -5,7 +5,7 @@ import type { CloudAssembly } from "aws-cdk-lib/cx-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { synthesizeOffline } from "../../scripts/offline-app";
 import { PRODUCTION_STAGES } from "../../stacks/stage";
-import { synthesizeTestApp, STAGE } from "./synth";
+import { SYNTH_TIMEOUT_MS, synthesizeTestApp, STAGE } from "./synth";
 import { resourcesOf } from "./template";
 
 /** Every function's LoggingConfig log group, and that group's retention and deletion policy. */
@@ -30,7 +30,7 @@ describe("what a stage leaves behind on sst remove", () => {
     ({ assembly: personal } = await synthesizeTestApp());
     out = await mkdtemp(join(tmpdir(), "sluice-synth-prod-"));
     ({ assembly: production } = await synthesizeOffline({ stage: PRODUCTION_STAGES[0]!, outdir: out }));
-  }, 180_000);
+  }, SYNTH_TIMEOUT_MS);
   afterAll(() => rm(out, { recursive: true, force: true }));
 
   it("deletes a personal stage's buckets, emptied first (auto-delete), so sst remove leaves none", () => {

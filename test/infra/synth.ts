@@ -1,6 +1,12 @@
 import { synthesizeOffline } from "../../scripts/offline-app";
 import type { OfflineSynth } from "../../scripts/offline-app";
 
+/**
+ * How long an infra test file's beforeAll may wait: syntheses take turns (scripts/offline-app.ts),
+ * so a file may wait for the others' (≈10-20 s each, more on a loaded machine) before its own.
+ */
+export const SYNTH_TIMEOUT_MS = 300_000;
+
 /** The stage every infra test synthesizes. */
 export const STAGE = "test";
 

@@ -1,0 +1,57 @@
+import { Duration } from "aws-cdk-lib";
+import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
+import { use, type StackContext } from "sst/constructs";
+import { Api } from "./Api";
+import { Ingest } from "./Ingest";
+
+/** How often the alarms look: one 5-minute period breaching is enough to tell someone. */
+const PERIOD = Duration.minutes(5);
+
+/**
+ * The alarms that tell someone the unattended pipeline needs a look, each notifying the alert topic
+ * (the one failed DQ gates publish to): a producer that failed, a run that failed, a Firehose stream
+ * whose deliveries to S3 did not all succeed. No data (no invocation, no delivery in the period) is
+ * not a failure.
+ */
+export function Operations({ stack }: StackContext) {
+  const { producers, streams } = use(Ingest);
+  const { alerts, runner } = use(Api);
+  const notify = new SnsAction(alerts);
+  const alarm = (id: string, props: Omit<cloudwatch.AlarmProps, "evaluationPeriods">) => {
+    const created = new cloudwatch.Alarm(stack, id, { treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, ...props, evaluationPeriods: 1 });
+    created.addAlarmAction(notify);
+    return created;
+  };
+
+  for (const { dataset, fn } of producers) {
+    alarm(`ProducerErrors-${dataset}`, {
+      alarmDescription: `The ${dataset} producer failed (Lambda Errors ≥ 1 in 5 minutes): raw data for that hour may be missing.`,
+      metric: fn.metricErrors({ period: PERIOD, statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+  }
+  alarm("RunnerErrors", {
+    alarmDescription: "A run failed outside its steps (runner Lambda Errors ≥ 1 in 5 minutes): see its run record and logs.",
+    metric: runner.metricErrors({ period: PERIOD, statistic: cloudwatch.Stats.SUM }),
+    threshold: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+  });
+  for (const { dataset, stream } of streams) {
+    // DeliveryToS3.Success is successful S3 puts over all S3 puts: below 1, some delivery failed.
+    // https://docs.aws.amazon.com/firehose/latest/dev/monitoring-with-cloudwatch-metrics.html
+    alarm(`FirehoseDelivery-${dataset}`, {
+      alarmDescription: `Firehose could not deliver some ${dataset} records to S3 (DeliveryToS3.Success < 1): it retries for 24 h, then writes them to the error prefix.`,
+      metric: new cloudwatch.Metric({
+        namespace: "AWS/Firehose",
+        metricName: "DeliveryToS3.Success",
+        dimensionsMap: { DeliveryStreamName: stream.ref },
+        period: PERIOD,
+        statistic: cloudwatch.Stats.MINIMUM,
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+    });
+  }
+}
