@@ -131,6 +131,12 @@ describe("Java DateTimeFormatter patterns", () => {
   // https://docs.oracle.com/javase/8/docs/api/java/time/temporal/WeekFields.html#SUNDAY_START
   it.each([
     ["2018-03-04T15:06:07Z", "YYYY-'W'ww W", "2018-W10 2"],
+    // What Firehose itself did (aws-samples/aws-blog-firehose-custom-prefixes-for-s3-objects issue #1:
+    // "firehose dumps events arriving on 2019-12-29 to 31 to YYYY=>2020"); ISO weeks would keep
+    // 2019-12-29, a Sunday, in 2019: Firehose's weeks start on Sunday, as Locale.US's do.
+    ["2019-12-29T00:00:00Z", "YYYY", "2020"],
+    ["2019-12-31T23:59:59Z", "YYYY", "2020"],
+    ["2019-12-28T23:59:59Z", "YYYY", "2019"],
     // Sonar's rule S3986 example: DateTimeFormatter "YYYY/MM/dd" of 2015-12-31 yields 2016/12/31
     ["2015-12-31T12:00:00Z", "YYYY/MM/dd", "2016/12/31"],
     ["2015-12-31T12:00:00Z", "YYYY w", "2016 1"],

@@ -5,7 +5,8 @@
  * Locale.US: English names, weeks starting on Sunday with a first week of at least one day
  * (`WeekFields.of(Locale.US)`), so `Y` (week-based year), `w` (week of week-based year), `W`
  * (week of month) and `e`/`c` (localized day of week, Sunday = 1) are US weeks, not ISO's. AWS
- * does not document the locale; a JVM on an en_US host defaults to Locale.US.
+ * does not document the locale; Firehose was seen putting 2019-12-29 (a Sunday) under YYYY = 2020
+ * (aws-samples/aws-blog-firehose-custom-prefixes-for-s3-objects issue #1), as Sunday-start weeks do.
  * https://docs.oracle.com/javase/8/docs/api/java/time/format/DateTimeFormatter.html#patterns
  * https://docs.oracle.com/javase/8/docs/api/java/time/temporal/WeekFields.html
  * https://docs.aws.amazon.com/firehose/latest/dev/s3-prefixes.html#timestamp-namespace
