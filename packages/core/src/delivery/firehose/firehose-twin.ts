@@ -46,6 +46,12 @@ export interface FirehoseTwinOptions {
   readonly name?: string;
   /** How often an unref'd timer checks buffer intervals (ms); false turns it off. Default 1000. */
   readonly timerMs?: number | false;
+  /**
+   * Active partitions allowed at once; `MAX_ACTIVE_PARTITIONS` (AWS's default quota) by default.
+   * AWS raises the quota on request (up to 5,000); a benchmark measuring write cost over more
+   * partitions than any quota sets it higher, knowing AWS would divert those records.
+   */
+  readonly activePartitionQuota?: number;
   /** False sends every record through jq-web (tests compare both paths). */
   readonly jqFastPath?: boolean;
   readonly uuid?: () => string;
@@ -139,6 +145,7 @@ export class FirehoseTwin implements DeliveryStream {
   private readonly buffers = new Map<string, PartitionBuffer>();
   /** Main-prefix buffers open now: Firehose's active partitions. */
   private activePartitions = 0;
+  private readonly activePartitionQuota: number;
   private readonly mainIdentity: BoundPrefix;
   private readonly partitions = new Set<string>();
   private readonly pendingWrites = new Set<Promise<void>>();
@@ -170,6 +177,7 @@ export class FirehoseTwin implements DeliveryStream {
     this.prefix = prefixes.prefix;
     this.errorPrefix = prefixes.errorOutputPrefix;
     this.mainIdentity = bindPrefix(this.prefix, IDENTITY_INSTANT);
+    this.activePartitionQuota = options.activePartitionQuota ?? MAX_ACTIVE_PARTITIONS;
     if (options.recordSchema) this.validator = compileRecordValidator(options.recordSchema);
     if (dynamicPartitioning && jq) {
       this.extractor = new PartitionKeyExtractor(jq, options.spec.partitionKeyQuery!, this.prefix.queryKeys, {
@@ -341,12 +349,12 @@ export class FirehoseTwin implements DeliveryStream {
         this.fail(record, "partitioning-failed", ERROR_CODES.metadataExtractionFailed, problem, now);
         return;
       }
-      if (this.extractor && this.activePartitions >= MAX_ACTIVE_PARTITIONS) {
+      if (this.extractor && this.activePartitions >= this.activePartitionQuota) {
         this.fail(
           record,
           "activePartitionExceeded",
           ERROR_CODES.activePartitionsLimitExceeded,
-          `the stream already has ${MAX_ACTIVE_PARTITIONS} active partitions (the default quota of dynamic partitioning)`,
+          `the stream already has ${this.activePartitionQuota} active partitions (its quota of dynamic partitioning)`,
           now,
         );
         return;
