@@ -63,6 +63,11 @@ describe("Athena's GetQueryResults text of DuckDB results", () => {
     expect(athenaText(reader.getRows()[0]![0]!, type), c.source).toBe(c.text);
   });
 
+  it.each(["'infinity'::DATE", "'-infinity'::TIMESTAMP"])("refuses DuckDB's %s, a value Trino does not have", async (sql) => {
+    const reader = await connection.runAndReadAll(`SELECT ${sql}`);
+    expect(() => athenaText(reader.getRows()[0]![0]!, reader.columnTypes()[0]!)).toThrow(/cannot render .*'infinity'/);
+  });
+
   it.each(["INTERVAL 1 DAY", "CAST(1 AS HUGEINT)", "uuid()", "row(1, 'a')"])("refuses %s by name instead of rendering it some other way", async (sql) => {
     // Prepare
     const reader = await connection.runAndReadAll(`SELECT ${sql}`);

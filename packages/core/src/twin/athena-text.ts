@@ -220,7 +220,10 @@ function decimalText(value: DuckDBDecimalValue): string {
 const MICROS_PER_DAY = 86_400_000_000n;
 
 function dateText(days: number): string {
-  return new Date(days * 86_400_000).toISOString().slice(0, 10);
+  const date = new Date(days * 86_400_000);
+  // DuckDB's 'infinity' dates and timestamps: Trino has no such value.
+  if (Number.isNaN(date.getTime())) throw new UnrenderableTypeError("DATE or TIMESTAMP 'infinity'");
+  return date.toISOString().slice(0, 10);
 }
 
 function timestampText(micros: bigint): string {
