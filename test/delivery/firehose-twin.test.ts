@@ -75,18 +75,27 @@ describe("FirehoseTwin delivery", () => {
     expect(object!.text).toBe(json(weatherRecord("Oslo")).repeat(2));
   });
 
-  it("stamps the prefix with the arrival of the oldest record in the object", async () => {
-    // Prepare: records of one city at 10:59:59 and 11:00:01 belong to two hours
+  it("writes one object per buffer, named from its oldest record's arrival, even across an hour boundary", async () => {
+    // Prepare: https://docs.aws.amazon.com/firehose/latest/dev/s3-prefixes.html#timestamp-namespace ("the
+    // approximate arrival timestamp of the oldest record in the object"); a buffer is one partition
+    // and goes out as one object (https://docs.aws.amazon.com/firehose/latest/dev/buffering.html)
     const stream = await twin();
     clock.set(Date.parse("2024-11-25T10:59:59Z"));
     await stream.putRecordBatch([json(weatherRecord("Rome"))]);
     clock.set(Date.parse("2024-11-25T11:00:01Z"));
-    await stream.putRecordBatch([json(weatherRecord("Rome"))]);
+    await stream.putRecordBatch([json(weatherRecord("Rome", { temperature: 9 }))]);
     // Act
+    await stream.flush();
+    clock.set(Date.parse("2024-11-25T11:00:30Z"));
+    await stream.putRecordBatch([json(weatherRecord("Rome", { temperature: 10 }))]);
     await stream.close();
-    // Assess
-    const keys = (await readObjects(store, "raw")).map((o) => o.key.replace(/weather-1-.*$/, ""));
-    expect(keys).toEqual(["weather/location=Rome/year=2024/month=11/day=25/hour=10/", "weather/location=Rome/year=2024/month=11/day=25/hour=11/"]);
+    // Assess: the first buffer (10:59:59 and 11:00:01) is one object under hour=10; the next one opens at 11:00:30
+    const objects = (await readObjects(store, "raw")).map((o) => ({ prefix: o.key.replace(/weather-1-.*$/, ""), records: o.text.split("\n").filter(Boolean).length }));
+    expect(objects).toEqual([
+      { prefix: "weather/location=Rome/year=2024/month=11/day=25/hour=10/", records: 2 },
+      { prefix: "weather/location=Rome/year=2024/month=11/day=25/hour=11/", records: 1 },
+    ]);
+    expect(stream.stats().partitionsWritten).toBe(2);
   });
 });
 
@@ -209,6 +218,41 @@ describe("FirehoseTwin error output", () => {
     await stream.close();
     expect(await readObjects(store, "raw", "weather/")).toEqual([]);
     expect(stream.stats().errorRecords).toEqual({ "partitioning-failed": 3 });
+  });
+});
+
+describe("FirehoseTwin active-partition quota", () => {
+  // https://docs.aws.amazon.com/firehose/latest/dev/buffering.html: "Once the number of active
+  // partitions reaches a limit of 500 per Firehose stream, the rest of the records in the Firehose
+  // stream are delivered to the specified S3 error bucket prefix (activePartitionExceeded)"; a
+  // partition stops being active once its buffer is delivered.
+  const cities = (from: number, count: number) => Array.from({ length: count }, (_, i) => json(weatherRecord(`City${from + i}`)));
+
+  it("sends records for a 501st active partition to the error output, and takes new partitions again once buffers are delivered", async () => {
+    // Prepare
+    const stream = await twin();
+    // Act: 500 partitions open, then a record for a new one and one for an open one
+    await stream.putRecordBatch(cities(0, 250));
+    await stream.putRecordBatch(cities(250, 250));
+    const extra = json(weatherRecord("City500"));
+    await stream.putRecordBatch([extra, json(weatherRecord("City7", { temperature: 1 }))]);
+    await stream.flush();
+    const afterFlush = json(weatherRecord("City501"));
+    await stream.putRecordBatch([afterFlush]);
+    await stream.close();
+    // Assess
+    const errors = await readObjects(store, "raw", "errors/");
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.key).toMatch(/^errors\/weather\/activePartitionExceeded\/year=2024\/month=11\/day=25\/weather-1-/);
+    const [document, ...others] = errors[0]!.text.split("\n").filter(Boolean).map((line) => JSON.parse(line) as FirehoseErrorDocument);
+    expect(others).toEqual([]);
+    expect(Buffer.from(document!.rawData, "base64").toString()).toBe(extra);
+    expect(document!.errorCode).toBe("DynamicPartitioning.ActivePartitionsLimitExceeded");
+    const delivered = await readObjects(store, "raw", "weather/");
+    expect(delivered).toHaveLength(501);
+    expect(delivered.some((o) => o.key.startsWith("weather/location=City501/"))).toBe(true);
+    expect(delivered.some((o) => o.key.startsWith("weather/location=City500/"))).toBe(false);
+    expect(stream.stats()).toMatchObject({ recordsDelivered: 502, errorRecords: { activePartitionExceeded: 1 } });
   });
 });
 

@@ -6,7 +6,7 @@ import {
   loadJq,
   PartitionKeyExtractor,
   runJqBatch,
-  staticObjectKeys,
+  outputKeysOf,
 } from "../../packages/core/src/delivery";
 import type { JqEngine } from "../../packages/core/src/delivery";
 import { seeded } from "./helpers";
@@ -71,7 +71,7 @@ describe("jq fast path", () => {
     for (const query of [".a?", ".. | .a", "{(.k): 1}", "{a: 1}", ".a, .b", "{a: .x | ascii_downcase}", '{a: "\\(.x)"}', ".a # c", "{if: .x}"]) {
       expect(compileJqFastPath(query), query).toBeUndefined();
     }
-    expect(staticObjectKeys("{location: .city, year}")).toEqual(["location", "year"]);
+    expect(outputKeysOf("{location: .city, year}")).toEqual(["location", "year"]);
   });
 
   it.each(FAST_QUERIES)("agrees with jq-web on 1500 random records: %s", (query) => {

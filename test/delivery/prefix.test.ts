@@ -112,11 +112,58 @@ describe("Java DateTimeFormatter patterns", () => {
     expect(compileDateTimePattern(pattern)(instant)).toBe(expected);
   });
 
+  it.each([
+    ["G GGGG GGGGG", "AD Anno Domini A"],
+    ["LLL LLLL L", "Mar March 3"],
+    ["QQQQ qqq", "1st quarter Q1"],
+    ["e ee eee eeee c cccc", "1 01 Sun Sunday 1 Sunday"],
+    ["A", "54367089"],
+    ["n N", "89000000 54367089000000"],
+    ["X XXX x xxx Z ZZZZ ZZZZZ O", "Z Z +00 +00:00 +0000 GMT Z GMT"],
+    ["[yyyy]-[MM]", "2018-03"],
+  ])("formats %s as %s (the other letters of Java's table, in UTC and Locale.US)", (pattern, expected) => {
+    // https://docs.oracle.com/javase/8/docs/api/java/time/format/DateTimeFormatter.html#patterns
+    expect(compileDateTimePattern(pattern)(instant)).toBe(expected);
+  });
+
+  // Week fields with Java's Locale.US rules, WeekFields.SUNDAY_START ("starts on Sunday and the first
+  // week has a minimum of 1 day … in use in the US"):
+  // https://docs.oracle.com/javase/8/docs/api/java/time/temporal/WeekFields.html#SUNDAY_START
+  it.each([
+    ["2018-03-04T15:06:07Z", "YYYY-'W'ww W", "2018-W10 2"],
+    // What Firehose itself did (aws-samples/aws-blog-firehose-custom-prefixes-for-s3-objects issue #1:
+    // "firehose dumps events arriving on 2019-12-29 to 31 to YYYY=>2020"); ISO weeks would keep
+    // 2019-12-29, a Sunday, in 2019: Firehose's weeks start on Sunday, as Locale.US's do.
+    ["2019-12-29T00:00:00Z", "YYYY", "2020"],
+    ["2019-12-31T23:59:59Z", "YYYY", "2020"],
+    ["2019-12-28T23:59:59Z", "YYYY", "2019"],
+    // Sonar's rule S3986 example: DateTimeFormatter "YYYY/MM/dd" of 2015-12-31 yields 2016/12/31
+    ["2015-12-31T12:00:00Z", "YYYY/MM/dd", "2016/12/31"],
+    ["2015-12-31T12:00:00Z", "YYYY w", "2016 1"],
+    ["2015-12-26T12:00:00Z", "YYYY w", "2015 52"],
+    // 2021-01-01 is a Friday: US week 1 of 2021 (ISO would say week 53 of 2020)
+    ["2021-01-01T00:00:00Z", "YYYY ww", "2021 01"],
+    ["2020-12-27T00:00:00Z", "YY ww", "21 01"],
+    ["2020-12-26T23:59:59Z", "YYYY ww", "2020 52"],
+    ["2024-06-30T00:00:00Z", "Y w W", "2024 27 6"],
+  ])("at %s formats %s as %s", (iso, pattern, expected) => {
+    expect(compileDateTimePattern(pattern)(at(iso))).toBe(expected);
+  });
+
   it("rejects unknown pattern letters, naming the letter", () => {
     expect(() => compileDateTimePattern("yyyy-bb")).toThrow(DateTimePatternError);
     expect(() => compileDateTimePattern("yyyy-bb")).toThrow(/Unknown pattern letter: b/);
     expect(() => compileDateTimePattern("ddd")).toThrow(/Too many pattern letters: d/);
+    expect(() => compileDateTimePattern("www")).toThrow(/Too many pattern letters: w/);
+    expect(() => compileDateTimePattern("WW")).toThrow(/Too many pattern letters: W/);
+    expect(() => compileDateTimePattern("cc")).toThrow(/Invalid pattern "cc"/);
+    expect(() => compileDateTimePattern("OO")).toThrow(/Pattern letter count must be 1 or 4: O/);
+    expect(() => compileDateTimePattern("yyyy]")).toThrow(/\] without previous \[/);
     expect(() => compileDateTimePattern("'open")).toThrow(/incomplete string literal/);
+  });
+
+  it.each(["z", "VV", "v", "F", "B", "ppH"])("refuses %s by name: its output is not the instant's alone", (pattern) => {
+    expect(() => compileDateTimePattern(pattern)).toThrow(new RegExp(`Pattern letter not supported by the sluice twin: ${pattern[0]} \\(`));
   });
 });
 
@@ -156,10 +203,30 @@ describe("Firehose config validation (AWS's rules and wording)", () => {
     expect(messages(keysInErrorPrefix)).toContain("Dynamic Partitioning Namespaces can't be part of an error prefix expression");
   });
 
-  it("enforces SizeInMBs ≥ 64 with dynamic partitioning on AWS only; the twin takes small local hints", () => {
-    const spec = weatherSpec({ buffering: { sizeInMBs: 16, intervalInSeconds: 60 }, localBuffering: { sizeInMBs: 1, intervalInSeconds: 5 } });
-    expect(messages(spec, "aws")).toEqual(["BufferingHints.SizeInMBs must be at least 64 when Dynamic Partitioning is enabled."]);
-    expect(messages(spec, "twin")).toEqual([]);
+  it("enforces SizeInMBs ≥ 64 and IntervalInSeconds ≥ 60 with dynamic partitioning, for AWS and for the twin", () => {
+    // https://docs.aws.amazon.com/firehose/latest/dev/dynamic-partitioning.html (≥ 64 MiB) and
+    // https://docs.aws.amazon.com/firehose/latest/dev/buffering.html ("Zero buffering feature is not
+    // available for dynamic partitioning"): the definition's hints are what CreateDeliveryStream gets.
+    const small = weatherSpec({ buffering: { sizeInMBs: 16, intervalInSeconds: 60 } });
+    const quick = weatherSpec({ buffering: { sizeInMBs: 64, intervalInSeconds: 59 } });
+    const zero = weatherSpec({ buffering: { sizeInMBs: 64, intervalInSeconds: 0 } });
+    for (const mode of ["aws", "twin"] as const) {
+      expect(messages(small, mode)).toEqual(["BufferingHints.SizeInMBs must be at least 64 when Dynamic Partitioning is enabled."]);
+      expect(messages(quick, mode)).toEqual(["BufferingHints.IntervalInSeconds must be at least 60 when Dynamic Partitioning is enabled."]);
+      expect(messages(zero, mode)).toEqual([FIREHOSE_MESSAGES.intervalAtLeast60]);
+    }
+    // Without dynamic partitioning the API's ranges alone apply (zero buffering is allowed).
+    const plain = weatherSpec({ partitionKeyQuery: undefined, prefix: "weather/", errorOutputPrefix: "errors/", buffering: { sizeInMBs: 1, intervalInSeconds: 0 } });
+    expect(messages(plain)).toEqual([]);
+  });
+
+  it("keeps the twin's own localBuffering free of the dynamic-partitioning minimums (the documented local override)", () => {
+    // The conventions' 16 MiB / 60 s, and smaller hints for demos and tests
+    expect(weatherSpec().localBuffering).toEqual({ sizeInMBs: 16, intervalInSeconds: 60 });
+    expect(messages(weatherSpec({ localBuffering: { sizeInMBs: 1, intervalInSeconds: 5 } }), "twin")).toEqual([]);
+    expect(messages(weatherSpec({ localBuffering: { sizeInMBs: 1, intervalInSeconds: 901 } }), "twin")).toEqual([
+      "1 validation error detected: Value '901' at 'bufferingHints.intervalInSeconds' failed to satisfy constraint: Member must have value less than or equal to 900",
+    ]);
   });
 
   it("reports the API's range constraints on buffering hints", () => {
@@ -192,6 +259,29 @@ describe("Firehose config validation (AWS's rules and wording)", () => {
     expect(messages(extraKey)).toContain("MetaDataExtraction JQ Query can't contain keys that are not present in the S3 Prefix expression");
     expect(messages(lambda, "twin")).toContain("partitionKeyFromLambda is not supported by the sluice twin");
   });
+
+  it.each([
+    ["{location: .city | ascii_downcase}", []],
+    ['.city as $c | {"location": ($c | ascii_downcase)}', []],
+    ["def low: ascii_downcase; {location: (.city | low)}", []],
+    ['if .city == null then {location: "unknown"} else {location: .city} end', []],
+    ["{location: .city | ascii_downcase, region: .region}", [FIREHOSE_MESSAGES.queryKeyNotInPrefix]],
+    ["{city: .city | ascii_downcase}", [FIREHOSE_MESSAGES.queryKeyNotInPrefix, FIREHOSE_MESSAGES.prefixKeyNotProduced]],
+    ['.city as $location | {$location, "year": "2024"}', [FIREHOSE_MESSAGES.queryKeyNotInPrefix]],
+  ])("checks the keys of any query whose output is an object construction: %s", async (query, expected) => {
+    // https://docs.aws.amazon.com/firehose/latest/dev/dynamic-partitioning-partitioning-keys.html: the
+    // query's keys must match the prefix's !{partitionKeyFromQuery:…}, whatever the jq expression.
+    const jq = await loadJq();
+    expect(validateFirehoseConfig(weatherSpec({ partitionKeyQuery: query }), "aws", { jq }).map((v) => v.message)).toEqual(expected);
+  });
+
+  it.each(["with_entries(select(.key == \"location\"))", "{(.k): .city}", '{"\\(.k)": .city}', "if .a then {location: .a} end", ".meta"])(
+    "refuses by name a query whose output keys its syntax does not show: %s",
+    async (query) => {
+      const jq = await loadJq();
+      expect(validateFirehoseConfig(weatherSpec({ partitionKeyQuery: query }), "twin", { jq }).map((v) => v.message)).toEqual([FIREHOSE_MESSAGES.queryKeysUnknown]);
+    },
+  );
 
   it("reports jq's own compile error for a broken query, in a typed error listing every violation", async () => {
     // Prepare

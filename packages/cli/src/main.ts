@@ -8,11 +8,18 @@ import { registerCommands } from "./lazy-commands";
 export interface CliIo {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
+  /** All of standard input as text (`sluice query --file -`). */
+  readonly readStdin?: () => Promise<string>;
 }
 
 const processIo: CliIo = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString("utf8");
+  },
 };
 
 /** Runs the `sluice` command line; resolves to the process exit code. */

@@ -6,6 +6,7 @@ export * from "./firehose/prefix";
 export * from "./firehose/validate-config";
 export * from "./firehose/jq-engine";
 export * from "./firehose/jq-fast";
+export * from "./firehose/jq-output-keys";
 export * from "./firehose/partition-keys";
 export * from "./firehose/error-record";
 export * from "./firehose/object-name";

@@ -1,4 +1,4 @@
-import type { QueryEngine } from "./query-engine";
+import type { QueryEngine, ResultColumn } from "./query-engine";
 
 /** What a statement did. */
 export interface ExecuteResult {
@@ -16,4 +16,11 @@ export interface ExecuteResult {
 export interface Warehouse extends QueryEngine {
   readonly dialect: "athena";
   execute(sql: string): Promise<ExecuteResult>;
+}
+
+/** A result as Athena's GetQueryResults gives it: Trino's type names, every value as text, NULL as null. */
+export interface TextQueryResult {
+  readonly columns: readonly ResultColumn[];
+  readonly rows: readonly (readonly (string | null)[])[];
+  readonly bytesScanned: number;
 }

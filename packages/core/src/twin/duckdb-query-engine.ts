@@ -1,4 +1,4 @@
-import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBInstance, DuckDBType, DuckDBValue } from "@duckdb/node-api";
 import { createRequire } from "node:module";
 import type { Catalog } from "../catalog/catalog";
 import type { FsObjectStore } from "../lake/fs-object-store";
@@ -46,6 +46,14 @@ export interface DuckDbQueryEngineOptions {
 // duckdb_logs is one table for the instance: it is emptied only when no connection is between
 // a query and the reading of its bytes, at most every this many statements.
 const TRUNCATE_LOGS_EVERY = 200;
+
+/** A result in DuckDB's terms: column names and types, rows of DuckDB values, bytes read. */
+export interface DuckResult {
+  readonly names: readonly string[];
+  readonly types: readonly DuckDBType[];
+  readonly rows: readonly (readonly DuckDBValue[])[];
+  readonly bytesScanned: number;
+}
 
 /** One connection with the catalog views it has bound and the statements queued on it. */
 class Lane {
@@ -131,6 +139,18 @@ export class DuckDbQueryEngine implements QueryEngine {
       const bytesScanned = await this.bytesRead(lane, marker);
       this.logger.debug("query", { ms: Math.round(performance.now() - started), rows: rows.length, bytesScanned, connection: Number(lane.connectionId) });
       return { columns: names.map((name, i) => ({ name, type: types[i]! })), rows, bytesScanned };
+    });
+  }
+
+  /**
+   * Like `query`, with DuckDB's own column types and values: for a rendering that needs them
+   * exactly (a decimal's digits and scale, microseconds, nested types), such as Athena's result text.
+   */
+  queryValues(sql: string, params?: Readonly<Record<string, SqlValue>>, options: QueryOptions = {}): Promise<DuckResult> {
+    return this.onLane(this.leastBusy(), options.signal, async (lane) => {
+      const { reader, marker } = await this.run(lane, sql, params, options.signal);
+      const result = { names: reader.columnNames(), types: reader.columnTypes(), rows: reader.getRows() };
+      return { ...result, bytesScanned: await this.bytesRead(lane, marker) };
     });
   }
 

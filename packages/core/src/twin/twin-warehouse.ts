@@ -6,10 +6,11 @@ import type { FsObjectStore } from "../lake/fs-object-store";
 import type { ColumnType } from "../pipeline/types";
 import type { QueryOptions, QueryResult, SqlValue } from "../query/query-engine";
 import { QueryError } from "../query/query-engine";
-import type { ExecuteResult, Warehouse } from "../query/warehouse";
+import type { ExecuteResult, TextQueryResult, Warehouse } from "../query/warehouse";
 import { translateAthenaSql } from "../sql";
 import type { CtasProperties } from "../sql";
 import { MAX_PARTITIONS_PER_STATEMENT } from "../transform/athena-sql";
+import { athenaText, athenaTypeName } from "./athena-text";
 import type { DuckDbQueryEngine } from "./duckdb-query-engine";
 import { quoteIdent, quoteLiteral } from "./duckdb-values";
 
@@ -35,15 +36,30 @@ export class TwinWarehouse implements Warehouse {
   ) {}
 
   async query(sql: string, params?: Readonly<Record<string, SqlValue>>, options?: QueryOptions): Promise<QueryResult> {
-    const translation = translateAthenaSql(sql);
-    if (translation.statement.kind !== "query") {
-      throw new QueryError(`only SELECT and WITH queries are read-only; this is a ${translation.statement.kind.replace(/_/g, " ")} statement`, sql);
-    }
+    const translated = readOnly(sql);
     try {
-      return await this.engine.query(translation.sql, params, options);
+      return await this.engine.query(translated, params, options);
     } catch (error) {
       throw this.inAthenaTerms(error, sql);
     }
+  }
+
+  /**
+   * A read-only query's result as Athena's GetQueryResults gives it: Trino's type names and every
+   * value as Athena's text (see `athenaText`). A column whose type Athena has no name for fails the
+   * query with UnrenderableTypeError.
+   */
+  async queryText(sql: string, options?: QueryOptions): Promise<TextQueryResult> {
+    const translated = readOnly(sql);
+    let result;
+    try {
+      result = await this.engine.queryValues(translated, undefined, options);
+    } catch (error) {
+      throw this.inAthenaTerms(error, sql);
+    }
+    const { names, types, rows, bytesScanned } = result;
+    const columns = names.map((name, i) => ({ name, type: athenaTypeName(types[i]!) }));
+    return { columns, rows: rows.map((row) => row.map((value, i) => athenaText(value, types[i]!))), bytesScanned };
   }
 
   /**
@@ -212,6 +228,8 @@ export class TwinWarehouse implements Warehouse {
 
 // DuckDB's error classes, said with the Athena (Trino) error name a user would meet there.
 const ERROR_NAMES: readonly (readonly [RegExp, string])[] = [
+  // athena_divide / athena_modulus raise Trino's own message; Trino names it DIVISION_BY_ZERO.
+  [/^Invalid Input Error: (?=Division by zero)/, "DIVISION_BY_ZERO: "],
   [/^Conversion Error: /, "INVALID_CAST_ARGUMENT: "],
   [/^Out of Range Error: /, "NUMERIC_VALUE_OUT_OF_RANGE: "],
   [/^Invalid Input Error: /, "INVALID_FUNCTION_ARGUMENT: "],
@@ -228,6 +246,15 @@ export function athenaWording(message: string): string {
   for (const [pattern, name] of ERROR_NAMES) text = text.replace(pattern, name);
   // Any absolute path is the twin's own (lake files, spill folder, home): never the client's business.
   return text.replace(/(?:[A-Za-z]:)?\/(?:[\w.@+-]+\/)+[\w.@*?+-]*/g, "<path>");
+}
+
+/** The DuckDB text of a SELECT / WITH / VALUES query; any other statement is refused as not read-only. */
+function readOnly(sql: string): string {
+  const translation = translateAthenaSql(sql);
+  if (translation.statement.kind !== "query") {
+    throw new QueryError(`only SELECT and WITH queries are read-only; this is a ${translation.statement.kind.replace(/_/g, " ")} statement`, sql);
+  }
+  return translation.sql;
 }
 
 function checkPartitionOrder(columns: readonly CatalogColumn[], partitionKeys: readonly string[], sql: string): void {

@@ -18,6 +18,11 @@ export interface FirehoseErrorDocument {
 export const ERROR_CODES = {
   /** AWS's code when inline parsing cannot extract keys (seen in real error outputs). */
   metadataExtractionFailed: "DynamicPartitioning.MetadataExtractionFailed",
+  /**
+   * A record for a new partition while 500 are active (https://docs.aws.amazon.com/firehose/latest/dev/buffering.html
+   * names the error prefix `activePartitionExceeded`; this code is the one users report from real error outputs).
+   */
+  activePartitionsLimitExceeded: "DynamicPartitioning.ActivePartitionsLimitExceeded",
   /** sluice's own: the schema stage rejected the record (on AWS a Lambda would report it). */
   schemaMismatch: "Sluice.RecordSchemaMismatch",
   /** sluice's own: the client-side batcher gave up on the record. */

@@ -46,6 +46,12 @@ export interface FirehoseTwinOptions {
   readonly name?: string;
   /** How often an unref'd timer checks buffer intervals (ms); false turns it off. Default 1000. */
   readonly timerMs?: number | false;
+  /**
+   * Active partitions allowed at once; `MAX_ACTIVE_PARTITIONS` (AWS's default quota) by default.
+   * AWS raises the quota on request (up to 5,000); a benchmark measuring write cost over more
+   * partitions than any quota sets it higher, knowing AWS would divert those records.
+   */
+  readonly activePartitionQuota?: number;
   /** False sends every record through jq-web (tests compare both paths). */
   readonly jqFastPath?: boolean;
   readonly uuid?: () => string;
@@ -89,6 +95,18 @@ function failure(type: ErrorOutputType, code: string, message: string): Failure 
 }
 
 const MIB = 1024 * 1024;
+/**
+ * Active partitions a stream may have at once (the default quota); a record for a new partition
+ * beyond them goes to the error output as `activePartitionExceeded`
+ * (https://docs.aws.amazon.com/firehose/latest/dev/buffering.html).
+ */
+export const MAX_ACTIVE_PARTITIONS = 500;
+/**
+ * The instant a partition's identity binds its timestamps to. A buffer is one partition (its keys,
+ * or its error type) whatever the hour: its object is named from its oldest record's arrival when
+ * it is delivered, so a buffer open across an hour boundary is one object, as on AWS.
+ */
+const IDENTITY_INSTANT = 0;
 /** Objects at least this large (uncompressed) are gzipped off the main thread. */
 const BACKGROUND_GZIP_BYTES = 256 * 1024;
 /** Objects in flight before `putRecordBatch` waits for one to land. */
@@ -125,6 +143,10 @@ export class FirehoseTwin implements DeliveryStream {
   private readonly validator?: RecordValidator;
   private readonly extractor?: PartitionKeyExtractor;
   private readonly buffers = new Map<string, PartitionBuffer>();
+  /** Main-prefix buffers open now: Firehose's active partitions. */
+  private activePartitions = 0;
+  private readonly activePartitionQuota: number;
+  private readonly mainIdentity: BoundPrefix;
   private readonly partitions = new Set<string>();
   private readonly pendingWrites = new Set<Promise<void>>();
   private writeFailure: unknown;
@@ -154,6 +176,8 @@ export class FirehoseTwin implements DeliveryStream {
     const prefixes = effectivePrefixes(options.spec.prefix, options.spec.errorOutputPrefix, dynamicPartitioning);
     this.prefix = prefixes.prefix;
     this.errorPrefix = prefixes.errorOutputPrefix;
+    this.mainIdentity = bindPrefix(this.prefix, IDENTITY_INSTANT);
+    this.activePartitionQuota = options.activePartitionQuota ?? MAX_ACTIVE_PARTITIONS;
     if (options.recordSchema) this.validator = compileRecordValidator(options.recordSchema);
     if (dynamicPartitioning && jq) {
       this.extractor = new PartitionKeyExtractor(jq, options.spec.partitionKeyQuery!, this.prefix.queryKeys, {
@@ -196,7 +220,7 @@ export class FirehoseTwin implements DeliveryStream {
     this.flushExpired(now);
 
     const dynamicPartitioning = this.extractor !== undefined;
-    const mainBound = bindPrefix(this.prefix, now);
+    const mainBound = this.mainIdentity;
     const responses: PutRecordBatchResponseEntry[] = new Array(records.length);
     const texts: (string | undefined)[] = new Array(records.length);
     // Per record: its keys (or undefined without dynamic partitioning), or why it failed.
@@ -263,7 +287,7 @@ export class FirehoseTwin implements DeliveryStream {
 
   /** Writes every buffer now; with an async-only store the writes finish in `flush()`. */
   flushSync(): void {
-    for (const [identity, buffer] of this.buffers) this.deliver(identity, buffer);
+    for (const buffer of this.buffers.values()) this.deliver(buffer);
     this.buffers.clear();
   }
 
@@ -282,7 +306,7 @@ export class FirehoseTwin implements DeliveryStream {
     for (const [identity, buffer] of this.buffers) {
       if (now - buffer.firstArrivalMs < this.intervalMs) break;
       this.buffers.delete(identity);
-      this.deliver(identity, buffer);
+      this.deliver(buffer);
       written++;
     }
     return written;
@@ -325,8 +349,19 @@ export class FirehoseTwin implements DeliveryStream {
         this.fail(record, "partitioning-failed", ERROR_CODES.metadataExtractionFailed, problem, now);
         return;
       }
+      if (this.extractor && this.activePartitions >= this.activePartitionQuota) {
+        this.fail(
+          record,
+          "activePartitionExceeded",
+          ERROR_CODES.activePartitionsLimitExceeded,
+          `the stream already has ${this.activePartitionQuota} active partitions (its quota of dynamic partitioning)`,
+          now,
+        );
+        return;
+      }
       buffer = { kind: "main", keys, firstArrivalMs: now, chunks: [], binary: false, bytes: 0, records: 0 };
       this.buffers.set(identity, buffer);
+      this.activePartitions++;
     }
     if (text !== undefined) buffer.chunks.push(text);
     else {
@@ -342,12 +377,12 @@ export class FirehoseTwin implements DeliveryStream {
     this.counters.buffered++;
     if (buffer.bytes >= this.sizeBytes) {
       this.buffers.delete(identity);
-      this.deliver(identity, buffer);
+      this.deliver(buffer);
     }
   }
 
   private fail(record: RecordData, type: ErrorOutputType, code: string, message: string, now: number): void {
-    const identity = renderPartition(bindPrefix(this.errorPrefix, now, type), undefined)!;
+    const identity = renderPartition(bindPrefix(this.errorPrefix, IDENTITY_INSTANT, type), undefined)!;
     let buffer = this.buffers.get(identity);
     if (!buffer) {
       buffer = { kind: "error", errorType: type, firstArrivalMs: now, chunks: [], binary: false, bytes: 0, records: 0 };
@@ -361,11 +396,11 @@ export class FirehoseTwin implements DeliveryStream {
     this.errorCounts[type] = (this.errorCounts[type] ?? 0) + 1;
     if (buffer.bytes >= this.sizeBytes) {
       this.buffers.delete(identity);
-      this.deliver(identity, buffer);
+      this.deliver(buffer);
     }
   }
 
-  private deliver(identity: string, buffer: PartitionBuffer): void {
+  private deliver(buffer: PartitionBuffer): void {
     const deliveredAt = this.clock.now();
     const parsedPrefix = buffer.kind === "main" ? this.prefix : this.errorPrefix;
     const prefix = evaluatePrefix(parsedPrefix, {
@@ -382,7 +417,8 @@ export class FirehoseTwin implements DeliveryStream {
     this.counters.buffered -= buffer.records;
     if (buffer.kind === "main") {
       this.counters.delivered += buffer.records;
-      this.partitions.add(identity.includes(RANDOM_PLACEHOLDER) ? prefix : identity);
+      this.activePartitions--;
+      this.partitions.add(prefix);
     }
     const gzipped = this.spec.compression === "GZIP";
     if (this.putSync && (!gzipped || raw.byteLength < BACKGROUND_GZIP_BYTES)) {

@@ -59,18 +59,6 @@ export function compileJqFastPath(query: string): FastQuery | undefined {
   }
 }
 
-/** The output keys of a fast-path object construction, or undefined when not statically known. */
-export function staticObjectKeys(query: string): string[] | undefined {
-  try {
-    const parser = new Parser(query);
-    const keys = parser.topLevelObjectKeys();
-    return keys;
-  } catch (error) {
-    if (error instanceof Unsupported) return undefined;
-    throw error;
-  }
-}
-
 function indexField(value: unknown, key: string): unknown {
   if (value === null) return null;
   if (typeof value === "object" && !Array.isArray(value)) {
@@ -124,18 +112,9 @@ class Parser {
     if (this.pos !== this.text.length) throw new Unsupported();
   }
 
-  topLevelObjectKeys(): string[] {
-    this.skipSpace();
-    const keys: string[] = [];
-    if (this.peek() !== "{") throw new Unsupported();
-    this.parseObject(keys);
-    this.expectEnd();
-    return keys;
-  }
-
   private parseTerm(): Fn {
     const ch = this.peek();
-    if (ch === "{") return this.parseObject([]);
+    if (ch === "{") return this.parseObject();
     if (ch === ".") return this.parsePath();
     if (ch === '"') {
       const literal = this.parseString();
@@ -144,7 +123,7 @@ class Parser {
     throw new Unsupported();
   }
 
-  private parseObject(keys: string[]): Fn {
+  private parseObject(): Fn {
     this.pos++; // {
     const entries: { key: string; value: Fn }[] = [];
     if (this.peek() === "}") {
@@ -172,7 +151,6 @@ class Parser {
         throw new Unsupported();
       }
       entries.push({ key, value });
-      keys.push(key);
       const next = this.peek();
       this.pos++;
       if (next === "}") break;

@@ -9,8 +9,13 @@ import type { DateTimeFormat } from "./datetime-pattern";
 /** Which field a prefix came from: rules and AWS's messages differ between the two. */
 export type PrefixField = "Prefix" | "ErrorOutputPrefix";
 
-/** Evaluated value of `!{firehose:error-output-type}`; the last one is sluice's own (client-side rejects). */
-export type ErrorOutputType = "processing-failed" | "partitioning-failed" | "sluice-client-failed";
+/**
+ * Evaluated value of `!{firehose:error-output-type}`: AWS's `processing-failed` and
+ * `partitioning-failed`, `activePartitionExceeded` for records beyond the active-partition quota
+ * (https://docs.aws.amazon.com/firehose/latest/dev/buffering.html), and sluice's own
+ * `sluice-client-failed` (client-side rejects).
+ */
+export type ErrorOutputType = "processing-failed" | "partitioning-failed" | "activePartitionExceeded" | "sluice-client-failed";
 
 /** A slot filled per record or per object rather than per instant. */
 export type PrefixSlot =

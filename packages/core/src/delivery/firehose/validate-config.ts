@@ -1,7 +1,7 @@
 import type { BufferingHints, FirehoseSpec } from "../../pipeline/types";
 import { checkJqQuery, JqCompileError } from "./jq-engine";
 import type { JqEngine } from "./jq-engine";
-import { staticObjectKeys } from "./jq-fast";
+import { outputKeysOf } from "./jq-output-keys";
 import { MAX_EVALUATED_PREFIX_LENGTH, minimumEvaluatedLength, parsePrefix } from "./prefix";
 import type { ParsedPrefix, PrefixField } from "./prefix";
 
@@ -50,7 +50,14 @@ export const FIREHOSE_MESSAGES = {
     "Dynamic Partitioning Namespaces can only be part of a prefix expression when Dynamic Partitioning is enabled.",
   prefixNeedsPartitionKeys: "S3 Prefix should contain Dynamic Partitioning namespaces when Dynamic Partitioning is enabled",
   sizeAtLeast64: "BufferingHints.SizeInMBs must be at least 64 when Dynamic Partitioning is enabled.",
+  // AWS publishes the rule (no zero buffering, an interval of 60 to 900 s with dynamic
+  // partitioning) but not this refusal's text: it is said in the form of the size message above.
+  intervalAtLeast60: "BufferingHints.IntervalInSeconds must be at least 60 when Dynamic Partitioning is enabled.",
   queryKeyNotInPrefix: "MetaDataExtraction JQ Query can't contain keys that are not present in the S3 Prefix expression",
+  // sluice's own wording for the two checks below (AWS's text for them is not published).
+  prefixKeyNotProduced: "!{partitionKeyFromQuery:…} names keys the MetadataExtractionQuery never produces",
+  queryKeysUnknown:
+    "sluice cannot read which keys this MetadataExtractionQuery outputs, so it cannot check them against the prefix: make its output an object construction such as {key: .field}",
   evaluatedLength: (field: PrefixField) => `Length of evaluated ${field === "Prefix" ? "prefix" : "ErrorOutputPrefix"} cannot be greater than 512`,
 } as const;
 
@@ -106,7 +113,10 @@ export function validateFirehoseConfig(
 
   if (dynamicPartitioning) checkQuery(spec.partitionKeyQuery!, main, options.jq, add);
 
-  checkBuffering("BufferingHints", spec.buffering, dynamicPartitioning && mode === "aws", add);
+  // The definition's hints are what CreateDeliveryStream gets, whichever engine runs it: the twin
+  // refuses a definition AWS would refuse. Only `localBuffering`, the twin's own documented
+  // override (16 MiB in the conventions), is free of the dynamic-partitioning minimums.
+  checkBuffering("BufferingHints", spec.buffering, dynamicPartitioning, add);
   if (mode === "twin") checkBuffering("localBuffering", spec.localBuffering, false, add);
   return violations;
 }
@@ -148,19 +158,26 @@ function checkQuery(query: string, main: ParsedPrefix | undefined, jq: JqEngine 
       return;
     }
   }
-  // Only a query in the fast-path subset has statically known keys.
-  const keys = staticObjectKeys(query);
-  if (keys && main) {
-    const missing = keys.filter((k) => !main.queryKeys.includes(k));
-    if (missing.length > 0) add("MetadataExtractionQuery", FIREHOSE_MESSAGES.queryKeyNotInPrefix, `keys ${missing.join(", ")}`);
-    const unproduced = main.queryKeys.filter((k) => !keys.includes(k));
-    if (unproduced.length > 0) {
-      add("Prefix", `!{partitionKeyFromQuery:…} names keys the MetadataExtractionQuery never produces`, unproduced.join(", "));
-    }
+  if (!main) return;
+  // AWS checks the query's keys against the prefix when the stream is created, for any query.
+  const keys = outputKeysOf(query);
+  if (keys === undefined) {
+    add("MetadataExtractionQuery", FIREHOSE_MESSAGES.queryKeysUnknown, query);
+    return;
   }
+  const missing = keys.filter((k) => !main.queryKeys.includes(k));
+  if (missing.length > 0) add("MetadataExtractionQuery", FIREHOSE_MESSAGES.queryKeyNotInPrefix, `keys ${missing.join(", ")}`);
+  const unproduced = main.queryKeys.filter((k) => !keys.includes(k));
+  if (unproduced.length > 0) add("Prefix", FIREHOSE_MESSAGES.prefixKeyNotProduced, unproduced.join(", "));
 }
 
-function checkBuffering(field: string, hints: BufferingHints, dynamicPartitioningOnAws: boolean, add: Add): void {
+/**
+ * The API's ranges (SizeInMBs 1–128, IntervalInSeconds 0–900) and, with dynamic partitioning, its
+ * minimums: SizeInMBs ≥ 64 and IntervalInSeconds ≥ 60, since zero buffering is not available for
+ * dynamic partitioning (https://docs.aws.amazon.com/firehose/latest/dev/buffering.html,
+ * https://docs.aws.amazon.com/firehose/latest/dev/dynamic-partitioning.html).
+ */
+function checkBuffering(field: string, hints: BufferingHints, dynamicPartitioning: boolean, add: Add): void {
   const constraint = (name: string, value: number, message: string) =>
     add(field, `1 validation error detected: Value '${value}' at 'bufferingHints.${name}' failed to satisfy constraint: ${message}`);
   if (!Number.isInteger(hints.sizeInMBs) || hints.sizeInMBs < 1) constraint("sizeInMBs", hints.sizeInMBs, "Member must have value greater than or equal to 1");
@@ -169,5 +186,6 @@ function checkBuffering(field: string, hints: BufferingHints, dynamicPartitionin
     constraint("intervalInSeconds", hints.intervalInSeconds, "Member must have value greater than or equal to 0");
   }
   if (hints.intervalInSeconds > 900) constraint("intervalInSeconds", hints.intervalInSeconds, "Member must have value less than or equal to 900");
-  if (dynamicPartitioningOnAws && hints.sizeInMBs < 64) add(field, FIREHOSE_MESSAGES.sizeAtLeast64, `SizeInMBs ${hints.sizeInMBs}`);
+  if (dynamicPartitioning && hints.sizeInMBs < 64) add(field, FIREHOSE_MESSAGES.sizeAtLeast64, `SizeInMBs ${hints.sizeInMBs}`);
+  if (dynamicPartitioning && hints.intervalInSeconds < 60) add(field, FIREHOSE_MESSAGES.intervalAtLeast60, `IntervalInSeconds ${hints.intervalInSeconds}`);
 }
