@@ -134,6 +134,14 @@ project.addTask("synth", {
   env: { SST_TELEMETRY_DISABLED: "1", NODE_ENV: "test" },
   receiveArgs: true,
 });
+// sst needs --stage and SST_TELEMETRY_DISABLED=1 here: scripts/sst.ts refuses to run without a stage and sets it.
+for (const [name, what] of [
+  ["deploy", "Deploy the app to AWS: npm run deploy -- --stage NAME"],
+  ["dev", "Live Lambda development on AWS: npm run dev -- --stage NAME"],
+  ["remove", "Remove a stage from AWS (production stages keep their buckets): npm run remove -- --stage NAME"],
+] as const) {
+  project.addTask(name, { description: what, exec: `tsx scripts/sst.ts ${name}`, receiveArgs: true });
+}
 project.addTask("bench:startup", { description: "Benchmark: `sluice --help` and `sluice query` start vs node -e 0", exec: "tsx bench/startup.ts", receiveArgs: true });
 project.addTask("bench:pipeline", { description: "Benchmark: the run engine vs plain DuckDB", exec: "tsx bench/pipeline.ts", receiveArgs: true });
 project.addTask("bench:history", { description: "Benchmark: a one-day run and SELECT 1 on a 730-day lake vs a 7-day lake, and plain DuckDB", exec: "tsx bench/history.ts", receiveArgs: true });

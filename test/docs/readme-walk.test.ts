@@ -36,6 +36,7 @@ const NOT_RUN: Rule[] = [
   { match: /^npm install && npm test\b/, skip: "the tests themselves: this walk runs inside them" },
   { match: /^npx vitest run test\/infra\b/, skip: "part of the tests this walk runs inside" },
   { match: /^(SST_TELEMETRY_DISABLED=1 )?npx sst (dev|deploy|remove|secrets)\b/, skip: "deploys to or changes an AWS account (none here); npm run synth builds the same stacks offline" },
+  { match: /^npm run (deploy|dev|remove) -- --stage \w/, skip: "deploys to or removes from an AWS account (none here); test/scripts/sst.test.ts runs it with --dry-run" },
   { match: /^aws /, skip: "the AWS CLI against a deployed stack" },
   { match: /^API=<ApiUrl>/, skip: "the deployed API's address" },
   { match: /\$API\//, skip: "the deployed API on AWS" },
