@@ -34,6 +34,7 @@ export interface RestRejectedRecord extends RejectedRecord {
 /**
  * A subject's outcome: its records, plus the items that could not be records (`rejected`,
  * which the delivery layer writes to the error output; the records still go to the stream).
+ * A failed subject carries neither: it failed as a whole, and a re-run fetches it again.
  */
 export type RestOutcome = LocationOutcome<RestRecord> & { readonly rejected?: readonly RestRejectedRecord[] };
 
@@ -158,7 +159,6 @@ export class RestSource implements Source<RestRecord> {
         if (page >= this.config.max_pages) {
           return {
             location,
-            rejected,
             error: new RestPagingError(
               `paging of subject ${subject} did not end after ${page} page(s) (max_pages ${this.config.max_pages}; the next would be GET ${nextShown})`,
               nextShown,
@@ -170,7 +170,6 @@ export class RestSource implements Source<RestRecord> {
         if (seen.has(next.toString())) {
           return {
             location,
-            rejected,
             error: new RestPagingError(`paging of subject ${subject} loops: page ${page} points back to GET ${nextShown}, already fetched`, nextShown, page, location),
           };
         }
@@ -180,7 +179,7 @@ export class RestSource implements Source<RestRecord> {
       return { location, records, rejected };
     } catch (error) {
       if (signal?.aborted) throw error;
-      return { location, rejected, error: this.describeFailure(location, error, state) };
+      return { location, error: this.describeFailure(location, error, state) };
     }
   }
 
