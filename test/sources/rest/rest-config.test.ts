@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { ColumnSpec } from "../../../packages/core/src/pipeline/types";
 import { SourceError } from "../../../packages/core/src/sources/source";
 import { MissingSecretError, parseRestSourceConfig, parseJsonPath, RestConfigError, RestSource } from "../../../packages/core/src/sources/rest/index";
 import type { RestConfigIssue } from "../../../packages/core/src/sources/rest/index";
 import { FakeApi } from "../polygon-fake";
-import { collect, DAY, subjects } from "./rest-helpers";
+import { collect, columns, DAY, subjects } from "./rest-helpers";
 
 /** The issue's example config (issue 10, item 3). */
 const example = () => ({
@@ -136,13 +135,7 @@ describe("REST source config", () => {
   });
 
   it("checks fields against the dataset's schema: a field into no column, a non-nullable column no field fills", () => {
-    const schema: ColumnSpec[] = [
-      { name: "id", type: "string", nullable: false },
-      { name: "magnitude", type: "double", nullable: true },
-      { name: "event_time", type: "timestamp", nullable: false },
-      { name: "region", type: "string", nullable: false },
-      { name: "subject", type: "string", nullable: false },
-    ];
+    const schema = columns("id:string", "magnitude:double?", "event_time:timestamp", "region:string", "subject:string");
 
     const issues = issuesOf(example(), { schema, at: ["datasets", "quakes", "source"] });
 

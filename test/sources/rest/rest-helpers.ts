@@ -1,5 +1,5 @@
 import { ManualClock } from "../../../packages/core/src/lake/clock";
-import type { Location } from "../../../packages/core/src/pipeline/types";
+import type { ColumnSpec, ColumnType, Location } from "../../../packages/core/src/pipeline/types";
 import { parseRestSourceConfig, RestSource } from "../../../packages/core/src/sources/rest/index";
 import type { RestOutcome, RestSourceConfigInput, RestSourceOptions } from "../../../packages/core/src/sources/rest/index";
 
@@ -34,4 +34,12 @@ export async function collect(source: RestSource, locations: readonly Location[]
   const out: RestOutcome[] = [];
   for await (const outcome of source.fetch({ ...range, locations })) out.push(outcome);
   return out;
+}
+
+/** A record schema from `name:type` pairs; a trailing `?` marks the column nullable (`note:string?`). */
+export function columns(...specs: string[]): ColumnSpec[] {
+  return specs.map((spec) => {
+    const [name, type] = spec.replace(/\?$/, "").split(":") as [string, ColumnType];
+    return { name, type, nullable: spec.endsWith("?") };
+  });
 }
