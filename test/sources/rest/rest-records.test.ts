@@ -171,6 +171,9 @@ describe("REST pages and records", () => {
     expect(normalizeTime(1732539600, "epoch_s")).toBe("2024-11-25T13:00:00Z");
     expect(normalizeTime(1732539600123, "epoch_ms")).toBe("2024-11-25T13:00:00.123Z");
     expect(normalizeTime("1732539600123", "epoch_ms")).toBe("2024-11-25T13:00:00.123Z");
+    expect(normalizeTime("2024-02-30T00:00Z", "iso8601")).toEqual({ problem: '"2024-02-30T00:00Z" is not a valid date or time of day' });
+    expect(normalizeTime("2024-11-25T24:00", "iso8601")).toEqual({ problem: '"2024-11-25T24:00" is not a valid date or time of day' });
+    expect(normalizeTime("2024-11-25T15:00:00+0200", "iso8601")).toBe("2024-11-25T13:00:00Z");
     expect(normalizeTime("25/11/2024", "iso8601")).toEqual({ problem: '"25/11/2024" is not an ISO-8601 date or date-time' });
     expect(normalizeTime(1732539600123, "epoch_s")).toEqual({ problem: "1732539600123 is not a time between years 1000 and 9999 (epoch_s)" });
     expect(normalizeTime(true, "epoch_ms")).toEqual({ problem: "true is not a number of milliseconds since 1970" });

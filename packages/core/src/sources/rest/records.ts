@@ -96,6 +96,8 @@ export function normalizeTime(value: unknown, format: "iso8601" | "epoch_s" | "e
     const match = typeof value === "string" ? ISO.exec(value) : null;
     if (match === null) return { problem: `${JSON.stringify(value)} is not an ISO-8601 date or date-time` };
     const [, date, time, offset] = match;
+    // Date.parse rolls 2024-02-30 over to March: a day or hour out of range is refused instead.
+    if (!isCalendarDate(date!) || (time !== undefined && !isClockTime(time))) return { problem: `${JSON.stringify(value)} is not a valid date or time of day` };
     ms = Date.parse(`${date}T${time ?? "00:00"}${offset ?? "Z"}`);
   } else {
     const number = typeof value === "number" ? value : typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
@@ -104,6 +106,17 @@ export function normalizeTime(value: unknown, format: "iso8601" | "epoch_s" | "e
   }
   if (!Number.isFinite(ms) || ms < MIN_MS || ms > MAX_MS) return { problem: `${JSON.stringify(value)} is not a time between years 1000 and 9999 (${format})` };
   return new Date(Math.round(ms)).toISOString().replace(".000Z", "Z");
+}
+
+function isCalendarDate(date: string): boolean {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  const utc = new Date(Date.UTC(y, m - 1, d));
+  return utc.getUTCFullYear() === y && utc.getUTCMonth() === m - 1 && utc.getUTCDate() === d;
+}
+
+function isClockTime(time: string): boolean {
+  const [h, min, sec] = time.split(":").map(Number) as [number, number, number | undefined];
+  return h <= 23 && min <= 59 && (sec === undefined || sec < 60);
 }
 
 const ISO = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?))?(Z|[+-]\d{2}:?\d{2})?$/;

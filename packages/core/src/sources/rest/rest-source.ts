@@ -155,24 +155,8 @@ export class RestSource implements Source<RestRecord> {
         });
         if (next === undefined) break;
         next = this.withAuth(next);
-        const nextShown = this.shown(next);
-        if (page >= this.config.max_pages) {
-          return {
-            location,
-            error: new RestPagingError(
-              `paging of subject ${subject} did not end after ${page} page(s) (max_pages ${this.config.max_pages}; the next would be GET ${nextShown})`,
-              nextShown,
-              page,
-              location,
-            ),
-          };
-        }
-        if (seen.has(next.toString())) {
-          return {
-            location,
-            error: new RestPagingError(`paging of subject ${subject} loops: page ${page} points back to GET ${nextShown}, already fetched`, nextShown, page, location),
-          };
-        }
+        const stuck = this.pagingGuard(next, page, seen, location);
+        if (stuck) return { location, error: stuck };
         seen.add(next.toString());
         url = next;
       }
@@ -181,6 +165,20 @@ export class RestSource implements Source<RestRecord> {
       if (signal?.aborted) throw error;
       return { location, error: this.describeFailure(location, error, state) };
     }
+  }
+
+  /** Why paging must stop before `next`: more than `max_pages`, or a page already fetched (a loop). */
+  private pagingGuard(next: URL, page: number, seen: ReadonlySet<string>, location: Location): RestPagingError | undefined {
+    const shown = this.shown(next);
+    const subject = location.name;
+    if (page >= this.config.max_pages) {
+      const message = `paging of subject ${subject} did not end after ${page} page(s) (max_pages ${this.config.max_pages}; the next would be GET ${shown})`;
+      return new RestPagingError(message, shown, page, location);
+    }
+    if (seen.has(next.toString())) {
+      return new RestPagingError(`paging of subject ${subject} loops: page ${page} points back to GET ${shown}, already fetched`, shown, page, location);
+    }
+    return undefined;
   }
 
   /** base_url + path (`{subject}` URL-encoded in the path) + params with their placeholders filled. */
