@@ -113,7 +113,7 @@ describe("REST source config", () => {
     expect(issues[0]!.message).toMatch(/data_selecter/);
   });
 
-  it("refuses a secret value where a secret name belongs, and a param the paginator or auth sets", () => {
+  it("refuses a secret value where a secret name belongs, a param the paginator or auth sets, and credentials in headers", () => {
     const config = example();
     config.client.auth.secret = "sk-live 1234";
     expect(pathsOf(issuesOf(config))).toEqual(["client.auth.secret"]);
@@ -125,6 +125,9 @@ describe("REST source config", () => {
     const keyed = example();
     keyed.client.auth = { ...keyed.client.auth, location: "query", name: "region" };
     expect(pathsOf(issuesOf(keyed))).toEqual(["endpoint.params.region"]);
+
+    const headed = { ...example(), client: { ...example().client, headers: { "User-Agent": "sluice", authorization: "Bearer abc" } } };
+    expect(pathsOf(issuesOf(headed))).toEqual(["client.headers.authorization"]);
   });
 
   it("names fields that reuse the subject column, a time column that is no field, and columnar beside data_selector", () => {

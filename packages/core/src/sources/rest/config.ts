@@ -109,7 +109,16 @@ export const restSourceConfigSchema = z
           auth: authSchema.optional(),
           paginator: paginatorSchema.default({ type: "single_page" }),
           /** Extra fixed request headers (never credentials: use `auth`). */
-          headers: z.record(z.string()).optional(),
+          headers: z
+            .record(z.string())
+            .superRefine((headers, ctx) => {
+              for (const name of Object.keys(headers)) {
+                if (/^(authorization|proxy-authorization|cookie)$/i.test(name)) {
+                  ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: `credentials do not belong in headers (the config is not secret): use client.auth with a secret name` });
+                }
+              }
+            })
+            .optional(),
         },
         { required_error: "is required (at least { base_url })" },
       )
@@ -168,7 +177,9 @@ export const restSourceConfigSchema = z
 export type RestSourceConfig = z.output<typeof restSourceConfigSchema>;
 /** A REST source config as a user writes it (optional fields may be left out). */
 export type RestSourceConfigInput = z.input<typeof restSourceConfigSchema>;
+/** `client.auth` after parsing (api_key with its defaults filled). */
 export type RestAuthConfig = z.output<typeof authSchema>;
+/** `client.paginator` after parsing (dlt's defaults filled). */
 export type RestPaginatorConfig = z.output<typeof paginatorSchema>;
 
 /** The first `{name}` that is not a known placeholder, as a message, or undefined. */
