@@ -7,7 +7,8 @@ export function describeZodError(error: ZodError, maxIssues = 5): string {
   return lines.join("; ") + (more > 0 ? `; and ${more} more issue(s)` : "");
 }
 
-function pathText(path: readonly (string | number)[]): string {
+/** A zod issue path as text: `hourly.temperature_2m[3]`, `(root)` when empty. */
+export function pathText(path: readonly (string | number)[]): string {
   if (path.length === 0) return "(root)";
   return path.map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? part : `.${part}`)).join("");
 }

@@ -95,6 +95,15 @@ export class HttpJsonClient {
 
   /** GET `url` and return its JSON body validated by `schema`. */
   async getJson<T>(url: string | URL, schema: ZodType<T, ZodTypeDef, unknown>, options: { signal?: AbortSignal } = {}): Promise<T> {
+    return (await this.getJsonResponse(url, schema, options)).body;
+  }
+
+  /** As {@link getJson}, also returning the final response's headers (an RFC 8288 `Link` header, say). */
+  async getJsonResponse<T>(
+    url: string | URL,
+    schema: ZodType<T, ZodTypeDef, unknown>,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ readonly body: T; readonly headers: Headers }> {
     const { signal } = options;
     const safeUrl = redactUrl(url);
     let failures = 0;
@@ -104,7 +113,7 @@ export class HttpJsonClient {
       const attempt = await this.attemptOnce(String(url), signal);
 
       if (attempt.kind === "response" && attempt.status >= 200 && attempt.status < 300) {
-        return parseBody(safeUrl, attempt.body, schema);
+        return { body: parseBody(safeUrl, attempt.body, schema), headers: attempt.headers };
       }
       if (attempt.kind === "response" && attempt.status === 429) {
         rateLimited++;

@@ -1,0 +1,14 @@
+export { PLACEHOLDERS, RESERVED_COLUMNS, restSourceConfigSchema } from "./config";
+export type { RestAuthConfig, RestPaginatorConfig, RestSourceConfig, RestSourceConfigInput } from "./config";
+export { MissingSecretError, RestConfigError, RestPageError, RestPagingError, RestRequestError } from "./errors";
+export type { RestConfigIssue } from "./errors";
+export { lookup, parseJsonPath } from "./json-path";
+export type { JsonPath, PathLookup, PathStep } from "./json-path";
+export { parseRestSourceConfig, schemaIssues } from "./parse";
+export type { ParseRestSourceOptions } from "./parse";
+export { normalizeTime, RecordMapper } from "./records";
+export type { ItemProblem, RestRecord } from "./records";
+export { RestSource } from "./rest-source";
+export type { RestOutcome, RestRejectedRecord, RestSourceOptions } from "./rest-source";
+export { envSecrets, resolveAuth, scrubber, scrubbingLogger } from "./secrets";
+export type { ResolvedAuth, SecretResolver } from "./secrets";
