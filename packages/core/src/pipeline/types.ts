@@ -111,6 +111,24 @@ export interface DatasetDefinition {
   readonly keepVersions: number;
   /** EventBridge schedule of the producer on AWS. */
   readonly schedule: string;
+  /** EventBridge schedule of the end-to-end run on AWS, when the config sets one. */
+  readonly runSchedule?: string;
+  /** What a run of this dataset asks for when the CLI, API or producer names nothing (from the config). */
+  readonly defaults?: DatasetDefaults;
+  /** A dataset of the user's own: the declarative REST source that feeds it (`source: "rest"`). */
+  readonly rest?: RestDatasetSource;
+}
+
+/** Subjects and variables a dataset's runs use by default (the project config's choice). */
+export interface DatasetDefaults {
+  /** Names (gazetteer cities, tickers, station ids, a REST API's subjects) or places with coordinates. */
+  readonly subjects?: readonly (string | Location)[];
+  readonly variables?: readonly string[];
+}
+
+/** The REST source config of a dataset defined in the project config (`sources/rest`'s schema, checked). */
+export interface RestDatasetSource {
+  readonly config: import("../sources/rest/config").RestSourceConfig;
 }
 
 /** The whole pipeline: the lake, the catalog database and the datasets. */

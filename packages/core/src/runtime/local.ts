@@ -136,7 +136,7 @@ export class LocalRuntime {
         return ingest({
           dataset: dataset.name,
           request: { from: parameters.from, to: parameters.to, locations: parameters.locations, variables: parameters.variables },
-          source: sourceFor(dataset.name, parameters.source, { logger, ...sources }),
+          source: sourceFor(dataset, parameters.source, { logger, ...sources }),
           delivery: await this.delivery(dataset),
           logger,
           onProgress,

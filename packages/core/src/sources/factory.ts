@@ -3,7 +3,10 @@ import type { Logger } from "../log/logger";
 import { OpenAqSource } from "./openaq/index";
 import type { OpenMeteoEndpointChoice } from "./open-meteo/index";
 import { OpenMeteoSource } from "./open-meteo/index";
+import type { DatasetDefinition } from "../pipeline/types";
 import { PolygonSource } from "./polygon/index";
+import { envSecrets, type SecretResolver } from "./rest/secrets";
+import { RestSource } from "./rest/rest-source";
 import type { Source } from "./source";
 import { SourceError } from "./source";
 import { SyntheticAirQualitySource } from "./synthetic/air-quality";
@@ -26,10 +29,30 @@ export interface SourceSettings {
   readonly logger?: Logger;
   readonly polygonApiKey?: string;
   readonly openAqApiKey?: string;
+  /** Looks up the secrets a REST dataset's auth names (environment variables by default; SST secrets on AWS). */
+  readonly secrets?: SecretResolver;
+}
+
+/** The sources a dataset can be fed from: a config-defined dataset has its REST source only. */
+export function sourcesOf(dataset: Pick<DatasetDefinition, "name" | "rest">): readonly string[] {
+  return dataset.rest ? ["rest"] : (DATASET_SOURCES[dataset.name] ?? []);
 }
 
 /** Builds the source `name` of `dataset` (the CLI, the API and the Lambdas share this); an unknown pair says what exists. */
-export function sourceFor(dataset: string, name: string, settings: SourceSettings = {}): Source<object> {
+export function sourceFor(definition: string | DatasetDefinition, name: string, settings: SourceSettings = {}): Source<object> {
+  if (typeof definition !== "string" && definition.rest) {
+    if (name !== "rest") throw new SourceError(`dataset ${definition.name} has no source "${name}"; its sources: rest`);
+    return new RestSource({
+      config: definition.rest.config,
+      schema: definition.recordSchema,
+      secrets: settings.secrets ?? envSecrets(),
+      name: "rest",
+      ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}),
+      ...(settings.clock ? { clock: settings.clock } : {}),
+      ...(settings.logger ? { logger: settings.logger } : {}),
+    }) as Source<object>;
+  }
+  const dataset = typeof definition === "string" ? definition : definition.name;
   const known = DATASET_SOURCES[dataset];
   if (!known) throw new SourceError(`unknown dataset "${dataset}"; known: ${Object.keys(DATASET_SOURCES).join(", ")}`);
   if (!known.includes(name)) throw new SourceError(`dataset ${dataset} has no source "${name}"; its sources: ${known.join(", ")}`);

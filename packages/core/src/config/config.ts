@@ -1,0 +1,129 @@
+import { z } from "zod";
+import { parseRule } from "../dq/parser";
+import { scheduleProblem } from "../pipeline/schedule-expression";
+import { restSourceConfigSchema } from "../sources/rest/config";
+
+/**
+ * The project config, `sluice.config.ts` (or JSON through `--config`/`SLUICE_CONFIG`): what a user
+ * chooses without writing TypeScript elsewhere — per dataset its subjects, variables, schedules,
+ * dedup, DQ rules, kept versions, whether it is enabled — and datasets of their own, fed by a
+ * declarative REST source. The stacks, the CLI, the API and the producers read the pipeline built
+ * from it (`pipelineFromConfig`).
+ */
+
+/** DQDL rules may name the run's facts: `{from}`, `{to}` (YYYY-MM-DD) and `{subjectCount}`. */
+export const RULE_PLACEHOLDERS = { from: "2024-01-01", to: "2024-01-31", subjectCount: "1" } as const;
+
+/** A rule's text with the run's facts put in. */
+export function withFacts(rule: string, facts: { from: string; to: string; subjectCount: number }): string {
+  return rule.replaceAll("{from}", facts.from).replaceAll("{to}", facts.to).replaceAll("{subjectCount}", String(facts.subjectCount));
+}
+
+const schedule = z.string().superRefine((text, ctx) => {
+  const problem = scheduleProblem(text);
+  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${problem} (an EventBridge schedule: rate(1 hour), cron(0 * * * ? *))` });
+});
+
+const rule = z.string().superRefine((text, ctx) => {
+  try {
+    parseRule(withFacts(text, { from: RULE_PLACEHOLDERS.from, to: RULE_PLACEHOLDERS.to, subjectCount: 1 }));
+  } catch (error) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `not a DQDL rule: ${error instanceof Error ? error.message : String(error)}` });
+  }
+});
+
+const subject = z.union([
+  z.string().trim().min(1, "a subject needs a name"),
+  z.object({ name: z.string().trim().min(1), latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) }).strict(),
+]);
+
+const column = z
+  .object({
+    name: z.string().regex(/^[a-z_][a-z0-9_]*$/, "a column name is lower case letters, digits and _ (Athena folds names to lower case)"),
+    type: z.enum(["string", "double", "bigint", "boolean", "timestamp", "date"]),
+    nullable: z.boolean().default(true),
+    description: z.string().optional(),
+  })
+  .strict();
+
+/** What every dataset entry may set (built-in or the user's own). */
+const commonEntry = {
+  enabled: z.boolean().optional(),
+  description: z.string().optional(),
+  subjects: z.array(subject).min(1, "list at least one subject, or leave subjects out").optional(),
+  variables: z.array(z.string().min(1)).optional(),
+  /** The producer's (ingest) schedule on AWS. */
+  schedule: schedule.optional(),
+  /** The end-to-end run's schedule on AWS (issue 11's state machine). */
+  runSchedule: schedule.optional(),
+  dedup: z.enum(["latest", "first"]).optional(),
+  /** DQDL rules added to the dataset's own, or replacing them with `replaceRules: true`. */
+  rules: z.array(rule).optional(),
+  replaceRules: z.boolean().optional(),
+  keepVersions: z.number().int().min(1).max(50).optional(),
+};
+
+export const builtInEntrySchema = z.object(commonEntry).strict();
+
+export const restEntrySchema = z
+  .object({
+    ...commonEntry,
+    source: restSourceConfigSchema,
+    /** The record's columns besides `subject` and `collection_time`, which every record carries. */
+    schema: z.array(column).min(1),
+    /** One production row per value of these columns (with `subject` when it is not among them). */
+    key: z.array(z.string()).min(1),
+    /** The event-time column (its month is the Parquet partition) and how the API writes it. */
+    time: z.object({ column: z.string(), format: z.enum(["iso8601", "epoch_s", "epoch_ms"]) }).strict(),
+  })
+  .strict()
+  .superRefine((entry, ctx) => {
+    const names = new Set(entry.schema.map((c) => c.name));
+    for (const [index, c] of entry.schema.entries()) {
+      if (c.name === "subject" || c.name === "collection_time") ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["schema", index, "name"], message: `"${c.name}" is added to every record by sluice; name the column otherwise` });
+    }
+    for (const [index, k] of entry.key.entries()) {
+      if (!names.has(k) && k !== "subject") ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["key", index], message: `"${k}" is not a column of schema (${[...names].join(", ")})` });
+    }
+    if (!names.has(entry.time.column)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["time", "column"], message: `"${entry.time.column}" is not a column of schema` });
+    for (const field of Object.keys(entry.source.fields)) {
+      if (!names.has(field)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["source", "fields", field], message: `"${field}" is not a column of schema (${[...names].join(", ")})` });
+    }
+    for (const c of entry.schema) {
+      if (!Object.hasOwn(entry.source.fields, c.name)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["source", "fields"], message: `schema column "${c.name}" has no field path: add "${c.name}": "<path>" to source.fields` });
+    }
+  });
+
+const datasetName = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, "a dataset name is lower case letters, digits and _ (it names tables, streams and prefixes)");
+
+export const sluiceConfigSchema = z
+  .object({
+    /** Stages whose buckets `sst remove` keeps (default prod, production); any other stage is disposable. */
+    productionStages: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/)).min(1).optional(),
+    datasets: z.record(datasetName, z.unknown()).optional(),
+  })
+  .strict();
+
+/** A dataset entry as written; which schema checks it depends on whether the name is built in. */
+export type BuiltInEntry = z.output<typeof builtInEntrySchema>;
+export type RestEntry = z.output<typeof restEntrySchema>;
+export type DatasetEntryInput = z.input<typeof builtInEntrySchema> | z.input<typeof restEntrySchema>;
+
+/** The config as written in `sluice.config.ts`. */
+export interface SluiceConfigInput {
+  readonly productionStages?: readonly string[];
+  readonly datasets?: Readonly<Record<string, DatasetEntryInput>>;
+}
+
+/** The config, checked. */
+export interface SluiceConfig {
+  readonly productionStages?: readonly string[];
+  readonly datasets: Readonly<Record<string, BuiltInEntry | RestEntry>>;
+  /** Where it was read from (undefined: no config file, the defaults). */
+  readonly path?: string;
+}
+
+/** Typed identity for `sluice.config.ts`: `export default defineConfig({ … })`. */
+export function defineConfig(config: SluiceConfigInput): SluiceConfigInput {
+  return config;
+}
