@@ -18,13 +18,13 @@ const EXIT_LINES: Record<number, string> = {
   1: "error (a failed run step, an unexpected failure)",
   2: "bad arguments or input (the message names which)",
   3: "a blocking data-quality rule failed; production unchanged",
-  4: "some locations failed; the healthy ones were delivered and counted",
+  4: "some locations failed or sent records to the error output; the healthy ones were delivered and counted",
   5: "another run holds the lake",
 };
 
-/** Help text listing the exit codes a command returns. */
-export function exitHelp(codes: readonly number[]): string {
-  return `\nExit codes:\n${codes.map((code) => `  ${code}  ${EXIT_LINES[code]}`).join("\n")}`;
+/** Help text listing the exit codes a command returns; `lines` words some of them for this command. */
+export function exitHelp(codes: readonly number[], lines: Readonly<Record<number, string>> = {}): string {
+  return `\nExit codes:\n${codes.map((code) => `  ${code}  ${lines[code] ?? EXIT_LINES[code]}`).join("\n")}`;
 }
 
 /** Bad user input: printed without a stack, exit code 2. */

@@ -16,12 +16,12 @@ export function registerIngest(program: Command, io: CliIo, setExit: (code: numb
     .command("ingest")
     .description("Fetch hourly values for each location and deliver them through the Firehose twin into raw/ (gzip NDJSON).");
   addIngestOptions(command);
-  addLakeOption(command)
+  addLakeOption(command, "write")
     .option("--json", "print the summary as JSON on stdout")
     .option("--verbose", "log progress as JSON lines on stderr")
     .addHelpText(
       "after",
-      `${exitHelp([EXIT.ok, EXIT.error, EXIT.usage, EXIT.partial])}
+      `${exitHelp([EXIT.ok, EXIT.error, EXIT.usage, EXIT.partial], { [EXIT.error]: "nothing was delivered (every location failed or sent its records to the error output), or an unexpected error" })}
 
 Examples:
   sluice ingest --source synthetic --from 2024-11-24 --to 2024-11-30 --locations Paris,London,Berlin --lake /tmp/l --json
@@ -30,7 +30,7 @@ Examples:
     .action(async (values: IngestOptionValues & { json?: boolean; verbose?: boolean }) => {
       const summary = await runIngest(values);
       io.out(values.json ? JSON.stringify(summary, null, 2) + "\n" : formatSummary(summary, values.lake));
-      setExit(summary.failures.length > 0 ? EXIT.partial : EXIT.ok);
+      setExit(summary.failures.length === 0 ? EXIT.ok : summary.recordsDelivered > 0 ? EXIT.partial : EXIT.error);
     });
 }
 

@@ -33,7 +33,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
     .command("run")
     .description("Run the pipeline on the local twin: ingest (optional), crawl, rebuild the Parquet table, check DQ rules, publish production.");
   addIngestOptions(command);
-  addLakeOption(command)
+  addLakeOption(command, "write")
     .option("--skip-ingest", "transform and check what is already in raw/ (the range still scopes the DQ rules)")
     .option("--full-refresh", "rebuild production from all raw (after a rule or schema change) instead of merging only the raw objects no run has read")
     .option("--json", "print the run record as JSON on stdout")

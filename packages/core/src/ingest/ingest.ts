@@ -10,10 +10,16 @@ export interface DeliveryReport {
   readonly errorOutput: Readonly<Record<string, number>>;
 }
 
+/** What became of one `send`, as far as the producer can tell when it returns. */
+export interface SendReport {
+  /** Records of this send that went to the error output (the twin routes them at once; on AWS only the client's rejects). */
+  readonly toErrorOutput: number;
+}
+
 /** The delivery side of an ingest: records in, a report when finished. */
 export interface IngestDelivery {
   /** Hands records to the producer (the PutRecordBatch batcher). */
-  send(records: readonly string[]): Promise<void>;
+  send(records: readonly string[]): Promise<SendReport>;
   /** Sends what is left, flushes the stream and reports. */
   finish(): Promise<DeliveryReport>;
 }
@@ -31,7 +37,8 @@ export interface IngestOptions {
 
 /**
  * Pulls every location from the source and pushes its records through the delivery stream.
- * A failing location is recorded and the others go on; nothing a location fetched is dropped.
+ * A failing location is recorded and the others go on; nothing a location fetched is dropped. A
+ * location whose records went to the error output is a failure too, naming how many.
  */
 export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const now = options.now ?? Date.now;
@@ -49,8 +56,13 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       logger.warn("location failed", { location: outcome.location.name, error: outcome.error.message });
     } else {
       recordsFetched += outcome.records.length;
-      await options.delivery.send(outcome.records.map((record) => JSON.stringify(record)));
-      if (outcome.records.length > 0) locationsDelivered++;
+      const sent = await options.delivery.send(outcome.records.map((record) => JSON.stringify(record)));
+      if (sent.toErrorOutput > 0) {
+        const error = `${sent.toErrorOutput === outcome.records.length ? "all" : sent.toErrorOutput + " of"} ${outcome.records.length} records went to the error output (raw/errors/)`;
+        failures.push({ location: outcome.location.name, error });
+        logger.warn("records went to the error output", { location: outcome.location.name, records: sent.toErrorOutput });
+      }
+      if (outcome.records.length > sent.toErrorOutput) locationsDelivered++;
       logger.info("location fetched", { location: outcome.location.name, records: outcome.records.length });
     }
     options.onProgress?.({ locationsDone, locationsTotal: request.locations.length, recordsFetched, lastLocation: outcome.location.name });

@@ -82,9 +82,12 @@ export class LocalRuntime {
     });
     const errorSink = new ObjectStoreErrorSink({ spec: dataset.firehose, store: this.store, bucket: pipeline.buckets.raw, clock: this.clock });
     const batcher = new PutRecordBatchBatcher(stream, { errorSink, clock: this.clock });
+    const errorRecords = () => Object.values(stream.stats().errorRecords).reduce((a, b) => a + b, 0) + errorSink.written;
     return {
       send: async (records) => {
+        const before = errorRecords();
         await batcher.send(records);
+        return { toErrorOutput: errorRecords() - before };
       },
       finish: async () => {
         await stream.close();
