@@ -8,6 +8,8 @@ export interface DeliveryReport {
   readonly objectsWritten: number;
   readonly partitionsWritten: number;
   readonly errorOutput: Readonly<Record<string, number>>;
+  /** Records accepted but never written (the twin's disk was full), by partition value and why. */
+  readonly undelivered?: readonly { readonly partition: string; readonly records: number; readonly error: string }[];
 }
 
 /** What became of one `send`, as far as the producer can tell when it returns. */
@@ -48,6 +50,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   let recordsFetched = 0;
   let locationsDone = 0;
   let locationsDelivered = 0;
+  const deliveredNames: string[] = [];
   options.onProgress?.({ locationsDone: 0, locationsTotal: request.locations.length, recordsFetched: 0, lastLocation: "" });
   for await (const outcome of options.source.fetch(request)) {
     locationsDone++;
@@ -62,12 +65,21 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         failures.push({ location: outcome.location.name, error });
         logger.warn("records went to the error output", { location: outcome.location.name, records: sent.toErrorOutput });
       }
-      if (outcome.records.length > sent.toErrorOutput) locationsDelivered++;
+      if (outcome.records.length > sent.toErrorOutput) {
+        locationsDelivered++;
+        deliveredNames.push(outcome.location.name);
+      }
       logger.info("location fetched", { location: outcome.location.name, records: outcome.records.length });
     }
     options.onProgress?.({ locationsDone, locationsTotal: request.locations.length, recordsFetched, lastLocation: outcome.location.name });
   }
   const report = await options.delivery.finish();
+  for (const lost of report.undelivered ?? []) {
+    failures.push({ location: lost.partition, error: `${lost.records} accepted records were not written: ${lost.error}` });
+  }
+  // A location some of whose records were not written is not delivered.
+  const lostLocations = new Set((report.undelivered ?? []).map((u) => u.partition));
+  locationsDelivered -= deliveredNames.filter((name) => lostLocations.has(name)).length;
   const recordsToErrorOutput = Object.values(report.errorOutput).reduce((a, b) => a + b, 0);
   return {
     dataset: options.dataset,

@@ -15,7 +15,7 @@ import type { RunParameters, RunRecord, RunStepName, StepRecord } from "./run-re
 import { RUN_ID_RE, RUN_STEPS, newRunId } from "./run-record";
 import type { RunStore } from "./run-store";
 import type { DqEvaluator, DqOutcome } from "./dq-port";
-import { PUBLISHED_BY, markPromoted, promotedVersionsOf, publishVersion, pruneVersions, runDataLocation, switchProdView, versionInViewSql } from "./publish";
+import { PUBLISHED_BY, markPromoted, promotedVersionsOf, publishVersion, pruneVersions, runDataLocation, switchProdView, versionInViewSql, versionTablesOf } from "./publish";
 import type { RawBatch } from "./raw-batch";
 import { checkReadable, forEachLimit, rawBatch } from "./raw-batch";
 import type { QuarantineEntry, QuarantinedObject, RawManifest } from "./raw-manifest";
@@ -254,19 +254,73 @@ export class RunEngine {
       run.status = "succeeded";
       return run;
     } catch (error) {
-      if (!(error instanceof RunStepError)) throw error;
-      run.status = "failed";
-      run.failure = { step: error.step, message: error.message };
+      // Every failure finishes the record, naming the step: inside a step, that step; between
+      // steps (the record could not be saved, the manifest not read), the one it would run next.
+      const stopped = run.steps.find((s) => s.status === "running") ?? run.steps.find((s) => s.status === "pending");
+      const step = error instanceof RunStepError ? error.step : (stopped?.name ?? "publish");
+      const message = error instanceof RunStepError ? error.message : `step ${step} failed: ${messageOf(error)}`;
+      if (!(error instanceof RunStepError)) log.error("run failed", { step, error });
+      for (const s of run.steps) if (s.status === "running") Object.assign(s, { status: "failed", error: s.error ?? messageOf(error) });
+      if (await this.productionReads(dataset, id).catch(() => false)) {
+        // The view already reads this run's version: the run published; what failed came after.
+        run.status = "succeeded";
+        run.prodVersion = await this.currentVersion(dataset).catch(() => run.prodVersion);
+        const publish = run.steps.find((s) => s.name === "publish")!;
+        publish.status = "succeeded";
+        publish.error = `published, then: ${messageOf(error)}`;
+      } else {
+        run.status = "failed";
+        run.failure = { step, message };
+      }
       this.skipRest(run);
       return run;
     } finally {
       await this.clearStage(dataset).catch((error) => log.warn("could not remove the stage", { error }));
+      if (run.status === "failed") await this.discardFailed(dataset, id).catch((error) => log.warn("could not remove the failed run's output", { error }));
       run.endedAt = new Date(deps.clock.now()).toISOString();
       run.durationMs = Date.parse(run.endedAt) - Date.parse(run.startedAt);
-      await deps.runStore.save(run).catch((error) => log.error("could not save the run record", { error }));
-      await lease.release();
+      // On a full disk the record may only fit without the steps' details (rewritten in its own blocks).
+      const slim = (): RunRecord => ({ ...run, steps: run.steps.map(({ detail: _detail, ...step }) => step) });
+      const saved = await deps.runStore.save(run).then(
+        () => true,
+        () =>
+          deps.runStore.save(slim()).then(
+            () => true,
+            (error) => {
+              log.error("could not save the run record: the lock stays, so the next run records this one as abandoned", { error });
+              return false;
+            },
+          ),
+      );
+      // A record that still says `running` on disk is finished by whoever takes over the lock.
+      if (saved) await lease.release();
       log.info("run finished", { status: run.status, mode: run.mode });
     }
+  }
+
+  /** Whether the production view reads the version this run registered. */
+  private async productionReads(dataset: DatasetDefinition, runId: string): Promise<boolean> {
+    const current = await this.currentVersion(dataset);
+    const table = current ? await this.deps.catalog.getTable(this.deps.pipeline.glueDatabase, current) : undefined;
+    return table?.parameters[PUBLISHED_BY] === runId;
+  }
+
+  /**
+   * What a failed run wrote and production does not read: a version table it registered, the
+   * candidate table over its folder, and the folder (freeing the space a full disk needs to record
+   * the failure). The next publish would prune them too.
+   */
+  private async discardFailed(dataset: DatasetDefinition, runId: string): Promise<void> {
+    const { catalog, pipeline } = this.deps;
+    const db = pipeline.glueDatabase;
+    for (const name of await versionTablesOf(this.deps, dataset)) {
+      const table = await catalog.getTable(db, name);
+      if (table?.parameters[PUBLISHED_BY] === runId) await catalog.deleteTable(db, name);
+    }
+    const candidate = await catalog.getTable(db, dataset.tables.parquet);
+    if (candidate?.location === runDataLocation(this.deps, dataset, runId)) await catalog.deleteTable(db, dataset.tables.parquet);
+    const { bucket, prefix } = parseS3Uri(runDataLocation(this.deps, dataset, runId));
+    await this.deps.store.deletePrefix(bucket, prefix);
   }
 
   /** Points production back at an earlier version that was production (the newest older one by default). */
@@ -334,22 +388,33 @@ export class RunEngine {
     step.status = "running";
     step.startedAt = new Date(started).toISOString();
     hooks.onStep?.(step, run);
-    await this.deps.runStore.save(run);
+    let failure: RunStepError | undefined;
     try {
+      await this.deps.runStore.save(run);
       await work(step);
       if (step.status === "running") step.status = "succeeded";
     } catch (error) {
       step.status = "failed";
-      step.error = error instanceof Error ? error.message : String(error);
+      step.error = messageOf(error);
       log.error("step failed", { step: name, error });
-      throw new RunStepError(name, step.error, { cause: error });
-    } finally {
-      const ended = this.deps.clock.now();
-      step.endedAt = new Date(ended).toISOString();
-      step.durationMs = ended - started;
-      hooks.onStep?.(step, run);
-      await this.deps.runStore.save(run);
+      failure = new RunStepError(name, step.error, { cause: error });
     }
+    const ended = this.deps.clock.now();
+    step.endedAt = new Date(ended).toISOString();
+    step.durationMs = ended - started;
+    hooks.onStep?.(step, run);
+    try {
+      await this.deps.runStore.save(run);
+    } catch (error) {
+      // The step's own failure says more than the record's; a step that worked fails here.
+      if (failure) log.error("could not save the run record", { step: name, error });
+      else {
+        step.status = "failed";
+        step.error = `the run record could not be saved: ${messageOf(error)}`;
+        failure = new RunStepError(name, step.error, { cause: error });
+      }
+    }
+    if (failure) throw failure;
     await hooks.afterStep?.(name);
   }
 
@@ -537,4 +602,8 @@ export class QuarantineNotFoundError extends Error {
   ) {
     super(`run ${runId} has no quarantined objects of ${dataset} to release; quarantined runs: ${held.join(", ") || "none"}`);
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

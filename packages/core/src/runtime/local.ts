@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { FsCatalog } from "../catalog/fs-catalog";
-import { FirehoseTwin, ObjectStoreErrorSink, PutRecordBatchBatcher } from "../delivery";
+import { FirehoseTwin, ObjectStoreErrorSink, PutRecordBatchBatcher, UndeliveredRecordsError } from "../delivery";
 import type { IngestDelivery } from "../ingest/ingest";
 import { ingest } from "../ingest/ingest";
 import type { Clock } from "../lake/clock";
@@ -90,7 +90,12 @@ export class LocalRuntime {
         return { toErrorOutput: errorRecords() - before };
       },
       finish: async () => {
-        await stream.close();
+        try {
+          await stream.close();
+        } catch (error) {
+          // Reported in the summary below (stats.undelivered), with the path that could not be written.
+          if (!(error instanceof UndeliveredRecordsError)) throw error;
+        }
         const stats = stream.stats();
         const errorOutput: Record<string, number> = { ...stats.errorRecords };
         if (errorSink.written > 0) errorOutput["sluice-client-failed"] = (errorOutput["sluice-client-failed"] ?? 0) + errorSink.written;
@@ -99,6 +104,7 @@ export class LocalRuntime {
           objectsWritten: stats.objectsWritten,
           partitionsWritten: stats.partitionsWritten,
           errorOutput,
+          undelivered: stats.undelivered,
         };
       },
     };

@@ -2,6 +2,7 @@ import { link, mkdir, readFile, rename, rm, rmdir, stat, writeFile } from "node:
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { lakeWriteError, pidAlive } from "../lake/atomic-write";
 import type { LockHolder, RunLock } from "../run/run-lock";
 import { RunInProgressError } from "../run/run-lock";
 
@@ -51,12 +52,16 @@ export class FsRunLock implements RunLock {
   }
 
   async acquire(runId: string): Promise<{ release(): Promise<void>; stale?: LockHolder }> {
-    await mkdir(dirname(this.path), { recursive: true });
     const holder = await ownHolder(runId);
     const tmp = `${this.path}.${process.pid}.${runId}.tmp`;
-    await writeFile(tmp, JSON.stringify(holder));
     const lease = { release: () => this.release(holder) };
     try {
+      try {
+        await mkdir(dirname(this.path), { recursive: true });
+        await writeFile(tmp, JSON.stringify(holder));
+      } catch (error) {
+        throw lakeWriteError(tmp, error);
+      }
       for (let attempt = 0; attempt < 200; attempt++) {
         try {
           await link(tmp, this.path);
@@ -171,15 +176,6 @@ export async function isDead(holder: FsLockHolder, maxAgeMs: number): Promise<bo
     if (live !== undefined && live !== holder.startTime) return true;
   }
   return false;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return codeOf(error) === "EPERM";
-  }
 }
 
 async function currentBootId(): Promise<string | undefined> {
