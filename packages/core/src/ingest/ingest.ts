@@ -1,5 +1,6 @@
 import type { Logger } from "../log/logger";
-import type { FetchRequest, Source } from "../sources/source";
+import type { FetchRequest, LocationOutcome, Source } from "../sources/source";
+import type { IngestJournal } from "./journal";
 import type { IngestProgress, IngestSummary } from "./summary";
 
 /** What the delivery side reports once everything is flushed. */
@@ -35,6 +36,10 @@ export interface IngestOptions {
   readonly logger: Logger;
   readonly onProgress?: (progress: IngestProgress) => void;
   readonly now?: () => number;
+  /** Records the ingest while it runs, so one that is killed is reported by the next. */
+  readonly journal?: IngestJournal;
+  /** Stops fetching (a caught SIGTERM/SIGINT): what was accepted is still written and reported. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -51,8 +56,20 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   let locationsDone = 0;
   let locationsDelivered = 0;
   const deliveredNames: string[] = [];
-  options.onProgress?.({ locationsDone: 0, locationsTotal: request.locations.length, recordsFetched: 0, lastLocation: "" });
-  for await (const outcome of options.source.fetch(request)) {
+  const { signal } = options;
+  const cutShort = (await options.journal?.takeCutShort()) ?? [];
+  for (const earlier of cutShort) logger.warn("an earlier ingest was cut short", { ingest: earlier.id, note: earlier.note });
+  // Best effort: a journal that cannot be written (a full disk) must not stop the ingest, whose
+  // own writes then fail and are reported location by location.
+  const entry = await options.journal
+    ?.begin({ dataset: options.dataset, source: options.source.name, from: request.from, to: request.to, locations: request.locations.map((l) => l.name) })
+    .catch((error: unknown) => {
+      logger.warn("could not record the ingest in the journal: a kill would go unreported", { error });
+      return undefined;
+    });
+  const done = new Set<string>();
+  const deliverOutcome = async (outcome: LocationOutcome<object>): Promise<void> => {
+    done.add(outcome.location.name);
     locationsDone++;
     if (outcome.error) {
       failures.push({ location: outcome.location.name, error: outcome.error.message });
@@ -72,7 +89,29 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       logger.info("location fetched", { location: outcome.location.name, records: outcome.records.length });
     }
     options.onProgress?.({ locationsDone, locationsTotal: request.locations.length, recordsFetched, lastLocation: outcome.location.name });
+  };
+  options.onProgress?.({ locationsDone: 0, locationsTotal: request.locations.length, recordsFetched: 0, lastLocation: "" });
+  try {
+    for await (const outcome of options.source.fetch(request, signal)) {
+      await deliverOutcome(outcome);
+      if (signal?.aborted) break;
+    }
+  } catch (error) {
+    // A fetch cut by the signal ends the loop; anything else fails the ingest, after writing what
+    // was accepted (the journal entry then goes: the error is reported, not a kill).
+    if (!signal?.aborted) {
+      await options.delivery.finish().catch((failure: unknown) => logger.error("could not write the accepted records", { error: failure }));
+      await entry?.end();
+      throw error;
+    }
   }
+  const interrupted = signal?.aborted ? String(signal.reason ?? "abort") : undefined;
+  if (interrupted) {
+    for (const location of request.locations) {
+      if (!done.has(location.name)) failures.push({ location: location.name, error: `not fetched: the ingest was stopped by ${interrupted}` });
+    }
+  }
+  // Written before the journal entry goes: an ingest killed while writing is reported as cut short.
   const report = await options.delivery.finish();
   for (const lost of report.undelivered ?? []) {
     failures.push({ location: lost.partition, error: `${lost.records} accepted records were not written: ${lost.error}` });
@@ -81,7 +120,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const lostLocations = new Set((report.undelivered ?? []).map((u) => u.partition));
   locationsDelivered -= deliveredNames.filter((name) => lostLocations.has(name)).length;
   const recordsToErrorOutput = Object.values(report.errorOutput).reduce((a, b) => a + b, 0);
-  return {
+  const summary: IngestSummary = {
     dataset: options.dataset,
     source: options.source.name,
     from: request.from,
@@ -96,5 +135,11 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     errorOutput: report.errorOutput,
     failures,
     durationMs: now() - started,
+    ...(interrupted ? { interrupted } : {}),
+    ...(cutShort.length > 0 ? { cutShort } : {}),
   };
+  await (interrupted ? entry?.stopped({ signal: interrupted, locationsDone, recordsDelivered: report.recordsDelivered }) : entry?.end())?.catch((error: unknown) =>
+    logger.warn("could not update the ingest journal", { error }),
+  );
+  return summary;
 }

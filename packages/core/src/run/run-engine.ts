@@ -3,6 +3,7 @@ import type { Catalog, CatalogPartition, CatalogTable } from "../catalog/catalog
 import { parseS3Uri, s3Uri } from "../catalog/catalog";
 import { crawlTable, partitionOf } from "../catalog/crawler";
 import { rawTableOf } from "../catalog/raw-table";
+import type { CutShortIngest } from "../ingest/journal";
 import type { IngestProgress, IngestSummary } from "../ingest/summary";
 import type { Clock } from "../lake/clock";
 import type { ObjectInfo, ObjectStore } from "../lake/object-store";
@@ -30,8 +31,10 @@ export interface RunEngineDeps {
   readonly runStore: RunStore;
   readonly lock: RunLock;
   readonly evaluateDq: DqEvaluator;
-  /** Fetches and delivers records (source → Firehose); absent when the engine only transforms. */
-  readonly ingest?: (parameters: RunParameters, onProgress?: (p: IngestProgress) => void) => Promise<IngestSummary>;
+  /** Fetches and delivers records (source → Firehose); absent when the engine only transforms. `signal` stops fetching. */
+  readonly ingest?: (parameters: RunParameters, onProgress?: (p: IngestProgress) => void, signal?: AbortSignal) => Promise<IngestSummary>;
+  /** Earlier ingests that were cut short (killed, or stopped by a signal), handed over once: the run reports them. */
+  readonly cutShortIngests?: () => Promise<CutShortIngest[]>;
   readonly clock: Clock;
   readonly logger: Logger;
 }
@@ -45,6 +48,8 @@ export interface RunHooks {
   afterStep?(step: RunStepName): Promise<void> | void;
   /** Called inside publish right after the production view switched, before the run record says so (fault injection). */
   afterViewSwitch?(): Promise<void> | void;
+  /** Aborted by a caught SIGTERM/SIGINT: the ingest writes what it accepted and stops, no later step starts. */
+  readonly signal?: AbortSignal;
 }
 
 /** A step failed: the run stops and names it. */
@@ -104,6 +109,8 @@ export class RunEngine {
       if (lease.stale) await this.markAbandoned(lease.stale.runId, dataset);
       await deps.runStore.save(run);
       hooks.onRunStarted?.(run);
+      const cutShort = (await deps.cutShortIngests?.()) ?? [];
+      for (const earlier of cutShort) log.warn("an earlier ingest was cut short", { ingest: earlier.id, note: earlier.note });
       const current = await this.currentVersion(dataset);
       if (current) run.prodVersion = current;
       let manifest = await this.settle(await manifests.load(dataset.name), current);
@@ -119,13 +126,17 @@ export class RunEngine {
       work.base = mode === "incremental" ? current : undefined;
 
       await this.step(run, "ingest", hooks, log, async (step) => {
+        if (cutShort.length > 0) step.detail = { cutShort };
         if (parameters.skipIngest || !deps.ingest) {
           step.status = "skipped";
           return;
         }
-        const summary = await deps.ingest(parameters, hooks.onIngestProgress);
+        const summary = await deps.ingest(parameters, hooks.onIngestProgress, hooks.signal);
         step.rowsOut = summary.recordsDelivered;
-        step.detail = { ...summary };
+        step.detail = { ...summary, ...(cutShort.length > 0 ? { cutShort } : {}) };
+        if (summary.interrupted) {
+          throw new Error(`stopped by ${summary.interrupted}: the ${summary.recordsDelivered} records it had accepted were written; ${summary.failures.length} location(s) not delivered`);
+        }
         if (summary.recordsDelivered === 0 && summary.failures.length > 0) {
           throw new Error(`no location delivered records: ${summary.failures.map((f) => `${f.location}: ${f.error}`).join("; ")}`);
         }
@@ -390,6 +401,7 @@ export class RunEngine {
     hooks.onStep?.(step, run);
     let failure: RunStepError | undefined;
     try {
+      if (hooks.signal?.aborted) throw new Error(`stopped by ${String(hooks.signal.reason)} before this step started`);
       await this.deps.runStore.save(run);
       await work(step);
       if (step.status === "running") step.status = "succeeded";

@@ -4,6 +4,7 @@ import { FsCatalog } from "../catalog/fs-catalog";
 import { FirehoseTwin, ObjectStoreErrorSink, PutRecordBatchBatcher, UndeliveredRecordsError } from "../delivery";
 import type { IngestDelivery } from "../ingest/ingest";
 import { ingest } from "../ingest/ingest";
+import { IngestJournal } from "../ingest/journal";
 import type { Clock } from "../lake/clock";
 import { systemClock } from "../lake/clock";
 import { FsObjectStore } from "../lake/fs-object-store";
@@ -15,7 +16,7 @@ import { ObjectRunStore } from "../run/run-store";
 import { sourceFor, type SourceSettings } from "../sources/factory";
 import { athenaMacrosSql, translateAthenaSql } from "../sql";
 import { DuckDbQueryEngine } from "../twin/duckdb-query-engine";
-import { FsRunLock } from "../twin/fs-run-lock";
+import { FsRunLock, localProcessProbe } from "../twin/fs-run-lock";
 import { TwinWarehouse } from "../twin/twin-warehouse";
 
 /** Options of the local twin. */
@@ -110,6 +111,11 @@ export class LocalRuntime {
     };
   }
 
+  /** The journal of ingests in flight (`processed/_sluice/ingests/`): one that is killed is reported by the next ingest or run. */
+  ingestJournal(): IngestJournal {
+    return new IngestJournal(this.store, this.options.pipeline.buckets.processed, localProcessProbe);
+  }
+
   /** DuckDB with the Athena compatibility layer, created on first use. */
   queryEngine(): Promise<DuckDbQueryEngine> {
     this.engine ??= DuckDbQueryEngine.create({
@@ -139,7 +145,8 @@ export class LocalRuntime {
       evaluateDq: evaluateDqdl,
       clock: this.clock,
       logger,
-      ingest: async (parameters, onProgress) => {
+      cutShortIngests: () => this.ingestJournal().takeCutShort(),
+      ingest: async (parameters, onProgress, signal) => {
         const dataset = pipeline.datasets[parameters.dataset];
         if (!dataset) throw new Error(`unknown dataset "${parameters.dataset}"`);
         return ingest({
@@ -149,6 +156,8 @@ export class LocalRuntime {
           delivery: await this.delivery(dataset),
           logger,
           onProgress,
+          journal: this.ingestJournal(),
+          signal,
         });
       },
     });

@@ -2,6 +2,7 @@ import { link, mkdir, readFile, rename, rm, rmdir, stat, writeFile } from "node:
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { ProcessIdentity, ProcessProbe } from "../ingest/journal";
 import { lakeWriteError, pidAlive } from "../lake/atomic-write";
 import type { LockHolder, RunLock } from "../run/run-lock";
 import { RunInProgressError } from "../run/run-lock";
@@ -148,16 +149,25 @@ export class FsRunLock implements RunLock {
 
 /** This process as a lock holder. */
 async function ownHolder(runId: string): Promise<FsLockHolder> {
+  return { runId, since: new Date().toISOString(), ...(await processIdentity()) };
+}
+
+/** This process: pid, host, boot id and start time (what tells it from a later one with its pid). */
+export async function processIdentity(): Promise<ProcessIdentity> {
   const [bootId, startTime] = await Promise.all([currentBootId(), processStartTime(process.pid)]);
   return {
-    runId,
-    since: new Date().toISOString(),
     pid: process.pid,
     host: hostname(),
     ...(bootId ? { bootId } : {}),
     ...(startTime !== undefined ? { startTime } : {}),
   };
 }
+
+/** Liveness of processes on this host, by the lock's rules (an identity older than the lock's age limit is dead). */
+export const localProcessProbe: ProcessProbe = {
+  self: processIdentity,
+  isDead: (identity, since) => isDead({ runId: "", since, ...identity }, DEFAULT_LOCK_MAX_AGE_MS),
+};
 
 /**
  * Whether the holder is certainly gone: older than `maxAgeMs`; or on this host and its pid is not
