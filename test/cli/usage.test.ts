@@ -22,7 +22,7 @@ describe("sluice help and usage errors", () => {
   });
 
   it.each([
-    ["ingest", ["0  success", "1  error", "2  bad arguments", "4  some locations failed"]],
+    ["ingest", ["0  success", "1  nothing was delivered", "2  bad arguments", "4  some locations failed or sent records to the error output"]],
     ["run", ["0  success", "1  error", "2  bad arguments", "3  a blocking data-quality rule failed", "5  another run holds the lake"]],
   ])("documents the exit codes `sluice %s` returns in its --help", async (command, codes) => {
     // Act

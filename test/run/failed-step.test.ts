@@ -1,7 +1,18 @@
+import { spawnSync } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { LakeWriteError } from "../../packages/core/src/lake/atomic-write";
 import { FsObjectStore } from "../../packages/core/src/lake/fs-object-store";
-import { arrivingNowKey, PROD_FINGERPRINT_SQL, prodSnapshot, queryRows, removeLake, runWeek, sluice, tempLake } from "../cli/sluice";
+import { silentLogger } from "../../packages/core/src/log/logger";
+import { pipeline } from "../../packages/core/src/pipeline/pipeline";
+import { evaluateDqdl } from "../../packages/core/src/run/dq-evaluator";
+import { RunEngine } from "../../packages/core/src/run/run-engine";
+import type { RunStore } from "../../packages/core/src/run/run-store";
+import { LocalRuntime } from "../../packages/core/src/runtime/local";
+import { resolveLocations } from "../../packages/core/src/sources/gazetteer";
+import { arrivingNowKey, PROD_FINGERPRINT_SQL, prodSnapshot, queryRows, removeLake, runWeek, sluice, tempLake, WEEK } from "../cli/sluice";
 
 interface RunView {
   id: string;
@@ -65,5 +76,66 @@ describe("a run whose step fails", () => {
     // Assess: it publishes; the quarantined object is not read again
     expect(next.code, next.out + next.err).toBe(0);
     expect(await queryRows(lake, "SELECT count(*) AS n, max(collection_count) AS cc FROM weather_prod")).toEqual([{ n: 504, cc: 2 }]);
+  });
+});
+
+describe("a run whose record cannot be saved at the end (no room even for a slim record)", () => {
+  let lake: string;
+  beforeEach(async () => {
+    lake = await tempLake("unsaved");
+  });
+  afterEach(() => removeLake(lake));
+
+  it("keeps the lock, so the next run takes it over and records the run abandoned at the step that failed", async () => {
+    // Prepare: raw data, and an engine whose run store refuses every save once the crawl has started
+    expect((await sluice("ingest", "--from", WEEK.from, "--to", WEEK.to, "--locations", WEEK.locations, "--lake", lake)).code).toBe(0);
+    const runtime = new LocalRuntime({ lake, pipeline, logger: silentLogger });
+    let refusing = false;
+    const runStore: RunStore = {
+      save: async (run) => {
+        if (refusing) throw new LakeWriteError(`${lake}/processed/_sluice/runs/${run.id}/run.json`, "ENOSPC", { cause: new Error("ENOSPC") });
+        if (run.steps.find((s) => s.name === "crawl")!.status === "running") refusing = true;
+        await runtime.runStore.save(run);
+      },
+      get: (id) => runtime.runStore.get(id),
+      list: (options) => runtime.runStore.list(options),
+      saveReport: (id, report) => runtime.runStore.saveReport(id, report),
+      getReport: (id) => runtime.runStore.getReport(id),
+    };
+    const engine = new RunEngine({
+      pipeline,
+      store: runtime.store,
+      catalog: runtime.catalog,
+      warehouse: await runtime.warehouse(),
+      runStore,
+      lock: runtime.lock,
+      evaluateDq: evaluateDqdl,
+      clock: runtime.clock,
+      logger: silentLogger,
+    });
+    const parameters = { dataset: "weather", source: "synthetic", from: WEEK.from, to: WEEK.to, locations: resolveLocations(WEEK.locations.split(","), []), variables: ["temperature_2m"], skipIngest: true };
+
+    // Act: the crawl step's end cannot be recorded; nor can the failed run
+    let run;
+    try {
+      run = await engine.run(parameters);
+    } finally {
+      await runtime.close();
+    }
+    const held = await runtime.lock.holder();
+    // This test process stands for the run's process: it lives on, so the lock it kept is made to
+    // name a pid that has exited, as it would once `sluice run` returned.
+    const lockPath = join(lake, "_sluice", "run.lock");
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid!;
+    await writeFile(lockPath, JSON.stringify({ ...JSON.parse(await readFile(lockPath, "utf8")), pid: dead, startTime: undefined }));
+    const next = await runWeek(lake, "--skip-ingest");
+
+    // Assess
+    expect(run).toMatchObject({ status: "failed", failure: { step: "crawl" } });
+    expect(run.failure!.message).toContain(`the run record could not be saved: cannot write ${lake}/processed/_sluice/runs/${run.id}/run.json: no space left on device (ENOSPC)`);
+    expect(held?.runId).toBe(run.id);
+    expect(next.code, next.out + next.err).toBe(0);
+    const records = JSON.parse((await sluice("runs", "--lake", lake, "--json")).out) as RunView[];
+    expect(records.find((r) => r.id === run.id)).toMatchObject({ status: "abandoned", failure: { step: "crawl" } });
   });
 });

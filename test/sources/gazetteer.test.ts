@@ -82,12 +82,17 @@ describe("gazetteer", () => {
     expect(() => parseCustomLocation(input)).toThrow(`invalid location "${input}"`);
   });
 
-  it("resolves names then custom locations, deduplicated, in order", () => {
+  it("resolves names then custom locations, in order", () => {
     // Act
-    const locations = resolveLocations(["Tokyo", "paris", "Tokyo"], ["Home=1,2", "PARIS=3,4"]);
+    const locations = resolveLocations(["Tokyo", "paris"], ["Home=1,2"]);
 
     // Assess
     expect(locations.map((l) => l.name)).toEqual(["Tokyo", "Paris", "Home"]);
     expect(locations[2]).toEqual({ name: "Home", latitude: 1, longitude: 2 });
+  });
+
+  it("refuses a location given twice, naming both spellings (one location= partition cannot hold two places)", () => {
+    expect(() => resolveLocations(["Tokyo", "paris"], ["PARIS=3,4"])).toThrow('invalid location "PARIS": given twice ("paris" and "PARIS=3,4"); name each location once');
+    expect(() => resolveLocations(["Tokyo", "tokyo"], [])).toThrow(InvalidLocationError);
   });
 });

@@ -245,7 +245,7 @@ describe("OpenMeteoSource", () => {
 
     // Assess
     expect(errors.map((e) => (e as Error).message)).toEqual([
-      'from must be a calendar date YYYY-MM-DD, got "2024-11-31"',
+      'from must be a calendar date YYYY-MM-DD, got "2024-11-31" (no such day)',
       "from (2024-12-02) is after to (2024-12-01)",
       'invalid Open-Meteo variable name(s) "Temp-2m": names are lower-case letters, digits and "_" (e.g. relative_humidity_2m)',
       expect.stringContaining('variable(s) "temperature" would be stored in a fixed column'),

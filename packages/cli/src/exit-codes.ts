@@ -11,6 +11,9 @@ export const EXIT = {
   partial: 4,
   /** Another run holds the lake. */
   busy: 5,
+  /** Stopped by SIGINT / SIGTERM (128 + the signal's number) after writing what was accepted. */
+  sigint: 130,
+  sigterm: 143,
 } as const;
 
 const EXIT_LINES: Record<number, string> = {
@@ -18,13 +21,15 @@ const EXIT_LINES: Record<number, string> = {
   1: "error (a failed run step, an unexpected failure)",
   2: "bad arguments or input (the message names which)",
   3: "a blocking data-quality rule failed; production unchanged",
-  4: "some locations failed; the healthy ones were delivered and counted",
+  4: "some locations failed or sent records to the error output; the healthy ones were delivered and counted",
   5: "another run holds the lake",
+  130: "stopped by SIGINT (Ctrl-C): the records accepted so far were written; the output names what was not done",
+  143: "stopped by SIGTERM: the records accepted so far were written; the output names what was not done",
 };
 
-/** Help text listing the exit codes a command returns. */
-export function exitHelp(codes: readonly number[]): string {
-  return `\nExit codes:\n${codes.map((code) => `  ${code}  ${EXIT_LINES[code]}`).join("\n")}`;
+/** Help text listing the exit codes a command returns; `lines` words some of them for this command. */
+export function exitHelp(codes: readonly number[], lines: Readonly<Record<number, string>> = {}): string {
+  return `\nExit codes:\n${codes.map((code) => `  ${code}  ${lines[code] ?? EXIT_LINES[code]}`).join("\n")}`;
 }
 
 /** Bad user input: printed without a stack, exit code 2. */

@@ -1,10 +1,12 @@
 import { Option, type Command } from "commander";
-import { resolve } from "node:path";
+import { accessSync, constants, mkdirSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { AIR_QUALITY_PARAMETERS } from "../../core/src/pipeline/air-quality";
 import { DEFAULT_TICKERS } from "../../core/src/pipeline/stocks";
 import type { Location } from "../../core/src/pipeline/types";
 import type { RunParameters } from "../../core/src/run/run-record";
 import { DATASET_SOURCES } from "../../core/src/sources/factory";
+import { dayProblem } from "../../core/src/sources/day";
 import { InvalidSubjectError, subjectsFor } from "../../core/src/sources/subjects";
 import { locationsOrUsage } from "./context";
 import { UsageError } from "./exit-codes";
@@ -15,8 +17,70 @@ export function defaultLake(): string {
   return process.env.SLUICE_LAKE ?? ".lake";
 }
 
-export function addLakeOption(command: Command): Command {
-  return command.option("--lake <dir>", "lake folder (buckets raw/, processed/, prod/, athena-results/); env SLUICE_LAKE", defaultLake());
+/**
+ * Adds `--lake` (default `$SLUICE_LAKE`, else `.lake`), checked before the command runs: a lake the
+ * command writes to must be a folder it can create and write, one it only reads must not be a file.
+ */
+export function addLakeOption(command: Command, access: LakeAccess = "read"): Command {
+  return command
+    .option("--lake <dir>", "lake folder (buckets raw/, processed/, prod/, athena-results/); env SLUICE_LAKE", defaultLake())
+    .hook("preAction", (self) => {
+      self.setOptionValue("lake", lakeDir(self.getOptionValue("lake") as string, access));
+    });
+}
+
+/** Whether a command only reads the lake or also writes to it. */
+export type LakeAccess = "read" | "write";
+
+/**
+ * The lake folder as an absolute path, or a usage error saying why it cannot be one: empty (which
+ * would be the working directory), a file, or (to write) a folder that cannot be created or written.
+ */
+export function lakeDir(text: string, access: LakeAccess): string {
+  if (text.trim() === "") throw new UsageError(`--lake is empty (SLUICE_LAKE too, if set): name the lake folder, e.g. --lake .lake`);
+  const dir = resolve(text);
+  const problem = (error: unknown): string => {
+    const code = (error as { code?: string }).code;
+    if (code === "ENOTDIR" || code === "EEXIST") return "a file, or a path through a file, not a folder";
+    if (code === "EROFS") return "on a read-only filesystem";
+    if (code === "EACCES" || code === "EPERM") return "not writable by this user";
+    return (error as Error).message;
+  };
+  try {
+    if (!statSync(dir).isDirectory()) throw new UsageError(`--lake ${dir} is a file, not a folder`);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    if ((error as { code?: string }).code !== "ENOENT") throw new UsageError(`--lake ${dir} is ${problem(error)}`);
+    if (access === "read") return dir; // no lake yet: an empty one
+  }
+  if (access === "write") {
+    try {
+      mkdirSync(dir, { recursive: true });
+      accessSync(dir, constants.W_OK);
+    } catch (error) {
+      // A recursive mkdir on a read-only filesystem says ENOENT: the nearest existing folder says why.
+      throw new UsageError(`--lake ${dir} cannot be written: it is ${problem(writeProblem(dir) ?? error)}`);
+    }
+  }
+  return dir;
+}
+
+/** Why the nearest existing folder at or above `dir` cannot be written, if it cannot. */
+function writeProblem(dir: string): unknown {
+  for (let at = dir; ; at = dirname(at)) {
+    try {
+      statSync(at);
+    } catch {
+      if (dirname(at) === at) return undefined;
+      continue;
+    }
+    try {
+      accessSync(at, constants.W_OK);
+      return undefined;
+    } catch (error) {
+      return error;
+    }
+  }
 }
 
 /** Options shared by `ingest` and `run`. */
@@ -74,9 +138,8 @@ export function ingestRequestOf(values: IngestOptionValues): {
   if (!values.from) throw new UsageError("--from YYYY-MM-DD is required");
   if (!values.to) throw new UsageError("--to YYYY-MM-DD is required");
   for (const [flag, value] of [["--from", values.from], ["--to", values.to]] as const) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
-      throw new UsageError(`${flag} must be a calendar date YYYY-MM-DD, got "${value}"`);
-    }
+    const { problem } = dayProblem(value);
+    if (problem !== undefined) throw new UsageError(`${flag} ${problem}`);
   }
   if (values.from > values.to) throw new UsageError(`--from ${values.from} is after --to ${values.to}`);
   const seed = Number(values.seed);

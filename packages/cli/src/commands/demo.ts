@@ -51,6 +51,7 @@ export function registerDemo(program: Command, io: CliIo, setExit: (code: number
       .description(
         `Offline demo: if the lake has no production table yet, run the pipeline on synthetic weather (${DEMO.cities.join(", ")}, ${DEMO.from}..${DEMO.to}); then answer the dashboard's questions from production.`,
       ),
+    "write",
   ).action(async (values: { lake: string }) => {
     const lake = resolve(values.lake);
     const runtime = runtimeFor(lake, { printsRunRecord: true });

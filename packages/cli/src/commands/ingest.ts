@@ -9,6 +9,7 @@ import { EXIT, UsageError, exitHelp } from "../exit-codes";
 import type { CliIo } from "../main";
 import { addIngestOptions, addLakeOption, ingestRequestOf, type IngestOptionValues } from "../options";
 import { ProgressBar } from "../progress";
+import { stopOnSignals } from "../signals";
 
 /** `sluice ingest`: source → Firehose twin → raw/ in the lake. */
 export function registerIngest(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -16,25 +17,30 @@ export function registerIngest(program: Command, io: CliIo, setExit: (code: numb
     .command("ingest")
     .description("Fetch hourly values for each location and deliver them through the Firehose twin into raw/ (gzip NDJSON).");
   addIngestOptions(command);
-  addLakeOption(command)
+  addLakeOption(command, "write")
     .option("--json", "print the summary as JSON on stdout")
     .option("--verbose", "log progress as JSON lines on stderr")
     .addHelpText(
       "after",
-      `${exitHelp([EXIT.ok, EXIT.error, EXIT.usage, EXIT.partial])}
+      `${exitHelp([EXIT.ok, EXIT.error, EXIT.usage, EXIT.partial, EXIT.sigint, EXIT.sigterm], { [EXIT.error]: "nothing was delivered (every location failed or sent its records to the error output), or an unexpected error" })}
 
 Examples:
   sluice ingest --source synthetic --from 2024-11-24 --to 2024-11-30 --locations Paris,London,Berlin --lake /tmp/l --json
   sluice ingest --source open-meteo --from 2024-11-24 --to 2024-11-30 --location "Reykjavik=64.15,-21.94"`,
     )
     .action(async (values: IngestOptionValues & { json?: boolean; verbose?: boolean }) => {
-      const summary = await runIngest(values);
-      io.out(values.json ? JSON.stringify(summary, null, 2) + "\n" : formatSummary(summary, values.lake));
-      setExit(summary.failures.length > 0 ? EXIT.partial : EXIT.ok);
+      const stop = stopOnSignals();
+      try {
+        const summary = await runIngest(values, stop.signal);
+        io.out(values.json ? JSON.stringify(summary, null, 2) + "\n" : formatSummary(summary, values.lake));
+        setExit(stop.exitCode() ?? (summary.failures.length === 0 ? EXIT.ok : summary.recordsDelivered > 0 ? EXIT.partial : EXIT.error));
+      } finally {
+        stop.dispose();
+      }
     });
 }
 
-async function runIngest(values: IngestOptionValues & { verbose?: boolean }): Promise<IngestSummary & { lake: string }> {
+async function runIngest(values: IngestOptionValues & { verbose?: boolean }, signal: AbortSignal): Promise<IngestSummary & { lake: string }> {
   const request = ingestRequestOf(values);
   let dataset;
   try {
@@ -62,6 +68,8 @@ async function runIngest(values: IngestOptionValues & { verbose?: boolean }): Pr
       delivery: await runtime.delivery(dataset),
       logger: runtime.options.logger,
       onProgress: (p) => progress.update(p.locationsDone, `${p.recordsFetched} records ${p.lastLocation}`),
+      journal: runtime.ingestJournal(),
+      signal,
     });
     return { ...summary, lake: request.lake };
   } catch (error) {
@@ -84,9 +92,11 @@ export function formatSummary(summary: IngestSummary, lake: string): string {
     `  error output       ${summary.recordsToErrorOutput}${summary.recordsToErrorOutput ? " (" + Object.entries(summary.errorOutput).map(([k, v]) => `${k}: ${v}`).join(", ") + ")" : ""}`,
     `  took               ${(summary.durationMs / 1000).toFixed(2)} s`,
   ];
+  if (summary.interrupted) lines.push(`  stopped by ${summary.interrupted}: the records accepted so far were written; the locations not fetched are listed below`);
   if (summary.failures.length > 0) {
     lines.push(`  failures by location:`);
     for (const f of summary.failures) lines.push(`    ${f.location}: ${f.error}`);
   }
+  for (const earlier of summary.cutShort ?? []) lines.push(`  earlier ingest cut short: ${earlier.note}`);
   return lines.join("\n") + "\n";
 }

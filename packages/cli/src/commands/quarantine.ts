@@ -6,7 +6,7 @@ import { runtimeFor } from "../context";
 import { EXIT, UsageError } from "../exit-codes";
 import { textTable } from "../format";
 import type { CliIo } from "../main";
-import { addLakeOption } from "../options";
+import { addLakeOption, lakeDir } from "../options";
 import { localRunEngine } from "./run";
 
 /** `sluice quarantine` (list) and `sluice quarantine release RUN`. */
@@ -54,7 +54,7 @@ until they are released. Release a run's batch after fixing the rules:
     .action(async (runId: string) => {
       const values = quarantine.opts<{ lake: string; dataset: string }>();
       if (!RUN_ID_RE.test(runId)) throw new UsageError(`invalid run id "${runId}": expected e.g. r20261123t121600z-1a2b`);
-      const runtime = runtimeFor(resolve(values.lake));
+      const runtime = runtimeFor(lakeDir(values.lake, "write"));
       try {
         const engine = await localRunEngine(runtime, { endpoint: "auto" }, 42);
         const entry = await engine.releaseQuarantine(values.dataset, runId).catch((error: Error) => {

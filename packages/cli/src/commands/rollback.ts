@@ -9,7 +9,7 @@ import { RollbackTargetError } from "../../../core/src/run/run-engine";
 
 /** `sluice rollback`: point production at an earlier kept version. */
 export function registerRollback(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  addLakeOption(program.command("rollback").description("Point the production view back at the previous kept version that was production (or --to VERSION). The next run then rebuilds from all raw (its manifest was committed with the newer version)."))
+  addLakeOption(program.command("rollback").description("Point the production view back at the previous kept version that was production (or --to VERSION). The next run then rebuilds from all raw (its manifest was committed with the newer version)."), "write")
     .option("--dataset <name>", "dataset", "weather")
     .option("--to <version>", "a kept version table, e.g. weather_prod_v0002")
     .action(async (values: { lake: string; dataset: string; to?: string }) => {

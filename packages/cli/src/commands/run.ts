@@ -11,6 +11,7 @@ import { formatBytes, textTable } from "../format";
 import type { CliIo } from "../main";
 import { addIngestOptions, addLakeOption, ingestRequestOf, type IngestOptionValues } from "../options";
 import { ProgressBar } from "../progress";
+import { stopOnSignals } from "../signals";
 
 /** The local twin's run engine with the CLI's source options (`OPEN_METEO_BASE_URL` when no --base-url). */
 export function localRunEngine(runtime: LocalRuntime, values: Pick<IngestOptionValues, "endpoint" | "baseUrl">, seed: number): Promise<RunEngine> {
@@ -33,14 +34,14 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
     .command("run")
     .description("Run the pipeline on the local twin: ingest (optional), crawl, rebuild the Parquet table, check DQ rules, publish production.");
   addIngestOptions(command);
-  addLakeOption(command)
+  addLakeOption(command, "write")
     .option("--skip-ingest", "transform and check what is already in raw/ (the range still scopes the DQ rules)")
     .option("--full-refresh", "rebuild production from all raw (after a rule or schema change) instead of merging only the raw objects no run has read")
     .option("--json", "print the run record as JSON on stdout")
     .option("--verbose", "log progress as JSON lines on stderr")
     .addHelpText(
       "after",
-      `${exitHelp([EXIT.ok, EXIT.error, EXIT.usage, EXIT.dqFailed, EXIT.busy])}
+      `${exitHelp([EXIT.ok, EXIT.error, EXIT.usage, EXIT.dqFailed, EXIT.busy, EXIT.sigint, EXIT.sigterm])}
 
 Runs are incremental: a run reads only the raw objects no earlier run consumed, rewrites only the
 month partitions they touch (merged with production's rows there, the dataset's dedup policy
@@ -64,6 +65,7 @@ Examples:
       if (!values.skipIngest) await checkSourceRequest(values, request);
       const runtime = runtimeFor(request.lake, { verbose: values.verbose, printsRunRecord: true });
       const progress = new ProgressBar("ingest", locations.length);
+      const stop = stopOnSignals();
       try {
         const engine = await localRunEngine(runtime, values, request.seed);
         const run = await engine.run(
@@ -75,15 +77,17 @@ Examples:
             },
             afterStep: pauseForTests,
             afterViewSwitch: () => pauseForTests("view-switch"),
+            signal: stop.signal,
           },
         );
         progress.done();
         io.out(values.json ? JSON.stringify(run, null, 2) + "\n" : formatRun(run, await failedRuleMetrics(runtime, run)));
-        setExit(run.status === "succeeded" ? EXIT.ok : run.status === "dq_failed" ? EXIT.dqFailed : EXIT.error);
+        setExit(stop.exitCode() ?? (run.status === "succeeded" ? EXIT.ok : run.status === "dq_failed" ? EXIT.dqFailed : EXIT.error));
       } catch (error) {
         progress.done();
         throw asUsageError(error);
       } finally {
+        stop.dispose();
         await runtime.close();
       }
     });
@@ -154,6 +158,8 @@ export function formatRun(run: RunRecord, metrics: readonly string[] = []): stri
   }
   if (run.failure && run.status !== "dq_failed") lines.push(`Failed at ${run.failure.step}: ${run.failure.message}`);
   if (run.status === "dq_failed") lines.push(`Production unchanged${run.prodVersion ? ` (still ${run.prodVersion})` : ""}. Details: sluice dq ${run.id}`);
+  const cutShort = (run.steps.find((s) => s.name === "ingest")?.detail?.cutShort as { note: string }[] | undefined) ?? [];
+  for (const earlier of cutShort) lines.push(`Earlier ingest cut short: ${earlier.note}`);
   const crawl = run.steps.find((s) => s.name === "crawl")?.detail;
   const quarantined = (crawl?.quarantined as { key: string; reason: string }[] | undefined) ?? [];
   for (const object of quarantined) lines.push(`Quarantined (cannot be read): ${object.key}: ${object.reason}`);

@@ -1,5 +1,6 @@
-import { appendFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { appendFile, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { lakeWriteError, sweepOrphanedTemps, writeFileAtomic } from "../lake/atomic-write";
 import type { Catalog, CatalogPartition, CatalogTable } from "./catalog";
 import { TableNotFoundError } from "./catalog";
 
@@ -26,6 +27,7 @@ export class FsCatalog implements Catalog {
       if ((error as { code?: string }).code === "ENOENT") return [];
       throw error;
     }
+    await sweepOrphanedTemps(this.dbDir(database), files);
     // Read concurrently: the query engine lists the catalog before every statement.
     const names = files.filter((f) => f.endsWith(".table.json")).sort();
     const tables = await Promise.all(names.map((file) => readJson<CatalogTable>(join(this.dbDir(database), file))));
@@ -67,7 +69,11 @@ export class FsCatalog implements Catalog {
     });
     if (added.length === 0) return added.length;
     if (existing.source === "ndjson") {
-      await appendFile(this.partitionsPath(database, table), added.map(partitionLine).join(""));
+      const path = this.partitionsPath(database, table);
+      // A torn append (a full disk) is ignored by readers; the error names the file.
+      await appendFile(path, added.map(partitionLine).join("")).catch((error: unknown) => {
+        throw lakeWriteError(path, error);
+      });
     } else {
       // A legacy JSON array, or a file whose last line a crash tore: rewrite it whole, once.
       await this.writePartitions(database, table, [...existing.partitions, ...added]);
@@ -181,15 +187,7 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-let counter = 0;
-/** Write-then-rename: atomic on POSIX filesystems. */
+/** Write-then-rename: atomic on POSIX filesystems; a failed write leaves no temporary file. */
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   await writeFileAtomic(path, JSON.stringify(value, null, 2));
-}
-
-async function writeFileAtomic(path: string, text: string): Promise<void> {
-  await mkdir(join(path, ".."), { recursive: true });
-  const tmp = `${path}.${process.pid}.${++counter}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, path);
 }

@@ -1,3 +1,5 @@
+import type { CutShortIngest } from "./journal";
+
 /** What an ingest did: the CLI prints it, `--json` emits it, runs record it. */
 export interface IngestSummary {
   readonly dataset: string;
@@ -18,6 +20,10 @@ export interface IngestSummary {
   readonly errorOutput: Readonly<Record<string, number>>;
   readonly failures: readonly { readonly location: string; readonly error: string }[];
   readonly durationMs: number;
+  /** The signal that stopped this ingest (it wrote what it had accepted; later locations were not fetched). */
+  readonly interrupted?: string;
+  /** Earlier ingests found cut short (killed, or stopped by a signal), reported once. */
+  readonly cutShort?: readonly CutShortIngest[];
 }
 
 /** Progress reported while ingesting. */

@@ -1,6 +1,7 @@
-import { type Dirent, mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { copyFile, mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import type { Dirent } from "node:fs";
+import { copyFile, mkdir, readFile, readdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
+import { TEMP_FILE_RE, lakeWriteError, sweepOrphanedTemps, tempPathOf, writeFileAtomic, writeFileAtomicSync } from "./atomic-write";
 import { InvalidObjectKeyError, type ListOptions, ObjectInfo, ObjectNotFoundError, ObjectStore } from "./object-store";
 
 /**
@@ -24,22 +25,17 @@ export class FsObjectStore implements ObjectStore {
     return join(this.root, bucket, ...key.split("/"));
   }
 
-  /** Writes a temporary file and renames it into place: like an S3 PUT, readers see all or nothing. */
+  /**
+   * Writes a temporary file and renames it into place: like an S3 PUT, readers see all or nothing.
+   * A failed write (a full disk) leaves no temporary file and names the path (LakeWriteError).
+   */
   async put(bucket: string, key: string, body: Uint8Array | string): Promise<void> {
-    const path = this.pathOf(bucket, key);
-    await mkdir(dirname(path), { recursive: true });
-    const tmp = `${path}.${process.pid}.${++tmpCounter}.tmp`;
-    await writeFile(tmp, body);
-    await rename(tmp, path);
+    await writeFileAtomic(this.pathOf(bucket, key), body);
   }
 
   /** Synchronous put (small-file writes dominate ingest and the sync path is faster, PLATFORM.md); atomic too. */
   putSync(bucket: string, key: string, body: Uint8Array | string): void {
-    const path = this.pathOf(bucket, key);
-    mkdirSync(dirname(path), { recursive: true });
-    const tmp = `${path}.${process.pid}.${++tmpCounter}.tmp`;
-    writeFileSync(tmp, body);
-    renameSync(tmp, path);
+    writeFileAtomicSync(this.pathOf(bucket, key), body);
   }
 
   async get(bucket: string, key: string): Promise<Uint8Array> {
@@ -120,12 +116,16 @@ export class FsObjectStore implements ObjectStore {
 
   async copy(fromBucket: string, fromKey: string, toBucket: string, toKey: string): Promise<void> {
     const target = this.pathOf(toBucket, toKey);
-    await mkdir(dirname(target), { recursive: true });
+    const source = this.pathOf(fromBucket, fromKey);
+    const tmp = tempPathOf(target);
     try {
-      await copyFile(this.pathOf(fromBucket, fromKey), target);
+      await mkdir(dirname(target), { recursive: true });
+      await copyFile(source, tmp);
+      await rename(tmp, target);
     } catch (error) {
-      if (isNotFound(error)) throw new ObjectNotFoundError(fromBucket, fromKey);
-      throw error;
+      await rm(tmp, { force: true }).catch(() => undefined);
+      if (isNotFound(error) && !(await stat(source).then(() => true, () => false))) throw new ObjectNotFoundError(fromBucket, fromKey);
+      throw lakeWriteError(target, error);
     }
   }
 
@@ -190,7 +190,11 @@ async function walk(w: Walk, dir: string): Promise<void> {
       if (entry.isDirectory()) {
         const onPrefix = key.startsWith(w.prefix) || w.prefix.startsWith(key + "/");
         if (onPrefix && !allBefore(key + "/", w.startAfter)) await walk(w, path);
-      } else if (entry.isFile() && key.startsWith(w.prefix) && (w.startAfter === undefined || key > w.startAfter) && !IN_FLIGHT_RE.test(entry.name)) {
+      } else if (entry.isFile() && TEMP_FILE_RE.test(entry.name)) {
+        // A put in flight is not an object yet; one whose writer died never will be (S3 drops an
+        // upload that never completed): the folder's listing removes it.
+        await sweepOrphanedTemps(dir, [entry.name]);
+      } else if (entry.isFile() && key.startsWith(w.prefix) && (w.startAfter === undefined || key > w.startAfter)) {
         w.out.push({ key, size: (await stat(path)).size });
       }
     }),
@@ -205,7 +209,7 @@ function allBefore(folder: string, startAfter: string | undefined): boolean {
 /** Whether a folder holds at least one object (depth first, stopping at the first). */
 async function holdsObject(readFolder: ReadFolder, dir: string): Promise<boolean> {
   const entries = await readFolder(dir);
-  if (entries.some((e) => e.isFile() && !IN_FLIGHT_RE.test(e.name))) return true;
+  if (entries.some((e) => e.isFile() && !TEMP_FILE_RE.test(e.name))) return true;
   for (const entry of entries) if (entry.isDirectory() && (await holdsObject(readFolder, join(dir, entry.name)))) return true;
   return false;
 }
@@ -224,9 +228,6 @@ function keyOf(bucketDir: string, path: string): string {
   return relative(bucketDir, path).split(sep).join("/");
 }
 
-let tmpCounter = 0;
-/** A put still being written: S3 lists an object only once its PUT has completed. */
-const IN_FLIGHT_RE = /\.\d+\.\d+\.tmp$/;
 
 function checkKey(key: string): void {
   if (key.length === 0) throw new InvalidObjectKeyError(key, "empty key");

@@ -3,6 +3,7 @@ import type { Catalog, CatalogPartition, CatalogTable } from "../catalog/catalog
 import { parseS3Uri, s3Uri } from "../catalog/catalog";
 import { crawlTable, partitionOf } from "../catalog/crawler";
 import { rawTableOf } from "../catalog/raw-table";
+import type { CutShortIngest } from "../ingest/journal";
 import type { IngestProgress, IngestSummary } from "../ingest/summary";
 import type { Clock } from "../lake/clock";
 import type { ObjectInfo, ObjectStore } from "../lake/object-store";
@@ -15,7 +16,7 @@ import type { RunParameters, RunRecord, RunStepName, StepRecord } from "./run-re
 import { RUN_ID_RE, RUN_STEPS, newRunId } from "./run-record";
 import type { RunStore } from "./run-store";
 import type { DqEvaluator, DqOutcome } from "./dq-port";
-import { PUBLISHED_BY, markPromoted, promotedVersionsOf, publishVersion, pruneVersions, runDataLocation, switchProdView, versionInViewSql } from "./publish";
+import { PUBLISHED_BY, markPromoted, promotedVersionsOf, publishVersion, pruneVersions, runDataLocation, switchProdView, versionInViewSql, versionTablesOf } from "./publish";
 import type { RawBatch } from "./raw-batch";
 import { checkReadable, forEachLimit, rawBatch } from "./raw-batch";
 import type { QuarantineEntry, QuarantinedObject, RawManifest } from "./raw-manifest";
@@ -30,8 +31,10 @@ export interface RunEngineDeps {
   readonly runStore: RunStore;
   readonly lock: RunLock;
   readonly evaluateDq: DqEvaluator;
-  /** Fetches and delivers records (source → Firehose); absent when the engine only transforms. */
-  readonly ingest?: (parameters: RunParameters, onProgress?: (p: IngestProgress) => void) => Promise<IngestSummary>;
+  /** Fetches and delivers records (source → Firehose); absent when the engine only transforms. `signal` stops fetching. */
+  readonly ingest?: (parameters: RunParameters, onProgress?: (p: IngestProgress) => void, signal?: AbortSignal) => Promise<IngestSummary>;
+  /** Earlier ingests that were cut short (killed, or stopped by a signal), handed over once: the run reports them. */
+  readonly cutShortIngests?: () => Promise<CutShortIngest[]>;
   readonly clock: Clock;
   readonly logger: Logger;
 }
@@ -45,6 +48,8 @@ export interface RunHooks {
   afterStep?(step: RunStepName): Promise<void> | void;
   /** Called inside publish right after the production view switched, before the run record says so (fault injection). */
   afterViewSwitch?(): Promise<void> | void;
+  /** Aborted by a caught SIGTERM/SIGINT: the ingest writes what it accepted and stops, no later step starts. */
+  readonly signal?: AbortSignal;
 }
 
 /** A step failed: the run stops and names it. */
@@ -104,6 +109,8 @@ export class RunEngine {
       if (lease.stale) await this.markAbandoned(lease.stale.runId, dataset);
       await deps.runStore.save(run);
       hooks.onRunStarted?.(run);
+      const cutShort = (await deps.cutShortIngests?.()) ?? [];
+      for (const earlier of cutShort) log.warn("an earlier ingest was cut short", { ingest: earlier.id, note: earlier.note });
       const current = await this.currentVersion(dataset);
       if (current) run.prodVersion = current;
       let manifest = await this.settle(await manifests.load(dataset.name), current);
@@ -119,13 +126,17 @@ export class RunEngine {
       work.base = mode === "incremental" ? current : undefined;
 
       await this.step(run, "ingest", hooks, log, async (step) => {
+        if (cutShort.length > 0) step.detail = { cutShort };
         if (parameters.skipIngest || !deps.ingest) {
           step.status = "skipped";
           return;
         }
-        const summary = await deps.ingest(parameters, hooks.onIngestProgress);
+        const summary = await deps.ingest(parameters, hooks.onIngestProgress, hooks.signal);
         step.rowsOut = summary.recordsDelivered;
-        step.detail = { ...summary };
+        step.detail = { ...summary, ...(cutShort.length > 0 ? { cutShort } : {}) };
+        if (summary.interrupted) {
+          throw new Error(`stopped by ${summary.interrupted}: the ${summary.recordsDelivered} records it had accepted were written; ${summary.failures.length} location(s) not delivered`);
+        }
         if (summary.recordsDelivered === 0 && summary.failures.length > 0) {
           throw new Error(`no location delivered records: ${summary.failures.map((f) => `${f.location}: ${f.error}`).join("; ")}`);
         }
@@ -254,19 +265,73 @@ export class RunEngine {
       run.status = "succeeded";
       return run;
     } catch (error) {
-      if (!(error instanceof RunStepError)) throw error;
-      run.status = "failed";
-      run.failure = { step: error.step, message: error.message };
+      // Every failure finishes the record, naming the step: inside a step, that step; between
+      // steps (the record could not be saved, the manifest not read), the one it would run next.
+      const stopped = run.steps.find((s) => s.status === "running") ?? run.steps.find((s) => s.status === "pending");
+      const step = error instanceof RunStepError ? error.step : (stopped?.name ?? "publish");
+      const message = error instanceof RunStepError ? error.message : `step ${step} failed: ${messageOf(error)}`;
+      if (!(error instanceof RunStepError)) log.error("run failed", { step, error });
+      for (const s of run.steps) if (s.status === "running") Object.assign(s, { status: "failed", error: s.error ?? messageOf(error) });
+      if (await this.productionReads(dataset, id).catch(() => false)) {
+        // The view already reads this run's version: the run published; what failed came after.
+        run.status = "succeeded";
+        run.prodVersion = await this.currentVersion(dataset).catch(() => run.prodVersion);
+        const publish = run.steps.find((s) => s.name === "publish")!;
+        publish.status = "succeeded";
+        publish.error = `published, then: ${messageOf(error)}`;
+      } else {
+        run.status = "failed";
+        run.failure = { step, message };
+      }
       this.skipRest(run);
       return run;
     } finally {
       await this.clearStage(dataset).catch((error) => log.warn("could not remove the stage", { error }));
+      if (run.status === "failed") await this.discardFailed(dataset, id).catch((error) => log.warn("could not remove the failed run's output", { error }));
       run.endedAt = new Date(deps.clock.now()).toISOString();
       run.durationMs = Date.parse(run.endedAt) - Date.parse(run.startedAt);
-      await deps.runStore.save(run).catch((error) => log.error("could not save the run record", { error }));
-      await lease.release();
+      // On a full disk the record may only fit without the steps' details (rewritten in its own blocks).
+      const slim = (): RunRecord => ({ ...run, steps: run.steps.map(({ detail: _detail, ...step }) => step) });
+      const saved = await deps.runStore.save(run).then(
+        () => true,
+        () =>
+          deps.runStore.save(slim()).then(
+            () => true,
+            (error) => {
+              log.error("could not save the run record: the lock stays, so the next run records this one as abandoned", { error });
+              return false;
+            },
+          ),
+      );
+      // A record that still says `running` on disk is finished by whoever takes over the lock.
+      if (saved) await lease.release();
       log.info("run finished", { status: run.status, mode: run.mode });
     }
+  }
+
+  /** Whether the production view reads the version this run registered. */
+  private async productionReads(dataset: DatasetDefinition, runId: string): Promise<boolean> {
+    const current = await this.currentVersion(dataset);
+    const table = current ? await this.deps.catalog.getTable(this.deps.pipeline.glueDatabase, current) : undefined;
+    return table?.parameters[PUBLISHED_BY] === runId;
+  }
+
+  /**
+   * What a failed run wrote and production does not read: a version table it registered, the
+   * candidate table over its folder, and the folder (freeing the space a full disk needs to record
+   * the failure). The next publish would prune them too.
+   */
+  private async discardFailed(dataset: DatasetDefinition, runId: string): Promise<void> {
+    const { catalog, pipeline } = this.deps;
+    const db = pipeline.glueDatabase;
+    for (const name of await versionTablesOf(this.deps, dataset)) {
+      const table = await catalog.getTable(db, name);
+      if (table?.parameters[PUBLISHED_BY] === runId) await catalog.deleteTable(db, name);
+    }
+    const candidate = await catalog.getTable(db, dataset.tables.parquet);
+    if (candidate?.location === runDataLocation(this.deps, dataset, runId)) await catalog.deleteTable(db, dataset.tables.parquet);
+    const { bucket, prefix } = parseS3Uri(runDataLocation(this.deps, dataset, runId));
+    await this.deps.store.deletePrefix(bucket, prefix);
   }
 
   /** Points production back at an earlier version that was production (the newest older one by default). */
@@ -334,23 +399,35 @@ export class RunEngine {
     step.status = "running";
     step.startedAt = new Date(started).toISOString();
     hooks.onStep?.(step, run);
-    await this.deps.runStore.save(run);
+    let failure: RunStepError | undefined;
     try {
+      if (hooks.signal?.aborted) throw new Error(`stopped by ${String(hooks.signal.reason)} before this step started`);
+      await this.deps.runStore.save(run);
       await work(step);
       if (step.status === "running") step.status = "succeeded";
     } catch (error) {
       step.status = "failed";
-      step.error = error instanceof Error ? error.message : String(error);
+      step.error = messageOf(error);
       // `inRunRecord`: the record (and so the CLI's summary) carries this error; a log sink may leave it out.
       log.error("step failed", { step: name, error, inRunRecord: true });
-      throw new RunStepError(name, step.error, { cause: error });
-    } finally {
-      const ended = this.deps.clock.now();
-      step.endedAt = new Date(ended).toISOString();
-      step.durationMs = ended - started;
-      hooks.onStep?.(step, run);
-      await this.deps.runStore.save(run);
+      failure = new RunStepError(name, step.error, { cause: error });
     }
+    const ended = this.deps.clock.now();
+    step.endedAt = new Date(ended).toISOString();
+    step.durationMs = ended - started;
+    hooks.onStep?.(step, run);
+    try {
+      await this.deps.runStore.save(run);
+    } catch (error) {
+      // The step's own failure says more than the record's; a step that worked fails here.
+      if (failure) log.error("could not save the run record", { step: name, error });
+      else {
+        step.status = "failed";
+        step.error = `the run record could not be saved: ${messageOf(error)}`;
+        failure = new RunStepError(name, step.error, { cause: error });
+      }
+    }
+    if (failure) throw failure;
     await hooks.afterStep?.(name);
   }
 
@@ -538,4 +615,8 @@ export class QuarantineNotFoundError extends Error {
   ) {
     super(`run ${runId} has no quarantined objects of ${dataset} to release; quarantined runs: ${held.join(", ") || "none"}`);
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -272,7 +272,9 @@ export class AwsRuntime {
     const batcher = new PutRecordBatchBatcher(stream, { errorSink, clock: this.clock, sleep: this.sleep });
     return {
       send: async (records) => {
-        await batcher.send(records);
+        const before = batcher.counts().rejected;
+        // Firehose routes records to its error output later, server-side: only the client's rejects are known here.
+        return { toErrorOutput: (await batcher.send(records)).rejected - before };
       },
       // Firehose writes objects later, server-side: the producer only knows what it accepted.
       finish: async () => {

@@ -1,9 +1,10 @@
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { FsCatalog } from "../catalog/fs-catalog";
-import { FirehoseTwin, ObjectStoreErrorSink, PutRecordBatchBatcher } from "../delivery";
+import { FirehoseTwin, ObjectStoreErrorSink, PutRecordBatchBatcher, UndeliveredRecordsError } from "../delivery";
 import type { IngestDelivery } from "../ingest/ingest";
 import { ingest } from "../ingest/ingest";
+import { IngestJournal } from "../ingest/journal";
 import type { Clock } from "../lake/clock";
 import { systemClock } from "../lake/clock";
 import { FsObjectStore } from "../lake/fs-object-store";
@@ -15,7 +16,7 @@ import { ObjectRunStore } from "../run/run-store";
 import { sourceFor, type SourceSettings } from "../sources/factory";
 import { athenaMacrosSql, translateAthenaSql } from "../sql";
 import { DuckDbQueryEngine } from "../twin/duckdb-query-engine";
-import { FsRunLock } from "../twin/fs-run-lock";
+import { FsRunLock, localProcessProbe } from "../twin/fs-run-lock";
 import { TwinWarehouse } from "../twin/twin-warehouse";
 
 /** Options of the local twin. */
@@ -82,12 +83,20 @@ export class LocalRuntime {
     });
     const errorSink = new ObjectStoreErrorSink({ spec: dataset.firehose, store: this.store, bucket: pipeline.buckets.raw, clock: this.clock });
     const batcher = new PutRecordBatchBatcher(stream, { errorSink, clock: this.clock });
+    const errorRecords = () => Object.values(stream.stats().errorRecords).reduce((a, b) => a + b, 0) + errorSink.written;
     return {
       send: async (records) => {
+        const before = errorRecords();
         await batcher.send(records);
+        return { toErrorOutput: errorRecords() - before };
       },
       finish: async () => {
-        await stream.close();
+        try {
+          await stream.close();
+        } catch (error) {
+          // Reported in the summary below (stats.undelivered), with the path that could not be written.
+          if (!(error instanceof UndeliveredRecordsError)) throw error;
+        }
         const stats = stream.stats();
         const errorOutput: Record<string, number> = { ...stats.errorRecords };
         if (errorSink.written > 0) errorOutput["sluice-client-failed"] = (errorOutput["sluice-client-failed"] ?? 0) + errorSink.written;
@@ -96,9 +105,15 @@ export class LocalRuntime {
           objectsWritten: stats.objectsWritten,
           partitionsWritten: stats.partitionsWritten,
           errorOutput,
+          undelivered: stats.undelivered,
         };
       },
     };
+  }
+
+  /** The journal of ingests in flight (`processed/_sluice/ingests/`): one that is killed is reported by the next ingest or run. */
+  ingestJournal(): IngestJournal {
+    return new IngestJournal(this.store, this.options.pipeline.buckets.processed, localProcessProbe);
   }
 
   /** DuckDB with the Athena compatibility layer, created on first use. */
@@ -130,7 +145,8 @@ export class LocalRuntime {
       evaluateDq: evaluateDqdl,
       clock: this.clock,
       logger,
-      ingest: async (parameters, onProgress) => {
+      cutShortIngests: () => this.ingestJournal().takeCutShort(),
+      ingest: async (parameters, onProgress, signal) => {
         const dataset = pipeline.datasets[parameters.dataset];
         if (!dataset) throw new Error(`unknown dataset "${parameters.dataset}"`);
         return ingest({
@@ -140,6 +156,8 @@ export class LocalRuntime {
           delivery: await this.delivery(dataset),
           logger,
           onProgress,
+          journal: this.ingestJournal(),
+          signal,
         });
       },
     });

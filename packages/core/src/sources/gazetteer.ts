@@ -24,9 +24,30 @@ export class InvalidLocationError extends Error {
   constructor(
     readonly input: string,
     reason: string,
+    hint = ` (expected Name=latitude,longitude, e.g. "Home=48.85,2.35")`,
   ) {
-    super(`invalid location "${input}": ${reason} (expected Name=latitude,longitude, e.g. "Home=48.85,2.35")`);
+    super(`invalid location "${input}": ${reason}${hint}`);
   }
+}
+
+/**
+ * Characters a subject name (it becomes the `location=<name>/` partition folder) must not hold:
+ * the ones Hive escapes in partition paths (FileUtils.escapePathName: double and single quote,
+ * hash, percent, asterisk, slash, colon, equals, question mark, backslash, braces, brackets, caret,
+ * DEL and control characters), so Athena reads back the name Firehose wrote; the twin's object
+ * keys refuse the backslash too.
+ */
+const UNSAFE_NAME_RE = /["#%'*/:=?\\{}[\]^\p{Cc}]/u;
+
+/** Why a name cannot be a subject (a partition value), or undefined. */
+export function subjectNameProblem(name: string): string | undefined {
+  if (name.trim() === "") return "the name is empty";
+  if (name === "." || name === "..") return `the name "${name}" is not a folder name`;
+  const bad = UNSAFE_NAME_RE.exec(name)?.[0];
+  if (bad === undefined) return undefined;
+  const shown = /\p{Cc}/u.test(bad) ? `a control character (U+${bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")})` : `"${bad}"`;
+  const named = /\p{Cc}/u.test(name) ? JSON.stringify(name) : `"${name}"`;
+  return `the name ${named} contains ${shown}, which cannot be in a partition value (none of " # % ' * / : = ? \\ { } [ ] ^ or control characters)`;
 }
 
 /** Folds case and accents so "sao paulo" finds "São Paulo". */
@@ -73,10 +94,9 @@ export function parseCustomLocation(input: string): Location {
   if (eq < 0) throw new InvalidLocationError(input, `missing "=" between the name and the coordinates`);
   const name = input.slice(0, eq).trim();
   const coords = input.slice(eq + 1).split(",").map((part) => part.trim());
-  if (name === "") throw new InvalidLocationError(input, "the name is empty");
-  // The name becomes a partition path segment (location=<name>/), so it must not split the path.
-  if (name.includes("/")) throw new InvalidLocationError(input, `the name "${name}" contains "/"`);
-  if (/\p{Cc}/u.test(name)) throw new InvalidLocationError(input, `the name contains a control character`);
+  // The name becomes a partition path segment (location=<name>/).
+  const problem = subjectNameProblem(name);
+  if (problem !== undefined) throw new InvalidLocationError(input, problem);
   if (coords.length !== 2) {
     throw new InvalidLocationError(input, `expected two coordinates "latitude,longitude", got ${coords.length} value(s)`);
   }
@@ -96,18 +116,20 @@ function parseCoordinate(input: string, field: string, text: string, limit: numb
 }
 
 /**
- * Gazetteer names then custom `Name=lat,lon` entries, as locations in that order; a name seen
- * twice (case-insensitive) keeps its first occurrence.
+ * Gazetteer names then custom `Name=lat,lon` entries, as locations in that order. A name given
+ * twice (case- and accent-insensitive) is refused: both would land in one `location=` partition,
+ * and dropping one would ingest a place other than the one asked for.
  */
 export function resolveLocations(names: readonly string[], custom: readonly string[]): Location[] {
-  const resolved = [...names.map(lookupCity), ...custom.map(parseCustomLocation)];
-  const seen = new Set<string>();
-  return resolved.filter((location) => {
+  const given = [...names.map((name) => ({ text: name, location: lookupCity(name) })), ...custom.map((text) => ({ text, location: parseCustomLocation(text) }))];
+  const seen = new Map<string, string>();
+  for (const { text, location } of given) {
     const key = normalise(location.name);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+    const first = seen.get(key);
+    if (first !== undefined) throw new InvalidLocationError(location.name, `given twice ("${first}" and "${text}"); name each location once`, "");
+    seen.set(key, text);
+  }
+  return given.map((g) => g.location);
 }
 
 /** Levenshtein distance, two rows. */

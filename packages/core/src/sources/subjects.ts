@@ -1,6 +1,6 @@
 import { DEFAULT_TICKERS } from "../pipeline/stocks";
 import type { Location } from "../pipeline/types";
-import { resolveLocations } from "./gazetteer";
+import { resolveLocations, subjectNameProblem } from "./gazetteer";
 
 /** Stations the synthetic air-quality source serves when none are named. */
 export const DEFAULT_SYNTHETIC_STATIONS = ["Paris Centre", "London Marylebone", "Berlin Mitte"] as const;
@@ -40,19 +40,31 @@ export function subjectsFor(dataset: string, source: string, request: SubjectReq
   const refuse = (...fields: (keyof SubjectRequest)[]) => {
     for (const field of fields) if (given(field)) throw new InvalidSubjectError(field, `does not apply to dataset ${dataset}`);
   };
-  const named = (names: readonly string[]) => [...new Set(names)].map((name) => ({ name, latitude: 0, longitude: 0 }));
+  const named = (field: keyof SubjectRequest, names: readonly string[]) => {
+    const seen = new Set<string>();
+    for (const name of names) {
+      if (seen.has(name)) throw new InvalidSubjectError(field, `"${name}" is given twice; name each one once`);
+      seen.add(name);
+    }
+    return names.map((name) => ({ name, latitude: 0, longitude: 0 }));
+  };
   switch (dataset) {
     case "stocks": {
       refuse("cities", "custom", "stations");
       const tickers = given("tickers") ? request.tickers!.map((t) => t.trim().toUpperCase()) : [...DEFAULT_TICKERS];
       const bad = tickers.find((t) => !TICKER_RE.test(t));
       if (bad !== undefined) throw new InvalidSubjectError("tickers", `"${bad}" is not a ticker symbol`);
-      return named(tickers);
+      return named("tickers", tickers);
     }
     case "air_quality": {
       refuse("cities", "custom", "tickers");
       if (!given("stations") && source !== "synthetic") throw new InvalidSubjectError("stations", `OpenAQ location ids are required with source ${source}`);
-      return named(given("stations") ? request.stations!.map((s) => s.trim()) : DEFAULT_SYNTHETIC_STATIONS);
+      const stations = given("stations") ? request.stations!.map((s) => s.trim()) : DEFAULT_SYNTHETIC_STATIONS;
+      for (const station of stations) {
+        const problem = subjectNameProblem(station);
+        if (problem !== undefined) throw new InvalidSubjectError("stations", problem);
+      }
+      return named("stations", stations);
     }
     default: {
       refuse("tickers", "stations");

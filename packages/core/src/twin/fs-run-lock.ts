@@ -2,6 +2,8 @@ import { link, mkdir, readFile, rename, rm, rmdir, stat, writeFile } from "node:
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { ProcessIdentity, ProcessProbe } from "../ingest/journal";
+import { lakeWriteError, pidAlive } from "../lake/atomic-write";
 import type { LockHolder, RunLock } from "../run/run-lock";
 import { RunInProgressError } from "../run/run-lock";
 
@@ -51,12 +53,16 @@ export class FsRunLock implements RunLock {
   }
 
   async acquire(runId: string): Promise<{ release(): Promise<void>; stale?: LockHolder }> {
-    await mkdir(dirname(this.path), { recursive: true });
     const holder = await ownHolder(runId);
     const tmp = `${this.path}.${process.pid}.${runId}.tmp`;
-    await writeFile(tmp, JSON.stringify(holder));
     const lease = { release: () => this.release(holder) };
     try {
+      try {
+        await mkdir(dirname(this.path), { recursive: true });
+        await writeFile(tmp, JSON.stringify(holder));
+      } catch (error) {
+        throw lakeWriteError(tmp, error);
+      }
       for (let attempt = 0; attempt < 200; attempt++) {
         try {
           await link(tmp, this.path);
@@ -143,16 +149,25 @@ export class FsRunLock implements RunLock {
 
 /** This process as a lock holder. */
 async function ownHolder(runId: string): Promise<FsLockHolder> {
+  return { runId, since: new Date().toISOString(), ...(await processIdentity()) };
+}
+
+/** This process: pid, host, boot id and start time (what tells it from a later one with its pid). */
+export async function processIdentity(): Promise<ProcessIdentity> {
   const [bootId, startTime] = await Promise.all([currentBootId(), processStartTime(process.pid)]);
   return {
-    runId,
-    since: new Date().toISOString(),
     pid: process.pid,
     host: hostname(),
     ...(bootId ? { bootId } : {}),
     ...(startTime !== undefined ? { startTime } : {}),
   };
 }
+
+/** Liveness of processes on this host, by the lock's rules (an identity older than the lock's age limit is dead). */
+export const localProcessProbe: ProcessProbe = {
+  self: processIdentity,
+  isDead: (identity, since) => isDead({ runId: "", since, ...identity }, DEFAULT_LOCK_MAX_AGE_MS),
+};
 
 /**
  * Whether the holder is certainly gone: older than `maxAgeMs`; or on this host and its pid is not
@@ -171,15 +186,6 @@ export async function isDead(holder: FsLockHolder, maxAgeMs: number): Promise<bo
     if (live !== undefined && live !== holder.startTime) return true;
   }
   return false;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return codeOf(error) === "EPERM";
-  }
 }
 
 async function currentBootId(): Promise<string | undefined> {

@@ -71,6 +71,30 @@ export interface FirehoseTwinStats {
   /** Records sent to the error output, by error output type. */
   readonly errorRecords: Readonly<Record<string, number>>;
   readonly bufferedRecords: number;
+  /** Records accepted whose object could not be written (a full disk), by partition. */
+  readonly undelivered: readonly UndeliveredObject[];
+}
+
+/** An object the twin could not write: its partition (key values, or the error output type), records and why. */
+export interface UndeliveredObject {
+  readonly partition: string;
+  readonly records: number;
+  readonly error: string;
+}
+
+/**
+ * Records the twin accepted but could not write. Firehose keeps retrying a failing S3 destination
+ * until the retention period ends, 24 hours for Direct PUT ("Troubleshoot errors in Amazon Data
+ * Firehose"); the twin's destination is a local disk (a full one does not empty itself during an
+ * ingest), so it gives up at once and says so: flush and close throw this after writing every
+ * other buffer, and `stats().undelivered` keeps the list.
+ */
+export class UndeliveredRecordsError extends Error {
+  override readonly name = "UndeliveredRecordsError";
+  constructor(readonly undelivered: readonly UndeliveredObject[]) {
+    const records = undelivered.reduce((n, u) => n + u.records, 0);
+    super(`${records} accepted record(s) could not be written: ${undelivered[0]?.error ?? "unknown error"}`);
+  }
 }
 
 interface PartitionBuffer {
@@ -149,7 +173,9 @@ export class FirehoseTwin implements DeliveryStream {
   private readonly mainIdentity: BoundPrefix;
   private readonly partitions = new Set<string>();
   private readonly pendingWrites = new Set<Promise<void>>();
-  private writeFailure: unknown;
+  private readonly undelivered: UndeliveredObject[] = [];
+  /** How many of `undelivered` flush/close have already reported. */
+  private reported = 0;
   private readonly timer?: NodeJS.Timeout;
   private readonly idPrefix = randomUUID().replaceAll("-", "");
   private sequence = 0;
@@ -294,8 +320,11 @@ export class FirehoseTwin implements DeliveryStream {
   /** Flushes everything (the buffer interval elapsing for every partition), then refuses records. */
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.flush();
-    this.closed = true;
+    try {
+      await this.flush();
+    } finally {
+      this.closed = true;
+    }
   }
 
   /** Delivers the buffers whose interval has elapsed at `now`; returns how many objects were written. */
@@ -321,6 +350,7 @@ export class FirehoseTwin implements DeliveryStream {
       partitionsWritten: this.partitions.size,
       errorRecords: { ...this.errorCounts },
       bufferedRecords: this.counters.buffered,
+      undelivered: [...this.undelivered],
     };
   }
 
@@ -413,16 +443,30 @@ export class FirehoseTwin implements DeliveryStream {
     const raw = buffer.binary
       ? Buffer.concat(buffer.chunks.map((c) => (typeof c === "string" ? Buffer.from(c, "utf8") : c)))
       : Buffer.from(buffer.chunks.join(""), "utf8");
-    this.counters.objects++;
     this.counters.buffered -= buffer.records;
-    if (buffer.kind === "main") {
-      this.counters.delivered += buffer.records;
-      this.activePartitions--;
-      this.partitions.add(prefix);
-    }
+    // A flushed buffer closes its partition (Firehose's active-partition count), written or not.
+    if (buffer.kind === "main") this.activePartitions--;
+    // Counted once the object is written: a record is delivered or undelivered, never both.
+    const written = () => {
+      this.counters.objects++;
+      if (buffer.kind === "main") {
+        this.counters.delivered += buffer.records;
+        this.partitions.add(prefix);
+      }
+    };
+    const failed = (error: unknown) => {
+      const partition = buffer.keys ? Object.values(buffer.keys).join("/") : `error output (${buffer.errorType})`;
+      this.undelivered.push({ partition, records: buffer.records, error: error instanceof Error ? error.message : String(error) });
+      this.logger.warn("object write failed", { bucket: this.bucket, key, records: buffer.records, error });
+    };
     const gzipped = this.spec.compression === "GZIP";
     if (this.putSync && (!gzipped || raw.byteLength < BACKGROUND_GZIP_BYTES)) {
-      this.putSync(this.bucket, key, gzipped ? gzipSync(raw) : raw);
+      try {
+        this.putSync(this.bucket, key, gzipped ? gzipSync(raw) : raw);
+        written();
+      } catch (error) {
+        failed(error);
+      }
       return;
     }
     // Large objects are compressed on libuv's thread pool, so gzip overlaps with the parsing and
@@ -430,20 +474,17 @@ export class FirehoseTwin implements DeliveryStream {
     // where the thread hop costs more than it saves (PLATFORM.md).
     const body: Promise<Uint8Array> = gzipped ? gzipAsync(raw) : Promise.resolve(raw);
     const putSync = this.putSync;
-    const write = body.then((bytes) => (putSync ? putSync(this.bucket, key, bytes) : this.store.put(this.bucket, key, bytes))).catch((error: unknown) => {
-      this.writeFailure ??= error;
-      this.logger.error("object write failed", { bucket: this.bucket, key, error });
-    });
+    const write = body.then((bytes) => (putSync ? putSync(this.bucket, key, bytes) : this.store.put(this.bucket, key, bytes))).then(written, failed);
     this.pendingWrites.add(write);
     void write.finally(() => this.pendingWrites.delete(write));
   }
 
   private async settleWrites(): Promise<void> {
     await Promise.all([...this.pendingWrites]);
-    if (this.writeFailure !== undefined) {
-      const failure = this.writeFailure;
-      this.writeFailure = undefined;
-      throw failure;
+    if (this.undelivered.length > this.reported) {
+      const failures = this.undelivered.slice(this.reported);
+      this.reported = this.undelivered.length;
+      throw new UndeliveredRecordsError(failures);
     }
   }
 

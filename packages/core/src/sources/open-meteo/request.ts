@@ -1,6 +1,7 @@
 import type { Location } from "../../pipeline/types";
 import { REQUIRED_WEATHER_VARIABLE, weatherColumnOf } from "../../pipeline/weather";
 import { SourceError } from "../source";
+import { parseDay } from "../synthetic/range";
 import type { FetchRequest } from "../source";
 
 /** A request that passed validation: day bounds in ms and the hourly variables to ask for. */
@@ -13,7 +14,6 @@ export interface ValidatedRequest {
   readonly variables: readonly string[];
 }
 
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const VARIABLE = /^[a-z0-9_]+$/;
 /** Columns every weather record has; a variable stored under one of these names would overwrite it. */
 const FIXED_COLUMNS = new Set(["city", "latitude", "longitude", "measurement_time", "temperature", "collection_time", "source"]);
@@ -25,15 +25,6 @@ export function validateRequest(request: FetchRequest): ValidatedRequest {
   if (fromMs > toMs) throw new SourceError(`from (${request.from}) is after to (${request.to})`);
   for (const location of request.locations) validateLocation(location);
   return { from: request.from, to: request.to, fromMs, toMs, variables: validateVariables(request.variables) };
-}
-
-function parseDay(text: string, field: string): number {
-  const match = DAY.exec(text);
-  const ms = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : NaN;
-  if (!match || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text) {
-    throw new SourceError(`${field} must be a calendar date YYYY-MM-DD, got "${text}"`);
-  }
-  return ms;
 }
 
 function validateVariables(requested: readonly string[]): string[] {

@@ -1,16 +1,13 @@
+import { dayProblem } from "../day";
 import { SourceError } from "../source";
 
-const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
 
 /** Milliseconds of a `YYYY-MM-DD` day at 00:00 UTC, or an error naming the bad field. */
 export function parseDay(text: string, field: string): number {
-  const match = DAY_RE.exec(text);
-  const ms = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : NaN;
-  if (!match || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text) {
-    throw new SourceError(`${field} must be a calendar date YYYY-MM-DD, got "${text}"`);
-  }
-  return ms;
+  const day = dayProblem(text);
+  if (day.problem !== undefined) throw new SourceError(`${field} ${day.problem}`);
+  return day.ms;
 }
 
 /** Start of the range and the number of hours in it (both days inclusive). */
