@@ -29,6 +29,12 @@ const DOUBLE_OPS = "trinodb/trino core/trino-main/src/test/java/io/trino/type/Te
 const STRINGS = "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestStringFunctions.java";
 const DOUBLE_CAST = `${DOUBLE_OPS} testCastToVarchar`;
 const AGG_DOC = "https://trino.io/docs/current/functions/aggregate.html";
+const REGEXP = "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/AbstractTestRegexpFunctions.java";
+const ARRAY_OPS = "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestArrayOperators.java";
+const MATH = "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestMathFunctions.java";
+const REAL_CAST = "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestRealOperators.java testCastToVarchar";
+const DATETIME_FUNCTIONS = "trinodb/trino core/trino-main/src/main/java/io/trino/operator/scalar/DateTimeFunctions.java";
+const DATETIME_DOC = "https://trino.io/docs/current/functions/datetime.html";
 const MATH_DOC = "https://trino.io/docs/current/functions/math.html#mathematical-operators";
 
 const CASES: readonly Case[] = [
@@ -125,6 +131,113 @@ const CASES: readonly Case[] = [
   { sql: "SELECT count_if(x > 1) FROM (VALUES (1), (2), (3)) AS t(x)", expected: "2", type: "bigint", source: `${AGG_DOC}#count_if` },
   { sql: "SELECT count_if(x > 1) OVER (ORDER BY x) FROM (VALUES (1), (2), (3)) AS t(x) ORDER BY 1 DESC", expected: "2", type: "bigint", source: "https://trino.io/docs/current/functions/window.html#aggregate-functions" },
   { sql: "SELECT count_if(x > 1) FILTER (WHERE x < 3) FROM (VALUES (1), (2), (3)) AS t(x)", expected: "1", type: "bigint", source: "https://trino.io/docs/current/functions/aggregate.html#filtering-during-aggregation" },
+
+  // regexp_extract: NULL for no match and for a group that took no part; group checks.
+  { sql: "regexp_extract('Hello world bye', '\\b[a-z]([a-z]*)')", expected: "world", type: "varchar", source: `${REGEXP} testRegexpExtract` },
+  { sql: "regexp_extract('Hello world bye', '\\b[a-z]([a-z]*)', 1)", expected: "orld", source: `${REGEXP} testRegexpExtract` },
+  { sql: "regexp_extract('rat cat\nbat dog', 'ra(.)|blah(.)(.)', 2)", expected: null, source: `${REGEXP} testRegexpExtract` },
+  { sql: "regexp_extract('12345', 'x')", expected: null, source: `${REGEXP} testRegexpExtract` },
+  { sql: "regexp_extract('Baby X', 'by ([A-Z].*)\\b[a-z]')", expected: null, source: `${REGEXP} testRegexpExtract` },
+  { sql: "regexp_extract('Hello world bye', '\\b[a-z]([a-z]*)', -1)", error: "Group cannot be negative", source: `${REGEXP} testRegexpExtract` },
+  { sql: "regexp_extract('Hello world bye', '\\b[a-z]([a-z]*)', 2)", error: "Pattern has 1 groups. Cannot access group 2", source: `${REGEXP} testRegexpExtract` },
+  { sql: "regexp_extract('abc', 'a(x*)?', 1)", refused: 'function "regexp_extract"', source: `${REGEXP} testRegexpExtract (a skipped group is NULL, an empty one '': DuckDB gives '' for both)` },
+  // regexp_replace: Java's $n, ${name} and \\ in the replacement.
+  { sql: "regexp_replace('fun stuff.', '[a-z]')", expected: " .", source: `${REGEXP} testRegexpReplace` },
+  { sql: "regexp_replace('fun stuff.', '[a-z]', '*')", expected: "*** *****.", source: `${REGEXP} testRegexpReplace` },
+  { sql: "regexp_replace('call 555.123.4444 now', '(\\d{3})\\.(\\d{3}).(\\d{4})', '($1) $2-$3')", expected: "call (555) 123-4444 now", source: `${REGEXP} testRegexpReplace` },
+  { sql: "regexp_replace('xxx xxx xxx', 'x', '\\x')", expected: "xxx xxx xxx", source: `${REGEXP} testRegexpReplace` },
+  { sql: "regexp_replace('xxx', '', 'y')", expected: "yxyxyxy", source: `${REGEXP} testRegexpReplace` },
+  { sql: "regexp_replace('xxx', 'x', '\\')", error: "Illegal replacement sequence", source: `${REGEXP} testRegexpReplace` },
+  { sql: "regexp_replace('xxx xxx xxx', 'x', '$0')", expected: "xxx xxx xxx", source: `${REGEXP} testRegexpReplace` },
+  { sql: "regexp_replace('xxx', '(x)', '$01')", expected: "xxx", source: `${REGEXP} testRegexpReplace` },
+  { sql: "regexp_replace('xxx', 'x', '$05')", expected: "x5x5x5", source: `${REGEXP} testRegexpReplace` },
+  { sql: "regexp_replace('123456789', '(1)(2)(3)(4)(5)(6)(7)(8)(9)', '$10')", expected: "10", source: `${REGEXP} testRegexpReplace` },
+  { sql: "regexp_replace('1234567890', '(1)(2)(3)(4)(5)(6)(7)(8)(9)(0)', '$10')", refused: 'function "regexp_replace"', source: `${REGEXP} testRegexpReplace ("0": RE2 has no group 10 reference)` },
+  { sql: "regexp_replace('xxx', 'x', '$1')", error: "Illegal replacement sequence: unknown group 1", source: `${REGEXP} testRegexpReplace` },
+  { sql: "regexp_replace('xxx', 'x', '$a')", error: "Illegal replacement sequence", source: `${REGEXP} testRegexpReplace` },
+  { sql: "regexp_replace('xxx', 'x', '$')", error: "Illegal replacement sequence", source: `${REGEXP} testRegexpReplace` },
+  { sql: "regexp_replace('wxyz', '(?<xyz>[xyz])', '${xyz}${xyz}')", expected: "wxxyyzz", source: `${REGEXP} testRegexpReplace` },
+  { sql: "regexp_replace('wxyz', '(?<w>w)|(?<xyz>[xyz])', '[${w}](${xyz})')", expected: "[w]()[](x)[](y)[](z)", source: `${REGEXP} testRegexpReplace` },
+  { sql: "regexp_replace('xxx', '(?<name>x)', '${nam}')", error: "unknown group { nam }", source: `${REGEXP} testRegexpReplace` },
+  { sql: "regexp_replace('abc', 'z', '$1')", expected: "abc", source: `${REGEXP} testRegexpReplace (the reference is only read for a match: JoniRegexpFunctions.appendReplacement)` },
+
+  // date_parse / parse_datetime: a Joda parser's defaults (1970-01-01, AM, %y pivot 2020).
+  { sql: "date_parse('12:34:56', '%H:%i:%s')", expected: "1970-01-01 12:34:56", type: "timestamp", source: `${DATETIME_DOC}#mysql-date-functions (unparsed fields default to 1970-01-01, as Joda's)` },
+  { sql: "date_parse('10:05', '%h:%i')", expected: "1970-01-01 10:05:00", source: `${DATETIME_FUNCTIONS} (%h is Joda's clockhourOfHalfday, AM without %p)` },
+  { sql: "date_parse('12:05', '%h:%i')", expected: "1970-01-01 00:05:00", source: `${DATETIME_FUNCTIONS} (12 o'clock AM is 00)` },
+  { sql: "date_parse('12:05 PM', '%h:%i %p')", expected: "1970-01-01 12:05:00", source: `${DATETIME_FUNCTIONS}` },
+  { sql: "date_parse('69-01-02', '%y-%m-%d')", expected: "2069-01-02 00:00:00", source: `${DATETIME_FUNCTIONS} (PIVOT_YEAR = 2020: "yy = 70 will correspond to 1970 but 69 to 2069")` },
+  { sql: "date_parse('70-01-02', '%y-%m-%d')", expected: "1970-01-02 00:00:00", source: `${DATETIME_FUNCTIONS} (PIVOT_YEAR = 2020)` },
+  { sql: "date_parse('2013-05-17 12:35:10', '%Y-%m-%d %H:%i:%s')", expected: "2013-05-17 12:35:10", source: `${DATETIME_DOC}#date_parse` },
+  { sql: "parse_datetime('12:34', 'HH:mm')", expected: "1970-01-01 12:34:00+00", type: "timestamp with time zone", source: `${DATETIME_DOC}#parse_datetime (Joda defaults to 1970-01-01)` },
+  { sql: "parse_datetime('69-01-02', 'yy-MM-dd')", refused: 'format specifier "yy"', source: `${DATETIME_DOC}#parse_datetime (Joda's yy pivots on the current year)` },
+  // from_iso8601_timestamp keeps the text's offset as the zone; the twin reads UTC only.
+  { sql: "from_iso8601_timestamp('2001-08-22T03:04:05.321Z')", expected: "2001-08-22 03:04:05.321+00", type: "timestamp with time zone", source: `${DATETIME_DOC}#from_iso8601_timestamp` },
+  { sql: "from_iso8601_timestamp('2001-08-22T03:04:05.321-11:00')", error: "UTC offset other than Z is not supported on the twin", source: `${DATETIME_DOC}#from_iso8601_timestamp (Trino: 2001-08-22 03:04:05.321 -11:00)` },
+  { sql: "from_iso8601_timestamp('2001-08-22')", expected: "2001-08-22 00:00:00+00", source: `${DATETIME_DOC}#from_iso8601_timestamp (session zone UTC)` },
+
+  // EXTRACT from intervals reads the whole length; DATE ± INTERVAL stays a DATE.
+  { sql: "EXTRACT(DAY FROM INTERVAL '36' HOUR)", expected: "1", type: "bigint", source: `${DATETIME_DOC}#extract (interval day to second)` },
+  { sql: "EXTRACT(HOUR FROM INTERVAL '36' HOUR)", expected: "12", type: "bigint", source: `${DATETIME_DOC}#extract` },
+  { sql: "EXTRACT(MINUTE FROM INTERVAL '90' MINUTE)", expected: "30", source: `${DATETIME_DOC}#extract` },
+  { sql: "EXTRACT(SECOND FROM INTERVAL '61' SECOND)", expected: "1", source: `${DATETIME_DOC}#extract` },
+  { sql: "EXTRACT(YEAR FROM INTERVAL '14' MONTH)", expected: "1", source: `${DATETIME_DOC}#extract (interval year to month)` },
+  { sql: "EXTRACT(MONTH FROM INTERVAL '14' MONTH)", expected: "2", source: `${DATETIME_DOC}#extract` },
+  { sql: "EXTRACT(DAY FROM INTERVAL '1' MONTH)", error: "Cannot extract DAY", source: `${DATETIME_DOC}#extract (no DAY in an interval year to month)` },
+  { sql: "EXTRACT(YEAR FROM DATE '2020-05-01')", expected: "2020", type: "bigint", source: `${DATETIME_DOC}#extract` },
+  { sql: "DATE '2020-01-31' + INTERVAL '1' MONTH", expected: "2020-02-29", type: "date", source: "trinodb/trino core/trino-main/src/main/java/io/trino/type/DateTimeOperators.java datePlusIntervalYearToMonth" },
+  { sql: "DATE '2020-03-01' - INTERVAL '1' DAY", expected: "2020-02-29", type: "date", source: "trinodb/trino core/trino-main/src/main/java/io/trino/type/DateTimeOperators.java dateMinusIntervalDayToSecond" },
+  { sql: "DATE '2020-01-31' + INTERVAL '24' HOUR", expected: "2020-02-01", type: "date", source: "trinodb/trino core/trino-main/src/main/java/io/trino/type/DateTimeOperators.java datePlusIntervalDayToSecond (whole days)" },
+  { sql: "DATE '2020-01-31' + INTERVAL '1' HOUR", error: "Cannot add hour, minutes or seconds to a date", source: "trinodb/trino core/trino-main/src/main/java/io/trino/type/DateTimeOperators.java datePlusIntervalDayToSecond" },
+  { sql: "TIMESTAMP '2020-01-31 10:00:00' + INTERVAL '1' HOUR", expected: "2020-01-31 11:00:00", type: "timestamp", source: `${DATETIME_DOC}#date-and-time-operators` },
+  { sql: "SELECT x - INTERVAL '1' DAY + INTERVAL '1' MONTH FROM (VALUES (DATE '2020-01-01')) AS t(x)", expected: "2020-01-31", type: "date", source: `${DATETIME_DOC}#date-and-time-operators (+ and - associate left)` },
+  { sql: "INTERVAL '1' DAY + DATE '2020-01-01'", refused: 'syntax "INTERVAL … + x"', source: `${DATETIME_DOC}#date-and-time-operators (written x + INTERVAL on the twin)` },
+
+  // Array subscript fails out of range; element_at gives NULL.
+  { sql: "ARRAY[1, 2, 3][4]", error: "Array subscript must be less than or equal to array length: 4 > 3", source: `${ARRAY_OPS} testSubscript` },
+  { sql: "ARRAY[1, 2, 3][0]", error: "SQL array indices start at 1", source: `${ARRAY_OPS} testSubscript` },
+  { sql: "ARRAY[1, 2, 3][-1]", error: "Array subscript is negative: -1", source: `${ARRAY_OPS} testSubscript` },
+  { sql: "ARRAY[2, 1, 3][2]", expected: 1, type: "integer", source: `${ARRAY_OPS} testSubscript` },
+  { sql: "ARRAY[ARRAY[1, 2], ARRAY[3]][2][1]", expected: 3, source: `${ARRAY_OPS} testSubscript` },
+  { sql: "element_at(ARRAY[1, 2, 3], 4)", expected: null, source: `${ARRAY_OPS} testElementAt` },
+  { sql: "element_at(ARRAY[1, 2, 3], -4)", expected: null, source: `${ARRAY_OPS} testElementAt` },
+  { sql: "element_at(ARRAY[2, 1, 3], -2)", expected: 1, source: `${ARRAY_OPS} testElementAt` },
+  { sql: "element_at(ARRAY[1, 2, 3], 0)", error: "SQL array indices start at 1", source: `${ARRAY_OPS} testElementAt` },
+
+  // nth_value, integer overflow.
+  { sql: "SELECT nth_value(x, 0) OVER (ORDER BY x) FROM (VALUES (1), (2)) AS t(x)", error: "Offset must be at least 1", source: "https://trino.io/docs/current/functions/window.html#nth_value (the offset starts at 1)" },
+  { sql: "SELECT nth_value(x, 2) OVER (ORDER BY x ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) FROM (VALUES (1), (2)) AS t(x)", expected: 2, source: "https://trino.io/docs/current/functions/window.html#nth_value" },
+  { sql: "TINYINT '127' + TINYINT '1'", error: "Overflow", source: "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestTinyintOperators.java testAdd (tinyint addition overflow)" },
+  { sql: "SMALLINT '32767' + SMALLINT '1'", error: "Overflow", source: "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestSmallintOperators.java testAdd (smallint addition overflow)" },
+  { sql: "2147483647 + 1", error: "Overflow", source: `${INT_OPS} testAdd (integer addition overflow)` },
+  { sql: "CAST(128 AS TINYINT)", error: "out of range", source: "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestIntegerOperators.java testCastToTinyint (Out of range for tinyint: 128)" },
+
+  // round keeps the decimal scale; sign keeps the type.
+  { sql: "round(DECIMAL '3.450', 1)", expected: "3.500", type: "decimal(*,3)", source: `${MATH} testRound` },
+  { sql: "round(DECIMAL '-3.449', 1)", expected: "-3.400", type: "decimal(*,3)", source: `${MATH} testRound` },
+  { sql: "round(DECIMAL '9.99', 1)", expected: "10.00", type: "decimal(*,2)", source: `${MATH} testRound` },
+  { sql: "round(DECIMAL '1234.5678', -2)", expected: "1200.0000", source: `${MATH} testRound` },
+  { sql: "round(DECIMAL '3.50')", expected: "4", type: "decimal(*,0)", source: `${MATH} testRound` },
+  { sql: "round(17, -1)", expected: 20, type: "integer", source: `${MATH} testRound` },
+  { sql: "round(2.5E0, 0)", expected: 3, type: "double", source: `${MATH} testRound` },
+  { sql: "sign(DECIMAL '-3.4')", expected: "-1", type: "decimal(*,0)", source: `${MATH} testSign` },
+  { sql: "sign(-3.5E0)", expected: -1, type: "double", source: `${MATH} testSign` },
+  { sql: "sign(0.0E0 / 0.0E0)", expected: "NaN", type: "double", source: `${MATH} testSign (NaN)` },
+  { sql: "sign(CAST(3 AS BIGINT))", expected: "1", type: "bigint", source: `${MATH} testSign` },
+  { sql: "sign(-7)", expected: -1, type: "integer", source: `${MATH} testSign` },
+
+  // CAST(real AS VARCHAR) and VARCHAR(n) too short for a number.
+  { sql: "CAST(REAL '754.1985' AS varchar)", expected: "7.541985E2", type: "varchar", source: REAL_CAST },
+  { sql: "CAST(REAL '-754.2008' AS varchar)", expected: "-7.542008E2", source: REAL_CAST },
+  { sql: "CAST(REAL '12345678.9e0' AS varchar(50))", expected: "1.234568E7", source: REAL_CAST },
+  { sql: "CAST(REAL '12e2' AS varchar(5))", expected: "1.2E3", source: REAL_CAST },
+  { sql: "CAST(REAL 'Infinity' AS varchar)", expected: "Infinity", source: REAL_CAST },
+  { sql: "CAST(REAL '12e2' AS varchar(4))", error: "cannot be represented as varchar(4)", source: REAL_CAST },
+  { sql: "CAST(REAL '0e0' AS varchar(2))", error: "cannot be represented as varchar(2)", source: REAL_CAST },
+  { sql: "CAST(12e2 AS varchar(4))", error: "cannot be represented as varchar(4)", source: DOUBLE_CAST },
+  { sql: "CAST(1200 AS varchar(2))", error: "cannot be represented as varchar(2)", source: "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestIntegerOperators.java testCastToVarchar" },
+  { sql: "CAST('abcdef' AS varchar(2))", expected: "ab", source: "https://trino.io/docs/current/functions/conversion.html#cast (text is cut to the length)" },
+  { sql: "TRY_CAST(1200 AS varchar(2))", expected: null, source: "https://trino.io/docs/current/functions/conversion.html#try-cast" },
 ];
 
 // DuckDB's type names → Trino's.

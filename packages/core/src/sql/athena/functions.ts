@@ -1,5 +1,6 @@
-import { mysqlFormatToStrftime, jodaPatternToStrftime } from "./datetime-formats";
+import { jodaFields, jodaPatternToStrftime, mysqlFields, mysqlFormatToStrftime, type DateFields } from "./datetime-formats";
 import { UnsupportedSqlError, type SqlPosition } from "./errors";
+import { javaPatternToRe2, javaReplacement, mayMatchEmpty, regexGroups } from "./regex";
 import { significant, type SqlNode } from "./tree";
 
 /** A function call as the translator sees it: Athena name, translated arguments, raw argument nodes. */
@@ -96,22 +97,76 @@ function checkedUnit(call: FunctionCall): string {
 const nullPropagating = (duckdb: string): FunctionSpec =>
   template(2, MANY, (args) => `(CASE WHEN ${args.map((a) => `(${a}) IS NULL`).join(" OR ")} THEN NULL ELSE ${duckdb}(${args.join(", ")}) END)`);
 
-/** Java regex replacement (`$1`, `\$`) → RE2 rewrite (`\1`, `$`). */
-function javaReplacementToRe2(replacement: string): string {
-  let out = "";
-  for (let i = 0; i < replacement.length; i += 1) {
-    const ch = replacement[i]!;
-    const next = replacement[i + 1];
-    if (ch === "\\" && next !== undefined) {
-      out += next === "\\" ? "\\\\" : next;
-      i += 1;
-    } else if (ch === "$" && next !== undefined && /[0-9]/.test(next)) {
-      out += "\\";
-    } else {
-      out += ch;
-    }
-  }
+/**
+ * Trino's date_parse and parse_datetime build a Joda parser: fields the format lacks default to
+ * 1970-01-01 (DuckDB: 1900-01-01), a 12-hour clock without AM/PM is AM (12:30 is 00:30; DuckDB
+ * keeps 12:30), and %y reads 70..99 as 19xx and 00..69 as 20xx (DuckDB reads 69 as 1969).
+ */
+function parsedLikeJoda(parsed: string, fields: DateFields): string {
+  let out = parsed;
+  if (!fields.year) out = `(${out} + INTERVAL 70 YEAR)`;
+  if (fields.twoDigitYear) out = `(CASE WHEN year(${out}) = 1969 THEN ${out} + INTERVAL 100 YEAR ELSE ${out} END)`;
+  if (fields.halfdayHour && !fields.halfday) out = `(CASE WHEN hour(${out}) = 12 THEN ${out} - INTERVAL 12 HOUR ELSE ${out} END)`;
   return out;
+}
+
+/** The value of argument `index` if it is a plain integer literal (with an optional sign), else undefined. */
+function integerArg(call: FunctionCall, index: number): number | undefined {
+  const text = significant(call.rawArgs[index] ?? [])
+    .map((node) => ("text" in node ? node.text : "(")) 
+    .join("");
+  return /^[+-]?\d+$/.test(text) ? Number(text) : undefined;
+}
+
+/** A query-time failure with Trino's message, typed as `type` so it fits where a value would. */
+const failWith = (message: string, type = "VARCHAR"): string => `CAST(error(${sqlString(message)}) AS ${type})`;
+
+/**
+ * regexp_replace(s, p[, r]): Trino replaces every match (DuckDB only the first unless 'g') and reads
+ * `r` the Java way (`$1`, `${name}`, `$10` as the longest existing group); a bad reference fails the
+ * query when something matches.
+ */
+function regexpReplace(call: FunctionCall): string {
+  const [s, p, r] = call.args as [string, string, string | undefined];
+  const pattern = literalArg(call, 1);
+  const re2 = pattern === undefined ? p : sqlString(javaPatternToRe2(pattern));
+  if (r === undefined) return `regexp_replace(${s}, ${re2}, '', 'g')`;
+  const replacement = literalArg(call, 2);
+  if (replacement === undefined || pattern === undefined) {
+    throw new UnsupportedSqlError("function", call.name, call.at, "the pattern and replacement must be string literals on the twin (Java's $n references are translated at translation time)");
+  }
+  const read = javaReplacement(replacement, regexGroups(pattern));
+  if (read === undefined) throw new UnsupportedSqlError("function", call.name, call.at, "DuckDB's RE2 refers to groups 0 to 9 only");
+  if ("error" in read) return `(CASE WHEN regexp_matches(${s}, ${re2}) THEN ${failWith(read.error)} ELSE ${s} END)`;
+  return `regexp_replace(${s}, ${re2}, ${sqlString(read.rewrite)}, 'g')`;
+}
+
+/**
+ * regexp_extract(s, p[, g]): NULL when nothing matches or group g took no part in the match (Trino);
+ * DuckDB gives '' for both. A group that can be skipped and can match '' cannot be told apart, so
+ * it is refused.
+ */
+function regexpExtract(call: FunctionCall): string {
+  const s = call.args[0]!;
+  const pattern = literalArg(call, 1);
+  const group = call.args.length === 3 ? integerArg(call, 2) : 0;
+  if (pattern === undefined || group === undefined) {
+    throw new UnsupportedSqlError("function", call.name, call.at, "the pattern and group must be literals on the twin");
+  }
+  const re2 = sqlString(javaPatternToRe2(pattern));
+  const groups = regexGroups(pattern);
+  // JoniRegexpFunctions.validateGroup: checked before matching.
+  if (group < 0) return `(CASE WHEN ${s} IS NOT NULL THEN ${failWith("Group cannot be negative")} END)`;
+  if (group > groups.count) return `(CASE WHEN ${s} IS NOT NULL THEN ${failWith(`Pattern has ${groups.count} groups. Cannot access group ${group}`)} END)`;
+  const extract = `regexp_extract(${s}, ${re2}, ${group})`;
+  let value = extract;
+  if (group > 0 && groups.optional[group - 1]) {
+    if (mayMatchEmpty(groups.bodies[group - 1] ?? "")) {
+      throw new UnsupportedSqlError("function", call.name, call.at, `group ${group} can be skipped and can match '': DuckDB cannot tell the two apart (Trino gives NULL for a skipped group)`);
+    }
+    value = `nullif(${extract}, '')`;
+  }
+  return `(CASE WHEN regexp_matches(${s}, ${re2}) THEN ${value} END)`;
 }
 
 /**
@@ -159,13 +214,14 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   lead: same(1, 3),
   first_value: same(1),
   last_value: same(1),
-  nth_value: same(2),
+  // Trino fails on an offset below 1 (NthValueFunction: "Offset must be at least 1"); DuckDB gives NULL.
+  nth_value: template(2, 2, ([x, n]) => `nth_value(${x}, CASE WHEN (${n}) < 1 THEN CAST(error('Offset must be at least 1') AS BIGINT) ELSE ${n} END)`),
   // Math. DuckDB's round is half away from zero like Trino's (round_even is the banker's one).
   abs: same(1),
   ceil: same(1),
   ceiling: same(1),
   floor: same(1),
-  round: same(1, 2),
+  round: template(1, 2, ([x, n]) => (n === undefined || /\bover\s*\(/i.test(x!) ? `round(${x}${n === undefined ? "" : `, ${n}`})` : `athena_round(${x}, ${n})`)),
   truncate: renamed("trunc", 1),
   sqrt: same(1),
   cbrt: same(1),
@@ -177,7 +233,7 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   power: same(2),
   pow: renamed("power", 2),
   mod: renamed("athena_modulus", 2),
-  sign: same(1),
+  sign: template(1, 1, ([x]) => (/\bover\s*\(/i.test(x!) ? `sign(${x})` : `athena_sign(${x})`)),
   rand: renamed("random", 0),
   random: same(0),
   pi: same(0),
@@ -216,15 +272,12 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   split_part: renamed("athena_split_part", 3),
   // Trino's concat is NULL if any argument is NULL; DuckDB's concat skips NULLs but || does not.
   concat: template(2, MANY, (args) => `(${args.map((a) => `(${a})`).join(" || ")})`),
-  regexp_like: renamed("regexp_matches", 2),
-  // Trino replaces every match; DuckDB only the first unless 'g'.
-  regexp_replace: template(2, 3, (args, call) => {
-    const replacement = args[2] === undefined ? "''" : literalArg(call, 2);
-    const re2 = typeof replacement === "string" && args[2] !== undefined ? sqlString(javaReplacementToRe2(replacement)) : (args[2] ?? "''");
-    return `regexp_replace(${args[0]}, ${args[1]}, ${re2}, 'g')`;
+  regexp_like: template(2, 2, ([s, p], call) => {
+    const pattern = literalArg(call, 1);
+    return `regexp_matches(${s}, ${pattern === undefined ? p : sqlString(javaPatternToRe2(pattern))})`;
   }),
-  // Trino returns NULL when nothing matches; DuckDB returns ''.
-  regexp_extract: template(2, 3, (args) => `(CASE WHEN regexp_matches(${args[0]}, ${args[1]}) THEN regexp_extract(${args.join(", ")}) END)`),
+  regexp_replace: template(2, 3, (_args, call) => regexpReplace(call)),
+  regexp_extract: template(2, 3, (_args, call) => regexpExtract(call)),
   // Conditionals.
   coalesce: same(1, MANY),
   nullif: same(2),
@@ -238,10 +291,22 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   // Trino's date_diff counts whole units elapsed (x2 - x1) like DuckDB's date_sub; DuckDB's date_diff counts boundaries.
   date_diff: template(3, 3, ([, a, b], call) => `date_sub(${checkedUnit(call)}, ${a}, ${b})`),
   date_format: template(2, 2, ([x], call) => `strftime(${x}, ${sqlString(mysqlFormatToStrftime(requireLiteral(call, 1, "format"), call.at))})`),
-  date_parse: template(2, 2, ([s], call) => `strptime(${s}, ${sqlString(mysqlFormatToStrftime(requireLiteral(call, 1, "format"), call.at))})`),
+  date_parse: template(2, 2, ([s], call) => {
+    const format = requireLiteral(call, 1, "format");
+    return parsedLikeJoda(`strptime(${s}, ${sqlString(mysqlFormatToStrftime(format, call.at))})`, mysqlFields(format));
+  }),
   format_datetime: template(2, 2, ([x], call) => `strftime(${x}, ${sqlString(jodaPatternToStrftime(requireLiteral(call, 1, "pattern"), call.at))})`),
-  parse_datetime: template(2, 2, ([s], call) => `CAST(strptime(${s}, ${sqlString(jodaPatternToStrftime(requireLiteral(call, 1, "pattern"), call.at))}) AS TIMESTAMPTZ)`),
-  from_iso8601_timestamp: template(1, 1, ([s]) => `CAST(${s} AS TIMESTAMPTZ)`),
+  parse_datetime: template(2, 2, ([s], call) => {
+    const pattern = requireLiteral(call, 1, "pattern");
+    const fields = jodaFields(pattern);
+    if (fields.twoDigitYear) {
+      throw new UnsupportedSqlError("format specifier", "yy", call.at, "Joda parses a two-digit year around the current year minus 30; DuckDB's window is fixed");
+    }
+    return `CAST(${parsedLikeJoda(`strptime(${s}, ${sqlString(jodaPatternToStrftime(pattern, call.at))})`, fields)} AS TIMESTAMPTZ)`;
+  }),
+  // Trino keeps the text's UTC offset as the value's zone (hour() reads the local hour); the twin's
+  // TIMESTAMPTZ is UTC only, so a text with another offset fails by name.
+  from_iso8601_timestamp: template(1, 1, ([s]) => `athena_from_iso8601_timestamp(${s})`),
   from_iso8601_date: template(1, 1, ([s]) => `CAST(${s} AS DATE)`),
   to_iso8601: renamed("athena_to_iso8601", 1),
   to_unixtime: renamed("epoch", 1),
@@ -267,8 +332,9 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   // DuckDB's millisecond includes the seconds (0–59999); Trino's is 0–999.
   millisecond: template(1, 1, ([x]) => `(millisecond(${x}) % 1000)`),
   last_day_of_month: renamed("last_day", 1),
-  // Arrays and maps: both 1-based, out of range is NULL.
-  element_at: template(2, 2, ([a, i]) => `(${a})[${i}]`),
+  // Arrays: 1-based, negative from the end, out of range NULL (the subscript operator fails instead);
+  // an index of 0 fails as in Trino (TestArrayOperators testElementAt).
+  element_at: template(2, 2, ([a, i]) => `athena_element_at(${a}, ${i})`),
   cardinality: renamed("len", 1),
 };
 

@@ -96,11 +96,86 @@ export function athenaMacrosSql(): string[] {
     // DuckDB writes a DECIMAL(p, p) without its leading zero (.0034, -.5); Trino writes 0.0034.
     `CREATE OR REPLACE MACRO athena_decimal_text_zero(t) AS CASE
       WHEN starts_with(t, '.') THEN '0' || t WHEN starts_with(t, '-.') THEN '-0' || substr(t, 2) ELSE t END`,
-    // The translator sends every CAST(… AS VARCHAR) through this; only DOUBLE and DECIMAL values change.
+    // Trino's CAST(REAL AS VARCHAR) is scientific with 7 significant digits, trailing zeros dropped
+    // (TestRealOperators testCastToVarchar: 7.541985E2, 1.234568E7, 1.2E3); printf's %.6e rounds the
+    // same way.
+    `CREATE OR REPLACE MACRO athena_real_sci(t) AS
+      athena_sci(replace(split_part(t, 'e', 1), '.', ''), CAST(split_part(t, 'e', 2) AS INTEGER))`,
+    `CREATE OR REPLACE MACRO athena_real_text(x) AS CASE
+      WHEN isnan(x) THEN 'NaN'
+      WHEN isinf(x) THEN (CASE WHEN x > 0 THEN 'Infinity' ELSE '-Infinity' END)
+      WHEN x = 0 THEN (CASE WHEN CAST(x AS VARCHAR) LIKE '-%' THEN '-0E0' ELSE '0E0' END)
+      ELSE (CASE WHEN x < 0 THEN '-' ELSE '' END) || athena_real_sci(printf('%.6e', abs(CAST(x AS DOUBLE)))) END`,
+    // The translator sends every CAST(… AS VARCHAR) through this; only DOUBLE, REAL and DECIMAL values change.
     `CREATE OR REPLACE MACRO athena_varchar(x) AS CASE
       WHEN typeof(x) = 'DOUBLE' THEN athena_double_text(TRY_CAST(x AS DOUBLE))
+      WHEN typeof(x) = 'FLOAT' THEN athena_real_text(TRY_CAST(x AS FLOAT))
       WHEN typeof(x) LIKE 'DECIMAL%' THEN athena_decimal_text_zero(CAST(x AS VARCHAR))
       ELSE CAST(x AS VARCHAR) END`,
+    // CAST(x AS VARCHAR(n)): Trino cuts text to n characters but fails for any other type whose text
+    // is longer (TestRealOperators testCastToVarchar: "Value 1200.0 (1.2E3) cannot be represented as
+    // varchar(4)").
+    `CREATE OR REPLACE MACRO athena_varchar_n(x, n) AS CASE
+      WHEN typeof(x) = 'VARCHAR' THEN left(CAST(x AS VARCHAR), n)
+      WHEN length(athena_varchar(x)) > n THEN error('Value ' || athena_varchar(x) || ' cannot be represented as varchar(' || CAST(n AS VARCHAR) || ')')
+      ELSE athena_varchar(x) END`,
+    `CREATE OR REPLACE MACRO athena_try_varchar_n(x, n) AS CASE
+      WHEN typeof(x) = 'VARCHAR' THEN left(CAST(x AS VARCHAR), n)
+      WHEN length(athena_varchar(x)) > n THEN NULL
+      ELSE athena_varchar(x) END`,
+    // from_iso8601_timestamp: Trino keeps the text's offset as the value's zone; the twin's TIMESTAMPTZ
+    // is UTC only, so only Z, +00:00 or no offset (the UTC session zone) are read.
+    `CREATE OR REPLACE MACRO athena_from_iso8601_timestamp(s) AS CASE
+      WHEN regexp_matches(s, 'T.*[+-][0-9]{2}(:?[0-9]{2})?$') AND NOT regexp_matches(s, 'T.*[+-]00(:?00)?$')
+      THEN error('from_iso8601_timestamp with a UTC offset other than Z is not supported on the twin: ' || s)
+      ELSE CAST(s AS TIMESTAMPTZ) END`,
+    // round(x, n) keeps x's type: a DECIMAL(p, s) stays at scale s (round(DECIMAL '3.450', 1) is 3.500;
+    // DuckDB: 3.5 as DECIMAL(4,1)), integers stay integers. x + 0 has x's type, or a wider DECIMAL at
+    // the same scale (typed overloads cannot match a DECIMAL of any precision).
+    "CREATE OR REPLACE MACRO athena_round(x, n) AS cast_to_type(round(x, n), x + 0)",
+    // sign(x) has x's type (DECIMAL(p,0) for decimals: trunc keeps the type and drops the scale) and
+    // sign(NaN) is NaN; DuckDB's is a TINYINT and 0.
+    `CREATE OR REPLACE MACRO athena_sign(x) AS CASE
+      WHEN isnan(CAST(x AS DOUBLE)) THEN cast_to_type(x, trunc(x)) ELSE cast_to_type(sign(x), trunc(x)) END`,
+    // Trino's subscript fails outside the array (ArraySubscriptOperator: negative, 0, past the end);
+    // DuckDB gives NULL or counts from the end. array_length also refuses a MAP or a string.
+    `CREATE OR REPLACE MACRO athena_subscript(a, i) AS CASE
+      WHEN i < 0 THEN error('Array subscript is negative: ' || CAST(i AS VARCHAR))
+      WHEN i = 0 THEN error('SQL array indices start at 1')
+      WHEN i > array_length(a) THEN error('Array subscript must be less than or equal to array length: ' || CAST(i AS VARCHAR) || ' > ' || CAST(array_length(a) AS VARCHAR))
+      ELSE a[i] END`,
+    `CREATE OR REPLACE MACRO athena_element_at(a, i) AS CASE
+      WHEN i = 0 THEN error('SQL array indices start at 1') ELSE list_extract(a, i) END`,
+    // Trino: DATE ± INTERVAL is a DATE, and an interval that is not whole days fails
+    // (DateTimeOperators: "Cannot add hour, minutes or seconds to a date"); DuckDB gives a TIMESTAMP.
+    `CREATE OR REPLACE MACRO athena_plus_interval(x DATE, i INTERVAL) AS CASE
+      WHEN epoch(i) % 86400 <> 0 THEN error('Cannot add hour, minutes or seconds to a date') ELSE CAST(x + i AS DATE) END,
+      (x, i) AS x + i`,
+    `CREATE OR REPLACE MACRO athena_minus_interval(x DATE, i INTERVAL) AS CASE
+      WHEN epoch(i) % 86400 <> 0 THEN error('Cannot subtract hour, minutes or seconds from a date') ELSE CAST(x - i AS DATE) END,
+      (x, i) AS x - i`,
+    // EXTRACT from an interval: Trino reads a day-to-second interval as one length (36 hours is day 1,
+    // hour 12), DuckDB its stored days and microseconds apart (day 0, hour 36). Other inputs keep
+    // DuckDB's extract.
+    ...(
+      [
+        ["day", "trunc(epoch(x) / 86400)"],
+        ["hour", "trunc((epoch(x) % 86400) / 3600)"],
+        ["minute", "trunc((epoch(x) % 3600) / 60)"],
+        ["second", "trunc(epoch(x) % 60)"],
+      ] as const
+    ).map(
+      ([field, interval]) => `CREATE OR REPLACE MACRO athena_extract_${field}(x INTERVAL) AS CASE
+      WHEN datepart('month', x) <> 0 OR datepart('year', x) <> 0 THEN error('Cannot extract ${field.toUpperCase()} from an interval year to month')
+      ELSE CAST(${interval} AS BIGINT) END,
+      (x) AS extract(${field} FROM x)`,
+    ),
+    ...["year", "month"].map(
+      (field) => `CREATE OR REPLACE MACRO athena_extract_${field}(x INTERVAL) AS CASE
+      WHEN x <> to_months(CAST(datepart('year', x) * 12 + datepart('month', x) AS INTEGER)) THEN error('Cannot extract ${field.toUpperCase()} from an interval day to second')
+      ELSE datepart('${field}', x) END,
+      (x) AS extract(${field} FROM x)`,
+    ),
     // Trino rounds half away from zero when casting a DOUBLE/REAL to an integer type; DuckDB rounds
     // half to even. Exact integer, decimal and text inputs pass through unchanged.
     `CREATE OR REPLACE MACRO athena_round_float(x DOUBLE) AS round(x),

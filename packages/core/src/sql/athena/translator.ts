@@ -102,6 +102,9 @@ const EXTRACT_FIELDS: Readonly<Record<string, string>> = {
   TIMEZONE_MINUTE: "timezone_minute",
 };
 
+// EXTRACT fields that also apply to intervals (see athena_extract_* in athenaMacrosSql).
+const INTERVAL_FIELDS = new Set(["year", "month", "day", "hour", "minute", "second"]);
+
 const INTERVAL_UNITS = new Set(["YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND"]);
 
 // Keywords that cannot end or start an arithmetic operand.
@@ -222,6 +225,7 @@ class RunTranslator {
           throw new UnsupportedSqlError("syntax", `(${"text" in first ? first.text : ""} …)`, positionOf(first), "a subquery in FROM is a SELECT, WITH or VALUES query");
         }
         if (this.expectTable) this.expectTable = false;
+        if (node.open.text === "[" && this.endsOperand()) return this.subscript(node);
         this.consume(node.open.text + translateRun(node.children, this.ctx) + node.close.text);
         return;
       }
@@ -239,6 +243,7 @@ class RunTranslator {
         const reason = REJECTED_OPERATORS[node.text];
         if (reason !== undefined) throw new UnsupportedSqlError("operator", node.text, node, reason);
         if (node.text === "/" || node.text === "%") return this.division(node);
+        if ((node.text === "+" || node.text === "-") && isWord(this.peek(), "INTERVAL") && this.endsOperand()) return this.intervalArithmetic(node);
         this.consume(node.text);
         return;
       }
@@ -272,6 +277,98 @@ class RunTranslator {
     }
     const macro = operator.text === "/" ? "athena_divide" : "athena_modulus";
     this.out.push({ text: `${macro}(${left}, ${right})`, node: operator, operand: true });
+  }
+
+  /** True if the last significant output ends an operand (so a following `[` is a subscript, `-` binary). */
+  private endsOperand(): boolean {
+    let k = this.out.length - 1;
+    while (k >= 0 && this.out[k]!.node === undefined) k -= 1;
+    if (k < 0) return false;
+    const piece = this.out[k]!;
+    if (piece.operand) return true;
+    const node = piece.node!;
+    if (node.kind === "group" || node.kind === "quoted" || node.kind === "string" || node.kind === "number" || node.kind === "parameter") return true;
+    if (node.kind !== "word") return false;
+    const upper = node.text.toUpperCase();
+    return upper === "END" || !(RESERVED.has(upper) || OPERAND_KEYWORDS.has(upper)) || upper === "NULL" || upper === "TRUE" || upper === "FALSE";
+  }
+
+  /**
+   * `a[i]` becomes athena_subscript(a, i): Trino fails on an index outside the array where DuckDB
+   * returns NULL (or counts a negative index from the end).
+   */
+  private subscript(group: Group): void {
+    const left = this.takeLeftPrimary(group.open);
+    const index = translateRun(group.children, this.ctx).trim();
+    this.prev = group;
+    this.i += 1;
+    this.out.push({ text: `athena_subscript(${left}, ${index})`, node: group, operand: true });
+  }
+
+  /**
+   * `x ± INTERVAL '…' unit` becomes athena_plus_interval / athena_minus_interval: a DATE stays a DATE
+   * (DuckDB turns it into a TIMESTAMP) and a DATE plus hours fails as in Trino. The left operand is
+   * the additive chain before the operator (`+ -` associate left).
+   */
+  private intervalArithmetic(operator: Token): void {
+    const left = this.takeLeftAdditive(operator);
+    if (/\bover\s*\(/i.test(left)) {
+      throw new UnsupportedSqlError("syntax", `window function ${operator.text} INTERVAL`, operator, "DuckDB cannot pass a window function into the macro that keeps Trino's DATE type; compute the window in a subquery");
+    }
+    this.i += 1;
+    const from = this.out.length;
+    this.operand(operator);
+    const right = this.out.splice(from).map((piece) => piece.text).join("").trim();
+    const macro = operator.text === "+" ? "athena_plus_interval" : "athena_minus_interval";
+    this.out.push({ text: `${macro}(${left}, ${right})`, node: operator, operand: true });
+  }
+
+  /** Index of the previous piece with a node before `before`, or -1. */
+  private previousPiece(before: number): number {
+    let k = before - 1;
+    while (k >= 0 && this.out[k]!.node === undefined) k -= 1;
+    return k;
+  }
+
+  /** Removes and returns the primary expression (with postfixes) that ends the output. */
+  private takeLeftPrimary(operator: Token): string {
+    const k = this.previousPiece(this.out.length);
+    if (k < 0) throw new AthenaSqlSyntaxError(`"${operator.text}" needs a left operand`, operator);
+    return this.out.splice(this.primaryStart(k, operator)).map((piece) => piece.text).join("").trim();
+  }
+
+  /** Removes and returns the additive chain (`a * b - c`) that ends the output: the left operand of `+`/`-`. */
+  private takeLeftAdditive(operator: Token): string {
+    let start = this.out.length;
+    for (;;) {
+      const k = this.previousPiece(start);
+      if (k < 0) throw new AthenaSqlSyntaxError(`"${operator.text}" needs a left operand`, operator);
+      start = this.primaryStart(k, operator);
+      let op = this.previousPiece(start);
+      // Unary signs before the primary (`a * -b`).
+      while (op >= 0 && isOperator(this.out[op]!.node, "-", "+")) {
+        const before = this.previousPiece(op);
+        if (before >= 0 && !isOperator(this.out[before]!.node, "*", "-", "+") && this.endsOperandAt(before)) break;
+        start = op;
+        op = before;
+      }
+      if (op >= 0 && isOperator(this.out[op]!.node, "*", "+", "-")) {
+        start = op;
+        continue;
+      }
+      break;
+    }
+    return this.out.splice(start).map((piece) => piece.text).join("").trim();
+  }
+
+  /** endsOperand() for the piece at index k. */
+  private endsOperandAt(k: number): boolean {
+    const saved = this.out.splice(k + 1);
+    try {
+      return this.endsOperand();
+    } finally {
+      this.out.push(...saved);
+    }
   }
 
   /** Removes and returns the text of the left operand of a multiplicative operator. */
@@ -475,9 +572,12 @@ class RunTranslator {
     if (asIndex === -1) throw new AthenaSqlSyntaxError(`${keyword} without AS`, group.open);
     const expr = translateRun(children.slice(0, asIndex), this.ctx).trim();
     const target = castTarget(children.slice(asIndex + 1), positionOf(children[asIndex]!));
+    if (target.maxLength !== undefined) {
+      // TRY_CAST gives NULL where CAST fails (a number too long for the type).
+      return this.consume(`${keyword === "TRY_CAST" ? "athena_try_varchar_n" : "athena_varchar_n"}(${expr}, ${target.maxLength})`, 1);
+    }
     const value = target.integral ? `athena_round_float(${expr})` : target.duckdb === "VARCHAR" ? `athena_varchar(${expr})` : expr;
-    const cast = `${keyword}(${value} AS ${target.duckdb})`;
-    this.consume(target.maxLength === undefined ? cast : `left(${cast}, ${target.maxLength})`, 1);
+    this.consume(`${keyword}(${value} AS ${target.duckdb})`, 1);
   }
 
   private extract(node: Token, group: Group): void {
@@ -491,6 +591,8 @@ class RunTranslator {
     if (part === undefined) throw new UnsupportedSqlError("syntax", `EXTRACT(${field.text} FROM …)`, field, "unknown field");
     addOnce(this.ctx.functions, "extract");
     const value = translateRun(group.children.slice(fromIndex + 1), this.ctx).trim();
+    // athena_extract_* read an interval as Trino does; DuckDB cannot pass a window function into a macro.
+    if (INTERVAL_FIELDS.has(part) && !/\bover\s*\(/i.test(value)) return this.consume(`athena_extract_${part}(${value})`, 1);
     this.consume(`${node.text}(${part} FROM ${value})`, 1);
   }
 
@@ -506,6 +608,10 @@ class RunTranslator {
     }
     if (!INTERVAL_UNITS.has(unitName)) {
       throw new UnsupportedSqlError("unit", unit.text, unit, `INTERVAL units are ${[...INTERVAL_UNITS].join(", ")}`);
+    }
+    const after = this.peek(3);
+    if (isOperator(after, "+") && !isWord(this.peek(4), "INTERVAL")) {
+      throw new UnsupportedSqlError("syntax", "INTERVAL … + x", node, "write x + INTERVAL …, which keeps Trino's DATE type on the twin");
     }
     this.consume(`INTERVAL ${literal.text} ${unitName}`, 2);
   }
