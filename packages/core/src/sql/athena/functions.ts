@@ -12,6 +12,10 @@ export interface FunctionCall {
   /** Each argument's original nodes, to read literals (formats, units) at translation time. */
   readonly rawArgs: readonly (readonly SqlNode[])[];
   readonly at: SqlPosition;
+  /** True inside TRY(…): a call gives NULL where it would fail, if it can. */
+  readonly inTry?: boolean;
+  /** The translated `ORDER BY …` of a `WITHIN GROUP (…)` clause (listagg). */
+  readonly withinGroup?: string;
 }
 
 /** How one Athena function is run on DuckDB. */
@@ -24,6 +28,8 @@ export interface FunctionSpec {
    * OVER clauses, to be appended to it (and to any companion aggregate the fix needs).
    */
   readonly wrap?: (call: string, clauses: string, c: FunctionCall) => string;
+  /** The function takes `WITHIN GROUP (ORDER BY …)` (passed to wrap). */
+  readonly withinGroup?: boolean;
 }
 
 const MANY = Number.POSITIVE_INFINITY;
@@ -108,6 +114,30 @@ function parsedLikeJoda(parsed: string, fields: DateFields): string {
   if (fields.twoDigitYear) out = `(CASE WHEN year(${out}) = 1969 THEN ${out} + INTERVAL 100 YEAR ELSE ${out} END)`;
   if (fields.halfdayHour && !fields.halfday) out = `(CASE WHEN hour(${out}) = 12 THEN ${out} - INTERVAL 12 HOUR ELSE ${out} END)`;
   return out;
+}
+
+// The twin's macros that raise Trino's errors with error(), and the SQL of a failing call.
+const ERROR_MACROS = /\b(error|athena_(?:divide|modulus|subscript|element_at|split_part|replace|lpad|rpad|plus_interval|minus_interval|extract_\w+|varchar_n|from_iso8601_timestamp|width_bucket|to_base|from_base\w*|typeof)|nth_value|regexp_\w+)\(/i;
+
+/** listagg's separator is a literal; ON OVERFLOW ERROR is Trino's default, TRUNCATE is refused. */
+function listagg(call: FunctionCall, clauses: string): string {
+  const raw = significant(call.rawArgs[1] ?? []);
+  const overflow = raw.findIndex((node) => isWordNode(node, "ON"));
+  const tail = overflow === -1 ? [] : raw.slice(overflow).map((node) => ("text" in node ? node.text.toUpperCase() : ""));
+  if (overflow !== -1 && tail.join(" ") !== "ON OVERFLOW ERROR") {
+    throw new UnsupportedSqlError("function", "listagg … ON OVERFLOW TRUNCATE", call.at, "only ON OVERFLOW ERROR (Trino's default) runs on the twin");
+  }
+  const separator = raw[0]?.kind === "string" && (overflow === -1 ? raw.length === 1 : overflow === 1) ? sqlString(raw[0].value) : undefined;
+  if (call.args.length === 2 && separator === undefined) {
+    throw new UnsupportedSqlError("function", call.name, call.at, "the separator must be a string literal");
+  }
+  const x = call.args[0]!;
+  const orderBy = call.withinGroup === undefined ? "" : ` ${call.withinGroup}`;
+  return `string_agg(${x}, ${separator ?? "''"}${orderBy})${clauses}`;
+}
+
+function isWordNode(node: SqlNode, word: string): boolean {
+  return node.kind === "word" && node.text.toUpperCase() === word;
 }
 
 /** The value of argument `index` if it is a plain integer literal (with an optional sign), else undefined. */
@@ -200,6 +230,16 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   bool_or: same(1),
   every: renamed("bool_and", 1),
   array_agg: same(1),
+  // Trino: exp(avg(ln x)) with ln 0 = -Infinity (a zero gives 0) and ln of a negative NaN; DuckDB's
+  // geometric_mean fails on both.
+  geometric_mean: {
+    arity: [1, 1],
+    translate: () => "",
+    wrap: (_call, clauses, c) =>
+      `exp(avg(CASE WHEN (${c.args[0]}) > 0 THEN ln(${c.args[0]}) WHEN (${c.args[0]}) = 0 THEN CAST('-Infinity' AS DOUBLE) WHEN (${c.args[0]}) < 0 THEN CAST('NaN' AS DOUBLE) END)${clauses})`,
+  },
+  // listagg(x[, separator]) WITHIN GROUP (ORDER BY …): NULLs are skipped on both.
+  listagg: { arity: [1, 2], translate: () => "", withinGroup: true, wrap: (_call, clauses, c) => listagg(c, clauses) },
   corr: same(2),
   covar_samp: same(2),
   covar_pop: same(2),
@@ -222,7 +262,7 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   ceiling: same(1),
   floor: same(1),
   round: template(1, 2, ([x, n]) => (n === undefined || /\bover\s*\(/i.test(x!) ? `round(${x}${n === undefined ? "" : `, ${n}`})` : `athena_round(${x}, ${n})`)),
-  truncate: renamed("trunc", 1),
+  truncate: template(1, 2, ([x, n]) => (n === undefined ? `trunc(${x})` : `cast_to_type(trunc(${x}, ${n}), ${x})`)),
   sqrt: same(1),
   cbrt: same(1),
   exp: same(1),
@@ -232,7 +272,7 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   log10: same(1),
   power: same(2),
   pow: renamed("power", 2),
-  mod: renamed("athena_modulus", 2),
+  mod: { arity: [2, 2], translate: (c) => `${c.inTry ? "athena_try_modulus" : "athena_modulus"}(${c.args.join(", ")})` },
   sign: template(1, 1, ([x]) => (/\bover\s*\(/i.test(x!) ? `sign(${x})` : `athena_sign(${x})`)),
   rand: renamed("random", 0),
   random: same(0),
@@ -246,6 +286,15 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   acos: same(1),
   atan: same(1),
   atan2: same(2),
+  // Constants: https://trino.io/docs/current/functions/math.html
+  nan: template(0, 0, () => "CAST('NaN' AS DOUBLE)"),
+  infinity: template(0, 0, () => "CAST('Infinity' AS DOUBLE)"),
+  e: template(0, 0, () => "exp(1)"),
+  // truncate(x, n) keeps x's type (TestMathFunctions testTruncate: DECIMAL '1234.56', 1 is 1234.50).
+  // width_bucket(x, bound1, bound2, n): MathFunctions.widthBucket.
+  width_bucket: renamed("athena_width_bucket", 4),
+  to_base: renamed("athena_to_base", 2),
+  from_base: renamed("athena_from_base", 2),
   is_nan: renamed("isnan", 1),
   is_finite: renamed("isfinite", 1),
   is_infinite: renamed("isinf", 1),
@@ -280,6 +329,14 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   regexp_extract: template(2, 3, (_args, call) => regexpExtract(call)),
   // Conditionals.
   coalesce: same(1, MANY),
+  // TRY(x): NULL where x fails. DuckDB's TRY cannot hold error(), which the twin's macros use for
+  // Trino's errors, so TRY around one of those is refused by name.
+  try: template(1, 1, ([x], call) => {
+    const failing = ERROR_MACROS.exec(x!);
+    if (failing) throw new UnsupportedSqlError("function", call.name, call.at, `TRY cannot catch the error of ${failing[1]} on the twin (DuckDB's TRY refuses error())`);
+    return `TRY(${x})`;
+  }),
+  typeof: renamed("athena_typeof", 1),
   nullif: same(2),
   if: template(2, 3, ([cond, a, b]) => `(CASE WHEN ${cond} THEN ${a}${b === undefined ? "" : ` ELSE ${b}`} END)`),
   greatest: nullPropagating("greatest"),

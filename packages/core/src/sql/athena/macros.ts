@@ -63,18 +63,27 @@ export function athenaMacrosSql(): string[] {
       athena_decimal_text(sign(x) * sign(y) * ((2 * abs(x) * athena_pow10(s) + abs(y)) // (2 * abs(y))), s)`,
     `CREATE OR REPLACE MACRO athena_decimal_divide(a, b, w) AS
       cast_to_type(athena_decimal_quotient(athena_unscaled(a + w), athena_unscaled(b + w), athena_scale(w)), w)`,
-    `CREATE OR REPLACE MACRO athena_divide_as(a, b, z) AS CASE
+    // Inside TRY(…) the translator calls the athena_try_* versions, which give NULL where the others
+    // fail: DuckDB's TRY refuses an expression holding error().
+    ...(
+      [
+        ["athena_", "error('Division by zero')"],
+        ["athena_try_", "NULL"],
+      ] as const
+    ).flatMap(([prefix, onZero]) => [
+      `CREATE OR REPLACE MACRO ${prefix}divide_as(a, b, z) AS CASE
       WHEN typeof(z) IN ('DOUBLE', 'FLOAT') THEN cast_to_type(CASE WHEN b = 0 THEN a * power(b, -1) ELSE a // b END, z)
-      WHEN b = 0 THEN error('Division by zero')
+      WHEN b = 0 THEN ${onZero}
       WHEN typeof(z) LIKE 'DECIMAL%' THEN athena_decimal_divide(a, b, athena_wide_zero(z))
       ELSE cast_to_type(a // b, z) END`,
-    // The lambda binds each operand once: a nested a / b / c would otherwise copy its operands into
-    // every use of a, b and z and grow exponentially.
-    `CREATE OR REPLACE MACRO athena_divide(a, b) AS list_transform([{'a': a, 'b': b}],
-      lambda athena_v: athena_divide_as(athena_v.a, athena_v.b, athena_zero(athena_v.a, athena_v.b)))[1]`,
-    `CREATE OR REPLACE MACRO athena_modulus(a, b) AS CASE
-      WHEN typeof(athena_zero(a, b)) NOT IN ('DOUBLE', 'FLOAT') AND b = 0 THEN error('Division by zero')
+      // The lambda binds each operand once: a nested a / b / c would otherwise copy its operands into
+      // every use of a, b and z and grow exponentially.
+      `CREATE OR REPLACE MACRO ${prefix}divide(a, b) AS list_transform([{'a': a, 'b': b}],
+      lambda athena_v: ${prefix}divide_as(athena_v.a, athena_v.b, athena_zero(athena_v.a, athena_v.b)))[1]`,
+      `CREATE OR REPLACE MACRO ${prefix}modulus(a, b) AS CASE
+      WHEN typeof(athena_zero(a, b)) NOT IN ('DOUBLE', 'FLOAT') AND b = 0 THEN ${onZero}
       ELSE a % b END`,
+    ]),
     // A zero of the type of Trino's sum over values of m's type (see trinoSumType in functions.ts).
     "CREATE OR REPLACE MACRO athena_sum_type(m) AS athena_wide_zero(CAST(0 AS BIGINT) + m * 0)",
     // Trino's CAST(DOUBLE AS VARCHAR) is scientific with the shortest round-trip digits (3.77E1,
@@ -137,6 +146,41 @@ export function athenaMacrosSql(): string[] {
     // sign(NaN) is NaN; DuckDB's is a TINYINT and 0.
     `CREATE OR REPLACE MACRO athena_sign(x) AS CASE
       WHEN isnan(CAST(x AS DOUBLE)) THEN cast_to_type(x, trunc(x)) ELSE cast_to_type(sign(x), trunc(x)) END`,
+    // width_bucket(x, bound1, bound2, n) (MathFunctions.widthBucket): 0 below the range, n + 1 above
+    // it, bounds in either order; DuckDB has no width_bucket.
+    `CREATE OR REPLACE MACRO athena_width_bucket(x, b1, b2, n) AS CASE
+      WHEN n <= 0 THEN error('bucketCount must be greater than 0')
+      WHEN isnan(x) THEN error('operand must not be NaN')
+      WHEN isinf(b1) THEN error('first bound must be finite')
+      WHEN isinf(b2) THEN error('second bound must be finite')
+      WHEN b1 = b2 THEN error('bounds cannot equal each other')
+      WHEN b1 < b2 THEN (CASE WHEN x < b1 THEN 0 WHEN x >= b2 THEN n + 1
+        ELSE CAST(floor(CAST(x - b1 AS DOUBLE) / CAST(b2 - b1 AS DOUBLE) * n) AS BIGINT) + 1 END)
+      ELSE (CASE WHEN x > b1 THEN 0 WHEN x <= b2 THEN n + 1
+        ELSE CAST(floor(CAST(b1 - x AS DOUBLE) / CAST(b1 - b2 AS DOUBLE) * n) AS BIGINT) + 1 END) END`,
+    // to_base/from_base: Java's Long.toString/parseLong in a radix, lower-case digits and a sign.
+    `CREATE OR REPLACE MACRO athena_to_base(x, r) AS CASE
+      WHEN r < 2 OR r > 36 THEN error('Radix must be between 2 and 36')
+      WHEN x < 0 THEN '-' || lower(to_base(-CAST(x AS BIGINT), CAST(r AS INTEGER)))
+      ELSE lower(to_base(CAST(x AS BIGINT), CAST(r AS INTEGER))) END`,
+    `CREATE OR REPLACE MACRO athena_from_base_digits(s, r) AS
+      list_transform(string_split(lower(s), ''), athena_c -> position(athena_c IN left('0123456789abcdefghijklmnopqrstuvwxyz', CAST(r AS INTEGER))) - 1)`,
+    `CREATE OR REPLACE MACRO athena_from_base_unsigned(s, r) AS CASE
+      WHEN s = '' OR list_contains(athena_from_base_digits(s, r), -1) THEN error('Not a valid base-' || CAST(r AS VARCHAR) || ' number: ' || s)
+      ELSE list_reduce(list_transform(athena_from_base_digits(s, r), athena_d -> CAST(athena_d AS BIGINT)), (athena_a, athena_d) -> athena_a * r + athena_d) END`,
+    `CREATE OR REPLACE MACRO athena_from_base(s, r) AS CASE
+      WHEN r < 2 OR r > 36 THEN error('Radix must be between 2 and 36')
+      WHEN starts_with(s, '-') THEN -athena_from_base_unsigned(substr(s, 2), r)
+      WHEN starts_with(s, '+') THEN athena_from_base_unsigned(substr(s, 2), r)
+      ELSE athena_from_base_unsigned(s, r) END`,
+    // typeof(x) in Trino's names for the types whose name is the same whatever the value; a VARCHAR
+    // (Trino: varchar(n) for a literal), TIMESTAMP (timestamp(p)) or composite type fails by name.
+    `CREATE OR REPLACE MACRO athena_typeof(x) AS CASE typeof(x)
+      WHEN 'TINYINT' THEN 'tinyint' WHEN 'SMALLINT' THEN 'smallint' WHEN 'INTEGER' THEN 'integer'
+      WHEN 'BIGINT' THEN 'bigint' WHEN 'DOUBLE' THEN 'double' WHEN 'FLOAT' THEN 'real'
+      WHEN 'BOOLEAN' THEN 'boolean' WHEN 'DATE' THEN 'date'
+      ELSE (CASE WHEN typeof(x) LIKE 'DECIMAL(%' THEN lower(replace(typeof(x), ' ', ''))
+        ELSE error('typeof of a ' || typeof(x) || ' value is not supported on the twin') END) END`,
     // Trino's subscript fails outside the array (ArraySubscriptOperator: negative, 0, past the end);
     // DuckDB gives NULL or counts from the end. array_length also refuses a MAP or a string.
     `CREATE OR REPLACE MACRO athena_subscript(a, i) AS CASE

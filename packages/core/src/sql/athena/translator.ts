@@ -30,11 +30,13 @@ export interface TranslationContext {
   readonly tables: string[];
   readonly references: TableReference[];
   readonly functions: string[];
+  /** How many TRY(…) calls enclose the current node (divisions then give NULL instead of failing). */
+  tryDepth: number;
 }
 
 /** A fresh context for one statement. */
 export function newContext(): TranslationContext {
-  return { cteNames: new Set(), tables: [], references: [], functions: [] };
+  return { cteNames: new Set(), tables: [], references: [], functions: [], tryDepth: 0 };
 }
 
 // A parenthesised query may start only as a Trino query does; DuckDB also runs `(SUMMARIZE t)`,
@@ -275,7 +277,8 @@ class RunTranslator {
       this.out.push({ text: `${left} ${operator.text} ${right}`, node: operator, operand: true });
       return;
     }
-    const macro = operator.text === "/" ? "athena_divide" : "athena_modulus";
+    const prefix = this.ctx.tryDepth > 0 ? "athena_try_" : "athena_";
+    const macro = `${prefix}${operator.text === "/" ? "divide" : "modulus"}`;
     this.out.push({ text: `${macro}(${left}, ${right})`, node: operator, operand: true });
   }
 
@@ -527,13 +530,30 @@ class RunTranslator {
     }
     const group = this.peek() as Group;
     const rawArgs = splitOnCommas(group.children);
-    const args = rawArgs.map((arg) => translateRun(arg, this.ctx).trim());
+    const isTry = name.toUpperCase() === "TRY";
+    if (isTry) this.ctx.tryDepth += 1;
+    let args: string[];
+    try {
+      args = rawArgs.map((arg) => translateRun(arg, this.ctx).trim());
+    } finally {
+      if (isTry) this.ctx.tryDepth -= 1;
+    }
     const spec = lookupFunction(name, args.length, nameToken);
     addOnce(this.ctx.functions, name.toLowerCase());
-    const text = spec.translate({ name, args, rawArgs, at: nameToken });
+    const text = spec.translate({ name, args, rawArgs, at: nameToken, inTry: this.ctx.tryDepth > 0 });
+    const afterCall = this.peek(2);
+    if (isWord(afterCall, "WITHIN") && !spec.withinGroup) {
+      throw new UnsupportedSqlError("syntax", `${name}(…) WITHIN GROUP`, nameToken, "WITHIN GROUP is listagg's clause");
+    }
     if (spec.wrap === undefined) return this.consume(text, 1);
     this.consume("", 1);
     let clauses = "";
+    let withinGroup: string | undefined;
+    // `WITHIN GROUP (ORDER BY …)` (listagg).
+    if (isWord(this.ahead(0), "WITHIN") && isWord(this.ahead(1), "GROUP") && isGroup(this.ahead(2))) {
+      withinGroup = translateRun((this.ahead(2) as Group).children, this.ctx).trim();
+      this.skipSignificant(3);
+    }
     // `FILTER (WHERE …)` then `OVER (…)` or `OVER window_name`.
     if (isWord(this.ahead(0), "FILTER") && isGroup(this.ahead(1))) {
       clauses += ` FILTER (${translateRun((this.ahead(1) as Group).children, this.ctx)})`;
@@ -547,7 +567,7 @@ class RunTranslator {
       this.skipSignificant(2);
     }
     this.out.pop();
-    this.out.push({ text: spec.wrap(text, clauses, { name, args, rawArgs, at: nameToken }), node: nameToken });
+    this.out.push({ text: spec.wrap(text, clauses, { name, args, rawArgs, at: nameToken, withinGroup }), node: nameToken });
   }
 
   /** The `n`-th (0-based) significant node at or after the current position. */
