@@ -34,6 +34,7 @@ const ARRAY_OPS = "trinodb/trino core/trino-main/src/test/java/io/trino/type/Tes
 const MATH = "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestMathFunctions.java";
 const REAL_CAST = "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestRealOperators.java testCastToVarchar";
 const DATETIME_FUNCTIONS = "trinodb/trino core/trino-main/src/main/java/io/trino/operator/scalar/DateTimeFunctions.java";
+const ARRAY_DOC = "https://trino.io/docs/current/functions/array.html";
 const DATETIME_DOC = "https://trino.io/docs/current/functions/datetime.html";
 const MATH_DOC = "https://trino.io/docs/current/functions/math.html#mathematical-operators";
 
@@ -289,10 +290,47 @@ const CASES: readonly Case[] = [
   { sql: "SELECT listagg(x, ',') WITHIN GROUP (ORDER BY x DESC) FROM (VALUES ('a'), ('c'), (NULL), ('b')) AS t(x)", expected: "c,b,a", type: "varchar", source: `${AGG_DOC}#listagg` },
   { sql: "SELECT listagg(x) WITHIN GROUP (ORDER BY x) FROM (VALUES ('a'), ('b')) AS t(x)", expected: "ab", source: `${AGG_DOC}#listagg (separator defaults to '')` },
   { sql: "SELECT listagg(x, ',' ON OVERFLOW TRUNCATE) WITHIN GROUP (ORDER BY x) FROM (VALUES ('a')) AS t(x)", refused: 'function "listagg … ON OVERFLOW TRUNCATE"', source: `${AGG_DOC}#listagg` },
+
+  // Array functions.
+  { sql: "contains(ARRAY[1, 2, 3], 2)", expected: true, type: "boolean", source: `${ARRAY_OPS} testArrayContains` },
+  { sql: "contains(ARRAY[1, 2, 3], 5)", expected: false, source: `${ARRAY_OPS} testArrayContains` },
+  { sql: "contains(ARRAY[1, NULL, 3], 1)", expected: true, source: `${ARRAY_OPS} testArrayContains` },
+  { sql: "contains(ARRAY[1, NULL, 3], 2)", expected: null, source: "trinodb/trino core/trino-main/src/main/java/io/trino/operator/scalar/ArrayContains.java (a NULL element makes a miss unknown)" },
+  { sql: "contains(ARRAY['puppies', 'kittens'], 'lizards')", expected: false, source: `${ARRAY_OPS} testArrayContains` },
+  { sql: "array_position(ARRAY[10, 20, 30, 40], 30)", expected: "3", type: "bigint", source: `${ARRAY_OPS} testArrayPosition` },
+  { sql: "array_position(ARRAY[10, 20, 30, 40], 50)", expected: "0", source: `${ARRAY_OPS} testArrayPosition (0 when missing)` },
+  { sql: "array_distinct(ARRAY[1, 2, 1, NULL, NULL, 3])", expected: [1, 2, null, 3], source: `${ARRAY_OPS} testDistinct (first occurrences, in order, one NULL)` },
+  { sql: "array_distinct(ARRAY['b', 'a', 'b'])", expected: ["b", "a"], source: `${ARRAY_OPS} testDistinct` },
+  { sql: "array_join(ARRAY[1, NULL, 2], ',')", expected: "1,2", type: "varchar", source: `${ARRAY_OPS} testArrayJoin` },
+  { sql: "array_join(ARRAY[1, NULL, 2], ',', '0')", expected: "1,0,2", source: `${ARRAY_OPS} testArrayJoin` },
+  { sql: "array_join(ARRAY[1.5E0, 2.0E0], ';')", expected: "1.5E0;2E0", source: `${ARRAY_OPS} testArrayJoin (elements as CAST(… AS VARCHAR))` },
+  { sql: "slice(ARRAY[1, 2, 3, 4], 2, 2)", expected: [2, 3], source: `${ARRAY_OPS} testSlice` },
+  { sql: "slice(ARRAY[1, 2, 3, 4], -2, 5)", expected: [3, 4], source: `${ARRAY_OPS} testSlice` },
+  { sql: "slice(ARRAY[1, 2, 3, 4], -5, 2)", expected: [], source: `${ARRAY_OPS} testSlice` },
+  { sql: "slice(ARRAY[1, 2, 3, 4], 5, 1)", expected: [], source: `${ARRAY_OPS} testSlice` },
+  { sql: "slice(ARRAY[1, 2, 3, 4], 0, 1)", error: "SQL array indices start at 1", source: `${ARRAY_OPS} testSlice` },
+  { sql: "slice(ARRAY[1, 2, 3, 4], 1, -1)", error: "length must be greater than or equal to 0", source: `${ARRAY_OPS} testSlice` },
+  { sql: "flatten(ARRAY[ARRAY[1, 2], NULL, ARRAY[3]])", expected: [1, 2, 3], source: `${ARRAY_OPS} testFlatten` },
+  { sql: "sequence(1, 5)", expected: ["1", "2", "3", "4", "5"], type: "array(bigint)", source: `${ARRAY_DOC}#sequence` },
+  { sql: "sequence(5, 1)", expected: ["5", "4", "3", "2", "1"], source: `${ARRAY_DOC}#sequence (step -1 when stop < start)` },
+  { sql: "sequence(-10, -2, 4)", expected: ["-10", "-6", "-2"], source: "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestSequenceFunction.java" },
+  { sql: "sequence(1, 5, 0)", error: "step must not be zero", source: "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestSequenceFunction.java" },
+  { sql: "sequence(1, 5, -1)", error: "sequence stop value should be greater than or equal to start value", source: "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestSequenceFunction.java" },
+  { sql: "sequence(1, 20000)", error: "result of sequence function must not have more than 10000 entries", source: "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestSequenceFunction.java" },
+  { sql: "sequence(DATE '2016-04-12', DATE '2016-04-14')", expected: ["2016-04-12", "2016-04-13", "2016-04-14"], source: `${ARRAY_DOC}#sequence (dates, one day)` },
+  { sql: "sequence(DATE '2016-04-14', DATE '2016-04-12')", expected: ["2016-04-14", "2016-04-13", "2016-04-12"], source: `${ARRAY_DOC}#sequence` },
+  { sql: "concat_ws(',', 'a', NULL, 'b')", expected: "a,b", source: "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestConcatWsFunction.java (NULLs skipped)" },
+  { sql: "concat_ws(',', ARRAY['a', 'b'])", expected: "a,b", source: "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestConcatWsFunction.java (array form)" },
+  { sql: "concat_ws(NULL, 'a')", expected: null, source: "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestConcatWsFunction.java" },
+  { sql: "array_max(ARRAY[1, 3, 2])", expected: 3, source: `${ARRAY_OPS} testArrayMax` },
+  { sql: "array_max(ARRAY[1, NULL, 2])", expected: null, source: `${ARRAY_OPS} testArrayMax (a NULL element gives NULL)` },
+  { sql: "array_min(ARRAY[3, 1, 2])", expected: 1, source: `${ARRAY_OPS} testArrayMin` },
+  { sql: "cardinality(ARRAY[1, NULL, 3])", expected: "3", type: "bigint", source: `${ARRAY_OPS} testCardinality` },
 ];
 
 // DuckDB's type names → Trino's.
 function trinoType(duckdb: string): string {
+  if (duckdb.endsWith("[]")) return `array(${trinoType(duckdb.slice(0, -2))})`;
   const decimal = /^DECIMAL\((\d+),(\d+)\)$/.exec(duckdb);
   if (decimal) return `decimal(${decimal[1]},${decimal[2]})`;
   const names: Record<string, string> = { INTEGER: "integer", BIGINT: "bigint", SMALLINT: "smallint", TINYINT: "tinyint", DOUBLE: "double", FLOAT: "real", VARCHAR: "varchar", BOOLEAN: "boolean", DATE: "date", TIMESTAMP: "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamp with time zone", TIME: "time", INTERVAL: "interval", BLOB: "varbinary" };

@@ -393,6 +393,17 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   // an index of 0 fails as in Trino (TestArrayOperators testElementAt).
   element_at: template(2, 2, ([a, i]) => `athena_element_at(${a}, ${i})`),
   cardinality: renamed("len", 1),
+  contains: renamed("athena_contains", 2),
+  array_position: renamed("athena_array_position", 2),
+  array_distinct: renamed("athena_array_distinct", 1),
+  array_join: template(2, 3, (args) => (args.length === 2 ? `athena_array_join(${args.join(", ")})` : `athena_array_join_null(${args.join(", ")})`)),
+  slice: renamed("athena_slice", 3),
+  flatten: same(1),
+  // sequence over integers and dates; the interval-step forms over dates and timestamps are refused.
+  sequence: template(2, 3, (args) => (args.length === 2 ? `athena_sequence(${args.join(", ")})` : `athena_sequence3(${args.join(", ")})`)),
+  concat_ws: template(2, MANY, (args) => (args.length === 2 ? `athena_concat_ws(${args.join(", ")})` : `concat_ws(${args.join(", ")})`)),
+  array_max: renamed("athena_array_max", 1),
+  array_min: renamed("athena_array_min", 1),
 };
 
 /** The spec of an Athena function, or an UnsupportedSqlError naming it. */

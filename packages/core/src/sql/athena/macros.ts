@@ -181,6 +181,53 @@ export function athenaMacrosSql(): string[] {
       WHEN 'BOOLEAN' THEN 'boolean' WHEN 'DATE' THEN 'date'
       ELSE (CASE WHEN typeof(x) LIKE 'DECIMAL(%' THEN lower(replace(typeof(x), ' ', ''))
         ELSE error('typeof of a ' || typeof(x) || ' value is not supported on the twin') END) END`,
+    // Array functions (https://trino.io/docs/current/functions/array.html).
+    // contains: NULL when the element is missing but the array holds a NULL (DuckDB: false).
+    `CREATE OR REPLACE MACRO athena_contains(a, e) AS CASE
+      WHEN a IS NULL OR e IS NULL THEN NULL
+      WHEN list_contains(a, e) THEN true
+      WHEN list_contains(list_transform(a, lambda athena_x: athena_x IS NULL), true) THEN NULL
+      ELSE false END`,
+    // array_position: 0 when missing (DuckDB: NULL).
+    `CREATE OR REPLACE MACRO athena_array_position(a, e) AS CASE
+      WHEN a IS NULL OR e IS NULL THEN NULL ELSE coalesce(CAST(list_position(a, e) AS BIGINT), 0) END`,
+    // array_distinct keeps the first of each value in order, one NULL included (DuckDB's
+    // list_distinct drops NULLs and does not keep the order).
+    `CREATE OR REPLACE MACRO athena_array_distinct(a) AS list_filter(a, lambda athena_x, athena_i:
+      len(list_filter(a[1:athena_i - 1], lambda athena_y: athena_y IS NOT DISTINCT FROM athena_x)) = 0)`,
+    // array_join: elements as CAST(… AS VARCHAR) gives them (3.77E1 for a double), NULLs skipped or
+    // replaced.
+    `CREATE OR REPLACE MACRO athena_array_join(a, sep) AS
+      array_to_string(list_transform(a, lambda athena_x: athena_varchar(athena_x)), sep)`,
+    `CREATE OR REPLACE MACRO athena_array_join_null(a, sep, r) AS
+      array_to_string(list_transform(a, lambda athena_x: coalesce(athena_varchar(athena_x), r)), sep)`,
+    // slice(a, start, length): ArraySliceFunction (negative start from the end, empty outside).
+    `CREATE OR REPLACE MACRO athena_slice_from(a, s) AS CASE WHEN s < 0 THEN len(a) + s + 1 ELSE s END`,
+    `CREATE OR REPLACE MACRO athena_slice(a, s, n) AS CASE
+      WHEN n < 0 THEN error('length must be greater than or equal to 0')
+      WHEN s = 0 THEN error('SQL array indices start at 1')
+      WHEN athena_slice_from(a, s) < 1 THEN a[1:0]
+      ELSE list_slice(a, athena_slice_from(a, s), least(athena_slice_from(a, s) + n, len(a) + 1) - 1) END`,
+    // sequence(start, stop[, step]): inclusive, the step defaults to -1 when stop < start (DuckDB's
+    // generate_series gives []), a step of the wrong sign fails, at most 10000 entries.
+    `CREATE OR REPLACE MACRO athena_sequence_check(a, b, step, n) AS CASE
+      WHEN step = 0 THEN error('step must not be zero')
+      WHEN (step > 0 AND a > b) OR (step < 0 AND a < b) THEN error('sequence stop value should be greater than or equal to start value if step is greater than zero otherwise stop should be less than or equal to start')
+      WHEN n > 10000 THEN error('result of sequence function must not have more than 10000 entries')
+      ELSE true END`,
+    `CREATE OR REPLACE MACRO athena_sequence3(a, b, step) AS CASE
+      WHEN athena_sequence_check(a, b, step, (CAST(b AS HUGEINT) - a) // step + 1) THEN generate_series(CAST(a AS BIGINT), CAST(b AS BIGINT), CAST(step AS BIGINT)) END`,
+    `CREATE OR REPLACE MACRO athena_sequence(a DATE, b DATE) AS
+      list_transform(athena_sequence3(0, b - a, CASE WHEN a <= b THEN 1 ELSE -1 END), lambda athena_d: CAST(a + CAST(athena_d AS INTEGER) AS DATE)),
+      (a, b) AS athena_sequence3(a, b, CASE WHEN a <= b THEN 1 ELSE -1 END)`,
+    // array_max/array_min: NULL if any element is NULL (DuckDB's list_max skips NULLs).
+    ...["max", "min"].map(
+      (fn) => `CREATE OR REPLACE MACRO athena_array_${fn}(a) AS CASE
+      WHEN list_contains(list_transform(a, lambda athena_x: athena_x IS NULL), true) THEN NULL ELSE list_${fn}(a) END`,
+    ),
+    // concat_ws(sep, array(varchar)) joins the array; DuckDB would print the list.
+    `CREATE OR REPLACE MACRO athena_concat_ws(sep, x VARCHAR[]) AS CASE WHEN sep IS NULL THEN NULL ELSE array_to_string(x, sep) END,
+      (sep, x) AS concat_ws(sep, x)`,
     // Trino's subscript fails outside the array (ArraySubscriptOperator: negative, 0, past the end);
     // DuckDB gives NULL or counts from the end. array_length also refuses a MAP or a string.
     `CREATE OR REPLACE MACRO athena_subscript(a, i) AS CASE
