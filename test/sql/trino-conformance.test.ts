@@ -34,6 +34,7 @@ const ARRAY_OPS = "trinodb/trino core/trino-main/src/test/java/io/trino/type/Tes
 const MATH = "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestMathFunctions.java";
 const REAL_CAST = "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestRealOperators.java testCastToVarchar";
 const DATETIME_FUNCTIONS = "trinodb/trino core/trino-main/src/main/java/io/trino/operator/scalar/DateTimeFunctions.java";
+const LAMBDA_DOC = "https://trino.io/docs/current/functions/lambda.html";
 const ARRAY_DOC = "https://trino.io/docs/current/functions/array.html";
 const DATETIME_DOC = "https://trino.io/docs/current/functions/datetime.html";
 const MATH_DOC = "https://trino.io/docs/current/functions/math.html#mathematical-operators";
@@ -326,6 +327,31 @@ const CASES: readonly Case[] = [
   { sql: "array_max(ARRAY[1, NULL, 2])", expected: null, source: `${ARRAY_OPS} testArrayMax (a NULL element gives NULL)` },
   { sql: "array_min(ARRAY[3, 1, 2])", expected: 1, source: `${ARRAY_OPS} testArrayMin` },
   { sql: "cardinality(ARRAY[1, NULL, 3])", expected: "3", type: "bigint", source: `${ARRAY_OPS} testCardinality` },
+
+  // Lambdas.
+  { sql: "transform(ARRAY[5, 6], x -> x + 1)", expected: [6, 7], type: "array(integer)", source: `${ARRAY_DOC}#transform` },
+  { sql: "transform(ARRAY[5, NULL, 6], x -> coalesce(x, 0) + 1)", expected: [6, 1, 7], source: `${ARRAY_DOC}#transform` },
+  { sql: "transform(ARRAY[10, 20], x -> x / 0)", error: "Division by zero", source: "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestArrayTransformFunction.java (errors inside the lambda fail the query)" },
+  { sql: "filter(ARRAY[5, -6, NULL, 7], x -> x > 0)", expected: [5, 7], source: `${ARRAY_DOC}#filter` },
+  { sql: "filter(ARRAY[], x -> true)", expected: [], source: `${ARRAY_DOC}#filter` },
+  { sql: "reduce(ARRAY[5, 20, 50], 0, (s, x) -> s + x, s -> s)", expected: 75, source: `${ARRAY_DOC}#reduce` },
+  { sql: "reduce(ARRAY[5, 20, NULL, 50], 0, (s, x) -> s + coalesce(x, 0), s -> s)", expected: 75, source: `${ARRAY_DOC}#reduce` },
+  { sql: "reduce(ARRAY[5, 20, 50], 0, (s, x) -> s + x, s -> s * 2)", expected: 150, source: "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestArrayReduceFunction.java (the output function applies to the state)" },
+  { sql: "zip_with(ARRAY[1, 2], ARRAY[3, 4], (x, y) -> x + y)", expected: [4, 6], source: `${ARRAY_DOC}#zip_with` },
+  { sql: "zip_with(ARRAY['a', 'b', 'c'], ARRAY['d', 'e', 'f'], (x, y) -> concat(x, y))", expected: ["ad", "be", "cf"], source: `${ARRAY_DOC}#zip_with` },
+  { sql: "zip_with(ARRAY[1, 2], ARRAY[3, 4, 5], (x, y) -> coalesce(x, 0) + y)", expected: [4, 6, 5], source: `${ARRAY_DOC}#zip_with (the shorter array is padded with NULLs)` },
+  { sql: "array_sort(ARRAY[3, 2, 5, 1, 2], (x, y) -> IF(x < y, 1, IF(x = y, 0, -1)))", expected: [5, 3, 2, 2, 1], source: `${ARRAY_DOC}#array_sort` },
+  { sql: "array_sort(ARRAY['bc', 'ab', 'dc'], (x, y) -> IF(x < y, 1, IF(x = y, 0, -1)))", expected: ["dc", "bc", "ab"], source: `${ARRAY_DOC}#array_sort` },
+  { sql: "array_sort(ARRAY['a', 'abcd', 'abc'], (x, y) -> IF(length(x) < length(y), -1, IF(length(x) = length(y), 0, 1)))", expected: ["a", "abc", "abcd"], source: `${ARRAY_DOC}#array_sort` },
+  { sql: "array_sort(ARRAY[3, 2], (x, y) -> 5)", error: "Lambda comparator must return either -1, 0, or 1", source: `${ARRAY_OPS} testSort` },
+  { sql: "array_sort(ARRAY[3, NULL, 1, 2])", expected: [1, 2, 3, null], source: `${ARRAY_DOC}#array_sort (NULLs last)` },
+  { sql: "any_match(ARRAY[5, -6, 0], x -> x > 0)", expected: true, source: `${ARRAY_DOC}#any_match` },
+  { sql: "any_match(ARRAY[NULL, -6], x -> x > 0)", expected: null, source: `${ARRAY_DOC}#any_match (NULL when no element is true and one is NULL)` },
+  { sql: "all_match(ARRAY[5, -6, 0], x -> x > 0)", expected: false, source: `${ARRAY_DOC}#all_match` },
+  { sql: "none_match(ARRAY[5, -6, 0], x -> x > 10)", expected: true, source: `${ARRAY_DOC}#none_match` },
+  { sql: "SELECT transform(a, x -> x * 2) FROM (VALUES (ARRAY[1, 2])) AS t(a)", expected: [2, 4], source: `${LAMBDA_DOC}` },
+  { sql: "SELECT x -> 1", refused: 'operator "->"', source: `${LAMBDA_DOC} (a lambda is only a function argument)` },
+  { sql: "sequence(DATE '2016-04-12', DATE '2016-06-12', INTERVAL '1' MONTH)", refused: 'function "sequence"', source: `${ARRAY_DOC}#sequence` },
 ];
 
 // DuckDB's type names → Trino's.

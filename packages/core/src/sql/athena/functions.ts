@@ -2,6 +2,7 @@ import { jodaFields, jodaPatternToStrftime, mysqlFields, mysqlFormatToStrftime, 
 import { UnsupportedSqlError, type SqlPosition } from "./errors";
 import { javaPatternToRe2, javaReplacement, mayMatchEmpty, regexGroups } from "./regex";
 import { significant, type SqlNode } from "./tree";
+import type { TranslatedLambda } from "./translator";
 
 /** A function call as the translator sees it: Athena name, translated arguments, raw argument nodes. */
 export interface FunctionCall {
@@ -12,6 +13,8 @@ export interface FunctionCall {
   /** Each argument's original nodes, to read literals (formats, units) at translation time. */
   readonly rawArgs: readonly (readonly SqlNode[])[];
   readonly at: SqlPosition;
+  /** The lambda arguments, by index (for a spec that takes lambdas). */
+  readonly lambdas?: readonly (TranslatedLambda | undefined)[];
   /** True inside TRY(…): a call gives NULL where it would fail, if it can. */
   readonly inTry?: boolean;
   /** The translated `ORDER BY …` of a `WITHIN GROUP (…)` clause (listagg). */
@@ -28,6 +31,8 @@ export interface FunctionSpec {
    * OVER clauses, to be appended to it (and to any companion aggregate the fix needs).
    */
   readonly wrap?: (call: string, clauses: string, c: FunctionCall) => string;
+  /** The function takes lambda arguments (`x -> …`). */
+  readonly lambdas?: boolean;
   /** The function takes `WITHIN GROUP (ORDER BY …)` (passed to wrap). */
   readonly withinGroup?: boolean;
 }
@@ -118,6 +123,79 @@ function parsedLikeJoda(parsed: string, fields: DateFields): string {
 
 // The twin's macros that raise Trino's errors with error(), and the SQL of a failing call.
 const ERROR_MACROS = /\b(error|athena_(?:divide|modulus|subscript|element_at|split_part|replace|lpad|rpad|plus_interval|minus_interval|extract_\w+|varchar_n|from_iso8601_timestamp|width_bucket|to_base|from_base\w*|typeof)|nth_value|regexp_\w+)\(/i;
+
+/** The lambda at argument `index`, or a refusal naming the function. */
+function lambdaArg(call: FunctionCall, index: number, arity: number): TranslatedLambda {
+  const lambda = call.lambdas?.[index];
+  if (lambda === undefined || lambda.params.length !== arity) {
+    throw new UnsupportedSqlError("function", call.name, call.at, `argument ${index + 1} must be a lambda of ${arity} parameter(s)`);
+  }
+  return lambda;
+}
+
+/** A lambda applied to values: `(lambda x, y: body)(u, v)` spelled with list_transform (DuckDB has no lambda call). */
+function applyLambda(lambda: TranslatedLambda, values: readonly string[]): string {
+  return lambda.params.reduceRight(
+    (inner, param, k) => `list_transform([${values[k]}], lambda ${param}: ${inner})[1]`,
+    `(${lambda.body})`,
+  );
+}
+
+/** Trino's lambda functions (https://trino.io/docs/current/functions/lambda.html). */
+const LAMBDA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
+  transform: { arity: [2, 2], lambdas: true, translate: (c) => `list_transform(${c.args[0]}, ${lambdaText(lambdaArg(c, 1, 1))})` },
+  // NULL from the predicate drops the element on both.
+  filter: { arity: [2, 2], lambdas: true, translate: (c) => `list_filter(${c.args[0]}, ${lambdaText(lambdaArg(c, 1, 1))})` },
+  any_match: { arity: [2, 2], lambdas: true, translate: (c) => matchCall(c, "any") },
+  all_match: { arity: [2, 2], lambdas: true, translate: (c) => matchCall(c, "all") },
+  none_match: { arity: [2, 2], lambdas: true, translate: (c) => matchCall(c, "none") },
+  // reduce(a, initial, (s, x) -> …, s -> …): the output lambda applied to list_reduce's state.
+  reduce: {
+    arity: [4, 4],
+    lambdas: true,
+    translate: (c) => applyLambda(lambdaArg(c, 3, 1), [`list_reduce(${c.args[0]}, ${lambdaText(lambdaArg(c, 2, 2))}, ${c.args[1]})`]),
+  },
+  // zip_with pads the shorter array with NULLs (list_zip does too).
+  zip_with: {
+    arity: [3, 3],
+    lambdas: true,
+    translate: (c) => `list_transform(list_zip(${c.args[0]}, ${c.args[1]}), lambda athena_z: ${applyLambda(lambdaArg(c, 2, 2), ["athena_z[1]", "athena_z[2]"])})`,
+  },
+  // array_sort(a): ascending, NULLs last (the session's default_null_order); with a comparator
+  // (x, y) -> -1/0/1 each element goes to the place the comparator gives it, ties kept in order.
+  array_sort: {
+    arity: [1, 2],
+    lambdas: true,
+    translate: (c) => (c.args.length === 1 ? `list_sort(${c.args[0]})` : comparatorSort(c.args[0]!, lambdaArg(c, 1, 2))),
+  },
+};
+
+function lambdaText(lambda: TranslatedLambda): string {
+  return `lambda ${lambda.params.join(", ")}: ${lambda.body}`;
+}
+
+/**
+ * any_match/all_match/none_match with Trino's three-valued logic: any_match is true if one element
+ * gives true, false if all give false, else NULL (all_match and none_match alike).
+ */
+function matchCall(call: FunctionCall, kind: "any" | "all" | "none"): string {
+  const results = `list_transform(${call.args[0]}, ${lambdaText(lambdaArg(call, 1, 1))})`;
+  const has = (value: string): string => `list_contains(list_transform(${results}, lambda athena_r: athena_r IS NOT DISTINCT FROM ${value}), true)`;
+  if (kind === "any") return `(CASE WHEN ${has("true")} THEN true WHEN ${has("NULL")} THEN NULL ELSE false END)`;
+  if (kind === "all") return `(CASE WHEN ${has("false")} THEN false WHEN ${has("NULL")} THEN NULL ELSE true END)`;
+  return `(CASE WHEN ${has("true")} THEN false WHEN ${has("NULL")} THEN NULL ELSE true END)`;
+}
+
+/** Sorts by a comparator: the place of a[i] is the count of elements before it in the comparator's order. */
+function comparatorSort(array: string, comparator: TranslatedLambda): string {
+  // ArraySortComparatorFunction: anything but -1, 0, 1 (NULL included) fails.
+  const cmp = (u: string, v: string): string =>
+    `list_transform([${applyLambda(comparator, [u, v])}], lambda athena_r: CASE WHEN athena_r IN (-1, 0, 1) THEN athena_r ELSE CAST(error('Lambda comparator must return either -1, 0, or 1') AS INTEGER) END)[1]`;
+  const place = `list_transform(athena_a, lambda athena_x, athena_i: len(list_filter(list_zip(athena_a, range(1, len(athena_a) + 1)),
+    lambda athena_p: ${cmp("athena_p[1]", "athena_x")} < 0 OR (${cmp("athena_p[1]", "athena_x")} = 0 AND athena_p[2] < athena_i))) + 1)`;
+  return `list_transform([${array}], lambda athena_a: list_transform([${place}], lambda athena_places:
+    list_transform(range(1, len(athena_a) + 1), lambda athena_k: athena_a[list_position(athena_places, athena_k)]))[1])[1]`;
+}
 
 /** listagg's separator is a literal; ON OVERFLOW ERROR is Trino's default, TRUNCATE is refused. */
 function listagg(call: FunctionCall, clauses: string): string {
@@ -389,6 +467,7 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   // DuckDB's millisecond includes the seconds (0–59999); Trino's is 0–999.
   millisecond: template(1, 1, ([x]) => `(millisecond(${x}) % 1000)`),
   last_day_of_month: renamed("last_day", 1),
+  ...LAMBDA_FUNCTIONS,
   // Arrays: 1-based, negative from the end, out of range NULL (the subscript operator fails instead);
   // an index of 0 fails as in Trino (TestArrayOperators testElementAt).
   element_at: template(2, 2, ([a, i]) => `athena_element_at(${a}, ${i})`),
@@ -400,7 +479,11 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   slice: renamed("athena_slice", 3),
   flatten: same(1),
   // sequence over integers and dates; the interval-step forms over dates and timestamps are refused.
-  sequence: template(2, 3, (args) => (args.length === 2 ? `athena_sequence(${args.join(", ")})` : `athena_sequence3(${args.join(", ")})`)),
+  sequence: template(2, 3, (args, call) => {
+    if (args.length === 2) return `athena_sequence(${args.join(", ")})`;
+    if (/^INTERVAL\b/i.test(args[2]!)) throw new UnsupportedSqlError("function", call.name, call.at, "sequence with an interval step is not supported on the twin");
+    return `athena_sequence3(${args.join(", ")})`;
+  }),
   concat_ws: template(2, MANY, (args) => (args.length === 2 ? `athena_concat_ws(${args.join(", ")})` : `concat_ws(${args.join(", ")})`)),
   array_max: renamed("athena_array_max", 1),
   array_min: renamed("athena_array_min", 1),

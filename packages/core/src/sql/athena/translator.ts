@@ -65,7 +65,7 @@ const ENDS_FROM = new Set(["WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET
 // Operators DuckDB accepts but Trino rejects (or reads differently): refusing them keeps the twin honest.
 const REJECTED_OPERATORS: Readonly<Record<string, string>> = {
   "::": "use CAST(x AS type)",
-  "->": "lambda expressions and JSON arrows are not supported on the twin",
+  "->": "a lambda is an argument of transform, filter, reduce, zip_with, array_sort, any_match, all_match or none_match; JSON arrows are not Trino SQL",
   "=>": "named arguments are not supported",
   "==": "use =",
   "//": "Trino has no // operator; integer / integer already divides as integers",
@@ -140,6 +140,30 @@ function typedLiteralType(keyword: string, literal: Token): string {
 
 function addOnce(list: string[], value: string): void {
   if (!list.includes(value)) list.push(value);
+}
+
+/** A Trino lambda argument (`x -> …`, `(x, y) -> …`): its parameters and translated body. */
+export interface TranslatedLambda {
+  readonly params: readonly string[];
+  readonly body: string;
+}
+
+/** Reads `x -> body` or `(x, y) -> body` from an argument's nodes; undefined if it is not a lambda. */
+function lambdaOf(nodes: readonly SqlNode[], ctx: TranslationContext): TranslatedLambda | undefined {
+  const sig = significant(nodes);
+  const arrow = sig[1];
+  if (arrow === undefined || arrow.kind !== "operator" || arrow.text !== "->") return undefined;
+  const head = sig[0]!;
+  const names = isGroup(head) ? splitOnCommas(head.children).map((part) => significant(part)) : [[head]];
+  const params = names.map((part) => {
+    const only = part[0];
+    if (part.length !== 1 || only === undefined || (only.kind !== "word" && only.kind !== "quoted")) {
+      throw new AthenaSqlSyntaxError("a lambda parameter is a name", positionOf(head));
+    }
+    return quoteIdentifier(only.value);
+  });
+  const body = translateRun(nodes.slice(nodes.indexOf(arrow) + 1), ctx).trim();
+  return { params, body };
 }
 
 /** Quotes an identifier for DuckDB. */
@@ -514,7 +538,9 @@ class RunTranslator {
       this.expectTable = false;
       return this.consume(node.text);
     }
-    if (isGroup(next) && !NON_CALL_KEYWORDS.has(upper)) {
+    // filter(array, x -> …) is a function; FILTER (WHERE …) after an aggregate is a clause.
+    const filterCall = upper === "FILTER" && isGroup(next) && !isWord(significant(next.children)[0], "WHERE");
+    if (isGroup(next) && (!NON_CALL_KEYWORDS.has(upper) || filterCall)) {
       // `AS t (a, b)` names columns; it is not a call.
       if (isWord(this.prev, "AS")) return this.consume(node.text);
       return this.call(node, node.text);
@@ -532,15 +558,20 @@ class RunTranslator {
     const rawArgs = splitOnCommas(group.children);
     const isTry = name.toUpperCase() === "TRY";
     if (isTry) this.ctx.tryDepth += 1;
+    const spec = lookupFunction(name, rawArgs.length, nameToken);
+    const lambdas: (TranslatedLambda | undefined)[] = [];
     let args: string[];
     try {
-      args = rawArgs.map((arg) => translateRun(arg, this.ctx).trim());
+      args = rawArgs.map((arg, index) => {
+        const lambda = spec.lambdas ? lambdaOf(arg, this.ctx) : undefined;
+        lambdas[index] = lambda;
+        return lambda === undefined ? translateRun(arg, this.ctx).trim() : `lambda ${lambda.params.join(", ")}: ${lambda.body}`;
+      });
     } finally {
       if (isTry) this.ctx.tryDepth -= 1;
     }
-    const spec = lookupFunction(name, args.length, nameToken);
     addOnce(this.ctx.functions, name.toLowerCase());
-    const text = spec.translate({ name, args, rawArgs, at: nameToken, inTry: this.ctx.tryDepth > 0 });
+    const text = spec.translate({ name, args, rawArgs, at: nameToken, inTry: this.ctx.tryDepth > 0, lambdas });
     const afterCall = this.peek(2);
     if (isWord(afterCall, "WITHIN") && !spec.withinGroup) {
       throw new UnsupportedSqlError("syntax", `${name}(…) WITHIN GROUP`, nameToken, "WITHIN GROUP is listagg's clause");
