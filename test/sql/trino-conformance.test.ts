@@ -35,6 +35,7 @@ const MATH = "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scal
 const REAL_CAST = "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestRealOperators.java testCastToVarchar";
 const DATETIME_FUNCTIONS = "trinodb/trino core/trino-main/src/main/java/io/trino/operator/scalar/DateTimeFunctions.java";
 const LAMBDA_DOC = "https://trino.io/docs/current/functions/lambda.html";
+const UNNEST_DOC = "https://trino.io/docs/current/sql/select.html#unnest";
 const ARRAY_DOC = "https://trino.io/docs/current/functions/array.html";
 const DATETIME_DOC = "https://trino.io/docs/current/functions/datetime.html";
 const MATH_DOC = "https://trino.io/docs/current/functions/math.html#mathematical-operators";
@@ -352,6 +353,19 @@ const CASES: readonly Case[] = [
   { sql: "SELECT transform(a, x -> x * 2) FROM (VALUES (ARRAY[1, 2])) AS t(a)", expected: [2, 4], source: `${LAMBDA_DOC}` },
   { sql: "SELECT x -> 1", refused: 'operator "->"', source: `${LAMBDA_DOC} (a lambda is only a function argument)` },
   { sql: "sequence(DATE '2016-04-12', DATE '2016-06-12', INTERVAL '1' MONTH)", refused: 'function "sequence"', source: `${ARRAY_DOC}#sequence` },
+
+  // UNNEST in FROM, CROSS JOIN UNNEST, WITH ORDINALITY, several arrays.
+  { sql: "SELECT x FROM UNNEST(ARRAY[1, 2, 3]) AS t(x) ORDER BY x DESC", expected: 3, type: "integer", source: UNNEST_DOC },
+  { sql: "SELECT count(*) FROM (VALUES (ARRAY[1, 2]), (ARRAY[3])) AS v(a) CROSS JOIN UNNEST(a) AS t(x)", expected: "3", source: `${UNNEST_DOC} (CROSS JOIN UNNEST reads the row's array)` },
+  { sql: "SELECT sum(x) FROM (VALUES (ARRAY[1, 2]), (ARRAY[3])) AS v(a) CROSS JOIN UNNEST(a) AS t(x)", expected: "6", type: "bigint", source: UNNEST_DOC },
+  { sql: "SELECT n FROM UNNEST(ARRAY['a', 'b']) WITH ORDINALITY AS t(x, n) WHERE x = 'b'", expected: "2", type: "bigint", source: `${UNNEST_DOC} (WITH ORDINALITY counts from 1)` },
+  { sql: "SELECT y FROM UNNEST(ARRAY[1, 2], ARRAY['a']) AS t(x, y) WHERE x = 2", expected: null, source: `${UNNEST_DOC} (several arrays: the shorter padded with NULLs)` },
+  { sql: "SELECT count(*) FROM (VALUES (1)) AS v(q) CROSS JOIN UNNEST(ARRAY[]) AS t(x)", expected: "0", source: `${UNNEST_DOC} (an empty array gives no rows)` },
+  { sql: "SELECT count(*) FROM (VALUES (CAST(NULL AS ARRAY(INTEGER)))) AS v(a) CROSS JOIN UNNEST(a) AS t(x)", refused: 'type "ARRAY"', source: `${UNNEST_DOC} (ARRAY types in CAST are not supported on the twin)` },
+  { sql: "SELECT x FROM (VALUES (1)) AS v(q), UNNEST(ARRAY[7, 8]) t(x) ORDER BY x", expected: 7, source: `${UNNEST_DOC} (comma join)` },
+  { sql: "SELECT t.x FROM (VALUES (1)) AS v(q) LEFT JOIN UNNEST(ARRAY[7]) AS t(x) ON true", expected: 7, source: "https://trino.io/docs/current/sql/select.html#lateral (LEFT JOIN UNNEST … ON true)" },
+  { sql: "SELECT * FROM UNNEST(ARRAY[1])", refused: 'syntax "UNNEST"', source: `${UNNEST_DOC} (the twin wants the columns named)` },
+  { sql: "SELECT * FROM UNNEST(ARRAY[1]) AS t(x, y)", refused: 'syntax "UNNEST"', source: `${UNNEST_DOC} (one column per array; rows and maps are not spread)` },
 ];
 
 // DuckDB's type names → Trino's.

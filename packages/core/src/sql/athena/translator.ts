@@ -520,6 +520,7 @@ class RunTranslator {
       return this.consume(`CAST(${next.text} AS ${typedLiteralType(upper, next)})`, 1);
     }
     if (upper === "INTERVAL") return this.interval(node);
+    if (upper === "UNNEST" && isGroup(next)) return this.unnest(node, next);
     if (upper === "AT" && isWord(next, "TIME")) {
       throw new UnsupportedSqlError("syntax", "AT TIME ZONE", node, "DuckDB's AT TIME ZONE changes the type where Trino keeps it");
     }
@@ -665,6 +666,51 @@ class RunTranslator {
       throw new UnsupportedSqlError("syntax", "INTERVAL … + x", node, "write x + INTERVAL …, which keeps Trino's DATE type on the twin");
     }
     this.consume(`INTERVAL ${literal.text} ${unitName}`, 2);
+  }
+
+  /**
+   * `UNNEST(a, …) [WITH ORDINALITY] [AS] t(x, …[, n])` in FROM: a LATERAL subquery over the
+   * positions 1…max(len) (shorter arrays padded with NULLs, as in Trino; a NULL array has no rows).
+   * The columns must be named. Arrays of rows and maps (which Trino spreads into columns) fail on
+   * the alias count.
+   */
+  private unnest(node: Token, group: Group): void {
+    const arrays = splitOnCommas(group.children).map((arg) => translateRun(arg, this.ctx).trim());
+    if (arrays.length === 0) throw new AthenaSqlSyntaxError("UNNEST needs an array", node);
+    let extra = 1;
+    let ordinality = false;
+    if (isWord(this.peek(extra + 1), "WITH") && isWord(this.peek(extra + 2), "ORDINALITY")) {
+      ordinality = true;
+      extra += 2;
+    }
+    if (isWord(this.peek(extra + 1), "AS")) extra += 1;
+    const alias = this.peek(extra + 1);
+    const columns = this.peek(extra + 2);
+    if (alias === undefined || (alias.kind !== "word" && alias.kind !== "quoted") || RESERVED.has(alias.text.toUpperCase()) || !isGroup(columns)) {
+      throw new UnsupportedSqlError("syntax", "UNNEST", node, "name the table and its columns: UNNEST(a) AS t(x)");
+    }
+    const names = splitOnCommas(columns.children).map((part) => {
+      const only = significant(part)[0];
+      if (significant(part).length !== 1 || only === undefined || (only.kind !== "word" && only.kind !== "quoted")) {
+        throw new AthenaSqlSyntaxError("a column name", positionOf(columns));
+      }
+      return quoteIdentifier(only.value);
+    });
+    if (names.length !== arrays.length + (ordinality ? 1 : 0)) {
+      throw new UnsupportedSqlError("syntax", "UNNEST", node, `${arrays.length} array(s)${ordinality ? " and the ordinality" : ""} need ${arrays.length + (ordinality ? 1 : 0)} column name(s); arrays of rows and maps are not unnested into several columns on the twin`);
+    }
+    extra += 2;
+    const index = "athena_unnest_i";
+    const items = arrays.map((array, k) => `(${array})[${index}] AS ${names[k]}`);
+    if (ordinality) items.push(`${index} AS ${names[arrays.length]}`);
+    const lengths = arrays.map((array) => `len(${array})`).join(", ");
+    const lateral = isWord(this.prev, "JOIN") || (this.prev?.kind === "punct" && this.prev.text === ",") ? "LATERAL " : "";
+    this.expectTable = false;
+    addOnce(this.ctx.functions, "unnest");
+    this.consume(
+      `${lateral}(SELECT ${items.join(", ")} FROM generate_series(1, greatest(${lengths})) AS athena_unnest(${index})) AS ${quoteIdentifier((alias as Token).value)}`,
+      extra,
+    );
   }
 
   /** `WITH [RECURSIVE] name [(cols)] AS (query), …` at the start of a query. */
