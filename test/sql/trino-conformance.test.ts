@@ -36,6 +36,9 @@ const REAL_CAST = "trinodb/trino core/trino-main/src/test/java/io/trino/type/Tes
 const DATETIME_FUNCTIONS = "trinodb/trino core/trino-main/src/main/java/io/trino/operator/scalar/DateTimeFunctions.java";
 const LAMBDA_DOC = "https://trino.io/docs/current/functions/lambda.html";
 const UNNEST_DOC = "https://trino.io/docs/current/sql/select.html#unnest";
+const JSON_FUNCTIONS = "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestJsonFunctions.java";
+const JSON_EXTRACT = "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestJsonExtract.java";
+const JSON_DOC = "https://trino.io/docs/current/functions/json.html";
 const ARRAY_DOC = "https://trino.io/docs/current/functions/array.html";
 const DATETIME_DOC = "https://trino.io/docs/current/functions/datetime.html";
 const MATH_DOC = "https://trino.io/docs/current/functions/math.html#mathematical-operators";
@@ -366,6 +369,46 @@ const CASES: readonly Case[] = [
   { sql: "SELECT t.x FROM (VALUES (1)) AS v(q) LEFT JOIN UNNEST(ARRAY[7]) AS t(x) ON true", expected: 7, source: "https://trino.io/docs/current/sql/select.html#lateral (LEFT JOIN UNNEST … ON true)" },
   { sql: "SELECT * FROM UNNEST(ARRAY[1])", refused: 'syntax "UNNEST"', source: `${UNNEST_DOC} (the twin wants the columns named)` },
   { sql: "SELECT * FROM UNNEST(ARRAY[1]) AS t(x, y)", refused: 'syntax "UNNEST"', source: `${UNNEST_DOC} (one column per array; rows and maps are not spread)` },
+
+  // JSON functions.
+  { sql: `json_extract_scalar('{"a": {"b": "x"}}', '$.a.b')`, expected: "x", type: "varchar", source: `${JSON_DOC}#json_extract_scalar` },
+  { sql: `json_extract_scalar('{"a": 12.3}', '$.a')`, expected: "12.3", source: `${JSON_EXTRACT} (a number's text)` },
+  { sql: `json_extract_scalar('{"a": 7}', '$.a')`, expected: "7", source: JSON_EXTRACT },
+  { sql: `json_extract_scalar('{"a": true}', '$.a')`, expected: "true", source: JSON_EXTRACT },
+  { sql: `json_extract_scalar('{"a": [1, 2]}', '$.a')`, expected: null, source: `${JSON_EXTRACT} (not a scalar)` },
+  { sql: `json_extract_scalar('{"a": null}', '$.a')`, expected: null, source: JSON_EXTRACT },
+  { sql: `json_extract_scalar('{"a": 1}', '$.b')`, expected: null, source: `${JSON_EXTRACT} (missing)` },
+  { sql: `json_extract_scalar('[1, "two"]', '$[1]')`, expected: "two", source: JSON_EXTRACT },
+  { sql: `json_extract_scalar('{"a b": 1}', '$["a b"]')`, expected: "1", source: `${JSON_EXTRACT} (bracket key)` },
+  { sql: `json_extract_scalar('not json', '$.a')`, expected: null, source: "trinodb/trino core/trino-main/src/main/java/io/trino/operator/scalar/JsonExtract.java (null when parsing fails)" },
+  { sql: `json_extract_scalar('{"a": 1.50}', '$.a')`, error: "not supported on the twin", source: `${JSON_EXTRACT} (Trino: '1.50', the source text)` },
+  { sql: `json_extract_scalar('{"a": 1}', '$.*')`, refused: 'function "json_extract_scalar"', source: `${JSON_DOC}#json_extract (no wildcards in Trino's JSON path)` },
+  { sql: `json_format(json_extract('{"a": {"b": [1, 2]}}', '$.a'))`, expected: '{"b":[1,2]}', type: "varchar", source: `${JSON_DOC}#json_extract` },
+  { sql: `json_format(json_extract('{"a": 1}', '$.b'))`, expected: null, source: `${JSON_DOC}#json_extract` },
+  { sql: `json_format(json_extract('{"a": 1e10}', '$.a'))`, error: "not supported on the twin", source: `${JSON_DOC}#json_extract (Trino writes 1.0E10)` },
+  { sql: `json_format(json_parse('[1, 2,  3]'))`, expected: "[1,2,3]", source: `${JSON_FUNCTIONS} testJsonParse` },
+  { sql: `json_format(JSON '["a", "b"]')`, expected: '["a","b"]', source: `${JSON_FUNCTIONS} testJsonFormat` },
+  { sql: `json_parse('{bad')`, error: "Cannot convert value to JSON", source: `${JSON_FUNCTIONS} testJsonParse` },
+  { sql: `json_array_length('[1, "foo", null]')`, expected: "3", type: "bigint", source: `${JSON_FUNCTIONS} testJsonArrayLength` },
+  { sql: `json_array_length('[2, 4, {"a": [8, 9]}, [], [5], 4]')`, expected: "6", source: `${JSON_FUNCTIONS} testJsonArrayLength` },
+  { sql: `json_array_length('{}')`, expected: null, source: `${JSON_DOC}#json_array_length (not an array)` },
+  { sql: `json_array_contains('[1, 2, 3]', 2)`, expected: true, type: "boolean", source: `${JSON_FUNCTIONS} testJsonArrayContainsLong` },
+  { sql: `json_array_contains('[1.0]', 1)`, expected: false, source: `${JSON_FUNCTIONS} testJsonArrayContainsLong` },
+  { sql: `json_array_contains('[1, "foo", null, "8"]', 8)`, expected: false, source: `${JSON_FUNCTIONS} testJsonArrayContainsLong` },
+  { sql: `json_array_contains('[1.5]', 1.5)`, expected: true, source: `${JSON_FUNCTIONS} testJsonArrayContainsDouble` },
+  { sql: `json_array_contains('[1]', 1.0)`, expected: false, source: `${JSON_FUNCTIONS} testJsonArrayContainsDouble` },
+  { sql: `json_array_contains('[1, "foo", null]', 'foo')`, expected: true, source: `${JSON_FUNCTIONS} testJsonArrayContainsString` },
+  { sql: `json_array_contains('[1, 5]', '5')`, expected: false, source: `${JSON_FUNCTIONS} testJsonArrayContainsString` },
+  { sql: `json_array_contains('[1, "foo", null, "true"]', true)`, expected: false, source: `${JSON_FUNCTIONS} testJsonArrayContainsBoolean` },
+  { sql: `json_array_contains('[2, 4, {"a": [8, 9]}, [], [5], false]', false)`, expected: true, source: `${JSON_FUNCTIONS} testJsonArrayContainsBoolean` },
+  { sql: `json_array_contains('[3]', CAST(NULL AS BIGINT))`, expected: null, source: `${JSON_FUNCTIONS} testJsonArrayContainsLong` },
+  { sql: `json_size('{"x": {"a" : 1, "b" : 2} }', '$')`, expected: "1", type: "bigint", source: `${JSON_FUNCTIONS} testJsonSize` },
+  { sql: `json_size('{"x": {"a" : 1, "b" : 2} }', '$.x')`, expected: "2", source: `${JSON_FUNCTIONS} testJsonSize` },
+  { sql: `json_size('{"x": {"a" : 1, "b" : 2} }', '$.x.a')`, expected: "0", source: `${JSON_FUNCTIONS} testJsonSize` },
+  { sql: `json_size('[1,2,3]', '$')`, expected: "3", source: `${JSON_FUNCTIONS} testJsonSize` },
+  { sql: `json_size('INVALID_JSON', '$')`, expected: null, source: `${JSON_FUNCTIONS} testJsonSize` },
+  { sql: `CAST(json_extract('{"a": "x"}', '$.a') AS VARCHAR)`, expected: "x", source: "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestJsonOperators.java testCastToVarchar (a JSON string's text, unquoted)" },
+  { sql: `CAST(json_extract('{"a": [1]}', '$.a') AS VARCHAR)`, error: "Cannot cast to varchar", source: "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestJsonOperators.java testCastToVarchar (objects and arrays fail)" },
 ];
 
 // DuckDB's type names → Trino's.

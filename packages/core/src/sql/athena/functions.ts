@@ -1,5 +1,6 @@
 import { jodaFields, jodaPatternToStrftime, mysqlFields, mysqlFormatToStrftime, type DateFields } from "./datetime-formats";
 import { UnsupportedSqlError, type SqlPosition } from "./errors";
+import { trinoJsonPathToDuckDb } from "./json-path";
 import { javaPatternToRe2, javaReplacement, mayMatchEmpty, regexGroups } from "./regex";
 import { significant, type SqlNode } from "./tree";
 import type { TranslatedLambda } from "./translator";
@@ -195,6 +196,11 @@ function comparatorSort(array: string, comparator: TranslatedLambda): string {
     lambda athena_p: ${cmp("athena_p[1]", "athena_x")} < 0 OR (${cmp("athena_p[1]", "athena_x")} = 0 AND athena_p[2] < athena_i))) + 1)`;
   return `list_transform([${array}], lambda athena_a: list_transform([${place}], lambda athena_places:
     list_transform(range(1, len(athena_a) + 1), lambda athena_k: athena_a[list_position(athena_places, athena_k)]))[1])[1]`;
+}
+
+/** The DuckDB JSONPath of a literal Trino path argument. */
+function jsonPathArg(call: FunctionCall, index: number): string {
+  return sqlString(trinoJsonPathToDuckDb(requireLiteral(call, index, "JSON path"), call.at, call.name));
 }
 
 /** listagg's separator is a literal; ON OVERFLOW ERROR is Trino's default, TRUNCATE is refused. */
@@ -468,6 +474,15 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   millisecond: template(1, 1, ([x]) => `(millisecond(${x}) % 1000)`),
   last_day_of_month: renamed("last_day", 1),
   ...LAMBDA_FUNCTIONS,
+  // JSON (https://trino.io/docs/current/functions/json.html): text that is not JSON gives NULL
+  // (JsonExtract returns null when parsing fails), paths are literals.
+  json_extract_scalar: template(2, 2, ([j], call) => `athena_json_extract_scalar(${j}, ${jsonPathArg(call, 1)})`),
+  json_extract: template(2, 2, ([j], call) => `athena_json_extract(${j}, ${jsonPathArg(call, 1)})`),
+  json_size: template(2, 2, ([j], call) => `athena_json_size(${j}, ${jsonPathArg(call, 1)})`),
+  json_parse: renamed("athena_json_parse", 1),
+  json_format: template(1, 1, ([j]) => `CAST(athena_json_checked(CAST(${j} AS JSON)) AS VARCHAR)`),
+  json_array_length: renamed("athena_json_array_length", 1),
+  json_array_contains: renamed("athena_json_array_contains", 2),
   // Arrays: 1-based, negative from the end, out of range NULL (the subscript operator fails instead);
   // an index of 0 fails as in Trino (TestArrayOperators testElementAt).
   element_at: template(2, 2, ([a, i]) => `athena_element_at(${a}, ${i})`),

@@ -105,6 +105,11 @@ export function athenaMacrosSql(): string[] {
     // DuckDB writes a DECIMAL(p, p) without its leading zero (.0034, -.5); Trino writes 0.0034.
     `CREATE OR REPLACE MACRO athena_decimal_text_zero(t) AS CASE
       WHEN starts_with(t, '.') THEN '0' || t WHEN starts_with(t, '-.') THEN '-0' || substr(t, 2) ELSE t END`,
+    // CAST(JSON AS VARCHAR): a scalar's text (a string unquoted), NULL for JSON null; an object or
+    // array fails (Trino: "Cannot cast to varchar").
+    `CREATE OR REPLACE MACRO athena_json_text(j) AS CASE
+      WHEN json_type(j) IN ('OBJECT', 'ARRAY') THEN error('Cannot cast to varchar: ' || CAST(j AS VARCHAR))
+      ELSE json_extract_string(j, '$') END`,
     // Trino's CAST(REAL AS VARCHAR) is scientific with 7 significant digits, trailing zeros dropped
     // (TestRealOperators testCastToVarchar: 7.541985E2, 1.234568E7, 1.2E3); printf's %.6e rounds the
     // same way.
@@ -119,6 +124,7 @@ export function athenaMacrosSql(): string[] {
     `CREATE OR REPLACE MACRO athena_varchar(x) AS CASE
       WHEN typeof(x) = 'DOUBLE' THEN athena_double_text(TRY_CAST(x AS DOUBLE))
       WHEN typeof(x) = 'FLOAT' THEN athena_real_text(TRY_CAST(x AS FLOAT))
+      WHEN typeof(x) = 'JSON' THEN athena_json_text(TRY_CAST(x AS JSON))
       WHEN typeof(x) LIKE 'DECIMAL%' THEN athena_decimal_text_zero(CAST(x AS VARCHAR))
       ELSE CAST(x AS VARCHAR) END`,
     // CAST(x AS VARCHAR(n)): Trino cuts text to n characters but fails for any other type whose text
@@ -228,6 +234,55 @@ export function athenaMacrosSql(): string[] {
     // concat_ws(sep, array(varchar)) joins the array; DuckDB would print the list.
     `CREATE OR REPLACE MACRO athena_concat_ws(sep, x VARCHAR[]) AS CASE WHEN sep IS NULL THEN NULL ELSE array_to_string(x, sep) END,
       (sep, x) AS concat_ws(sep, x)`,
+    // JSON. Trino renders a JSON double with Java's Double.toString (1.0E7, 1.0E-4 outside
+    // [1e-3, 1e7)); DuckDB writes 10000000.0: a JSON value holding such a number fails by name.
+    `CREATE OR REPLACE MACRO athena_json_checked(j) AS CASE
+      WHEN regexp_matches(CAST(j AS VARCHAR), '(^|[\\[:,])-?([0-9]{8,}\\.[0-9]|0\\.00[0-9]|[0-9.]+[eE])')
+      THEN CAST(error('a JSON number outside [1e-3, 1e7) is rendered differently by Trino; not supported on the twin: ' || CAST(j AS VARCHAR)) AS JSON)
+      ELSE j END`,
+    // The JSON text, or NULL when it is not JSON: DuckDB's json_* fail on it, Trino gives NULL.
+    "CREATE OR REPLACE MACRO athena_json_or_null(j) AS CASE WHEN json_valid(j) THEN j END",
+    // json_extract_scalar: the scalar's text (a string unquoted), NULL for an object, array, JSON null,
+    // a missing path or text that is not JSON. Trino returns a number's source text; DuckDB its
+    // shortest form, so a double whose source text is not that form (1.50, 1e2) fails by name.
+    `CREATE OR REPLACE MACRO athena_json_extract_scalar_valid(j, p) AS CASE
+      WHEN j IS NULL OR NOT json_valid(j) THEN NULL
+      WHEN json_type(j, p) IS NULL OR json_type(j, p) IN ('OBJECT', 'ARRAY', 'NULL') THEN NULL
+      WHEN json_type(j, p) = 'DOUBLE' AND NOT regexp_matches(CAST(j AS VARCHAR),
+        '[\\[:,]\\s*' || replace(replace(json_extract_string(j, p), '.', '\\.'), '+', '\\+') || '\\s*[,\\]}]')
+      THEN error('json_extract_scalar of a number written other than in its shortest form is not supported on the twin: ' || CAST(json_extract(j, p) AS VARCHAR))
+      ELSE json_extract_string(j, p) END`,
+    `CREATE OR REPLACE MACRO athena_json_extract_valid(j, p) AS CASE
+      WHEN j IS NULL OR NOT json_valid(j) THEN NULL ELSE athena_json_checked(json_extract(j, p)) END`,
+    `CREATE OR REPLACE MACRO athena_json_size_valid(j, p) AS CASE
+      WHEN j IS NULL OR NOT json_valid(j) OR json_type(j, p) IS NULL THEN NULL
+      WHEN json_type(j, p) = 'ARRAY' THEN CAST(json_array_length(j, p) AS BIGINT)
+      WHEN json_type(j, p) = 'OBJECT' THEN CAST(len(json_keys(j, p)) AS BIGINT)
+      ELSE CAST(0 AS BIGINT) END`,
+    `CREATE OR REPLACE MACRO athena_json_parse(s) AS CASE
+      WHEN NOT json_valid(s) THEN CAST(error('Cannot convert value to JSON: ' || s) AS JSON)
+      ELSE athena_json_checked(json(s)) END`,
+    // json_array_length: NULL for anything but an array (DuckDB: 0).
+    `CREATE OR REPLACE MACRO athena_json_array_length_valid(j) AS CASE
+      WHEN j IS NULL OR NOT json_valid(j) OR json_type(j) <> 'ARRAY' THEN NULL
+      ELSE CAST(json_array_length(j) AS BIGINT) END`,
+    `CREATE OR REPLACE MACRO athena_json_extract_scalar(j, p) AS athena_json_extract_scalar_valid(athena_json_or_null(j), p)`,
+    `CREATE OR REPLACE MACRO athena_json_extract(j, p) AS athena_json_extract_valid(athena_json_or_null(j), p)`,
+    `CREATE OR REPLACE MACRO athena_json_size(j, p) AS athena_json_size_valid(athena_json_or_null(j), p)`,
+    `CREATE OR REPLACE MACRO athena_json_array_length(j) AS athena_json_array_length_valid(athena_json_or_null(j))`,
+    // json_array_contains (JsonFunctions.jsonArrayContains): a BIGINT matches integer elements, a
+    // DOUBLE (or DECIMAL) non-integer numbers, a BOOLEAN true/false, a VARCHAR strings; NULL when j is not an array.
+    `CREATE OR REPLACE MACRO athena_json_array_contains${(
+      [
+        ["BIGINT", "json_type(athena_e) IN ('BIGINT', 'UBIGINT') AND TRY_CAST(json_extract_string(athena_e, '$') AS BIGINT) = v"],
+        ["DOUBLE", "json_type(athena_e) = 'DOUBLE' AND TRY_CAST(json_extract_string(athena_e, '$') AS DOUBLE) = v"],
+        ["BOOLEAN", "json_type(athena_e) = 'BOOLEAN' AND TRY_CAST(json_extract_string(athena_e, '$') AS BOOLEAN) = v"],
+        ["VARCHAR", "json_type(athena_e) = 'VARCHAR' AND json_extract_string(athena_e, '$') = v"],
+      ] as const
+    ).map(([type, match]) => `(j, v ${type}) AS CASE
+      WHEN j IS NULL OR v IS NULL OR NOT json_valid(j) OR json_type(athena_json_or_null(j)) <> 'ARRAY' THEN NULL
+      ELSE list_contains(list_transform(CAST(json(athena_json_or_null(j)) AS JSON[]), lambda athena_e: coalesce(${match}, false)), true) END`)
+      .join(",\n      ")}`,
     // Trino's subscript fails outside the array (ArraySubscriptOperator: negative, 0, past the end);
     // DuckDB gives NULL or counts from the end. array_length also refuses a MAP or a string.
     `CREATE OR REPLACE MACRO athena_subscript(a, i) AS CASE

@@ -516,6 +516,11 @@ class RunTranslator {
     if ((upper === "DATE" || upper === "TIMESTAMP" || upper === "TIME") && next?.kind === "string") {
       return this.consume(`${upper} ${next.text}`, 1);
     }
+    // JSON '…' is json_parse of the text (Trino canonicalizes it: JSON '[1, 2]' is [1,2]).
+    if (upper === "JSON" && next?.kind === "string" && !isWord(this.prev, "AS")) {
+      addOnce(this.ctx.functions, "json_parse");
+      return this.consume(`athena_json_parse(${next.text})`, 1);
+    }
     if (upper in TYPED_LITERALS && next?.kind === "string" && !isWord(this.prev, "AS")) {
       return this.consume(`CAST(${next.text} AS ${typedLiteralType(upper, next)})`, 1);
     }
