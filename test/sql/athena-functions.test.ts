@@ -68,7 +68,9 @@ describe("Athena function semantics on DuckDB", () => {
 
   it("converts ISO-8601 text and unix time in UTC", async () => {
     // Act / Assess
-    expect(await one("to_unixtime(from_iso8601_timestamp('2025-01-01T02:00:00+02:00'))")).toBe(1735689600);
+    expect(await one("to_unixtime(from_iso8601_timestamp('2025-01-01T00:00:00Z'))")).toBe(1735689600);
+    // Trino keeps +02:00 as the value's zone (hour() = 2); the twin's TIMESTAMPTZ is UTC only.
+    await expect(one("to_unixtime(from_iso8601_timestamp('2025-01-01T02:00:00+02:00'))")).rejects.toThrow(/UTC offset other than Z/);
     expect(await one("to_iso8601(from_unixtime(0))")).toBe("1970-01-01T00:00:00.000Z");
     expect(await one("to_iso8601(from_iso8601_date('2025-03-04'))")).toBe("2025-03-04");
     expect(await one("hour(from_unixtime(3600))")).toBe("1");
@@ -78,7 +80,8 @@ describe("Athena function semantics on DuckDB", () => {
   it("adds interval literals and compares with current_date/current_timestamp", async () => {
     // Act / Assess
     expect(await one("TIMESTAMP '2025-01-01 00:00:00' + INTERVAL '3' HOUR")).toBe("2025-01-01 03:00:00");
-    expect(await one("DATE '2025-01-01' + INTERVAL '1' DAY")).toBe("2025-01-02 00:00:00");
+    // Trino: DATE + INTERVAL is a DATE.
+    expect(await one("DATE '2025-01-01' + INTERVAL '1' DAY")).toBe("2025-01-02");
     expect(await one("current_date > DATE '2020-01-01' AND now() <= current_timestamp + INTERVAL '1' MINUTE")).toBe(true);
   });
 

@@ -56,6 +56,8 @@ export function nameUnnamedColumns(nodes: readonly SqlNode[]): SqlNode[] {
     const node = out[i]!;
     // `a IS [NOT] DISTINCT FROM b`: this FROM is part of the item.
     if (isWord(node, "FROM") && isWord(previousSignificant(out, i), "DISTINCT")) continue;
+    // `listagg(…) WITHIN GROUP (ORDER BY …)`: this GROUP is part of the item.
+    if (isWord(node, "GROUP") && isWord(previousSignificant(out, i), "WITHIN")) continue;
     if (node.kind === "word" && ITEM_ENDS.has(node.text.toUpperCase())) break;
     if (node.kind === "punct" && (node.text === "," || node.text === ";")) {
       items.push({ from, to: i });

@@ -33,6 +33,56 @@ const MYSQL_SPECIFIERS: Readonly<Record<string, string>> = {
 // Trino throws "%X not supported in date format string" for these.
 const MYSQL_REJECTED = new Set(["D", "U", "u", "V", "w", "X"]);
 
+/** Which date fields a parse format reads (what a Joda parser then defaults). */
+export interface DateFields {
+  readonly year: boolean;
+  readonly twoDigitYear: boolean;
+  /** A 12-hour clock hour (1..12). */
+  readonly halfdayHour: boolean;
+  /** AM/PM. */
+  readonly halfday: boolean;
+}
+
+/** The fields a MySQL-style format (date_parse) reads. */
+export function mysqlFields(format: string): DateFields {
+  const specs = new Set<string>();
+  for (let i = 0; i < format.length; i += 1) {
+    if (format[i] === "%" && i + 1 < format.length) {
+      specs.add(format[i + 1]!);
+      i += 1;
+    }
+  }
+  return {
+    year: specs.has("Y") || specs.has("y") || specs.has("x"),
+    twoDigitYear: specs.has("y") && !specs.has("Y"),
+    halfdayHour: specs.has("h") || specs.has("I") || specs.has("l") || specs.has("r"),
+    halfday: specs.has("p") || specs.has("r"),
+  };
+}
+
+/** The fields a Joda pattern (parse_datetime) reads; quoted text is skipped. */
+export function jodaFields(pattern: string): DateFields {
+  const letters = new Map<string, number>();
+  for (let i = 0; i < pattern.length; ) {
+    const ch = pattern[i]!;
+    if (ch === "'") {
+      const close = pattern.indexOf("'", i + 1);
+      i = close === -1 ? pattern.length : close + 1;
+      continue;
+    }
+    let j = i;
+    while (pattern[j] === ch) j += 1;
+    if (/[A-Za-z]/.test(ch)) letters.set(ch, Math.max(letters.get(ch) ?? 0, j - i));
+    i = j;
+  }
+  return {
+    year: letters.has("y") || letters.has("Y") || letters.has("x"),
+    twoDigitYear: letters.get("y") === 2 || letters.get("Y") === 2,
+    halfdayHour: letters.has("h"),
+    halfday: letters.has("a"),
+  };
+}
+
 /** Translates a Trino `date_format`/`date_parse` format into a DuckDB strftime/strptime format. */
 export function mysqlFormatToStrftime(format: string, at: SqlPosition): string {
   let out = "";

@@ -63,18 +63,27 @@ export function athenaMacrosSql(): string[] {
       athena_decimal_text(sign(x) * sign(y) * ((2 * abs(x) * athena_pow10(s) + abs(y)) // (2 * abs(y))), s)`,
     `CREATE OR REPLACE MACRO athena_decimal_divide(a, b, w) AS
       cast_to_type(athena_decimal_quotient(athena_unscaled(a + w), athena_unscaled(b + w), athena_scale(w)), w)`,
-    `CREATE OR REPLACE MACRO athena_divide_as(a, b, z) AS CASE
+    // Inside TRY(…) the translator calls the athena_try_* versions, which give NULL where the others
+    // fail: DuckDB's TRY refuses an expression holding error().
+    ...(
+      [
+        ["athena_", "error('Division by zero')"],
+        ["athena_try_", "NULL"],
+      ] as const
+    ).flatMap(([prefix, onZero]) => [
+      `CREATE OR REPLACE MACRO ${prefix}divide_as(a, b, z) AS CASE
       WHEN typeof(z) IN ('DOUBLE', 'FLOAT') THEN cast_to_type(CASE WHEN b = 0 THEN a * power(b, -1) ELSE a // b END, z)
-      WHEN b = 0 THEN error('Division by zero')
+      WHEN b = 0 THEN ${onZero}
       WHEN typeof(z) LIKE 'DECIMAL%' THEN athena_decimal_divide(a, b, athena_wide_zero(z))
       ELSE cast_to_type(a // b, z) END`,
-    // The lambda binds each operand once: a nested a / b / c would otherwise copy its operands into
-    // every use of a, b and z and grow exponentially.
-    `CREATE OR REPLACE MACRO athena_divide(a, b) AS list_transform([{'a': a, 'b': b}],
-      lambda athena_v: athena_divide_as(athena_v.a, athena_v.b, athena_zero(athena_v.a, athena_v.b)))[1]`,
-    `CREATE OR REPLACE MACRO athena_modulus(a, b) AS CASE
-      WHEN typeof(athena_zero(a, b)) NOT IN ('DOUBLE', 'FLOAT') AND b = 0 THEN error('Division by zero')
+      // The lambda binds each operand once: a nested a / b / c would otherwise copy its operands into
+      // every use of a, b and z and grow exponentially.
+      `CREATE OR REPLACE MACRO ${prefix}divide(a, b) AS list_transform([{'a': a, 'b': b}],
+      lambda athena_v: ${prefix}divide_as(athena_v.a, athena_v.b, athena_zero(athena_v.a, athena_v.b)))[1]`,
+      `CREATE OR REPLACE MACRO ${prefix}modulus(a, b) AS CASE
+      WHEN typeof(athena_zero(a, b)) NOT IN ('DOUBLE', 'FLOAT') AND b = 0 THEN ${onZero}
       ELSE a % b END`,
+    ]),
     // A zero of the type of Trino's sum over values of m's type (see trinoSumType in functions.ts).
     "CREATE OR REPLACE MACRO athena_sum_type(m) AS athena_wide_zero(CAST(0 AS BIGINT) + m * 0)",
     // Trino's CAST(DOUBLE AS VARCHAR) is scientific with the shortest round-trip digits (3.77E1,
@@ -96,11 +105,223 @@ export function athenaMacrosSql(): string[] {
     // DuckDB writes a DECIMAL(p, p) without its leading zero (.0034, -.5); Trino writes 0.0034.
     `CREATE OR REPLACE MACRO athena_decimal_text_zero(t) AS CASE
       WHEN starts_with(t, '.') THEN '0' || t WHEN starts_with(t, '-.') THEN '-0' || substr(t, 2) ELSE t END`,
-    // The translator sends every CAST(… AS VARCHAR) through this; only DOUBLE and DECIMAL values change.
+    // CAST(JSON AS VARCHAR): a scalar's text (a string unquoted), NULL for JSON null; an object or
+    // array fails (Trino: "Cannot cast to varchar").
+    `CREATE OR REPLACE MACRO athena_json_text(j) AS CASE
+      WHEN json_type(j) IN ('OBJECT', 'ARRAY') THEN error('Cannot cast to varchar: ' || CAST(j AS VARCHAR))
+      ELSE json_extract_string(j, '$') END`,
+    // Trino's CAST(REAL AS VARCHAR) is scientific with 7 significant digits, trailing zeros dropped
+    // (TestRealOperators testCastToVarchar: 7.541985E2, 1.234568E7, 1.2E3); printf's %.6e rounds the
+    // same way.
+    `CREATE OR REPLACE MACRO athena_real_sci(t) AS
+      athena_sci(replace(split_part(t, 'e', 1), '.', ''), CAST(split_part(t, 'e', 2) AS INTEGER))`,
+    `CREATE OR REPLACE MACRO athena_real_text(x) AS CASE
+      WHEN isnan(x) THEN 'NaN'
+      WHEN isinf(x) THEN (CASE WHEN x > 0 THEN 'Infinity' ELSE '-Infinity' END)
+      WHEN x = 0 THEN (CASE WHEN CAST(x AS VARCHAR) LIKE '-%' THEN '-0E0' ELSE '0E0' END)
+      ELSE (CASE WHEN x < 0 THEN '-' ELSE '' END) || athena_real_sci(printf('%.6e', abs(CAST(x AS DOUBLE)))) END`,
+    // The translator sends every CAST(… AS VARCHAR) through this; only DOUBLE, REAL and DECIMAL values change.
     `CREATE OR REPLACE MACRO athena_varchar(x) AS CASE
       WHEN typeof(x) = 'DOUBLE' THEN athena_double_text(TRY_CAST(x AS DOUBLE))
+      WHEN typeof(x) = 'FLOAT' THEN athena_real_text(TRY_CAST(x AS FLOAT))
+      WHEN typeof(x) = 'JSON' THEN athena_json_text(TRY_CAST(x AS JSON))
       WHEN typeof(x) LIKE 'DECIMAL%' THEN athena_decimal_text_zero(CAST(x AS VARCHAR))
       ELSE CAST(x AS VARCHAR) END`,
+    // CAST(x AS VARCHAR(n)): Trino cuts text to n characters but fails for any other type whose text
+    // is longer (TestRealOperators testCastToVarchar: "Value 1200.0 (1.2E3) cannot be represented as
+    // varchar(4)").
+    `CREATE OR REPLACE MACRO athena_varchar_n(x, n) AS CASE
+      WHEN typeof(x) = 'VARCHAR' THEN left(CAST(x AS VARCHAR), n)
+      WHEN length(athena_varchar(x)) > n THEN error('Value ' || athena_varchar(x) || ' cannot be represented as varchar(' || CAST(n AS VARCHAR) || ')')
+      ELSE athena_varchar(x) END`,
+    `CREATE OR REPLACE MACRO athena_try_varchar_n(x, n) AS CASE
+      WHEN typeof(x) = 'VARCHAR' THEN left(CAST(x AS VARCHAR), n)
+      WHEN length(athena_varchar(x)) > n THEN NULL
+      ELSE athena_varchar(x) END`,
+    // from_iso8601_timestamp: Trino keeps the text's offset as the value's zone; the twin's TIMESTAMPTZ
+    // is UTC only, so only Z, +00:00 or no offset (the UTC session zone) are read.
+    `CREATE OR REPLACE MACRO athena_from_iso8601_timestamp(s) AS CASE
+      WHEN regexp_matches(s, 'T.*[+-][0-9]{2}(:?[0-9]{2})?$') AND NOT regexp_matches(s, 'T.*[+-]00(:?00)?$')
+      THEN error('from_iso8601_timestamp with a UTC offset other than Z is not supported on the twin: ' || s)
+      ELSE CAST(s AS TIMESTAMPTZ) END`,
+    // round(x, n) keeps x's type: a DECIMAL(p, s) stays at scale s (round(DECIMAL '3.450', 1) is 3.500;
+    // DuckDB: 3.5 as DECIMAL(4,1)), integers stay integers. x + 0 has x's type, or a wider DECIMAL at
+    // the same scale (typed overloads cannot match a DECIMAL of any precision).
+    "CREATE OR REPLACE MACRO athena_round(x, n) AS cast_to_type(round(x, n), x + 0)",
+    // sign(x) has x's type (DECIMAL(p,0) for decimals: trunc keeps the type and drops the scale) and
+    // sign(NaN) is NaN; DuckDB's is a TINYINT and 0.
+    `CREATE OR REPLACE MACRO athena_sign(x) AS CASE
+      WHEN isnan(CAST(x AS DOUBLE)) THEN cast_to_type(x, trunc(x)) ELSE cast_to_type(sign(x), trunc(x)) END`,
+    // width_bucket(x, bound1, bound2, n) (MathFunctions.widthBucket): 0 below the range, n + 1 above
+    // it, bounds in either order; DuckDB has no width_bucket.
+    `CREATE OR REPLACE MACRO athena_width_bucket(x, b1, b2, n) AS CASE
+      WHEN n <= 0 THEN error('bucketCount must be greater than 0')
+      WHEN isnan(x) THEN error('operand must not be NaN')
+      WHEN isinf(b1) THEN error('first bound must be finite')
+      WHEN isinf(b2) THEN error('second bound must be finite')
+      WHEN b1 = b2 THEN error('bounds cannot equal each other')
+      WHEN b1 < b2 THEN (CASE WHEN x < b1 THEN 0 WHEN x >= b2 THEN n + 1
+        ELSE CAST(floor(CAST(x - b1 AS DOUBLE) / CAST(b2 - b1 AS DOUBLE) * n) AS BIGINT) + 1 END)
+      ELSE (CASE WHEN x > b1 THEN 0 WHEN x <= b2 THEN n + 1
+        ELSE CAST(floor(CAST(b1 - x AS DOUBLE) / CAST(b1 - b2 AS DOUBLE) * n) AS BIGINT) + 1 END) END`,
+    // to_base/from_base: Java's Long.toString/parseLong in a radix, lower-case digits and a sign.
+    `CREATE OR REPLACE MACRO athena_to_base(x, r) AS CASE
+      WHEN r < 2 OR r > 36 THEN error('Radix must be between 2 and 36')
+      WHEN x < 0 THEN '-' || lower(to_base(-CAST(x AS BIGINT), CAST(r AS INTEGER)))
+      ELSE lower(to_base(CAST(x AS BIGINT), CAST(r AS INTEGER))) END`,
+    `CREATE OR REPLACE MACRO athena_from_base_digits(s, r) AS
+      list_transform(string_split(lower(s), ''), athena_c -> position(athena_c IN left('0123456789abcdefghijklmnopqrstuvwxyz', CAST(r AS INTEGER))) - 1)`,
+    `CREATE OR REPLACE MACRO athena_from_base_unsigned(s, r) AS CASE
+      WHEN s = '' OR list_contains(athena_from_base_digits(s, r), -1) THEN error('Not a valid base-' || CAST(r AS VARCHAR) || ' number: ' || s)
+      ELSE list_reduce(list_transform(athena_from_base_digits(s, r), athena_d -> CAST(athena_d AS BIGINT)), (athena_a, athena_d) -> athena_a * r + athena_d) END`,
+    `CREATE OR REPLACE MACRO athena_from_base(s, r) AS CASE
+      WHEN r < 2 OR r > 36 THEN error('Radix must be between 2 and 36')
+      WHEN starts_with(s, '-') THEN -athena_from_base_unsigned(substr(s, 2), r)
+      WHEN starts_with(s, '+') THEN athena_from_base_unsigned(substr(s, 2), r)
+      ELSE athena_from_base_unsigned(s, r) END`,
+    // typeof(x) in Trino's names for the types whose name is the same whatever the value; a VARCHAR
+    // (Trino: varchar(n) for a literal), TIMESTAMP (timestamp(p)) or composite type fails by name.
+    `CREATE OR REPLACE MACRO athena_typeof(x) AS CASE typeof(x)
+      WHEN 'TINYINT' THEN 'tinyint' WHEN 'SMALLINT' THEN 'smallint' WHEN 'INTEGER' THEN 'integer'
+      WHEN 'BIGINT' THEN 'bigint' WHEN 'DOUBLE' THEN 'double' WHEN 'FLOAT' THEN 'real'
+      WHEN 'BOOLEAN' THEN 'boolean' WHEN 'DATE' THEN 'date'
+      ELSE (CASE WHEN typeof(x) LIKE 'DECIMAL(%' THEN lower(replace(typeof(x), ' ', ''))
+        ELSE error('typeof of a ' || typeof(x) || ' value is not supported on the twin') END) END`,
+    // Array functions (https://trino.io/docs/current/functions/array.html).
+    // contains: NULL when the element is missing but the array holds a NULL (DuckDB: false).
+    `CREATE OR REPLACE MACRO athena_contains(a, e) AS CASE
+      WHEN a IS NULL OR e IS NULL THEN NULL
+      WHEN list_contains(a, e) THEN true
+      WHEN list_contains(list_transform(a, lambda athena_x: athena_x IS NULL), true) THEN NULL
+      ELSE false END`,
+    // array_position: 0 when missing (DuckDB: NULL).
+    `CREATE OR REPLACE MACRO athena_array_position(a, e) AS CASE
+      WHEN a IS NULL OR e IS NULL THEN NULL ELSE coalesce(CAST(list_position(a, e) AS BIGINT), 0) END`,
+    // array_distinct keeps the first of each value in order, one NULL included (DuckDB's
+    // list_distinct drops NULLs and does not keep the order).
+    `CREATE OR REPLACE MACRO athena_array_distinct(a) AS list_filter(a, lambda athena_x, athena_i:
+      len(list_filter(a[1:athena_i - 1], lambda athena_y: athena_y IS NOT DISTINCT FROM athena_x)) = 0)`,
+    // array_join: elements as CAST(… AS VARCHAR) gives them (3.77E1 for a double), NULLs skipped or
+    // replaced.
+    `CREATE OR REPLACE MACRO athena_array_join(a, sep) AS
+      array_to_string(list_transform(a, lambda athena_x: athena_varchar(athena_x)), sep)`,
+    `CREATE OR REPLACE MACRO athena_array_join_null(a, sep, r) AS
+      array_to_string(list_transform(a, lambda athena_x: coalesce(athena_varchar(athena_x), r)), sep)`,
+    // slice(a, start, length): ArraySliceFunction (negative start from the end, empty outside).
+    `CREATE OR REPLACE MACRO athena_slice_from(a, s) AS CASE WHEN s < 0 THEN len(a) + s + 1 ELSE s END`,
+    `CREATE OR REPLACE MACRO athena_slice(a, s, n) AS CASE
+      WHEN n < 0 THEN error('length must be greater than or equal to 0')
+      WHEN s = 0 THEN error('SQL array indices start at 1')
+      WHEN athena_slice_from(a, s) < 1 THEN a[1:0]
+      ELSE list_slice(a, athena_slice_from(a, s), least(athena_slice_from(a, s) + n, len(a) + 1) - 1) END`,
+    // sequence(start, stop[, step]): inclusive, the step defaults to -1 when stop < start (DuckDB's
+    // generate_series gives []), a step of the wrong sign fails, at most 10000 entries.
+    `CREATE OR REPLACE MACRO athena_sequence_check(a, b, step, n) AS CASE
+      WHEN step = 0 THEN error('step must not be zero')
+      WHEN (step > 0 AND a > b) OR (step < 0 AND a < b) THEN error('sequence stop value should be greater than or equal to start value if step is greater than zero otherwise stop should be less than or equal to start')
+      WHEN n > 10000 THEN error('result of sequence function must not have more than 10000 entries')
+      ELSE true END`,
+    `CREATE OR REPLACE MACRO athena_sequence3(a, b, step) AS CASE
+      WHEN athena_sequence_check(a, b, step, (CAST(b AS HUGEINT) - a) // step + 1) THEN generate_series(CAST(a AS BIGINT), CAST(b AS BIGINT), CAST(step AS BIGINT)) END`,
+    `CREATE OR REPLACE MACRO athena_sequence(a DATE, b DATE) AS
+      list_transform(athena_sequence3(0, b - a, CASE WHEN a <= b THEN 1 ELSE -1 END), lambda athena_d: CAST(a + CAST(athena_d AS INTEGER) AS DATE)),
+      (a, b) AS athena_sequence3(a, b, CASE WHEN a <= b THEN 1 ELSE -1 END)`,
+    // array_max/array_min: NULL if any element is NULL (DuckDB's list_max skips NULLs).
+    ...["max", "min"].map(
+      (fn) => `CREATE OR REPLACE MACRO athena_array_${fn}(a) AS CASE
+      WHEN list_contains(list_transform(a, lambda athena_x: athena_x IS NULL), true) THEN NULL ELSE list_${fn}(a) END`,
+    ),
+    // concat_ws(sep, array(varchar)) joins the array; DuckDB would print the list.
+    `CREATE OR REPLACE MACRO athena_concat_ws(sep, x VARCHAR[]) AS CASE WHEN sep IS NULL THEN NULL ELSE array_to_string(x, sep) END,
+      (sep, x) AS concat_ws(sep, x)`,
+    // JSON. Trino renders a JSON double with Java's Double.toString (1.0E7, 1.0E-4 outside
+    // [1e-3, 1e7)); DuckDB writes 10000000.0: a JSON value holding such a number fails by name.
+    `CREATE OR REPLACE MACRO athena_json_checked(j) AS CASE
+      WHEN regexp_matches(CAST(j AS VARCHAR), '(^|[\\[:,])-?([0-9]{8,}\\.[0-9]|0\\.00[0-9]|[0-9.]+[eE])')
+      THEN CAST(error('a JSON number outside [1e-3, 1e7) is rendered differently by Trino; not supported on the twin: ' || CAST(j AS VARCHAR)) AS JSON)
+      ELSE j END`,
+    // The JSON text, or NULL when it is not JSON: DuckDB's json_* fail on it, Trino gives NULL.
+    "CREATE OR REPLACE MACRO athena_json_or_null(j) AS CASE WHEN json_valid(j) THEN j END",
+    // json_extract_scalar: the scalar's text (a string unquoted), NULL for an object, array, JSON null,
+    // a missing path or text that is not JSON. Trino returns a number's source text; DuckDB its
+    // shortest form, so a double whose source text is not that form (1.50, 1e2) fails by name.
+    `CREATE OR REPLACE MACRO athena_json_extract_scalar_valid(j, p) AS CASE
+      WHEN j IS NULL OR NOT json_valid(j) THEN NULL
+      WHEN json_type(j, p) IS NULL OR json_type(j, p) IN ('OBJECT', 'ARRAY', 'NULL') THEN NULL
+      WHEN json_type(j, p) = 'DOUBLE' AND NOT regexp_matches(CAST(j AS VARCHAR),
+        '[\\[:,]\\s*' || replace(replace(json_extract_string(j, p), '.', '\\.'), '+', '\\+') || '\\s*[,\\]}]')
+      THEN error('json_extract_scalar of a number written other than in its shortest form is not supported on the twin: ' || CAST(json_extract(j, p) AS VARCHAR))
+      ELSE json_extract_string(j, p) END`,
+    `CREATE OR REPLACE MACRO athena_json_extract_valid(j, p) AS CASE
+      WHEN j IS NULL OR NOT json_valid(j) THEN NULL ELSE athena_json_checked(json_extract(j, p)) END`,
+    `CREATE OR REPLACE MACRO athena_json_size_valid(j, p) AS CASE
+      WHEN j IS NULL OR NOT json_valid(j) OR json_type(j, p) IS NULL THEN NULL
+      WHEN json_type(j, p) = 'ARRAY' THEN CAST(json_array_length(j, p) AS BIGINT)
+      WHEN json_type(j, p) = 'OBJECT' THEN CAST(len(json_keys(j, p)) AS BIGINT)
+      ELSE CAST(0 AS BIGINT) END`,
+    `CREATE OR REPLACE MACRO athena_json_parse(s) AS CASE
+      WHEN NOT json_valid(s) THEN CAST(error('Cannot convert value to JSON: ' || s) AS JSON)
+      ELSE athena_json_checked(json(s)) END`,
+    // json_array_length: NULL for anything but an array (DuckDB: 0).
+    `CREATE OR REPLACE MACRO athena_json_array_length_valid(j) AS CASE
+      WHEN j IS NULL OR NOT json_valid(j) OR json_type(j) <> 'ARRAY' THEN NULL
+      ELSE CAST(json_array_length(j) AS BIGINT) END`,
+    `CREATE OR REPLACE MACRO athena_json_extract_scalar(j, p) AS athena_json_extract_scalar_valid(athena_json_or_null(j), p)`,
+    `CREATE OR REPLACE MACRO athena_json_extract(j, p) AS athena_json_extract_valid(athena_json_or_null(j), p)`,
+    `CREATE OR REPLACE MACRO athena_json_size(j, p) AS athena_json_size_valid(athena_json_or_null(j), p)`,
+    `CREATE OR REPLACE MACRO athena_json_array_length(j) AS athena_json_array_length_valid(athena_json_or_null(j))`,
+    // json_array_contains (JsonFunctions.jsonArrayContains): a BIGINT matches integer elements, a
+    // DOUBLE (or DECIMAL) non-integer numbers, a BOOLEAN true/false, a VARCHAR strings; NULL when j is not an array.
+    `CREATE OR REPLACE MACRO athena_json_array_contains${(
+      [
+        ["BIGINT", "json_type(athena_e) IN ('BIGINT', 'UBIGINT') AND TRY_CAST(json_extract_string(athena_e, '$') AS BIGINT) = v"],
+        ["DOUBLE", "json_type(athena_e) = 'DOUBLE' AND TRY_CAST(json_extract_string(athena_e, '$') AS DOUBLE) = v"],
+        ["BOOLEAN", "json_type(athena_e) = 'BOOLEAN' AND TRY_CAST(json_extract_string(athena_e, '$') AS BOOLEAN) = v"],
+        ["VARCHAR", "json_type(athena_e) = 'VARCHAR' AND json_extract_string(athena_e, '$') = v"],
+      ] as const
+    ).map(([type, match]) => `(j, v ${type}) AS CASE
+      WHEN j IS NULL OR v IS NULL OR NOT json_valid(j) OR json_type(athena_json_or_null(j)) <> 'ARRAY' THEN NULL
+      ELSE list_contains(list_transform(CAST(json(athena_json_or_null(j)) AS JSON[]), lambda athena_e: coalesce(${match}, false)), true) END`)
+      .join(",\n      ")}`,
+    // Trino's subscript fails outside the array (ArraySubscriptOperator: negative, 0, past the end);
+    // DuckDB gives NULL or counts from the end. array_length also refuses a MAP or a string.
+    `CREATE OR REPLACE MACRO athena_subscript(a, i) AS CASE
+      WHEN i < 0 THEN error('Array subscript is negative: ' || CAST(i AS VARCHAR))
+      WHEN i = 0 THEN error('SQL array indices start at 1')
+      WHEN i > array_length(a) THEN error('Array subscript must be less than or equal to array length: ' || CAST(i AS VARCHAR) || ' > ' || CAST(array_length(a) AS VARCHAR))
+      ELSE a[i] END`,
+    `CREATE OR REPLACE MACRO athena_element_at(a, i) AS CASE
+      WHEN i = 0 THEN error('SQL array indices start at 1') ELSE list_extract(a, i) END`,
+    // Trino: DATE ± INTERVAL is a DATE, and an interval that is not whole days fails
+    // (DateTimeOperators: "Cannot add hour, minutes or seconds to a date"); DuckDB gives a TIMESTAMP.
+    `CREATE OR REPLACE MACRO athena_plus_interval(x DATE, i INTERVAL) AS CASE
+      WHEN epoch(i) % 86400 <> 0 THEN error('Cannot add hour, minutes or seconds to a date') ELSE CAST(x + i AS DATE) END,
+      (x, i) AS x + i`,
+    `CREATE OR REPLACE MACRO athena_minus_interval(x DATE, i INTERVAL) AS CASE
+      WHEN epoch(i) % 86400 <> 0 THEN error('Cannot subtract hour, minutes or seconds from a date') ELSE CAST(x - i AS DATE) END,
+      (x, i) AS x - i`,
+    // EXTRACT from an interval: Trino reads a day-to-second interval as one length (36 hours is day 1,
+    // hour 12), DuckDB its stored days and microseconds apart (day 0, hour 36). Other inputs keep
+    // DuckDB's extract.
+    ...(
+      [
+        ["day", "trunc(epoch(x) / 86400)"],
+        ["hour", "trunc((epoch(x) % 86400) / 3600)"],
+        ["minute", "trunc((epoch(x) % 3600) / 60)"],
+        ["second", "trunc(epoch(x) % 60)"],
+      ] as const
+    ).map(
+      ([field, interval]) => `CREATE OR REPLACE MACRO athena_extract_${field}(x INTERVAL) AS CASE
+      WHEN datepart('month', x) <> 0 OR datepart('year', x) <> 0 THEN error('Cannot extract ${field.toUpperCase()} from an interval year to month')
+      ELSE CAST(${interval} AS BIGINT) END,
+      (x) AS extract(${field} FROM x)`,
+    ),
+    ...["year", "month"].map(
+      (field) => `CREATE OR REPLACE MACRO athena_extract_${field}(x INTERVAL) AS CASE
+      WHEN x <> to_months(CAST(datepart('year', x) * 12 + datepart('month', x) AS INTEGER)) THEN error('Cannot extract ${field.toUpperCase()} from an interval day to second')
+      ELSE datepart('${field}', x) END,
+      (x) AS extract(${field} FROM x)`,
+    ),
     // Trino rounds half away from zero when casting a DOUBLE/REAL to an integer type; DuckDB rounds
     // half to even. Exact integer, decimal and text inputs pass through unchanged.
     `CREATE OR REPLACE MACRO athena_round_float(x DOUBLE) AS round(x),

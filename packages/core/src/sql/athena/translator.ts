@@ -30,11 +30,13 @@ export interface TranslationContext {
   readonly tables: string[];
   readonly references: TableReference[];
   readonly functions: string[];
+  /** How many TRY(…) calls enclose the current node (divisions then give NULL instead of failing). */
+  tryDepth: number;
 }
 
 /** A fresh context for one statement. */
 export function newContext(): TranslationContext {
-  return { cteNames: new Set(), tables: [], references: [], functions: [] };
+  return { cteNames: new Set(), tables: [], references: [], functions: [], tryDepth: 0 };
 }
 
 // A parenthesised query may start only as a Trino query does; DuckDB also runs `(SUMMARIZE t)`,
@@ -63,7 +65,7 @@ const ENDS_FROM = new Set(["WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET
 // Operators DuckDB accepts but Trino rejects (or reads differently): refusing them keeps the twin honest.
 const REJECTED_OPERATORS: Readonly<Record<string, string>> = {
   "::": "use CAST(x AS type)",
-  "->": "lambda expressions and JSON arrows are not supported on the twin",
+  "->": "a lambda is an argument of transform, filter, reduce, zip_with, array_sort, any_match, all_match or none_match; JSON arrows are not Trino SQL",
   "=>": "named arguments are not supported",
   "==": "use =",
   "//": "Trino has no // operator; integer / integer already divides as integers",
@@ -102,6 +104,9 @@ const EXTRACT_FIELDS: Readonly<Record<string, string>> = {
   TIMEZONE_MINUTE: "timezone_minute",
 };
 
+// EXTRACT fields that also apply to intervals (see athena_extract_* in athenaMacrosSql).
+const INTERVAL_FIELDS = new Set(["year", "month", "day", "hour", "minute", "second"]);
+
 const INTERVAL_UNITS = new Set(["YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND"]);
 
 // Keywords that cannot end or start an arithmetic operand.
@@ -135,6 +140,30 @@ function typedLiteralType(keyword: string, literal: Token): string {
 
 function addOnce(list: string[], value: string): void {
   if (!list.includes(value)) list.push(value);
+}
+
+/** A Trino lambda argument (`x -> …`, `(x, y) -> …`): its parameters and translated body. */
+export interface TranslatedLambda {
+  readonly params: readonly string[];
+  readonly body: string;
+}
+
+/** Reads `x -> body` or `(x, y) -> body` from an argument's nodes; undefined if it is not a lambda. */
+function lambdaOf(nodes: readonly SqlNode[], ctx: TranslationContext): TranslatedLambda | undefined {
+  const sig = significant(nodes);
+  const arrow = sig[1];
+  if (arrow === undefined || arrow.kind !== "operator" || arrow.text !== "->") return undefined;
+  const head = sig[0]!;
+  const names = isGroup(head) ? splitOnCommas(head.children).map((part) => significant(part)) : [[head]];
+  const params = names.map((part) => {
+    const only = part[0];
+    if (part.length !== 1 || only === undefined || (only.kind !== "word" && only.kind !== "quoted")) {
+      throw new AthenaSqlSyntaxError("a lambda parameter is a name", positionOf(head));
+    }
+    return quoteIdentifier(only.value);
+  });
+  const body = translateRun(nodes.slice(nodes.indexOf(arrow) + 1), ctx).trim();
+  return { params, body };
 }
 
 /** Quotes an identifier for DuckDB. */
@@ -222,6 +251,7 @@ class RunTranslator {
           throw new UnsupportedSqlError("syntax", `(${"text" in first ? first.text : ""} …)`, positionOf(first), "a subquery in FROM is a SELECT, WITH or VALUES query");
         }
         if (this.expectTable) this.expectTable = false;
+        if (node.open.text === "[" && this.endsOperand()) return this.subscript(node);
         this.consume(node.open.text + translateRun(node.children, this.ctx) + node.close.text);
         return;
       }
@@ -239,6 +269,7 @@ class RunTranslator {
         const reason = REJECTED_OPERATORS[node.text];
         if (reason !== undefined) throw new UnsupportedSqlError("operator", node.text, node, reason);
         if (node.text === "/" || node.text === "%") return this.division(node);
+        if ((node.text === "+" || node.text === "-") && isWord(this.peek(), "INTERVAL") && this.endsOperand()) return this.intervalArithmetic(node);
         this.consume(node.text);
         return;
       }
@@ -270,8 +301,101 @@ class RunTranslator {
       this.out.push({ text: `${left} ${operator.text} ${right}`, node: operator, operand: true });
       return;
     }
-    const macro = operator.text === "/" ? "athena_divide" : "athena_modulus";
+    const prefix = this.ctx.tryDepth > 0 ? "athena_try_" : "athena_";
+    const macro = `${prefix}${operator.text === "/" ? "divide" : "modulus"}`;
     this.out.push({ text: `${macro}(${left}, ${right})`, node: operator, operand: true });
+  }
+
+  /** True if the last significant output ends an operand (so a following `[` is a subscript, `-` binary). */
+  private endsOperand(): boolean {
+    let k = this.out.length - 1;
+    while (k >= 0 && this.out[k]!.node === undefined) k -= 1;
+    if (k < 0) return false;
+    const piece = this.out[k]!;
+    if (piece.operand) return true;
+    const node = piece.node!;
+    if (node.kind === "group" || node.kind === "quoted" || node.kind === "string" || node.kind === "number" || node.kind === "parameter") return true;
+    if (node.kind !== "word") return false;
+    const upper = node.text.toUpperCase();
+    return upper === "END" || !(RESERVED.has(upper) || OPERAND_KEYWORDS.has(upper)) || upper === "NULL" || upper === "TRUE" || upper === "FALSE";
+  }
+
+  /**
+   * `a[i]` becomes athena_subscript(a, i): Trino fails on an index outside the array where DuckDB
+   * returns NULL (or counts a negative index from the end).
+   */
+  private subscript(group: Group): void {
+    const left = this.takeLeftPrimary(group.open);
+    const index = translateRun(group.children, this.ctx).trim();
+    this.prev = group;
+    this.i += 1;
+    this.out.push({ text: `athena_subscript(${left}, ${index})`, node: group, operand: true });
+  }
+
+  /**
+   * `x ± INTERVAL '…' unit` becomes athena_plus_interval / athena_minus_interval: a DATE stays a DATE
+   * (DuckDB turns it into a TIMESTAMP) and a DATE plus hours fails as in Trino. The left operand is
+   * the additive chain before the operator (`+ -` associate left).
+   */
+  private intervalArithmetic(operator: Token): void {
+    const left = this.takeLeftAdditive(operator);
+    if (/\bover\s*\(/i.test(left)) {
+      throw new UnsupportedSqlError("syntax", `window function ${operator.text} INTERVAL`, operator, "DuckDB cannot pass a window function into the macro that keeps Trino's DATE type; compute the window in a subquery");
+    }
+    this.i += 1;
+    const from = this.out.length;
+    this.operand(operator);
+    const right = this.out.splice(from).map((piece) => piece.text).join("").trim();
+    const macro = operator.text === "+" ? "athena_plus_interval" : "athena_minus_interval";
+    this.out.push({ text: `${macro}(${left}, ${right})`, node: operator, operand: true });
+  }
+
+  /** Index of the previous piece with a node before `before`, or -1. */
+  private previousPiece(before: number): number {
+    let k = before - 1;
+    while (k >= 0 && this.out[k]!.node === undefined) k -= 1;
+    return k;
+  }
+
+  /** Removes and returns the primary expression (with postfixes) that ends the output. */
+  private takeLeftPrimary(operator: Token): string {
+    const k = this.previousPiece(this.out.length);
+    if (k < 0) throw new AthenaSqlSyntaxError(`"${operator.text}" needs a left operand`, operator);
+    return this.out.splice(this.primaryStart(k, operator)).map((piece) => piece.text).join("").trim();
+  }
+
+  /** Removes and returns the additive chain (`a * b - c`) that ends the output: the left operand of `+`/`-`. */
+  private takeLeftAdditive(operator: Token): string {
+    let start = this.out.length;
+    for (;;) {
+      const k = this.previousPiece(start);
+      if (k < 0) throw new AthenaSqlSyntaxError(`"${operator.text}" needs a left operand`, operator);
+      start = this.primaryStart(k, operator);
+      let op = this.previousPiece(start);
+      // Unary signs before the primary (`a * -b`).
+      while (op >= 0 && isOperator(this.out[op]!.node, "-", "+")) {
+        const before = this.previousPiece(op);
+        if (before >= 0 && !isOperator(this.out[before]!.node, "*", "-", "+") && this.endsOperandAt(before)) break;
+        start = op;
+        op = before;
+      }
+      if (op >= 0 && isOperator(this.out[op]!.node, "*", "+", "-")) {
+        start = op;
+        continue;
+      }
+      break;
+    }
+    return this.out.splice(start).map((piece) => piece.text).join("").trim();
+  }
+
+  /** endsOperand() for the piece at index k. */
+  private endsOperandAt(k: number): boolean {
+    const saved = this.out.splice(k + 1);
+    try {
+      return this.endsOperand();
+    } finally {
+      this.out.push(...saved);
+    }
   }
 
   /** Removes and returns the text of the left operand of a multiplicative operator. */
@@ -392,10 +516,16 @@ class RunTranslator {
     if ((upper === "DATE" || upper === "TIMESTAMP" || upper === "TIME") && next?.kind === "string") {
       return this.consume(`${upper} ${next.text}`, 1);
     }
+    // JSON '…' is json_parse of the text (Trino canonicalizes it: JSON '[1, 2]' is [1,2]).
+    if (upper === "JSON" && next?.kind === "string" && !isWord(this.prev, "AS")) {
+      addOnce(this.ctx.functions, "json_parse");
+      return this.consume(`athena_json_parse(${next.text})`, 1);
+    }
     if (upper in TYPED_LITERALS && next?.kind === "string" && !isWord(this.prev, "AS")) {
       return this.consume(`CAST(${next.text} AS ${typedLiteralType(upper, next)})`, 1);
     }
     if (upper === "INTERVAL") return this.interval(node);
+    if (upper === "UNNEST" && isGroup(next)) return this.unnest(node, next);
     if (upper === "AT" && isWord(next, "TIME")) {
       throw new UnsupportedSqlError("syntax", "AT TIME ZONE", node, "DuckDB's AT TIME ZONE changes the type where Trino keeps it");
     }
@@ -414,7 +544,9 @@ class RunTranslator {
       this.expectTable = false;
       return this.consume(node.text);
     }
-    if (isGroup(next) && !NON_CALL_KEYWORDS.has(upper)) {
+    // filter(array, x -> …) is a function; FILTER (WHERE …) after an aggregate is a clause.
+    const filterCall = upper === "FILTER" && isGroup(next) && !isWord(significant(next.children)[0], "WHERE");
+    if (isGroup(next) && (!NON_CALL_KEYWORDS.has(upper) || filterCall)) {
       // `AS t (a, b)` names columns; it is not a call.
       if (isWord(this.prev, "AS")) return this.consume(node.text);
       return this.call(node, node.text);
@@ -430,13 +562,35 @@ class RunTranslator {
     }
     const group = this.peek() as Group;
     const rawArgs = splitOnCommas(group.children);
-    const args = rawArgs.map((arg) => translateRun(arg, this.ctx).trim());
-    const spec = lookupFunction(name, args.length, nameToken);
+    const isTry = name.toUpperCase() === "TRY";
+    if (isTry) this.ctx.tryDepth += 1;
+    const spec = lookupFunction(name, rawArgs.length, nameToken);
+    const lambdas: (TranslatedLambda | undefined)[] = [];
+    let args: string[];
+    try {
+      args = rawArgs.map((arg, index) => {
+        const lambda = spec.lambdas ? lambdaOf(arg, this.ctx) : undefined;
+        lambdas[index] = lambda;
+        return lambda === undefined ? translateRun(arg, this.ctx).trim() : `lambda ${lambda.params.join(", ")}: ${lambda.body}`;
+      });
+    } finally {
+      if (isTry) this.ctx.tryDepth -= 1;
+    }
     addOnce(this.ctx.functions, name.toLowerCase());
-    const text = spec.translate({ name, args, rawArgs, at: nameToken });
+    const text = spec.translate({ name, args, rawArgs, at: nameToken, inTry: this.ctx.tryDepth > 0, lambdas });
+    const afterCall = this.peek(2);
+    if (isWord(afterCall, "WITHIN") && !spec.withinGroup) {
+      throw new UnsupportedSqlError("syntax", `${name}(…) WITHIN GROUP`, nameToken, "WITHIN GROUP is listagg's clause");
+    }
     if (spec.wrap === undefined) return this.consume(text, 1);
     this.consume("", 1);
     let clauses = "";
+    let withinGroup: string | undefined;
+    // `WITHIN GROUP (ORDER BY …)` (listagg).
+    if (isWord(this.ahead(0), "WITHIN") && isWord(this.ahead(1), "GROUP") && isGroup(this.ahead(2))) {
+      withinGroup = translateRun((this.ahead(2) as Group).children, this.ctx).trim();
+      this.skipSignificant(3);
+    }
     // `FILTER (WHERE …)` then `OVER (…)` or `OVER window_name`.
     if (isWord(this.ahead(0), "FILTER") && isGroup(this.ahead(1))) {
       clauses += ` FILTER (${translateRun((this.ahead(1) as Group).children, this.ctx)})`;
@@ -450,7 +604,7 @@ class RunTranslator {
       this.skipSignificant(2);
     }
     this.out.pop();
-    this.out.push({ text: spec.wrap(text, clauses, { name, args, rawArgs, at: nameToken }), node: nameToken });
+    this.out.push({ text: spec.wrap(text, clauses, { name, args, rawArgs, at: nameToken, withinGroup }), node: nameToken });
   }
 
   /** The `n`-th (0-based) significant node at or after the current position. */
@@ -475,9 +629,12 @@ class RunTranslator {
     if (asIndex === -1) throw new AthenaSqlSyntaxError(`${keyword} without AS`, group.open);
     const expr = translateRun(children.slice(0, asIndex), this.ctx).trim();
     const target = castTarget(children.slice(asIndex + 1), positionOf(children[asIndex]!));
+    if (target.maxLength !== undefined) {
+      // TRY_CAST gives NULL where CAST fails (a number too long for the type).
+      return this.consume(`${keyword === "TRY_CAST" ? "athena_try_varchar_n" : "athena_varchar_n"}(${expr}, ${target.maxLength})`, 1);
+    }
     const value = target.integral ? `athena_round_float(${expr})` : target.duckdb === "VARCHAR" ? `athena_varchar(${expr})` : expr;
-    const cast = `${keyword}(${value} AS ${target.duckdb})`;
-    this.consume(target.maxLength === undefined ? cast : `left(${cast}, ${target.maxLength})`, 1);
+    this.consume(`${keyword}(${value} AS ${target.duckdb})`, 1);
   }
 
   private extract(node: Token, group: Group): void {
@@ -491,6 +648,8 @@ class RunTranslator {
     if (part === undefined) throw new UnsupportedSqlError("syntax", `EXTRACT(${field.text} FROM …)`, field, "unknown field");
     addOnce(this.ctx.functions, "extract");
     const value = translateRun(group.children.slice(fromIndex + 1), this.ctx).trim();
+    // athena_extract_* read an interval as Trino does; DuckDB cannot pass a window function into a macro.
+    if (INTERVAL_FIELDS.has(part) && !/\bover\s*\(/i.test(value)) return this.consume(`athena_extract_${part}(${value})`, 1);
     this.consume(`${node.text}(${part} FROM ${value})`, 1);
   }
 
@@ -507,7 +666,56 @@ class RunTranslator {
     if (!INTERVAL_UNITS.has(unitName)) {
       throw new UnsupportedSqlError("unit", unit.text, unit, `INTERVAL units are ${[...INTERVAL_UNITS].join(", ")}`);
     }
+    const after = this.peek(3);
+    if (isOperator(after, "+") && !isWord(this.peek(4), "INTERVAL")) {
+      throw new UnsupportedSqlError("syntax", "INTERVAL … + x", node, "write x + INTERVAL …, which keeps Trino's DATE type on the twin");
+    }
     this.consume(`INTERVAL ${literal.text} ${unitName}`, 2);
+  }
+
+  /**
+   * `UNNEST(a, …) [WITH ORDINALITY] [AS] t(x, …[, n])` in FROM: a LATERAL subquery over the
+   * positions 1…max(len) (shorter arrays padded with NULLs, as in Trino; a NULL array has no rows).
+   * The columns must be named. Arrays of rows and maps (which Trino spreads into columns) fail on
+   * the alias count.
+   */
+  private unnest(node: Token, group: Group): void {
+    const arrays = splitOnCommas(group.children).map((arg) => translateRun(arg, this.ctx).trim());
+    if (arrays.length === 0) throw new AthenaSqlSyntaxError("UNNEST needs an array", node);
+    let extra = 1;
+    let ordinality = false;
+    if (isWord(this.peek(extra + 1), "WITH") && isWord(this.peek(extra + 2), "ORDINALITY")) {
+      ordinality = true;
+      extra += 2;
+    }
+    if (isWord(this.peek(extra + 1), "AS")) extra += 1;
+    const alias = this.peek(extra + 1);
+    const columns = this.peek(extra + 2);
+    if (alias === undefined || (alias.kind !== "word" && alias.kind !== "quoted") || RESERVED.has(alias.text.toUpperCase()) || !isGroup(columns)) {
+      throw new UnsupportedSqlError("syntax", "UNNEST", node, "name the table and its columns: UNNEST(a) AS t(x)");
+    }
+    const names = splitOnCommas(columns.children).map((part) => {
+      const only = significant(part)[0];
+      if (significant(part).length !== 1 || only === undefined || (only.kind !== "word" && only.kind !== "quoted")) {
+        throw new AthenaSqlSyntaxError("a column name", positionOf(columns));
+      }
+      return quoteIdentifier(only.value);
+    });
+    if (names.length !== arrays.length + (ordinality ? 1 : 0)) {
+      throw new UnsupportedSqlError("syntax", "UNNEST", node, `${arrays.length} array(s)${ordinality ? " and the ordinality" : ""} need ${arrays.length + (ordinality ? 1 : 0)} column name(s); arrays of rows and maps are not unnested into several columns on the twin`);
+    }
+    extra += 2;
+    const index = "athena_unnest_i";
+    const items = arrays.map((array, k) => `(${array})[${index}] AS ${names[k]}`);
+    if (ordinality) items.push(`${index} AS ${names[arrays.length]}`);
+    const lengths = arrays.map((array) => `len(${array})`).join(", ");
+    const lateral = isWord(this.prev, "JOIN") || (this.prev?.kind === "punct" && this.prev.text === ",") ? "LATERAL " : "";
+    this.expectTable = false;
+    addOnce(this.ctx.functions, "unnest");
+    this.consume(
+      `${lateral}(SELECT ${items.join(", ")} FROM generate_series(1, greatest(${lengths})) AS athena_unnest(${index})) AS ${quoteIdentifier((alias as Token).value)}`,
+      extra,
+    );
   }
 
   /** `WITH [RECURSIVE] name [(cols)] AS (query), …` at the start of a query. */
