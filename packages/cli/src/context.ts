@@ -1,10 +1,10 @@
 import { createLogger, type LogFields, type Logger, type LogLevel } from "../../core/src/log/logger";
-import { pipeline } from "../../core/src/pipeline/pipeline";
 import { LocalRuntime } from "../../core/src/runtime/local";
 import { InvalidLocationError, UnknownLocationError, resolveLocations } from "../../core/src/sources/gazetteer";
 import { SourceError } from "../../core/src/sources/source";
 import type { Location } from "../../core/src/pipeline/types";
 import { UsageError } from "./exit-codes";
+import { project } from "./project";
 
 export interface RuntimeOptions {
   verbose?: boolean;
@@ -20,7 +20,7 @@ export function runtimeFor(lake: string, options: RuntimeOptions = {}): LocalRun
   const level = process.env.SLUICE_LOG_LEVEL as LogLevel | undefined;
   const logger = createLogger(options.verbose ? "info" : (level ?? "error"));
   const quiet = options.printsRunRecord === true && !options.verbose && level === undefined;
-  return new LocalRuntime({ lake, pipeline, logger: quiet ? withoutRunRecordEntries(logger) : logger, connections: options.connections });
+  return new LocalRuntime({ lake, pipeline: project().pipeline, logger: quiet ? withoutRunRecordEntries(logger) : logger, connections: options.connections });
 }
 
 /** A logger that leaves out the entries marked `inRunRecord` (the command prints the record itself). */

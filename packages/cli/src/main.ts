@@ -2,7 +2,7 @@ import { Command, CommanderError } from "commander";
 import { packageVersion } from "../../core/src/package-root";
 import { RunInProgressError } from "../../core/src/run/run-lock";
 import { EXIT, UsageError } from "./exit-codes";
-import { registerCommands } from "./lazy-commands";
+import { invokedCommand, registerCommands } from "./lazy-commands";
 
 /** Output streams, injectable so tests can run the CLI in-process. */
 export interface CliIo {
@@ -36,6 +36,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   };
 
   try {
+    // The config decides the datasets a command offers (its options), so it is read first.
+    if (invokedCommand(argv)) await (await import("./project")).loadProject(argv.slice(2));
     await registerCommands(program, argv, io, setExit);
     // Sub-commands too (`quarantine release`): their errors must reach main, not exit the process.
     const override = (commands: readonly Command[]): void => {

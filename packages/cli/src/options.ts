@@ -3,13 +3,15 @@ import { accessSync, constants, mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { AIR_QUALITY_PARAMETERS } from "../../core/src/pipeline/air-quality";
 import { DEFAULT_TICKERS } from "../../core/src/pipeline/stocks";
-import type { Location } from "../../core/src/pipeline/types";
+import type { DatasetDefinition, Location } from "../../core/src/pipeline/types";
 import type { RunParameters } from "../../core/src/run/run-record";
-import { DATASET_SOURCES } from "../../core/src/sources/factory";
+import { sourcesOf } from "../../core/src/sources/factory";
+import { subjectNameProblem } from "../../core/src/sources/gazetteer";
 import { dayProblem } from "../../core/src/sources/day";
-import { InvalidSubjectError, subjectsFor } from "../../core/src/sources/subjects";
+import { InvalidSubjectError, subjectsFor, type SubjectRequest } from "../../core/src/sources/subjects";
 import { locationsOrUsage } from "./context";
 import { UsageError } from "./exit-codes";
+import { project, projectDataset } from "./project";
 
 
 /** Default lake folder: `$SLUICE_LAKE`, else `.lake` in the current directory. */
@@ -24,6 +26,7 @@ export function defaultLake(): string {
 export function addLakeOption(command: Command, access: LakeAccess = "read"): Command {
   return command
     .option("--lake <dir>", "lake folder (buckets raw/, processed/, prod/, athena-results/); env SLUICE_LAKE", defaultLake())
+    .option("--config <file>", "project config (sluice.config.ts, .mjs or .json): datasets, subjects, rules; env SLUICE_CONFIG, else sluice.config.* in the working directory")
     .hook("preAction", (self) => {
       self.setOptionValue("lake", lakeDir(self.getOptionValue("lake") as string, access));
     });
@@ -83,26 +86,30 @@ function writeProblem(dir: string): unknown {
   }
 }
 
-/** Options shared by `ingest` and `run`. */
+/** Options shared by `ingest` and `run`; the datasets and sources are the project's (its config's). */
 export function addIngestOptions(command: Command): Command {
+  const datasets = Object.values(project().pipeline.datasets);
+  const own = datasets.filter((d) => d.rest).map((d) => d.name);
   return command
-    .addOption(new Option("--dataset <name>", "dataset of the pipeline definition").choices(Object.keys(DATASET_SOURCES)).default("weather"))
+    .addOption(new Option("--dataset <name>", "dataset of the pipeline (the built-in ones and the config's)").choices(datasets.map((d) => d.name)).default(datasets.some((d) => d.name === "weather") ? "weather" : datasets[0]?.name))
     .addOption(
-      new Option("--source <name>", "where records come from: weather open-meteo|synthetic, stocks polygon|synthetic, air_quality openaq|synthetic")
-        .choices([...new Set(Object.values(DATASET_SOURCES).flat())])
-        .default("synthetic"),
+      new Option(
+        "--source <name>",
+        `where records come from: weather open-meteo|synthetic, stocks polygon|synthetic, air_quality openaq|synthetic${own.length ? `, ${own.join("|")} rest` : ""} (default synthetic, rest for a config's REST dataset)`,
+      ).choices([...new Set(datasets.flatMap((d) => sourcesOf(d)))]),
     )
     .option("--from <YYYY-MM-DD>", "first day (UTC), inclusive")
     .option("--to <YYYY-MM-DD>", "last day (UTC), inclusive")
+    .option("--subjects <names>", "comma-separated subjects of any dataset: cities (weather), tickers (stocks), station ids (air_quality), a REST dataset's {subject} values; default: the config's subjects, else the dataset's")
     .option("--locations <names>", "weather: comma-separated gazetteer cities (default Paris,London,Berlin)")
     .option("--location <name=lat,lon>", "weather: a custom location; repeat for more", collect, [] as string[])
     .option("--tickers <symbols>", `stocks: comma-separated tickers (default ${DEFAULT_TICKERS.join(",")}); env POLYGON_API_KEY for polygon`)
     .option("--stations <ids>", "air_quality: comma-separated OpenAQ location ids (names for synthetic); env OPENAQ_API_KEY for openaq")
-    .option("--variables <names>", "weather: Open-Meteo hourly variables (temperature_2m always included); air_quality: parameters (default pm25,pm10,no2,o3)")
+    .option("--variables <names>", "weather: Open-Meteo hourly variables (temperature_2m always included); air_quality: parameters (default pm25,pm10,no2,o3); default: the config's variables")
     .addOption(
       new Option("--endpoint <name>", "Open-Meteo endpoint").choices(["auto", "forecast", "historical-forecast", "archive"]).default("auto"),
     )
-    .option("--base-url <url>", "Open-Meteo base URL (env OPEN_METEO_BASE_URL), for proxies and tests")
+    .option("--base-url <url>", "the source's base URL (Open-Meteo: env OPEN_METEO_BASE_URL; a REST dataset: replaces client.base_url), for proxies and tests")
     .option("--seed <n>", "seed of the synthetic source", "42");
 }
 
@@ -113,9 +120,10 @@ function collect(value: string, previous: string[]): string[] {
 /** Raw option values as commander gives them. */
 export interface IngestOptionValues {
   dataset: string;
-  source: string;
+  source?: string;
   from?: string;
   to?: string;
+  subjects?: string;
   locations?: string;
   location: string[];
   tickers?: string;
@@ -134,6 +142,7 @@ export function ingestRequestOf(values: IngestOptionValues): {
   locations: Location[];
   lake: string;
   seed: number;
+  dataset: DatasetDefinition;
 } {
   if (!values.from) throw new UsageError("--from YYYY-MM-DD is required");
   if (!values.to) throw new UsageError("--to YYYY-MM-DD is required");
@@ -144,38 +153,88 @@ export function ingestRequestOf(values: IngestOptionValues): {
   if (values.from > values.to) throw new UsageError(`--from ${values.from} is after --to ${values.to}`);
   const seed = Number(values.seed);
   if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got "${values.seed}"`);
-  const sources = DATASET_SOURCES[values.dataset] ?? [];
-  if (!sources.includes(values.source)) throw new UsageError(`dataset ${values.dataset} has no source "${values.source}"; its sources: ${sources.join(", ")}`);
+  const dataset = projectDataset(values.dataset);
+  const sources = sourcesOf(dataset);
+  const source = values.source ?? (sources.includes("synthetic") ? "synthetic" : sources[0]!);
+  if (!sources.includes(source)) throw new UsageError(`dataset ${dataset.name} has no source "${source}"; its sources: ${sources.join(", ")}`);
   return {
-    parameters: { dataset: values.dataset, source: values.source, from: values.from, to: values.to, variables: variablesOf(values) },
-    locations: subjectsOf(values),
+    parameters: { dataset: dataset.name, source, from: values.from, to: values.to, variables: variablesOf(values, dataset) },
+    locations: subjectsOf(values, dataset, source),
     lake: resolve(values.lake),
     seed,
+    dataset,
   };
 }
 
-function variablesOf(values: IngestOptionValues): string[] {
+function variablesOf(values: IngestOptionValues, dataset: DatasetDefinition): string[] {
   if (values.variables !== undefined) return splitList(values.variables);
-  if (values.dataset === "air_quality") return [...AIR_QUALITY_PARAMETERS];
-  return values.dataset === "weather" ? ["temperature_2m"] : [];
+  if (dataset.defaults?.variables) return [...dataset.defaults.variables];
+  if (dataset.name === "air_quality") return [...AIR_QUALITY_PARAMETERS];
+  return dataset.name === "weather" ? ["temperature_2m"] : [];
 }
 
-/** Cities for weather, tickers for stocks, stations for air quality (as the source's `Location`s). */
-function subjectsOf(values: IngestOptionValues): Location[] {
-  const flags: Record<string, string> = { cities: "--locations", custom: "--location", tickers: "--tickers", stations: "--stations" };
+/** The flag of each subject field, for messages. */
+const SUBJECT_FLAGS: Record<string, string> = { cities: "--locations", custom: "--location", tickers: "--tickers", stations: "--stations", subjects: "--subjects" };
+
+/**
+ * What the source is asked about: `--subjects` (any dataset) or the dataset's own flags, else the
+ * config's subjects, else the dataset's defaults. A REST dataset's subjects are plain names.
+ */
+function subjectsOf(values: IngestOptionValues, dataset: DatasetDefinition, source: string): Location[] {
+  const generic = values.subjects !== undefined ? splitList(values.subjects) : undefined;
+  const own = { cities: values.locations, tickers: values.tickers, stations: values.stations };
+  const named = Object.entries(own).filter(([, value]) => value !== undefined).map(([field]) => SUBJECT_FLAGS[field]!);
+  if (values.location.length > 0) named.push("--location");
+  if (generic && named.length > 0) throw new UsageError(`--subjects and ${named.join(", ")} name the same thing: give one of them`);
   try {
+    if (dataset.rest) {
+      if (named.length > 0) throw new UsageError(`${named.join(", ")} do(es) not apply to dataset ${dataset.name}: give its subjects with --subjects`);
+      const names = generic ?? dataset.defaults?.subjects?.map((s) => (typeof s === "string" ? s : s.name));
+      if (!names || names.length === 0) throw new UsageError(`dataset ${dataset.name} has no subjects: give --subjects, or set datasets.${dataset.name}.subjects in the config`);
+      return restSubjects(names);
+    }
+    // --subjects, else the dataset's own flags, else the config's subjects (else subjectsFor's defaults).
+    const base: SubjectRequest = generic ? subjectFieldOf(dataset.name, generic) : named.length > 0 ? {} : defaultSubjects(dataset);
     return locationsOrUsage(() =>
-      subjectsFor(values.dataset, values.source, {
-        cities: values.locations !== undefined ? splitList(values.locations) : undefined,
-        custom: values.location,
-        tickers: values.tickers !== undefined ? splitList(values.tickers) : undefined,
-        stations: values.stations !== undefined ? splitList(values.stations) : undefined,
+      subjectsFor(dataset.name, source, {
+        ...base,
+        ...(values.locations !== undefined ? { cities: splitList(values.locations) } : {}),
+        ...(values.location.length > 0 ? { custom: values.location } : {}),
+        ...(values.tickers !== undefined ? { tickers: splitList(values.tickers) } : {}),
+        ...(values.stations !== undefined ? { stations: splitList(values.stations) } : {}),
       }),
     );
   } catch (error) {
-    if (error instanceof InvalidSubjectError) throw new UsageError(`${flags[error.field] ?? error.field} ${error.reason}`);
+    if (error instanceof InvalidSubjectError) throw new UsageError(`${(generic ? "--subjects" : SUBJECT_FLAGS[error.field]) ?? error.field} ${error.reason}`);
     throw error;
   }
+}
+
+/** `--subjects` as the built-in dataset's own field. */
+function subjectFieldOf(dataset: string, names: string[]): SubjectRequest {
+  if (dataset === "stocks") return { tickers: names };
+  if (dataset === "air_quality") return { stations: names };
+  return { cities: names.filter((n) => !n.includes("=")), custom: names.filter((n) => n.includes("=")) };
+}
+
+/** The config's subjects of a built-in dataset as its fields (places with coordinates become `Name=lat,lon`). */
+function defaultSubjects(dataset: DatasetDefinition): SubjectRequest {
+  const subjects = dataset.defaults?.subjects;
+  if (!subjects || subjects.length === 0) return {};
+  const names = subjects.map((s) => (typeof s === "string" ? s : `${s.name}=${s.latitude},${s.longitude}`));
+  return subjectFieldOf(dataset.name, names);
+}
+
+/** A REST dataset's subjects: names that can be a raw partition value, each once. */
+function restSubjects(names: readonly string[]): Location[] {
+  const seen = new Set<string>();
+  return names.map((name) => {
+    const problem = subjectNameProblem(name);
+    if (problem !== undefined) throw new UsageError(`--subjects ${problem}`);
+    if (seen.has(name)) throw new UsageError(`--subjects "${name}" is given twice; name each one once`);
+    seen.add(name);
+    return { name, latitude: 0, longitude: 0 };
+  });
 }
 
 function splitList(text: string): string[] {

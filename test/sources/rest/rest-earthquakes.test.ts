@@ -5,7 +5,7 @@ import { compileRecordValidator } from "../../../packages/core/src/delivery/fire
 import type { ColumnSpec } from "../../../packages/core/src/pipeline/types";
 import { envSecrets, parseRestSourceConfig, RestSource } from "../../../packages/core/src/sources/rest/index";
 import { FakeApi } from "../polygon-fake";
-import { collect, subjects } from "./rest-helpers";
+import { collect, QUAKES_KEY, quakesReply, subjects } from "./rest-helpers";
 
 const DOC = readFileSync(join(__dirname, "..", "..", "..", "docs", "datasets.md"), "utf8");
 
@@ -16,18 +16,7 @@ function docBlock(name: string): unknown {
   return JSON.parse(match[1]!);
 }
 
-const KEY = "qk_live_6c1d2e";
-const T0 = Date.parse("2024-11-25T03:14:07.250Z");
-
-/** A GeoJSON feature as USGS's feed shapes it (`properties.mag`, `properties.time` ms, `geometry.coordinates` [lon, lat, depth]). */
-function feature(id: string, mag: number | null, minutes: number, coordinates?: number[]) {
-  return {
-    type: "Feature",
-    id,
-    properties: { mag, place: mag === null ? null : `${id} place`, time: T0 + minutes * 60_000, type: "earthquake" },
-    ...(coordinates ? { geometry: { type: "Point", coordinates } } : {}),
-  };
-}
+const KEY = QUAKES_KEY;
 
 let fake: FakeApi | undefined;
 afterEach(async () => {
@@ -38,15 +27,7 @@ afterEach(async () => {
 describe("the worked example of docs/datasets.md (an earthquake catalogue)", () => {
   it("fetches each region's pages with the key, maps GeoJSON features, and rejects the one without coordinates", async () => {
     // Prepare: "us" has two pages linked by links.next, "ak" one page with a null magnitude and a feature without geometry.
-    fake = await FakeApi.start((url, _i, headers) => {
-      if (headers["x-api-key"] !== KEY) return { status: 401, body: '{"error":"missing key"}' };
-      const region = url.searchParams.get("region");
-      if (region === "us" && url.searchParams.get("page") !== "2") {
-        return { body: JSON.stringify({ type: "FeatureCollection", features: [feature("us1", 4.6, 0, [-117.5, 35.7, 8.2])], links: { next: `${url.pathname}?region=us&page=2` } }) };
-      }
-      if (region === "us") return { body: JSON.stringify({ type: "FeatureCollection", features: [feature("us2", 2.1, 30, [-122.8, 38.8, 1.9])], links: { next: null } }) };
-      return { body: JSON.stringify({ type: "FeatureCollection", features: [feature("ak1", null, 5, [-150.1, 61.2, 35]), feature("ak2", 3, 6)], links: {} }) };
-    });
+    fake = await FakeApi.start((url, _i, headers) => quakesReply(url, headers));
     const schema = docBlock("schema") as ColumnSpec[];
     const config = parseRestSourceConfig(docBlock("source"), { schema });
     const source = new RestSource({ config, schema, secrets: envSecrets({ QUAKES_API_KEY: KEY }), baseUrl: `${fake.baseUrl}/v1/`, name: "quakes" });

@@ -43,3 +43,31 @@ export function columns(...specs: string[]): ColumnSpec[] {
     return { name, type, nullable: spec.endsWith("?") };
   });
 }
+
+/** The API key of the earthquake example (docs/datasets.md). */
+export const QUAKES_KEY = "qk_live_6c1d2e";
+/** The first event's time in the earthquake example. */
+export const QUAKES_T0 = Date.parse("2024-11-25T03:14:07.250Z");
+
+/** A GeoJSON feature as USGS's feed shapes it (`properties.mag`, `properties.time` ms, `geometry.coordinates` [lon, lat, depth]). */
+export function quakeFeature(id: string, mag: number | null, minutes: number, coordinates?: number[]) {
+  return {
+    type: "Feature",
+    id,
+    properties: { mag, place: mag === null ? null : `${id} place`, time: QUAKES_T0 + minutes * 60_000, type: "earthquake" },
+    ...(coordinates ? { geometry: { type: "Point", coordinates } } : {}),
+  };
+}
+
+/**
+ * The earthquake example's API (FakeApi handler): "us" has two pages linked by links.next, "ak" one
+ * page with a null magnitude and a feature without geometry; 401 without the key.
+ */
+export function quakesReply(url: URL, headers: Readonly<Record<string, string | string[] | undefined>>, magnitudes: { us1: number; us2: number } = { us1: 4.6, us2: 2.1 }): { status?: number; body: string } {
+  if (headers["x-api-key"] !== QUAKES_KEY) return { status: 401, body: '{"error":"missing key"}' };
+  const region = url.searchParams.get("region");
+  const page = (features: unknown[], links: unknown) => ({ body: JSON.stringify({ type: "FeatureCollection", features, links }) });
+  if (region === "us" && url.searchParams.get("page") !== "2") return page([quakeFeature("us1", magnitudes.us1, 0, [-117.5, 35.7, 8.2])], { next: `${url.pathname}?region=us&page=2` });
+  if (region === "us") return page([quakeFeature("us2", magnitudes.us2, 30, [-122.8, 38.8, 1.9])], { next: null });
+  return page([quakeFeature("ak1", null, 5, [-150.1, 61.2, 35]), quakeFeature("ak2", 3, 6)], {});
+}

@@ -1,7 +1,6 @@
 import type { Command } from "commander";
 import { ingest } from "../../../core/src/ingest/ingest";
 import type { IngestSummary } from "../../../core/src/ingest/summary";
-import { datasetOf, pipeline } from "../../../core/src/pipeline/pipeline";
 import { sourceFor } from "../../../core/src/sources/factory";
 import type { OpenMeteoEndpointChoice } from "../../../core/src/sources/open-meteo/index";
 import { asUsageError, runtimeFor } from "../context";
@@ -9,6 +8,7 @@ import { EXIT, UsageError, exitHelp } from "../exit-codes";
 import type { CliIo } from "../main";
 import { addIngestOptions, addLakeOption, ingestRequestOf, type IngestOptionValues } from "../options";
 import { ProgressBar } from "../progress";
+import { project } from "../project";
 import { stopOnSignals } from "../signals";
 
 /** `sluice ingest`: source → Firehose twin → raw/ in the lake. */
@@ -42,18 +42,13 @@ Examples:
 
 async function runIngest(values: IngestOptionValues & { verbose?: boolean }, signal: AbortSignal): Promise<IngestSummary & { lake: string }> {
   const request = ingestRequestOf(values);
-  let dataset;
-  try {
-    dataset = datasetOf(request.parameters.dataset);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const { dataset } = request;
   const locations = request.locations;
-  if (locations.length === 0) throw new UsageError("no locations: give --locations and/or --location");
+  if (locations.length === 0) throw new UsageError("no locations: give --locations and/or --location (or --subjects)");
   const runtime = runtimeFor(request.lake, { verbose: values.verbose });
   const progress = new ProgressBar("ingest", locations.length);
   try {
-    const source = sourceFor(dataset.name, request.parameters.source, {
+    const source = sourceFor(dataset, request.parameters.source, {
       polygonApiKey: process.env.POLYGON_API_KEY,
       openAqApiKey: process.env.OPENAQ_API_KEY,
       endpoint: values.endpoint as OpenMeteoEndpointChoice,
@@ -83,7 +78,7 @@ async function runIngest(values: IngestOptionValues & { verbose?: boolean }, sig
 /** The human summary of an ingest. */
 export function formatSummary(summary: IngestSummary, lake: string): string {
   const lines = [
-    `Ingested ${summary.dataset} from ${summary.source}, ${summary.from} → ${summary.to} (UTC), into ${lake}/${pipeline.buckets.raw}/`,
+    `Ingested ${summary.dataset} from ${summary.source}, ${summary.from} → ${summary.to} (UTC), into ${lake}/${project().pipeline.buckets.raw}/`,
     `  locations          ${summary.locationsDelivered}/${summary.locationsRequested} delivered`,
     `  records fetched    ${summary.recordsFetched}`,
     `  records delivered  ${summary.recordsDelivered}`,

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { datasetOf } from "../../../core/src/pipeline/pipeline";
 import type { RunEngine } from "../../../core/src/run/run-engine";
 import type { RunRecord } from "../../../core/src/run/run-record";
 import { sourceFor, type SourceSettings } from "../../../core/src/sources/factory";
@@ -55,13 +54,8 @@ Examples:
     )
     .action(async (values: IngestOptionValues & { skipIngest?: boolean; fullRefresh?: boolean; json?: boolean; verbose?: boolean }) => {
       const request = ingestRequestOf(values);
-      try {
-        datasetOf(request.parameters.dataset);
-      } catch (error) {
-        throw new UsageError((error as Error).message);
-      }
       const locations = request.locations;
-      if (locations.length === 0) throw new UsageError("no locations: give --locations and/or --location");
+      if (locations.length === 0) throw new UsageError("no locations: give --locations and/or --location (or --subjects)");
       if (!values.skipIngest) await checkSourceRequest(values, request);
       const runtime = runtimeFor(request.lake, { verbose: values.verbose, printsRunRecord: true });
       const progress = new ProgressBar("ingest", locations.length);
@@ -99,10 +93,10 @@ Examples:
  * validates the request and fetches nothing (no HTTP call).
  */
 async function checkSourceRequest(values: IngestOptionValues, request: ReturnType<typeof ingestRequestOf>): Promise<void> {
-  const { dataset, source, from, to, variables } = request.parameters;
+  const { source, from, to, variables } = request.parameters;
   let probe;
   try {
-    probe = sourceFor(dataset, source, { ...sourceSettingsOf(values), seed: request.seed });
+    probe = sourceFor(request.dataset, source, { ...sourceSettingsOf(values), seed: request.seed });
   } catch (error) {
     throw asUsageError(error);
   }

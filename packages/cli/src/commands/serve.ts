@@ -8,10 +8,10 @@ import type { ApiDeps, ApiLimits } from "../../../core/src/api/deps";
 import { CatalogProductionVersion } from "../../../core/src/api/production-version";
 import { InProcessRunLauncher } from "../../../core/src/api/run-launcher";
 import { loadWebAssets } from "../../../core/src/api/web-assets";
-import { pipeline } from "../../../core/src/pipeline/pipeline";
 import type { RunStore } from "../../../core/src/run/run-store";
 import type { LocalRuntime } from "../../../core/src/runtime/local";
 import { runtimeFor } from "../context";
+import { project } from "../project";
 import { EXIT, UsageError } from "../exit-codes";
 import type { CliIo } from "../main";
 import { addLakeOption } from "../options";
@@ -30,6 +30,7 @@ export interface LocalApiOptions {
 
 /** The API's ports bound to the local twin: runs execute in this process, reads go to the twin catalog and DuckDB. */
 export async function localApiDeps(runtime: LocalRuntime, options: LocalApiOptions): Promise<{ deps: ApiDeps; launcher: InProcessRunLauncher }> {
+  const { pipeline } = project();
   const production = new CatalogProductionVersion(runtime.catalog, pipeline, options.productionTtlMs);
   const launcher = new InProcessRunLauncher({
     engine: () => localRunEngine(runtime, { endpoint: "auto" }, options.seed ?? 42),

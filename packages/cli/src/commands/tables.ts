@@ -1,10 +1,10 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { pipeline } from "../../../core/src/pipeline/pipeline";
 import { runtimeFor } from "../context";
 import { textTable } from "../format";
 import type { CliIo } from "../main";
 import { addLakeOption } from "../options";
+import { project } from "../project";
 
 /** `sluice tables`: the twin catalog. */
 export function registerTables(program: Command, io: CliIo, _setExit: (code: number) => void): void {
@@ -12,7 +12,7 @@ export function registerTables(program: Command, io: CliIo, _setExit: (code: num
     .option("--json", "print JSON")
     .action(async (values: { lake: string; json?: boolean }) => {
       const runtime = runtimeFor(resolve(values.lake));
-      const tables = await runtime.catalog.listTables(pipeline.glueDatabase);
+      const tables = await runtime.catalog.listTables(project().pipeline.glueDatabase);
       const rows = [];
       for (const t of tables) {
         const partitions = t.kind === "table" ? (await runtime.catalog.getPartitions(t.database, t.name)).length : null;

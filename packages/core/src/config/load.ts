@@ -37,7 +37,9 @@ export function parseConfig(input: unknown, builtIns: readonly string[], file = 
   };
   const top = check(sluiceConfigSchema, input, []);
   const datasets: Record<string, SluiceConfig["datasets"][string]> = {};
-  for (const [name, entry] of Object.entries(top?.datasets ?? {})) {
+  // The datasets are checked even when something else at the top is wrong: every issue at once.
+  const entries = top?.datasets ?? (isRecord(input) && isRecord(input.datasets) ? input.datasets : {});
+  for (const [name, entry] of Object.entries(entries)) {
     const builtIn = builtIns.includes(name);
     if (!builtIn && (typeof entry !== "object" || entry === null || !("source" in entry))) {
       issues.push({ path: `datasets.${name}`, message: `is not a built-in dataset (${builtIns.join(", ")}): a dataset of your own needs source (type "rest"), schema, key and time` });
@@ -71,7 +73,7 @@ export async function loadConfig(path: string | undefined, builtIns: readonly st
     if (ext === ".json") input = JSON.parse(await readFile(path, "utf8"));
     else if (ext === ".ts" || ext === ".mts") {
       const { tsImport } = await import("tsx/esm/api");
-      input = ((await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown }).default;
+      input = esModuleDefault(((await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown }).default);
     } else if (ext === ".mjs" || ext === ".js") input = ((await import(pathToFileURL(path).href)) as { default?: unknown }).default;
     else throw new ConfigError(path, [{ path: "(file)", message: "a config is .ts, .mjs, .js or .json" }]);
   } catch (error) {
@@ -80,4 +82,17 @@ export async function loadConfig(path: string | undefined, builtIns: readonly st
   }
   if (input === undefined) throw new ConfigError(path, [{ path: "(file)", message: "has no default export (export default defineConfig({ … }))" }]);
   return parseConfig(input, builtIns, path);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A `.ts` config outside an ESM package is loaded as CommonJS, where `export default` arrives as
+ * `{ default: … }` (plus `__esModule`): the config is the inner value.
+ */
+function esModuleDefault(value: unknown): unknown {
+  if (isRecord(value) && "default" in value && Object.keys(value).every((key) => key === "default" || key === "__esModule")) return value.default;
+  return value;
 }

@@ -1,3 +1,4 @@
+import type { RejectedRecord } from "../delivery/error-sink";
 import type { Logger } from "../log/logger";
 import type { FetchRequest, LocationOutcome, Source } from "../sources/source";
 import type { IngestJournal } from "./journal";
@@ -23,6 +24,8 @@ export interface SendReport {
 export interface IngestDelivery {
   /** Hands records to the producer (the PutRecordBatch batcher). */
   send(records: readonly string[]): Promise<SendReport>;
+  /** Writes items the source could not map to the error output (as AWS-shaped error documents); counted in the report's `errorOutput`. */
+  reject(records: readonly RejectedRecord[]): Promise<void>;
   /** Sends what is left, flushes the stream and reports. */
   finish(): Promise<DeliveryReport>;
 }
@@ -45,7 +48,8 @@ export interface IngestOptions {
 /**
  * Pulls every location from the source and pushes its records through the delivery stream.
  * A failing location is recorded and the others go on; nothing a location fetched is dropped. A
- * location whose records went to the error output is a failure too, naming how many.
+ * location whose records (or items the source could not map) went to the error output is a failure
+ * too, naming how many.
  */
 export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const now = options.now ?? Date.now;
@@ -81,6 +85,13 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         const error = `${sent.toErrorOutput === outcome.records.length ? "all" : sent.toErrorOutput + " of"} ${outcome.records.length} records went to the error output (raw/errors/)`;
         failures.push({ location: outcome.location.name, error });
         logger.warn("records went to the error output", { location: outcome.location.name, records: sent.toErrorOutput });
+      }
+      const rejected = outcome.rejected ?? [];
+      if (rejected.length > 0) {
+        await options.delivery.reject(rejected);
+        const fields = [...new Set(rejected.map((r) => r.errorCode))].join(", ");
+        failures.push({ location: outcome.location.name, error: `${rejected.length} item(s) the source could not map went to the error output (raw/errors/): ${fields}; first: ${rejected[0]!.errorMessage}` });
+        logger.warn("items went to the error output", { location: outcome.location.name, items: rejected.length });
       }
       if (outcome.records.length > sent.toErrorOutput) {
         locationsDelivered++;

@@ -277,6 +277,7 @@ export class AwsRuntime {
         return { toErrorOutput: (await batcher.send(records)).rejected - before };
       },
       // Firehose writes objects later, server-side: the producer only knows what it accepted.
+      reject: (rejected) => errorSink.reject(rejected),
       finish: async () => {
         await stream.close();
         const counts = batcher.counts();
@@ -284,7 +285,8 @@ export class AwsRuntime {
           recordsDelivered: counts.sent,
           objectsWritten: 0,
           partitionsWritten: 0,
-          errorOutput: counts.rejected > 0 ? { [CLIENT_ERROR_OUTPUT_TYPE]: counts.rejected } : {},
+          // The batcher's rejects and the source's unmappable items, both written by the error sink.
+          errorOutput: errorSink.written > 0 ? { [CLIENT_ERROR_OUTPUT_TYPE]: errorSink.written } : {},
         };
       },
     };

@@ -90,6 +90,7 @@ export class LocalRuntime {
         await batcher.send(records);
         return { toErrorOutput: errorRecords() - before };
       },
+      reject: (rejected) => errorSink.reject(rejected),
       finish: async () => {
         try {
           await stream.close();

@@ -1,3 +1,4 @@
+import type { RejectedRecord } from "../delivery/error-sink";
 import type { Location } from "../pipeline/types";
 
 /** What a source is asked for: a UTC date range (inclusive), places and variables. */
@@ -25,7 +26,13 @@ export class SourceError extends Error {
 
 /** The result for one location: its records, or why there are none. */
 export type LocationOutcome<R> =
-  | { readonly location: Location; readonly records: readonly R[]; readonly error?: undefined }
+  | {
+      readonly location: Location;
+      readonly records: readonly R[];
+      readonly error?: undefined;
+      /** Items the source could not turn into records (a required field missing…): they go to the stream's error output. */
+      readonly rejected?: readonly RejectedRecord[];
+    }
   | { readonly location: Location; readonly error: SourceError; readonly records?: undefined };
 
 /** A source of records, one outcome per requested location, in any order. */

@@ -1,0 +1,144 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConfigError, configPath, loadConfig, parseConfig } from "../../packages/core/src/config/load";
+import { BUILT_IN_DATASETS, pipelineFromConfig } from "../../packages/core/src/config/pipeline-from-config";
+import { parseRuleset } from "../../packages/core/src/dq/parser";
+import { pipeline } from "../../packages/core/src/pipeline/pipeline";
+
+const FACTS = { from: "2024-11-24", to: "2024-11-30", locationCount: 2 };
+
+/** The issues of a config that fails, as `path: message` lines. */
+function issuesOf(input: unknown): string[] {
+  try {
+    parseConfig(input, BUILT_IN_DATASETS, "cfg.json");
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues.map((i) => `${i.path}: ${i.message}`);
+    throw error;
+  }
+  throw new Error("the config was accepted");
+}
+
+describe("the project config", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "sluice-config-"));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it("applies a built-in dataset's choices: subjects, variables, schedules, dedup, kept versions, added rules", () => {
+    // Act
+    const config = parseConfig(
+      { datasets: { weather: { subjects: ["Oslo", { name: "Tromso", latitude: 69.65, longitude: 18.96 }], variables: ["temperature_2m", "wind_speed_10m"], schedule: "rate(2 hours)", runSchedule: "cron(15 * * * ? *)", dedup: "first", keepVersions: 7, rules: ['ColumnValues "temperature" between -40 and {subjectCount}'] } } },
+      BUILT_IN_DATASETS,
+    );
+    const weather = pipelineFromConfig(config).datasets.weather!;
+
+    // Assess
+    expect(weather.defaults).toEqual({ subjects: ["Oslo", { name: "Tromso", latitude: 69.65, longitude: 18.96 }], variables: ["temperature_2m", "wind_speed_10m"] });
+    expect([weather.schedule, weather.runSchedule, weather.transform.dedup, weather.keepVersions]).toEqual(["rate(2 hours)", "cron(15 * * * ? *)", "first", 7]);
+    const own = parseRuleset(pipeline.datasets.weather!.dqRules(FACTS)).rules;
+    const text = weather.dqRules(FACTS);
+    expect(parseRuleset(text).rules).toHaveLength(own.length + 1);
+    expect(text).toMatch(/,\n {4}ColumnValues "temperature" between -40 and 2\n\]$/);
+  });
+
+  it("replaces the rules with replaceRules, leaves a disabled dataset out, keeps the others as shipped", () => {
+    // Act
+    const config = parseConfig({ datasets: { stocks: { enabled: false }, weather: { replaceRules: true, rules: ["RowCount > 10"] } } }, BUILT_IN_DATASETS);
+    const tuned = pipelineFromConfig(config);
+
+    // Assess
+    expect(Object.keys(tuned.datasets)).toEqual(["weather", "air_quality"]);
+    expect(tuned.datasets.weather!.dqRules(FACTS)).toBe("Rules = [\n    RowCount > 10\n]");
+    expect(tuned.datasets.air_quality).toBe(pipeline.datasets.air_quality);
+  });
+
+  it("builds a REST dataset: subject and collection_time columns, the key with subject, tables by name, a gate on the key", () => {
+    // Act
+    const config = parseConfig(
+      {
+        datasets: {
+          quakes: {
+            source: { type: "rest", client: { base_url: "https://api.quakes.example/v1/" }, endpoint: { path: "events", data_selector: "features" }, fields: { id: "id", t: "properties.time", mag: "properties.mag" } },
+            schema: [{ name: "id", type: "string" }, { name: "t", type: "timestamp" }, { name: "mag", type: "double" }],
+            key: ["id"],
+            time: { column: "t", format: "epoch_ms" },
+          },
+        },
+      },
+      BUILT_IN_DATASETS,
+    );
+    const quakes = pipelineFromConfig(config).datasets.quakes!;
+
+    // Assess
+    expect(quakes.recordSchema.map((c) => `${c.name}:${c.type}${c.nullable ? "?" : ""}`)).toEqual(["subject:string", "id:string", "t:string", "mag:double?", "collection_time:string"]);
+    expect(quakes.transform.keyColumns).toEqual(["subject", "id"]);
+    expect(quakes.transform.timestampColumns).toEqual(["t", "collection_time"]);
+    expect(quakes.tables).toMatchObject({ raw: "raw_quakes", clean: "clean_quakes", parquet: "quakes_parquet", prod: "quakes_prod" });
+    expect(quakes.firehose.prefix).toMatch(/^quakes\/subject=!\{partitionKeyFromQuery:subject\}\//);
+    expect(quakes.dqRules(FACTS).split("\n").slice(1, -1).map((line) => line.trim().replace(/,$/, ""))).toEqual(["RowCount > 0", 'IsComplete "subject"', 'IsComplete "id"', 'IsComplete "t"', 'IsPrimaryKey "subject" "id"']);
+    expect(parseRuleset(quakes.dqRules(FACTS)).rules).toHaveLength(5);
+  });
+
+  it("names every bad field by its path", () => {
+    // Act
+    const issues = issuesOf({
+      datasets: {
+        weather: { schedule: "rate(0 minutes)", subjects: [], colour: "red" },
+        mine: { subjects: ["a"] },
+        quakes: {
+          source: { type: "rest", client: { base_url: "https://x.example/" }, endpoint: { path: "e" }, fields: { id: "id" } },
+          schema: [{ name: "id", type: "string" }, { name: "subject", type: "string" }],
+          key: ["nope"],
+          time: { column: "when", format: "epoch_ms" },
+        },
+      },
+      stages: ["prod"],
+    });
+
+    // Assess
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\(root\)|stages/),
+        expect.stringMatching(/^datasets\.weather\.schedule: /),
+        expect.stringMatching(/^datasets\.weather\.subjects: list at least one subject/),
+        expect.stringMatching(/^datasets\.weather: .*colour/),
+        expect.stringMatching(/^datasets\.mine: is not a built-in dataset/),
+        expect.stringMatching(/^datasets\.quakes\.schema\[1\]\.name: "subject" is added to every record/),
+        expect.stringMatching(/^datasets\.quakes\.key\[0\]: "nope" is not a column/),
+        expect.stringMatching(/^datasets\.quakes\.time\.column: "when" is not a column/),
+      ]),
+    );
+  });
+
+  it("reads .ts (defineConfig), .mjs and .json files, and says what is wrong with a file", async () => {
+    // Prepare
+    const define = join(__dirname, "..", "..", "packages", "core", "src", "config", "config.ts");
+    await writeFile(join(dir, "sluice.config.ts"), `import { defineConfig } from ${JSON.stringify(define)};\nexport default defineConfig({ datasets: { weather: { subjects: ["Oslo"] } } });\n`);
+    await writeFile(join(dir, "a.mjs"), `export default { datasets: { stocks: { subjects: ["IBM"] } } };\n`);
+    await writeFile(join(dir, "b.json"), `{ "datasets": { "air_quality": { "enabled": false } } }`);
+    await writeFile(join(dir, "none.mjs"), `export const config = {};\n`);
+    await writeFile(join(dir, "broken.json"), `{ "datasets": `);
+    await writeFile(join(dir, "a.yaml"), `datasets: {}\n`);
+
+    // Act
+    const ts = await loadConfig(configPath(undefined, {}, dir), BUILT_IN_DATASETS);
+    const mjs = await loadConfig(configPath("a.mjs", {}, dir), BUILT_IN_DATASETS);
+    const json = await loadConfig(configPath(undefined, { SLUICE_CONFIG: "b.json" }, dir), BUILT_IN_DATASETS);
+    const failures = await Promise.all(["none.mjs", "broken.json", "missing.json", "a.yaml"].map((f) => loadConfig(join(dir, f), BUILT_IN_DATASETS).catch((e: Error) => e.message)));
+
+    // Assess
+    expect(ts).toMatchObject({ datasets: { weather: { subjects: ["Oslo"] } }, path: join(dir, "sluice.config.ts") });
+    expect(mjs.datasets).toEqual({ stocks: { subjects: ["IBM"] } });
+    expect(json.datasets).toEqual({ air_quality: { enabled: false } });
+    expect(failures).toEqual([
+      expect.stringMatching(/none\.mjs: \(file\): has no default export/),
+      expect.stringMatching(/broken\.json: \(file\): cannot be read: .*JSON/),
+      expect.stringMatching(/missing\.json: \(file\): does not exist/),
+      expect.stringMatching(/a\.yaml: \(file\): a config is \.ts, \.mjs, \.js or \.json/),
+    ]);
+    expect(configPath(undefined, {}, join(dir, "nowhere"))).toBeUndefined();
+  });
+});
