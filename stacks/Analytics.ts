@@ -1,6 +1,6 @@
 import * as athena from "aws-cdk-lib/aws-athena";
 import { Config, use, type StackContext } from "sst/constructs";
-import { pipeline } from "../packages/core/src/pipeline/pipeline";
+import { stackProject } from "./project";
 import { cleanViewSql, ident } from "../packages/core/src/transform/athena-sql";
 import { Catalog } from "./Catalog";
 import { Storage } from "./Storage";
@@ -33,7 +33,7 @@ export function Analytics({ app, stack }: StackContext) {
   });
 
   // The run engine creates the real views; the saved query lets a person recreate one by hand.
-  for (const dataset of Object.values(pipeline.datasets)) {
+  for (const dataset of Object.values(stackProject().pipeline.datasets)) {
     const query = new athena.CfnNamedQuery(stack, `CleanView-${dataset.name}`, {
       name: dataset.tables.clean,
       description: `Clean view of ${dataset.name}: one row per ${dataset.transform.keyColumns.join(" × ")}`,

@@ -4,7 +4,7 @@ import * as kms from "aws-cdk-lib/aws-kms";
 import * as sns from "aws-cdk-lib/aws-sns";
 import type { IBucket } from "aws-cdk-lib/aws-s3";
 import { Api as HttpApi, Config, Function, use, type StackContext } from "sst/constructs";
-import { pipeline } from "../packages/core/src/pipeline/pipeline";
+import { BUNDLED_CONFIG_FILE, bundledConfigFile, stackProject } from "./project";
 import { Analytics } from "./Analytics";
 import { Catalog } from "./Catalog";
 import { Ingest } from "./Ingest";
@@ -32,7 +32,7 @@ interface ApiPolicyTargets {
  * athena-results, the first record of a run it starts, and invoking the runner, nothing else.
  */
 function apiPolicy(t: ApiPolicyTargets): iam.PolicyStatement[] {
-  const tables = Object.values(pipeline.datasets).flatMap(datasetGlueTables);
+  const tables = Object.values(stackProject().pipeline.datasets).flatMap(datasetGlueTables);
   const { processed, prod, athenaResults } = t.buckets;
   return [
     new iam.PolicyStatement({
@@ -111,7 +111,7 @@ export function Api({ app, stack }: StackContext) {
         databaseName: catalog.databaseName,
         crawlerName: catalog.crawler.ref,
         workgroupArn: analytics.workgroupArn,
-        datasets: Object.values(pipeline.datasets),
+        datasets: Object.values(stackProject().pipeline.datasets),
         streams: ingest.streams,
       }),
       new iam.PolicyStatement({ actions: ["sns:Publish"], resources: [alerts.topicArn] }),
@@ -135,7 +135,9 @@ export function Api({ app, stack }: StackContext) {
     bind: [...Object.values(storage.parameters), catalog.parameters.GLUE_DATABASE, analytics.parameters.ATHENA_WORKGROUP, runnerFunction, apiToken],
     // The dashboard is served by the app itself: packages/web/* into web/, and uPlot where
     // loadWebAssets resolves it (node_modules/uplot/dist, next to the bundle).
+    // (copyFiles replaces the app's default: the bundled project config is listed again.)
     copyFiles: [
+      { from: bundledConfigFile(), to: BUNDLED_CONFIG_FILE },
       { from: "packages/web", to: WEB_DIR },
       ...["uPlot.iife.min.js", "uPlot.min.css"].map((file) => ({ from: `node_modules/uplot/dist/${file}`, to: `node_modules/uplot/dist/${file}` })),
     ],

@@ -4,7 +4,7 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import { NagSuppressions } from "cdk-nag";
 import { Config, use, type StackContext } from "sst/constructs";
 import { rawTableOf, staticPrefixOf } from "../packages/core/src/catalog/raw-table";
-import { pipeline } from "../packages/core/src/pipeline/pipeline";
+import { stackProject } from "./project";
 import { defaultPolicyOf, suppressObjectWildcards } from "./nag";
 import { glueName } from "./names";
 import { Storage } from "./Storage";
@@ -17,6 +17,7 @@ import { Storage } from "./Storage";
  */
 export function Catalog({ app, stack }: StackContext) {
   const { raw } = use(Storage);
+  const { pipeline } = stackProject();
   const databaseName = glueName(app, pipeline.glueDatabase);
   const database = new glue.CfnDatabase(stack, "Database", { catalogId: stack.account, databaseInput: { name: databaseName } });
   const physical = { ...pipeline, glueDatabase: databaseName, buckets: { ...pipeline.buckets, raw: raw.bucketName } };

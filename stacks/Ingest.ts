@@ -1,4 +1,4 @@
-import { ArnFormat, RemovalPolicy } from "aws-cdk-lib";
+import { Annotations, ArnFormat, RemovalPolicy } from "aws-cdk-lib";
 import * as events from "aws-cdk-lib/aws-events";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as firehose from "aws-cdk-lib/aws-kinesisfirehose";
@@ -6,13 +6,14 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import { Config, Cron, type Function, use, type StackContext } from "sst/constructs";
 import { staticPrefixOf } from "../packages/core/src/catalog/raw-table";
 import { assertValidFirehoseConfig } from "../packages/core/src/delivery";
-import { pipeline } from "../packages/core/src/pipeline/pipeline";
+import { stackProject } from "./project";
 import { firehoseDestinationOf } from "./firehose-destination";
 import { Analytics } from "./Analytics";
 import { Catalog } from "./Catalog";
 import { suppressObjectWildcards, suppressSstFunctionDefaults } from "./nag";
 import { scheduleOf } from "./schedule";
-import { DATASET_SECRETS, sourceSecretNames } from "./source-secrets";
+import { datasetSecrets, sourceSecretNames } from "./source-secrets";
+import { scheduledSubjectsOf } from "../packages/core/src/config/project";
 import { Storage } from "./Storage";
 
 /**
@@ -24,6 +25,7 @@ export function Ingest({ app, stack }: StackContext) {
   const { raw, parameters: storage } = use(Storage);
   // The AWS composition root needs the lake's names in every function (runtime/aws.ts fromSstBindings).
   const lakeBindings = [...Object.values(storage), use(Catalog).parameters.GLUE_DATABASE, use(Analytics).parameters.ATHENA_WORKGROUP];
+  const { pipeline } = stackProject();
   const streams = Object.values(pipeline.datasets).map((dataset) => {
     // An invalid config fails synthesis with the message CreateDeliveryStream would answer.
     assertValidFirehoseConfig(dataset.firehose, "aws");
@@ -57,19 +59,27 @@ export function Ingest({ app, stack }: StackContext) {
     return { dataset, stream, objectPrefixes };
   });
 
-  const secrets = Object.fromEntries(sourceSecretNames().map((name) => [name, new Config.Secret(stack, name)]));
+  const secrets = Object.fromEntries(sourceSecretNames(pipeline).map((name) => [name, new Config.Secret(stack, name)]));
   const parameters = Object.fromEntries(
     streams.map(({ dataset, stream }) => [dataset.name, new Config.Parameter(stack, `FIREHOSE_STREAM_${dataset.name.toUpperCase()}`, { value: stream.ref })]),
   );
   const producers: { dataset: string; fn: Function }[] = [];
+  const secretsOf = datasetSecrets(pipeline);
+  const unscheduled: string[] = [];
   for (const { dataset, stream, objectPrefixes } of streams) {
+    // A producer with nothing to ask for would fail every invocation: no schedule, and synthesis says why.
+    if (!scheduledSubjectsOf(dataset)) {
+      unscheduled.push(dataset.name);
+      Annotations.of(stack).addInfo(`${dataset.name}: no producer schedule, it has no subjects: set datasets.${dataset.name}.subjects in sluice.config.ts (its stream and tables are deployed; runs can still be started with subjects)`);
+      continue;
+    }
     const cron = new Cron(stack, `Producer-${dataset.name}`, {
       schedule: scheduleOf(dataset),
       job: {
         function: {
           handler: "packages/functions/src/producer.handler",
           timeout: "5 minutes",
-          bind: [...lakeBindings, parameters[dataset.name]!, ...(DATASET_SECRETS[dataset.name] ?? []).map((name) => secrets[name]!)],
+          bind: [...lakeBindings, parameters[dataset.name]!, ...(secretsOf[dataset.name] ?? []).map((name) => secrets[name]!)],
           permissions: [
             new iam.PolicyStatement({ actions: ["firehose:PutRecordBatch"], resources: [stream.attrArn] }),
             // Records the client itself rejects go to the error prefix (the twin's `sluice-client-failed`).
@@ -84,5 +94,5 @@ export function Ingest({ app, stack }: StackContext) {
     producers.push({ dataset: dataset.name, fn: cron.jobFunction });
     suppressObjectWildcards(cron.jobFunction.role!, "The producer writes client-rejected records under the dataset's error prefix only.");
   }
-  return { streams: streams.map(({ dataset, stream, objectPrefixes }) => ({ dataset: dataset.name, stream, errorObjects: objectPrefixes[1]! })), producers, parameters, secrets };
+  return { unscheduled, streams: streams.map(({ dataset, stream, objectPrefixes }) => ({ dataset: dataset.name, stream, errorObjects: objectPrefixes[1]! })), producers, parameters, secrets };
 }

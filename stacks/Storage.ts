@@ -2,7 +2,7 @@ import { Duration } from "aws-cdk-lib";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import { NagSuppressions } from "cdk-nag";
 import { Config, type StackContext } from "sst/constructs";
-import { pipeline } from "../packages/core/src/pipeline/pipeline";
+import { stackProject } from "./project";
 import { secureBucket } from "./secure-bucket";
 import { retainsData } from "./stage";
 
@@ -15,7 +15,7 @@ const ACCESS_LOG_EXPIRY_DAYS = 365;
 
 /** The lake's buckets (raw is immutable: versioned, retained, never deleted from by the pipeline). */
 export function Storage({ app, stack }: StackContext) {
-  const { buckets } = pipeline;
+  const { buckets } = stackProject().pipeline;
   const retain = retainsData(app);
   const accessLogs = secureBucket(stack, "access-logs", {
     retain,

@@ -1,14 +1,16 @@
-/**
- * The API-key secrets (SST `Config.Secret` names) each dataset's real source needs; a dataset not
- * listed needs none. The names are runtime/aws.ts's SST_BINDINGS (the infra tests check they agree):
- * the stacks do not import the runtime, which pulls in the AWS SDK.
- */
-export const DATASET_SECRETS: Readonly<Record<string, readonly string[]>> = {
-  stocks: ["POLYGON_API_KEY"],
-  air_quality: ["OPENAQ_API_KEY"],
-};
+import { datasetSecretNames } from "../packages/core/src/config/project";
+import type { PipelineDefinition } from "../packages/core/src/pipeline/types";
 
-/** Every source secret, once. */
-export function sourceSecretNames(): string[] {
-  return [...new Set(Object.values(DATASET_SECRETS).flat())];
+/**
+ * The secrets (SST `Config.Secret` names) each dataset's real source needs: the built-in API keys
+ * (runtime/aws.ts's SST_BINDINGS names; the infra tests check they agree) and a config dataset's
+ * REST auth secret. A dataset not listed needs none.
+ */
+export function datasetSecrets(pipeline: PipelineDefinition): Readonly<Record<string, readonly string[]>> {
+  return Object.fromEntries(Object.values(pipeline.datasets).map((dataset) => [dataset.name, datasetSecretNames(dataset)]));
+}
+
+/** Every source secret of the pipeline, once. */
+export function sourceSecretNames(pipeline: PipelineDefinition): string[] {
+  return [...new Set(Object.values(datasetSecrets(pipeline)).flat())];
 }

@@ -84,7 +84,7 @@ describe("producer handler for every dataset", () => {
     expect(new Set(aws.firehose.accepted.get(STREAMS.air_quality)!.map((r) => JSON.parse(r).parameter))).toEqual(new Set(["pm25", "pm10", "no2", "o3"]));
   });
 
-  it("asks for stations when air quality is scheduled without them", async () => {
+  it("asks for subjects when air quality is scheduled without stations (none configured)", async () => {
     // Prepare
     const aws = producerRuntime();
     restore = aws.restore;
@@ -92,7 +92,7 @@ describe("producer handler for every dataset", () => {
     const error = await produce(aws.runtime, { dataset: "air_quality" }).catch((e: unknown) => e);
     // Assess
     expect(error).toBeInstanceOf(NoSubjectsError);
-    expect((error as Error).message).toContain('"stations"');
+    expect((error as Error).message).toContain("datasets.air_quality.subjects");
   });
 
   it("refuses subjects and sources of another dataset", async () => {

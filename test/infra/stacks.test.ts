@@ -9,14 +9,19 @@ import type { CloudAssembly } from "aws-cdk-lib/cx-api";
 import { beforeAll, describe, expect, it } from "vitest";
 import { WEB_FILES } from "../../packages/core/src/api/web-assets";
 import { LAMBDA_WEB_DIR, SST_BINDINGS } from "../../packages/core/src/runtime/aws";
-import { pipeline } from "../../packages/core/src/pipeline/pipeline";
+import { scheduledSubjectsOf } from "../../packages/core/src/config/project";
+import { stackProject } from "../../stacks/project";
 import type { DatasetDefinition } from "../../packages/core/src/pipeline/types";
 import { cleanViewSql } from "../../packages/core/src/transform/athena-sql";
 import { SYNTH_TIMEOUT_MS, synthesizeTestApp, STAGE } from "./synth";
 import { logicalIdOf, render, resourcesOf, statementsOf, templateOf } from "./template";
 import type { Cfn } from "./template";
 
+// The stacks deploy the repository's sluice.config.ts.
+const { pipeline } = stackProject();
 const DATASETS = Object.values(pipeline.datasets);
+/** The datasets with subjects to schedule a producer for (air quality needs configured OpenAQ stations). */
+const SCHEDULED = DATASETS.filter((d) => scheduledSubjectsOf(d) !== undefined);
 /** A construct id as CDK's logical id spells it (alphanumerics only: `air_quality` → `airquality`). */
 const idOf = (name: string) => name.replace(/[^A-Za-z0-9]/g, "");
 /** The API keys each dataset's real source needs (Polygon, OpenAQ); weather's Open-Meteo needs none. */
@@ -92,11 +97,19 @@ describe("the SST v2 app's stacks", () => {
         .map((k) => k.slice(`SST_${kind}_value_`.length))
         .sort();
 
-    it("creates one stream, one Firehose role and one producer per dataset of the definition", () => {
+    it("creates one stream and one Firehose role per dataset of the config, one producer per dataset with subjects", () => {
       expect(streams().map((s) => s.Properties.DeliveryStreamName).sort()).toEqual(DATASETS.map((d) => `${STAGE}-sluice-${d.firehose.streamName}`).sort());
       expect(new Set(streams().map((s) => s.Properties.ExtendedS3DestinationConfiguration.RoleARN["Fn::GetAtt"][0])).size).toBe(DATASETS.length);
-      expect(producers()).toHaveLength(DATASETS.length);
-      for (const dataset of DATASETS) expect(producerOf(dataset), dataset.name).toBeDefined();
+      expect(producers()).toHaveLength(SCHEDULED.length);
+      for (const dataset of SCHEDULED) expect(producerOf(dataset), dataset.name).toBeDefined();
+    });
+
+    it("schedules no air-quality producer while no OpenAQ stations are configured, and synthesis says so", () => {
+      expect(SCHEDULED.map((d) => d.name)).not.toContain("air_quality");
+      expect(producers().filter((f) => f.id.startsWith("Producerairquality"))).toEqual([]);
+      expect(resourcesOf(assembly, "AWS::Events::Rule").filter((r) => r.id.startsWith("Producerairquality"))).toEqual([]);
+      const notes = assembly.getStackArtifact(`${STAGE}-sluice-Ingest`).messages.map((m) => String(m.entry.data));
+      expect(notes).toContainEqual(expect.stringMatching(/^air_quality: no producer schedule, it has no subjects: set datasets\.air_quality\.subjects in sluice\.config\.ts/));
     });
 
     describe.each(DATASETS.map((d) => [d.name, d] as const))("%s", (name, dataset) => {
@@ -144,7 +157,7 @@ describe("the SST v2 app's stacks", () => {
         expect(firehose.flatMap((s) => s.actions).filter((a) => /Delete/.test(a))).toEqual([]);
       });
 
-      it("runs its producer on nodejs24.x on the definition's schedule with { dataset } as the event, allowed PutRecordBatch on its own stream only", () => {
+      it.skipIf(!scheduledSubjectsOf(dataset))("runs its producer on nodejs24.x on the definition's schedule with { dataset } as the event, allowed PutRecordBatch on its own stream only", () => {
         const rules = resourcesOf(assembly, "AWS::Events::Rule").filter((r) => r.id.startsWith(`Producer${idOf(name)}`));
         expect(rules.map((r) => r.Properties.ScheduleExpression)).toEqual([dataset.schedule]);
         const producer = producerOf(dataset);
@@ -160,7 +173,7 @@ describe("the SST v2 app's stacks", () => {
         expect(own.find((s) => s.actions.includes("s3:PutObject"))!.resources.map(render)).toEqual([`<ref>/errors/${name}/*`]);
       });
 
-      it("binds its producer to its own source's API key secret only", () => {
+      it.skipIf(!scheduledSubjectsOf(dataset))("binds its producer to its own source's API key secret only", () => {
         const producer = producerOf(dataset);
         expect(boundOf(producer, "Secret")).toEqual([...(SECRETS_OF[name] ?? [])]);
         const ssm = statementsOf(assembly).filter((s) => s.policy.startsWith(`${STAGE}-sluice-Ingest/Producer${idOf(name)}`) && s.actions.some((a) => a.startsWith("ssm:")));
@@ -440,9 +453,9 @@ describe("the SST v2 app's stacks", () => {
 
     it("alarms on each producer's errors, the runner's errors and each stream's failed S3 deliveries, in one stack", () => {
       expect(new Set(alarms.map((a) => a.stack))).toEqual(new Set([`${STAGE}-sluice-Operations`]));
-      expect(byMetric("AWS/Lambda", "Errors")).toHaveLength(DATASETS.length + 1);
+      expect(byMetric("AWS/Lambda", "Errors")).toHaveLength(SCHEDULED.length + 1);
       expect(byMetric("AWS/Firehose", "DeliveryToS3.Success")).toHaveLength(DATASETS.length);
-      expect(alarms).toHaveLength(2 * DATASETS.length + 1);
+      expect(alarms).toHaveLength(SCHEDULED.length + DATASETS.length + 1);
     });
 
     it("breaches on one 5-minute period, treats no data as fine, and notifies the alert topic", () => {

@@ -1,7 +1,7 @@
 import { Option, type Command } from "commander";
 import { accessSync, constants, mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { AIR_QUALITY_PARAMETERS } from "../../core/src/pipeline/air-quality";
+import { defaultVariablesOf } from "../../core/src/config/project";
 import { DEFAULT_TICKERS } from "../../core/src/pipeline/stocks";
 import type { DatasetDefinition, Location } from "../../core/src/pipeline/types";
 import type { RunParameters } from "../../core/src/run/run-record";
@@ -167,10 +167,7 @@ export function ingestRequestOf(values: IngestOptionValues): {
 }
 
 function variablesOf(values: IngestOptionValues, dataset: DatasetDefinition): string[] {
-  if (values.variables !== undefined) return splitList(values.variables);
-  if (dataset.defaults?.variables) return [...dataset.defaults.variables];
-  if (dataset.name === "air_quality") return [...AIR_QUALITY_PARAMETERS];
-  return dataset.name === "weather" ? ["temperature_2m"] : [];
+  return values.variables !== undefined ? splitList(values.variables) : defaultVariablesOf(dataset);
 }
 
 /** The flag of each subject field, for messages. */

@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { ConfigError, configPath, loadConfig } from "../../core/src/config/load";
 import { BUILT_IN_DATASETS, pipelineFromConfig } from "../../core/src/config/pipeline-from-config";
 import type { SluiceConfig } from "../../core/src/config/config";
@@ -13,6 +14,7 @@ export interface Project {
 }
 
 let current: Project = { pipeline: builtIn };
+const loaded = new Map<string, { stamp: number; project: Project }>();
 
 /** The project loaded for this command (`loadProject`), else the built-in pipeline. */
 export function project(): Project {
@@ -41,9 +43,14 @@ export function configArgument(argv: readonly string[]): string | undefined {
 export async function loadProject(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<Project> {
   const path = configPath(configArgument(argv), env, cwd);
   if (path === undefined) return (current = { pipeline: builtIn });
+  // One process may run many commands (tests, `serve`): an unchanged file is not read again.
+  const stamp = statSync(path, { throwIfNoEntry: false })?.mtimeMs;
+  const known = loaded.get(path);
+  if (known && stamp !== undefined && known.stamp === stamp) return (current = known.project);
   try {
     const config = await loadConfig(path, BUILT_IN_DATASETS);
     current = { pipeline: pipelineFromConfig(config), config };
+    if (stamp !== undefined) loaded.set(path, { stamp, project: current });
     return current;
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(`bad config ${error.message}`);

@@ -1,31 +1,31 @@
 import { z } from "zod";
 import type { IngestSummary } from "../../core/src/ingest/summary";
 import { createLogger } from "../../core/src/log/logger";
-import { AIR_QUALITY_PARAMETERS } from "../../core/src/pipeline/air-quality";
-import { DEFAULT_TICKERS } from "../../core/src/pipeline/stocks";
-import type { Location } from "../../core/src/pipeline/types";
+import { bundledProject, defaultVariablesOf, scheduledSubjectsOf } from "../../core/src/config/project";
+import type { DatasetDefinition, Location } from "../../core/src/pipeline/types";
 import type { RunParameters } from "../../core/src/run/run-record";
 import { AwsRuntime, fromSstBindings } from "../../core/src/runtime/aws";
-import { DATASET_SOURCES } from "../../core/src/sources/factory";
+import { sourcesOf } from "../../core/src/sources/factory";
 import { lookupCity } from "../../core/src/sources/gazetteer";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const location = z.union([z.string().min(1), z.object({ name: z.string().min(1), latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) })]);
 
-/** The datasets a producer can ingest. */
-export const PRODUCER_DATASETS = ["weather", "stocks", "air_quality"] as const;
-export type ProducerDataset = (typeof PRODUCER_DATASETS)[number];
+/** The source a schedule uses for a built-in dataset: its real API (a config dataset's is its REST source). */
+const SCHEDULED_SOURCE: Readonly<Record<string, string>> = { weather: "open-meteo", stocks: "polygon", air_quality: "openaq" };
 
-/** The source a schedule uses: the real API of each dataset. */
-const SCHEDULED_SOURCE: Readonly<Record<ProducerDataset, string>> = { weather: "open-meteo", stocks: "polygon", air_quality: "openaq" };
+/** The built-in subject fields and the dataset each belongs to (aliases of `subjects`). */
+const SUBJECT_FIELDS = { locations: "weather", tickers: "stocks", stations: "air_quality" } as const;
 
 /** What the producer may be invoked with; the stack's schedule sends `{ dataset }` only. */
 export const producerEventSchema = z
   .object({
-    /** Default weather (what the producer ingested before there were other datasets). */
-    dataset: z.enum(PRODUCER_DATASETS).optional(),
+    /** Any dataset of the bundled project (default weather, what the producer ingested before there were others). */
+    dataset: z.string().min(1).optional(),
     from: z.string().regex(DAY).optional(),
     to: z.string().regex(DAY).optional(),
+    /** What to ask the source about, for any dataset (default: the config's subjects, else the dataset's). */
+    subjects: z.array(location).min(1).optional(),
     /** weather: gazetteer names or `{ name, latitude, longitude }` (default Paris, London, Berlin). */
     locations: z.array(location).min(1).optional(),
     /** stocks: ticker symbols (default the Magnificent 7). */
@@ -34,20 +34,25 @@ export const producerEventSchema = z
     stations: z.array(z.string().min(1)).min(1).optional(),
     /** One of the dataset's sources (default its real API). */
     source: z.string().min(1).optional(),
-    /** weather: Open-Meteo variables; air_quality: parameters. */
+    /** weather: Open-Meteo variables; air_quality: parameters (default: the config's). */
     variables: z.array(z.string().min(1)).optional(),
   })
   .superRefine((event, ctx) => {
-    const dataset = event.dataset ?? "weather";
-    const sources = DATASET_SOURCES[dataset] ?? [];
-    if (event.source !== undefined && !sources.includes(event.source)) {
-      ctx.addIssue({ code: "custom", path: ["source"], message: `dataset ${dataset} has no source "${event.source}"; its sources: ${sources.join(", ")}` });
+    const name = event.dataset ?? "weather";
+    const { pipeline } = bundledProject();
+    const dataset = pipeline.datasets[name];
+    if (!dataset) {
+      ctx.addIssue({ code: "custom", path: ["dataset"], message: `unknown dataset "${name}"; the datasets: ${Object.keys(pipeline.datasets).join(", ")}` });
+      return;
     }
-    const subjects = { locations: "weather", tickers: "stocks", stations: "air_quality" } as const;
-    for (const [field, owner] of Object.entries(subjects)) {
-      if (event[field as keyof typeof subjects] !== undefined && owner !== dataset) {
-        ctx.addIssue({ code: "custom", path: [field], message: `${field} applies to dataset ${owner}, not ${dataset}` });
-      }
+    const sources = sourcesOf(dataset);
+    if (event.source !== undefined && !sources.includes(event.source)) {
+      ctx.addIssue({ code: "custom", path: ["source"], message: `dataset ${name} has no source "${event.source}"; its sources: ${sources.join(", ")}` });
+    }
+    for (const [field, owner] of Object.entries(SUBJECT_FIELDS)) {
+      if (event[field as keyof typeof SUBJECT_FIELDS] === undefined) continue;
+      if (owner !== name) ctx.addIssue({ code: "custom", path: [field], message: `${field} applies to dataset ${owner}, not ${name}` });
+      else if (event.subjects !== undefined) ctx.addIssue({ code: "custom", path: [field], message: `give subjects or ${field}, not both` });
     }
   });
 export type ProducerEvent = z.input<typeof producerEventSchema>;
@@ -60,48 +65,49 @@ export class NothingDeliveredError extends Error {
   }
 }
 
-/** The event names no subject and the dataset has no default (air quality: which OpenAQ stations). */
+/** The event names no subject and neither the config nor the dataset has a default (OpenAQ stations, a REST dataset). */
 export class NoSubjectsError extends Error {
   override readonly name = "NoSubjectsError";
   constructor(readonly dataset: string) {
-    super(`the ${dataset} producer needs stations: invoke it with { "dataset": "${dataset}", "stations": ["<OpenAQ location id>", …] }`);
+    super(`the ${dataset} producer has no subjects: set datasets.${dataset}.subjects in sluice.config.ts, or invoke it with { "dataset": "${dataset}", "subjects": [ … ] }`);
   }
 }
 
 /** Ingests one dataset (weather by default) through its Firehose stream: yesterday..today (UTC) by default. */
 export async function produce(runtime: AwsRuntime, event: unknown, now = runtime.clock.now()): Promise<IngestSummary> {
   const input = producerEventSchema.parse(isScheduledEvent(event) ? {} : (event ?? {}));
-  const dataset = input.dataset ?? "weather";
+  const dataset = bundledProject().pipeline.datasets[input.dataset ?? "weather"]!;
   const today = new Date(now).toISOString().slice(0, 10);
   const yesterday = new Date(now - 86_400_000).toISOString().slice(0, 10);
   const summary = await runtime.ingest({
-    dataset,
-    source: input.source ?? SCHEDULED_SOURCE[dataset],
+    dataset: dataset.name,
+    source: input.source ?? SCHEDULED_SOURCE[dataset.name] ?? sourcesOf(dataset)[0]!,
     from: input.from ?? yesterday,
     to: input.to ?? today,
     ...subjectsOf(dataset, input),
     skipIngest: false,
   });
-  for (const failure of summary.failures) runtime.logger.error("location not ingested", { dataset, ...failure });
+  for (const failure of summary.failures) runtime.logger.error("location not ingested", { dataset: dataset.name, ...failure });
   if (summary.recordsDelivered === 0) throw new NothingDeliveredError(summary);
   return summary;
 }
 
-/** Cities, tickers or stations as the sources' `Location`s, and the variables, per dataset (as the CLI's defaults). */
-function subjectsOf(dataset: ProducerDataset, input: z.output<typeof producerEventSchema>): Pick<RunParameters, "locations" | "variables"> {
-  // Tickers and stations are names only: the stocks and air-quality sources ignore coordinates.
-  const named = (names: readonly string[]): Location[] => [...new Set(names)].map((name) => ({ name, latitude: 0, longitude: 0 }));
-  switch (dataset) {
+/** The subjects as the sources' `Location`s, and the variables: the event's, else the config's, else the dataset's defaults (as the CLI's). */
+function subjectsOf(dataset: DatasetDefinition, input: z.output<typeof producerEventSchema>): Pick<RunParameters, "locations" | "variables"> {
+  const given = input.subjects ?? input.locations ?? input.tickers ?? input.stations ?? scheduledSubjectsOf(dataset);
+  if (!given) throw new NoSubjectsError(dataset.name);
+  const variables = input.variables ?? defaultVariablesOf(dataset);
+  // Tickers, stations and a REST dataset's subjects are names only: their sources ignore coordinates.
+  const named = (names: readonly (string | Location)[]): Location[] => [...new Set(names.map((n) => (typeof n === "string" ? n : n.name)))].map((name) => ({ name, latitude: 0, longitude: 0 }));
+  switch (dataset.rest ? "rest" : dataset.name) {
+    case "rest":
+      return { locations: named(given), variables };
     case "stocks":
-      return { locations: named((input.tickers ?? DEFAULT_TICKERS).map((t) => t.toUpperCase())), variables: input.variables ?? [] };
+      return { locations: named(given.map((t) => (typeof t === "string" ? t.toUpperCase() : t))), variables };
     case "air_quality":
-      if (!input.stations) throw new NoSubjectsError(dataset);
-      return { locations: named(input.stations), variables: input.variables ?? [...AIR_QUALITY_PARAMETERS] };
+      return { locations: named(given), variables };
     default:
-      return {
-        locations: (input.locations ?? ["Paris", "London", "Berlin"]).map((l) => (typeof l === "string" ? lookupCity(l) : l)),
-        variables: input.variables ?? ["temperature_2m"],
-      };
+      return { locations: given.map((l) => (typeof l === "string" ? lookupCity(l) : l)), variables };
   }
 }
 

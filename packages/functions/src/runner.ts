@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { defaultVariablesOf } from "../../core/src/config/project";
 import { createLogger } from "../../core/src/log/logger";
 import { RunInProgressError } from "../../core/src/run/run-lock";
 import { RUN_ID_RE, type RunParameters, type RunRecord } from "../../core/src/run/run-record";
@@ -15,7 +16,8 @@ export const runnerEventSchema = z.object({
     from: z.string().regex(DAY),
     to: z.string().regex(DAY),
     locations: z.array(z.object({ name: z.string().min(1), latitude: z.number(), longitude: z.number() })).min(1),
-    variables: z.array(z.string().min(1)).default(["temperature_2m"]),
+    /** Default: the dataset's (the config's variables, else weather temperature_2m, the air-quality parameters). */
+    variables: z.array(z.string().min(1)).optional(),
     skipIngest: z.boolean().default(false),
     fullRefresh: z.boolean().optional(),
   }),
@@ -25,7 +27,8 @@ export type RunnerEvent = z.input<typeof runnerEventSchema>;
 /** Runs the pipeline on AWS; a failed DQ gate is published to DQ_ALERT_TOPIC. Returns the run record. */
 export async function runPipeline(runtime: AwsRuntime, event: unknown): Promise<RunRecord> {
   const input = runnerEventSchema.parse(event);
-  const parameters: RunParameters = input.parameters;
+  const dataset = runtime.pipeline.datasets[input.parameters.dataset];
+  const parameters: RunParameters = { ...input.parameters, variables: input.parameters.variables ?? (dataset ? defaultVariablesOf(dataset) : []) };
   const engine = await runtime.runEngine();
   // The API answered 202 with this id before the run started: the run must carry it.
   let run: RunRecord;

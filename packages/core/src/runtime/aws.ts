@@ -25,7 +25,7 @@ import type { IngestProgress, IngestSummary } from "../ingest/summary";
 import type { Clock } from "../lake/clock";
 import { systemClock } from "../lake/clock";
 import type { Logger } from "../log/logger";
-import { pipeline as definition } from "../pipeline/pipeline";
+import { bundledProject, datasetSecretNames } from "../config/project";
 import type { DatasetDefinition, LakeBuckets, PipelineDefinition } from "../pipeline/types";
 import { evaluateDqdl } from "../run/dq-evaluator";
 import type { DqEvaluator } from "../run/dq-port";
@@ -48,6 +48,8 @@ export interface AwsRuntimeConfig {
   readonly dqAlertTopic?: string;
   /** API keys of the sources, from the POLYGON_API_KEY / OPENAQ_API_KEY secrets bound to this function. */
   readonly sourceKeys?: Pick<SourceSettings, "polygonApiKey" | "openAqApiKey">;
+  /** The REST datasets' auth secrets by name, from the `Config.Secret`s bound to this function. */
+  readonly restSecrets?: Readonly<Record<string, string>>;
 }
 
 /** The SDK clients; tests pass clients whose `send` aws-sdk-client-mock has replaced. */
@@ -64,7 +66,7 @@ export interface AwsClients {
 export interface AwsRuntimeOptions {
   readonly config: AwsRuntimeConfig;
   readonly logger: Logger;
-  /** The logical pipeline (default: the one definition); its buckets and database are replaced by the physical names. */
+  /** The logical pipeline (default: the bundled project config's, else the built-in one); its buckets and database are replaced by the physical names. */
   readonly pipeline?: PipelineDefinition;
   readonly clients?: Partial<AwsClients>;
   readonly clock?: Clock;
@@ -132,7 +134,7 @@ export class MissingBindingError extends Error {
  * here only, and lazily: importing it reads the SST_* environment (and may call SSM), which must
  * not happen when domain code or tests merely import this module.
  */
-export async function fromSstBindings(datasets: readonly string[] = Object.keys(definition.datasets)): Promise<AwsRuntimeConfig> {
+export async function fromSstBindings(datasets: readonly string[] = Object.keys(bundledProject().pipeline.datasets)): Promise<AwsRuntimeConfig> {
   const { Config } = await import("sst/node/config");
   const values = Config as unknown as Record<string, string | undefined>;
   const read = (name: string): string | undefined => {
@@ -159,6 +161,12 @@ export async function fromSstBindings(datasets: readonly string[] = Object.keys(
   // Secrets are bound only to the functions that fetch stocks or air quality (stacks/source-secrets.ts).
   const polygonApiKey = optional(SST_BINDINGS.polygonApiKey);
   const openAqApiKey = optional(SST_BINDINGS.openAqApiKey);
+  // A config dataset's REST auth secret: bound to its producer and the runner (stacks/Ingest.ts).
+  const restSecrets: Record<string, string> = {};
+  for (const name of new Set(datasets.flatMap((d) => (bundledProject().pipeline.datasets[d]?.rest ? datasetSecretNames(bundledProject().pipeline.datasets[d]!) : [])))) {
+    const value = optional(name);
+    if (value) restSecrets[name] = value;
+  }
   return {
     buckets: {
       raw: required(SST_BINDINGS.rawBucket),
@@ -172,6 +180,7 @@ export async function fromSstBindings(datasets: readonly string[] = Object.keys(
     ...(rawCrawler ? { rawCrawler } : {}),
     ...(runnerFunction ? { runnerFunction } : {}),
     ...(dqAlertTopic ? { dqAlertTopic } : {}),
+    ...(Object.keys(restSecrets).length > 0 ? { restSecrets } : {}),
     ...(polygonApiKey || openAqApiKey ? { sourceKeys: { ...(polygonApiKey ? { polygonApiKey } : {}), ...(openAqApiKey ? { openAqApiKey } : {}) } } : {}),
   };
 }
@@ -200,7 +209,7 @@ export async function apiDepsFromSst(logger: Logger): Promise<ApiDeps> {
  * buckets, ARNs and the account): ARNs become `<arn>`, account ids `<account>`, each bucket its
  * logical name in angle brackets (`s3://<prod>/…`), the Glue database its logical name.
  */
-export function awsRedactor(config: AwsRuntimeConfig, logical: PipelineDefinition = definition): (message: string) => string {
+export function awsRedactor(config: AwsRuntimeConfig, logical: PipelineDefinition = bundledProject().pipeline): (message: string) => string {
   const names: [string, string][] = [
     ...(Object.entries(config.buckets) as [keyof LakeBuckets, string][]).map(([role, name]): [string, string] => [name, `<${logical.buckets[role]}>`]),
     [config.athenaWorkgroup, "<workgroup>"],
@@ -249,7 +258,7 @@ export class AwsRuntime {
       sns: options.clients?.sns ?? new SNSClient(region),
       lambda: options.clients?.lambda ?? new LambdaClient(region),
     };
-    this.pipeline = physicalPipeline(options.pipeline ?? definition, config);
+    this.pipeline = physicalPipeline(options.pipeline ?? bundledProject().pipeline, config);
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger;
     this.sleep = options.sleep ?? realSleep;
@@ -325,7 +334,7 @@ export class AwsRuntime {
    * function's bundle, and messages stripped of bucket names, ARNs and account ids.
    */
   async apiDeps(options: AwsApiOptions): Promise<ApiDeps> {
-    const logical = this.options.pipeline ?? definition;
+    const logical = this.options.pipeline ?? bundledProject().pipeline;
     return {
       pipeline: this.pipeline,
       catalog: this.catalog,
@@ -345,8 +354,9 @@ export class AwsRuntime {
   /** Fetches the run's range from its source and delivers it through Firehose. */
   async ingest(parameters: RunParameters, onProgress?: (p: IngestProgress) => void): Promise<IngestSummary> {
     const dataset = this.datasetOf(parameters.dataset);
-    const settings = { clock: this.clock, logger: this.logger, ...this.options.config.sourceKeys, ...this.options.sourceSettings };
-    const source = sourceFor(dataset.name, parameters.source, settings);
+    const restSecrets = this.options.config.restSecrets ?? {};
+    const settings = { clock: this.clock, logger: this.logger, secrets: (name: string) => restSecrets[name], ...this.options.config.sourceKeys, ...this.options.sourceSettings };
+    const source = sourceFor(dataset, parameters.source, settings);
     return ingest({
       dataset: dataset.name,
       request: { from: parameters.from, to: parameters.to, locations: parameters.locations, variables: parameters.variables },

@@ -1,0 +1,74 @@
+import { readFileSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
+import { AIR_QUALITY_PARAMETERS } from "../pipeline/air-quality";
+import { DEFAULT_TICKERS } from "../pipeline/stocks";
+import { pipeline as builtIn } from "../pipeline/pipeline";
+import type { DatasetDefinition, Location, PipelineDefinition } from "../pipeline/types";
+import type { SluiceConfig } from "./config";
+import { parseConfig } from "./load";
+import { BUILT_IN_DATASETS, pipelineFromConfig } from "./pipeline-from-config";
+
+/** The checked config and the pipeline it describes (the built-in pipeline without a config). */
+export interface Project {
+  readonly pipeline: PipelineDefinition;
+  readonly config?: SluiceConfig;
+}
+
+/** The name under which the stacks bundle the checked config into every function (beside its handler). */
+export const BUNDLED_CONFIG_FILE = "sluice.config.json";
+
+/** A config already read (a module's default export, parsed JSON): checked, and its pipeline built. Throws ConfigError naming each bad field. */
+export function projectOf(input: unknown, file: string): Project {
+  const config = parseConfig(input, BUILT_IN_DATASETS, file);
+  return { config, pipeline: pipelineFromConfig(config) };
+}
+
+let bundled: Project | undefined;
+
+/**
+ * In a Lambda: the project the stacks bundled (`SLUICE_CONFIG` names a JSON file, relative to
+ * `LAMBDA_TASK_ROOT`); without it, the built-in pipeline. Read once per container.
+ */
+export function bundledProject(env: NodeJS.ProcessEnv = process.env): Project {
+  if (bundled) return bundled;
+  const named = env.SLUICE_CONFIG;
+  if (!named) return (bundled = { pipeline: builtIn });
+  const path = isAbsolute(named) ? named : join(env.LAMBDA_TASK_ROOT ?? process.cwd(), named);
+  bundled = projectOf(JSON.parse(readFileSync(path, "utf8")) as unknown, path);
+  return bundled;
+}
+
+/** Forgets the bundled project (tests that change SLUICE_CONFIG). */
+export function resetBundledProject(): void {
+  bundled = undefined;
+}
+
+/** The subjects a scheduled producer asks for when its event names none: the config's, else the dataset's own defaults (weather's three cities, the seeds' tickers); undefined: none (OpenAQ stations, a REST dataset without subjects). */
+export function scheduledSubjectsOf(dataset: DatasetDefinition): readonly (string | Location)[] | undefined {
+  if (dataset.defaults?.subjects && dataset.defaults.subjects.length > 0) return dataset.defaults.subjects;
+  if (dataset.rest) return undefined;
+  if (dataset.name === "weather") return ["Paris", "London", "Berlin"];
+  if (dataset.name === "stocks") return DEFAULT_TICKERS;
+  return undefined;
+}
+
+/** The secrets (SST `Config.Secret` names) a dataset's real source needs: the built-in API keys, a REST source's auth secret. */
+export function datasetSecretNames(dataset: DatasetDefinition): string[] {
+  if (dataset.rest) return dataset.rest.config.client.auth ? [dataset.rest.config.client.auth.secret] : [];
+  return [...(BUILT_IN_SECRETS[dataset.name] ?? [])];
+}
+
+/** The built-in datasets' API-key secrets (runtime/aws.ts's SST_BINDINGS names; the infra tests check they agree). */
+export const BUILT_IN_SECRETS: Readonly<Record<string, readonly string[]>> = {
+  stocks: ["POLYGON_API_KEY"],
+  air_quality: ["OPENAQ_API_KEY"],
+};
+
+/** The variables a run asks for when it names none: the config's, else the dataset's own (weather temperature_2m, the four air-quality parameters, none). */
+export function defaultVariablesOf(dataset: DatasetDefinition): string[] {
+  if (dataset.defaults?.variables) return [...dataset.defaults.variables];
+  if (dataset.rest) return [];
+  if (dataset.name === "weather") return ["temperature_2m"];
+  if (dataset.name === "air_quality") return [...AIR_QUALITY_PARAMETERS];
+  return [];
+}
