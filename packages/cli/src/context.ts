@@ -2,7 +2,9 @@ import { createLogger, type LogFields, type Logger, type LogLevel } from "../../
 import { LocalRuntime } from "../../core/src/runtime/local";
 import { InvalidLocationError, UnknownLocationError, resolveLocations } from "../../core/src/sources/gazetteer";
 import { SourceError } from "../../core/src/sources/source";
-import type { Location } from "../../core/src/pipeline/types";
+import type { DatasetDefinition, Location } from "../../core/src/pipeline/types";
+import { sourceFor } from "../../core/src/sources/factory";
+import { FilesSource } from "../../core/src/sources/files/files-source";
 import { UsageError } from "./exit-codes";
 import { project } from "./project";
 
@@ -56,4 +58,15 @@ export function locationsOrUsage(resolve: () => Location[]): Location[] {
 export function asUsageError(error: unknown): unknown {
   if (error instanceof SourceError && error.location === undefined) return new UsageError(error.message);
   return error;
+}
+
+/** Every subject a files dataset's files hold (a run that names none ingests them all); bad files are a usage error. */
+export async function subjectsOfFiles(dataset: DatasetDefinition): Promise<Location[]> {
+  const source = sourceFor(dataset, "files");
+  if (!(source instanceof FilesSource)) return [];
+  try {
+    return (await source.subjects()).map((name) => ({ name, latitude: 0, longitude: 0 }));
+  } catch (error) {
+    throw asUsageError(error);
+  }
 }

@@ -184,9 +184,11 @@ function subjectsOf(values: IngestOptionValues, dataset: DatasetDefinition, sour
   if (values.location.length > 0) named.push("--location");
   if (generic && named.length > 0) throw new UsageError(`--subjects and ${named.join(", ")} name the same thing: give one of them`);
   try {
-    if (dataset.rest) {
+    if (dataset.rest || dataset.files) {
       if (named.length > 0) throw new UsageError(`${named.join(", ")} do(es) not apply to dataset ${dataset.name}: give its subjects with --subjects`);
       const names = generic ?? dataset.defaults?.subjects?.map((s) => (typeof s === "string" ? s : s.name));
+      // A files dataset without named subjects takes every subject its files hold (subjectsOfFiles).
+      if ((!names || names.length === 0) && dataset.files) return [];
       if (!names || names.length === 0) throw new UsageError(`dataset ${dataset.name} has no subjects: give --subjects, or set datasets.${dataset.name}.subjects in the config`);
       return restSubjects(names);
     }

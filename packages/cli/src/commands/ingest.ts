@@ -3,7 +3,7 @@ import { ingest } from "../../../core/src/ingest/ingest";
 import type { IngestSummary } from "../../../core/src/ingest/summary";
 import { sourceFor } from "../../../core/src/sources/factory";
 import type { OpenMeteoEndpointChoice } from "../../../core/src/sources/open-meteo/index";
-import { asUsageError, runtimeFor } from "../context";
+import { asUsageError, runtimeFor, subjectsOfFiles } from "../context";
 import { EXIT, UsageError, exitHelp } from "../exit-codes";
 import type { CliIo } from "../main";
 import { addIngestOptions, addLakeOption, ingestRequestOf, type IngestOptionValues } from "../options";
@@ -43,7 +43,7 @@ Examples:
 async function runIngest(values: IngestOptionValues & { verbose?: boolean }, signal: AbortSignal): Promise<IngestSummary & { lake: string }> {
   const request = ingestRequestOf(values);
   const { dataset } = request;
-  const locations = request.locations;
+  const locations = request.locations.length === 0 && dataset.files ? await subjectsOfFiles(dataset) : request.locations;
   if (locations.length === 0) throw new UsageError("no locations: give --locations and/or --location (or --subjects)");
   const runtime = runtimeFor(request.lake, { verbose: values.verbose });
   const progress = new ProgressBar("ingest", locations.length);

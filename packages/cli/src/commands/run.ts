@@ -4,7 +4,7 @@ import type { RunRecord } from "../../../core/src/run/run-record";
 import { sourceFor, type SourceSettings } from "../../../core/src/sources/factory";
 import type { OpenMeteoEndpointChoice } from "../../../core/src/sources/open-meteo/index";
 import type { LocalRuntime } from "../../../core/src/runtime/local";
-import { asUsageError, runtimeFor } from "../context";
+import { asUsageError, runtimeFor, subjectsOfFiles } from "../context";
 import { EXIT, UsageError, exitHelp } from "../exit-codes";
 import { formatBytes, textTable } from "../format";
 import type { CliIo } from "../main";
@@ -54,7 +54,7 @@ Examples:
     )
     .action(async (values: IngestOptionValues & { skipIngest?: boolean; fullRefresh?: boolean; json?: boolean; verbose?: boolean }) => {
       const request = ingestRequestOf(values);
-      const locations = request.locations;
+      const locations = request.locations.length === 0 && request.dataset.files ? await subjectsOfFiles(request.dataset) : request.locations;
       if (locations.length === 0) throw new UsageError("no locations: give --locations and/or --location (or --subjects)");
       if (!values.skipIngest) await checkSourceRequest(values, request);
       const runtime = runtimeFor(request.lake, { verbose: values.verbose, printsRunRecord: true });

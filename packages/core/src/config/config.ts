@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseRule } from "../dq/parser";
 import { scheduleProblem } from "../pipeline/schedule-expression";
+import { filesSourceConfigSchema } from "../sources/files/config";
 import { restSourceConfigSchema } from "../sources/rest/config";
 
 /**
@@ -65,34 +66,45 @@ const commonEntry = {
 
 export const builtInEntrySchema = z.object(commonEntry).strict();
 
+/** What a dataset of the user's own has besides its source: columns, key and event time. */
+const ownEntry = {
+  ...commonEntry,
+  /** The record's columns besides `subject` and `collection_time`, which every record carries. */
+  schema: z.array(column).min(1),
+  /** One production row per value of these columns (with `subject` when it is not among them). */
+  key: z.array(z.string()).min(1),
+  /** The event-time column (its month is the Parquet partition) and how the source writes it. */
+  time: z.object({ column: z.string(), format: z.enum(["iso8601", "epoch_s", "epoch_ms"]) }).strict(),
+};
+
+/** The checks an own dataset's columns, key, time and fields must pass together. */
+function checkOwnEntry(entry: { schema: { name: string }[]; key: string[]; time: { column: string }; source: { fields: Record<string, string> } }, ctx: z.RefinementCtx): void {
+  const names = new Set(entry.schema.map((c) => c.name));
+  for (const [index, c] of entry.schema.entries()) {
+    if (c.name === "subject" || c.name === "collection_time") ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["schema", index, "name"], message: `"${c.name}" is added to every record by sluice; name the column otherwise` });
+  }
+  for (const [index, k] of entry.key.entries()) {
+    if (!names.has(k) && k !== "subject") ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["key", index], message: `"${k}" is not a column of schema (${[...names].join(", ")})` });
+  }
+  if (!names.has(entry.time.column)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["time", "column"], message: `"${entry.time.column}" is not a column of schema` });
+  for (const field of Object.keys(entry.source.fields)) {
+    if (!names.has(field)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["source", "fields", field], message: `"${field}" is not a column of schema (${[...names].join(", ")})` });
+  }
+  for (const c of entry.schema) {
+    if (!Object.hasOwn(entry.source.fields, c.name)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["source", "fields"], message: `schema column "${c.name}" has no field path: add "${c.name}": "<path>" to source.fields` });
+  }
+}
+
 export const restEntrySchema = z
-  .object({
-    ...commonEntry,
-    source: restSourceConfigSchema,
-    /** The record's columns besides `subject` and `collection_time`, which every record carries. */
-    schema: z.array(column).min(1),
-    /** One production row per value of these columns (with `subject` when it is not among them). */
-    key: z.array(z.string()).min(1),
-    /** The event-time column (its month is the Parquet partition) and how the API writes it. */
-    time: z.object({ column: z.string(), format: z.enum(["iso8601", "epoch_s", "epoch_ms"]) }).strict(),
-  })
+  .object({ ...ownEntry, source: restSourceConfigSchema })
   .strict()
-  .superRefine((entry, ctx) => {
-    const names = new Set(entry.schema.map((c) => c.name));
-    for (const [index, c] of entry.schema.entries()) {
-      if (c.name === "subject" || c.name === "collection_time") ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["schema", index, "name"], message: `"${c.name}" is added to every record by sluice; name the column otherwise` });
-    }
-    for (const [index, k] of entry.key.entries()) {
-      if (!names.has(k) && k !== "subject") ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["key", index], message: `"${k}" is not a column of schema (${[...names].join(", ")})` });
-    }
-    if (!names.has(entry.time.column)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["time", "column"], message: `"${entry.time.column}" is not a column of schema` });
-    for (const field of Object.keys(entry.source.fields)) {
-      if (!names.has(field)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["source", "fields", field], message: `"${field}" is not a column of schema (${[...names].join(", ")})` });
-    }
-    for (const c of entry.schema) {
-      if (!Object.hasOwn(entry.source.fields, c.name)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["source", "fields"], message: `schema column "${c.name}" has no field path: add "${c.name}": "<path>" to source.fields` });
-    }
-  });
+  .superRefine(checkOwnEntry);
+
+/** A dataset fed from files (CSV, NDJSON, JSON): seed 002's back-fill. */
+export const filesEntrySchema = z
+  .object({ ...ownEntry, source: filesSourceConfigSchema })
+  .strict()
+  .superRefine(checkOwnEntry);
 
 const datasetName = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, "a dataset name is lower case letters, digits and _ (it names tables, streams and prefixes)");
 
@@ -107,7 +119,8 @@ export const sluiceConfigSchema = z
 /** A dataset entry as written; which schema checks it depends on whether the name is built in. */
 export type BuiltInEntry = z.output<typeof builtInEntrySchema>;
 export type RestEntry = z.output<typeof restEntrySchema>;
-export type DatasetEntryInput = z.input<typeof builtInEntrySchema> | z.input<typeof restEntrySchema>;
+export type FilesEntry = z.output<typeof filesEntrySchema>;
+export type DatasetEntryInput = z.input<typeof builtInEntrySchema> | z.input<typeof restEntrySchema> | z.input<typeof filesEntrySchema>;
 
 /** The config as written in `sluice.config.ts`. */
 export interface SluiceConfigInput {
@@ -118,7 +131,7 @@ export interface SluiceConfigInput {
 /** The config, checked. */
 export interface SluiceConfig {
   readonly productionStages?: readonly string[];
-  readonly datasets: Readonly<Record<string, BuiltInEntry | RestEntry>>;
+  readonly datasets: Readonly<Record<string, BuiltInEntry | RestEntry | FilesEntry>>;
   /** Where it was read from (undefined: no config file, the defaults). */
   readonly path?: string;
 }

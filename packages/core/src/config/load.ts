@@ -4,7 +4,7 @@ import { extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ZodType } from "zod";
 import { pathText } from "../sources/http/describe-zod";
-import { builtInEntrySchema, restEntrySchema, sluiceConfigSchema, type SluiceConfig } from "./config";
+import { builtInEntrySchema, filesEntrySchema, restEntrySchema, sluiceConfigSchema, type SluiceConfig } from "./config";
 
 /** One problem of the config: the path of the bad field and what is wrong with it. */
 export interface ConfigIssue {
@@ -42,10 +42,11 @@ export function parseConfig(input: unknown, builtIns: readonly string[], file = 
   for (const [name, entry] of Object.entries(entries)) {
     const builtIn = builtIns.includes(name);
     if (!builtIn && (typeof entry !== "object" || entry === null || !("source" in entry))) {
-      issues.push({ path: `datasets.${name}`, message: `is not a built-in dataset (${builtIns.join(", ")}): a dataset of your own needs source (type "rest"), schema, key and time` });
+      issues.push({ path: `datasets.${name}`, message: `is not a built-in dataset (${builtIns.join(", ")}): a dataset of your own needs source (type "rest" or "files"), schema, key and time` });
       continue;
     }
-    const parsed = builtIn ? check(builtInEntrySchema, entry, ["datasets", name]) : check(restEntrySchema, entry, ["datasets", name]);
+    const files = !builtIn && isRecord((entry as { source?: unknown }).source) && ((entry as { source: Record<string, unknown> }).source.type === "files");
+    const parsed = check(builtIn ? builtInEntrySchema : files ? filesEntrySchema : restEntrySchema, entry, ["datasets", name]);
     if (parsed) datasets[name] = parsed;
   }
   if (issues.length > 0) throw new ConfigError(file, issues);

@@ -1,7 +1,8 @@
 import { arrivalHourFirehose, arrivalHourPartitionKeys, tablesOf } from "../pipeline/conventions";
 import { pipeline as builtIn } from "../pipeline/pipeline";
 import type { ColumnSpec, DatasetDefinition, PipelineDefinition, RunFacts } from "../pipeline/types";
-import { type BuiltInEntry, type RestEntry, type SluiceConfig, withFacts } from "./config";
+import { dirname } from "node:path";
+import { type BuiltInEntry, type FilesEntry, type RestEntry, type SluiceConfig, withFacts } from "./config";
 
 /** The built-in datasets' names (what a config entry may tune without defining a source). */
 export const BUILT_IN_DATASETS: readonly string[] = Object.keys(builtIn.datasets);
@@ -20,13 +21,13 @@ export function pipelineFromConfig(config: SluiceConfig, base: PipelineDefinitio
   }
   for (const [name, entry] of Object.entries(config.datasets)) {
     if (name in base.datasets || entry.enabled === false) continue;
-    datasets[name] = restDataset(name, entry as RestEntry);
+    datasets[name] = ownDataset(name, entry as RestEntry | FilesEntry, config.path === undefined || config.path === "config" ? undefined : dirname(config.path));
   }
   return { ...base, datasets };
 }
 
 /** The settings every entry may change, applied to a dataset. */
-function tuned(dataset: DatasetDefinition, entry: BuiltInEntry | RestEntry): DatasetDefinition {
+function tuned(dataset: DatasetDefinition, entry: BuiltInEntry | RestEntry | FilesEntry): DatasetDefinition {
   const rules = entry.rules;
   return {
     ...dataset,
@@ -52,12 +53,12 @@ function withRules(own: (facts: RunFacts) => string, extra: readonly string[], r
 }
 
 /**
- * A dataset of the user's own, fed by the declarative REST source: records are the schema's columns
+ * A dataset of the user's own, fed by the declarative REST source or by files: records are the schema's columns
  * plus `subject` (what the run asked about: the raw partition) and `collection_time` (when sluice
  * fetched it: orders the collections of one key); production holds one row per key, its month is
  * the time column's.
  */
-function restDataset(name: string, entry: RestEntry): DatasetDefinition {
+function ownDataset(name: string, entry: RestEntry | FilesEntry, baseDir: string | undefined): DatasetDefinition {
   // Timestamps arrive as ISO-8601 text (the source normalizes epoch values): the clean view casts them.
   const timestamps = entry.schema.filter((c) => c.type === "timestamp" || c.name === entry.time.column).map((c) => c.name);
   const columns: ColumnSpec[] = entry.schema.map((c) => ({
@@ -69,7 +70,7 @@ function restDataset(name: string, entry: RestEntry): DatasetDefinition {
   const key = entry.key.includes("subject") ? entry.key : ["subject", ...entry.key];
   const dataset: DatasetDefinition = {
     name,
-    description: entry.description ?? `${name}: records from ${entry.source.client.base_url} (declarative REST source)`,
+    description: entry.description ?? (entry.source.type === "rest" ? `${name}: records from ${entry.source.client.base_url} (declarative REST source)` : `${name}: records from ${entry.source.path} (${entry.source.format} files)`),
     recordSchema: [
       { name: "subject", type: "string", nullable: false, description: "What the run asked the API about ({subject})" },
       ...columns,
@@ -97,7 +98,9 @@ function restDataset(name: string, entry: RestEntry): DatasetDefinition {
 ]`,
     keepVersions: 3,
     schedule: "rate(1 hour)",
-    rest: { config: { ...entry.source, time: entry.source.time ?? entry.time } },
+    ...(entry.source.type === "rest"
+      ? { rest: { config: { ...entry.source, time: entry.source.time ?? entry.time } } }
+      : { files: { config: { ...entry.source, time: entry.source.time ?? entry.time }, ...(baseDir ? { baseDir } : {}) } }),
   };
   return tuned(dataset, { ...entry, dedup: undefined });
 }

@@ -117,6 +117,8 @@ export interface DatasetDefinition {
   readonly defaults?: DatasetDefaults;
   /** A dataset of the user's own: the declarative REST source that feeds it (`source: "rest"`). */
   readonly rest?: RestDatasetSource;
+  /** A dataset of the user's own fed from files (`source: "files"`). */
+  readonly files?: FilesDatasetSource;
 }
 
 /** Subjects and variables a dataset's runs use by default (the project config's choice). */
@@ -129,6 +131,13 @@ export interface DatasetDefaults {
 /** The REST source config of a dataset defined in the project config (`sources/rest`'s schema, checked). */
 export interface RestDatasetSource {
   readonly config: import("../sources/rest/config").RestSourceConfig;
+}
+
+/** The files source config of a dataset defined in the project config, and the folder its relative paths start from. */
+export interface FilesDatasetSource {
+  readonly config: import("../sources/files/config").FilesSourceConfig;
+  /** The config file's folder (relative paths in `path` are read from there). */
+  readonly baseDir?: string;
 }
 
 /** The whole pipeline: the lake, the catalog database and the datasets. */

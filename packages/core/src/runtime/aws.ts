@@ -355,7 +355,7 @@ export class AwsRuntime {
   async ingest(parameters: RunParameters, onProgress?: (p: IngestProgress) => void): Promise<IngestSummary> {
     const dataset = this.datasetOf(parameters.dataset);
     const restSecrets = this.options.config.restSecrets ?? {};
-    const settings = { clock: this.clock, logger: this.logger, secrets: (name: string) => restSecrets[name], ...this.options.config.sourceKeys, ...this.options.sourceSettings };
+    const settings = { clock: this.clock, logger: this.logger, secrets: (name: string) => restSecrets[name], objectStore: this.store, ...this.options.config.sourceKeys, ...this.options.sourceSettings };
     const source = sourceFor(dataset, parameters.source, settings);
     return ingest({
       dataset: dataset.name,

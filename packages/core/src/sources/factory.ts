@@ -1,4 +1,6 @@
 import type { Clock } from "../lake/clock";
+import type { ObjectStore } from "../lake/object-store";
+import { FilesSource } from "./files/files-source";
 import type { Logger } from "../log/logger";
 import { OpenAqSource } from "./openaq/index";
 import type { OpenMeteoEndpointChoice } from "./open-meteo/index";
@@ -31,11 +33,13 @@ export interface SourceSettings {
   readonly openAqApiKey?: string;
   /** Looks up the secrets a REST dataset's auth names (environment variables by default; SST secrets on AWS). */
   readonly secrets?: SecretResolver;
+  /** Reads a files dataset's `s3://` paths (the AWS runtime's store). */
+  readonly objectStore?: ObjectStore;
 }
 
 /** The sources a dataset can be fed from: a config-defined dataset has its REST source only. */
-export function sourcesOf(dataset: Pick<DatasetDefinition, "name" | "rest">): readonly string[] {
-  return dataset.rest ? ["rest"] : (DATASET_SOURCES[dataset.name] ?? []);
+export function sourcesOf(dataset: Pick<DatasetDefinition, "name" | "rest" | "files">): readonly string[] {
+  return dataset.rest ? ["rest"] : dataset.files ? ["files"] : (DATASET_SOURCES[dataset.name] ?? []);
 }
 
 /** Builds the source `name` of `dataset` (the CLI, the API and the Lambdas share this); an unknown pair says what exists. */
@@ -50,6 +54,16 @@ export function sourceFor(definition: string | DatasetDefinition, name: string, 
       ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}),
       ...(settings.clock ? { clock: settings.clock } : {}),
       ...(settings.logger ? { logger: settings.logger } : {}),
+    }) as Source<object>;
+  }
+  if (typeof definition !== "string" && definition.files) {
+    if (name !== "files") throw new SourceError(`dataset ${definition.name} has no source "${name}"; its sources: files`);
+    return new FilesSource({
+      config: definition.files.config,
+      schema: definition.recordSchema,
+      ...(definition.files.baseDir ? { baseDir: definition.files.baseDir } : {}),
+      ...(settings.objectStore ? { objectStore: settings.objectStore } : {}),
+      ...(settings.clock ? { clock: settings.clock } : {}),
     }) as Source<object>;
   }
   const dataset = typeof definition === "string" ? definition : definition.name;

@@ -19,13 +19,13 @@ export const PLACEHOLDERS = ["from", "to", "subject"] as const;
 export const RESERVED_COLUMNS = ["subject", "collection_time"] as const;
 
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const COLUMN_NAME = /^[a-z_][a-z0-9_]*$/;
+export const COLUMN_NAME = /^[a-z_][a-z0-9_]*$/;
 
 const secretName = z
   .string()
   .regex(SECRET_NAME, "must be the NAME of a secret (letters, digits, _), e.g. EXAMPLE_API_KEY; the value is looked up at run time, never written in the config");
 
-const path = z.string().superRefine((text, ctx) => {
+export const fieldPath = z.string().superRefine((text, ctx) => {
   const parsed = parseJsonPath(text);
   if (typeof parsed === "string") ctx.addIssue({ code: z.ZodIssueCode.custom, message: parsed });
 });
@@ -48,7 +48,7 @@ const authSchema = z.discriminatedUnion("type", [apiKeyAuth, bearerAuth, basicAu
 const paginatorSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("single_page") }).strict(),
   /** The next page's URL is in the body (dlt's default `next_url_path` is "next"). */
-  z.object({ type: z.literal("json_link"), next_url_path: path.default("next") }).strict(),
+  z.object({ type: z.literal("json_link"), next_url_path: fieldPath.default("next") }).strict(),
   /** The next page's URL is the RFC 8288 `Link` header's `rel="next"`. */
   z.object({ type: z.literal("header_link") }).strict(),
   /** `page_param` counts from `base_page`; stop at `total_path` (a page count) or on an empty page. */
@@ -57,7 +57,7 @@ const paginatorSchema = z.discriminatedUnion("type", [
       type: z.literal("page_number"),
       page_param: paramName.default("page"),
       base_page: z.number().int().min(0).default(0),
-      total_path: path.optional(),
+      total_path: fieldPath.optional(),
     })
     .strict(),
   /** `offset_param` moves by `limit`; stop at `total_path` (an item count) or on an empty page. */
@@ -68,14 +68,14 @@ const paginatorSchema = z.discriminatedUnion("type", [
       offset: z.number().int().min(0).default(0),
       offset_param: paramName.default("offset"),
       limit_param: paramName.default("limit"),
-      total_path: path.optional(),
+      total_path: fieldPath.optional(),
     })
     .strict(),
   /** The body's `cursor_path` is sent back as `cursor_param`; a missing or empty cursor ends it. */
   z
     .object({
       type: z.literal("cursor"),
-      cursor_path: path.default("cursors.next"),
+      cursor_path: fieldPath.default("cursors.next"),
       cursor_param: paramName.default("cursor"),
     })
     .strict(),
@@ -129,17 +129,17 @@ export const restSourceConfigSchema = z
           path: endpointPath,
           params: z.record(paramName, paramValue).default({}),
           /** Where the records are on a page; the whole body when absent. */
-          data_selector: path.optional(),
+          data_selector: fieldPath.optional(),
         },
         { required_error: "is required (at least { path })" },
       )
       .strict(),
     /** Output column → path in each record (or, with `$.`, in the page). */
     fields: z
-      .record(z.string().regex(COLUMN_NAME, "must be a column name (lower case letters, digits, _)"), path)
+      .record(z.string().regex(COLUMN_NAME, "must be a column name (lower case letters, digits, _)"), fieldPath)
       .refine((fields) => Object.keys(fields).length > 0, "must map at least one column"),
     /** Zips the equal-length arrays of the object at this path into records (Open-Meteo's `hourly`). */
-    columnar: path.optional(),
+    columnar: fieldPath.optional(),
     time: z.object({ column: z.string(), format: z.enum(["iso8601", "epoch_s", "epoch_ms"]) }).strict().optional(),
     rate_limit: z.object({ requests: z.number().positive(), per: z.enum(["second", "minute"]) }).strict().optional(),
     /** Pages followed per subject before the source stops with an error (a looping paginator). */

@@ -14,6 +14,9 @@ export interface ItemProblem {
   readonly message: string;
 }
 
+/** What a mapper needs of a source config: the field paths, the time column, where the items are (the REST and files sources share it). */
+export type RecordMapping = Pick<RestSourceConfig, "fields" | "time" | "columnar"> & { readonly endpoint?: { readonly data_selector?: string } };
+
 /** How a field treats an absent path and a JSON `null`. */
 interface CompiledField {
   readonly column: string;
@@ -35,13 +38,14 @@ export class RecordMapper {
    * With a schema, a field of a non-nullable column must be present and not null, a nullable
    * one may be absent (→ null); without a schema every field must be present, `null` allowed.
    */
-  constructor(config: RestSourceConfig, schema?: readonly ColumnSpec[]) {
+  constructor(config: RecordMapping, schema?: readonly ColumnSpec[]) {
     const nullable = new Map(schema?.map((c) => [c.name, c.nullable]));
     this.fields = Object.entries(config.fields).map(([column, text]) => {
       const isNullable = schema ? nullable.get(column) !== false : false;
       return { column, path: compiled(text), missingIsNull: isNullable, nullRejected: schema !== undefined && !isNullable };
     });
-    this.selector = config.endpoint.data_selector === undefined ? undefined : compiled(config.endpoint.data_selector);
+    const selector = config.endpoint?.data_selector;
+    this.selector = selector === undefined ? undefined : compiled(selector);
     this.columnar = config.columnar === undefined ? undefined : compiled(config.columnar);
     this.time = config.time;
   }
