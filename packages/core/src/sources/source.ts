@@ -25,15 +25,15 @@ export class SourceError extends Error {
 }
 
 /** The result for one location: its records, or why there are none. */
-export type LocationOutcome<R> =
+export type LocationOutcome<R, X extends RejectedRecord = RejectedRecord> =
   | {
       readonly location: Location;
       readonly records: readonly R[];
       readonly error?: undefined;
       /** Items the source could not turn into records (a required field missing…): they go to the stream's error output. */
-      readonly rejected?: readonly RejectedRecord[];
+      readonly rejected?: readonly X[];
     }
-  | { readonly location: Location; readonly error: SourceError; readonly records?: undefined };
+  | { readonly location: Location; readonly error: SourceError; readonly records?: undefined; readonly rejected?: undefined };
 
 /** A source of records, one outcome per requested location, in any order. */
 export interface Source<R> {

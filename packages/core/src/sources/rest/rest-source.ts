@@ -36,7 +36,7 @@ export interface RestRejectedRecord extends RejectedRecord {
  * which the delivery layer writes to the error output; the records still go to the stream).
  * A failed subject carries neither: it failed as a whole, and a re-run fetches it again.
  */
-export type RestOutcome = LocationOutcome<RestRecord> & { readonly rejected?: readonly RestRejectedRecord[] };
+export type RestOutcome = LocationOutcome<RestRecord, RestRejectedRecord>;
 
 /** Options of a {@link RestSource}. */
 export interface RestSourceOptions {
