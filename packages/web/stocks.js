@@ -1,11 +1,11 @@
-// The stocks view: per ticker, close with MA7, MA30 and the Bollinger bands, then MACD with its signal.
+// The stocks view: per ticker, close with its 7- and 30-day moving averages and the Bollinger bands, then MACD with its signal.
 import { getJson } from "./api.js";
 import { drawLines, dropDetached } from "./chart.js";
 
 const PRICE = [
   ["close", { label: "close", stroke: "#1d2733", width: 2 }],
-  ["ma_7", { label: "MA7", stroke: "#f2994a", width: 1.5 }],
-  ["ma_30", { label: "MA30", stroke: "#9b51e0", width: 1.5 }],
+  ["ma_7d", { label: "MA 7 days", stroke: "#f2994a", width: 1.5 }],
+  ["ma_30d", { label: "MA 30 days", stroke: "#9b51e0", width: 1.5 }],
   ["bollinger_upper", { label: "Bollinger upper", stroke: "#8895a3", width: 1, dash: [5, 4] }],
   ["bollinger_lower", { label: "Bollinger lower", stroke: "#8895a3", width: 1, dash: [5, 4] }],
 ];

@@ -130,7 +130,7 @@ function trailing(closes: readonly number[], k: number, n: number): number[] | n
 export function stockMovingAverages(bars: readonly Bar[]) {
   return series(bars).flatMap((s) => {
     const closes = s.map((b) => b.close);
-    return s.map((b, k) => ({ ticker: b.ticker, bar_time: iso(b.time), close: b.close, ma_7: mean(trailing(closes, k, 7) ?? []), ma_30: mean(trailing(closes, k, 30) ?? []) }));
+    return s.map((b, k) => ({ ticker: b.ticker, bar_time: iso(b.time), close: b.close, ma_7_bars: mean(trailing(closes, k, 7) ?? []), ma_30_bars: mean(trailing(closes, k, 30) ?? []) }));
   });
 }
 
@@ -167,6 +167,24 @@ export function stockVolatility(bars: readonly Bar[]) {
       bar_return: returns[k]!,
       // The last 20 returns; the first bar has none, so bar 20 is the first with 20.
       volatility_20: k >= 20 ? stddev(returns.slice(k - 19, k + 1) as number[], true) : null,
+    }));
+  });
+}
+
+/** Seed 004's 7- and 30-day moving averages: the mean of the last n daily closes (days with bars), one row per day at its last bar. */
+export function stockDailyMovingAverages(bars: readonly Bar[]) {
+  return series(bars).flatMap((s) => {
+    const lastOfDay = new Map<string, Bar>();
+    for (const b of s) lastOfDay.set(dayOf(b.time), b);
+    const days = [...lastOfDay.keys()].sort();
+    const closes = days.map((day) => lastOfDay.get(day)!.close);
+    return days.map((day, k) => ({
+      ticker: s[0]!.ticker,
+      day,
+      bar_time: iso(lastOfDay.get(day)!.time),
+      close: closes[k]!,
+      ma_7d: mean(trailing(closes, k, 7) ?? []),
+      ma_30d: mean(trailing(closes, k, 30) ?? []),
     }));
   });
 }

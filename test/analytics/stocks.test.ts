@@ -34,8 +34,14 @@ describe("stock analytics views on the twin", () => {
     expect(state.bars).toHaveLength(700 + 150 + 45);
   });
 
-  it("stocks_moving_averages matches 7- and 30-bar SMAs (NULL until the window is full)", async () => {
+  it("stocks_moving_averages matches 7- and 30-bar SMAs, named _bars (NULL until the window is full)", async () => {
     expectRows(await readView(state.runtime!, "stocks_moving_averages"), ref.stockMovingAverages(state.bars), perBar);
+  });
+
+  it("stocks_daily_moving_averages matches seed 004's 7- and 30-day SMAs of the daily closes (NULL until the window is full)", async () => {
+    const days = new Set(state.bars.map((b) => new Date(b.time).toISOString().slice(0, 10)));
+    expect(days.size).toBeGreaterThan(30);
+    expectRows(await readView(state.runtime!, "stocks_daily_moving_averages"), ref.stockDailyMovingAverages(state.bars), (r) => `${String(r.ticker)}|${String(r.day)}`);
   });
 
   it("stocks_macd matches EMA12 − EMA26 and its EMA9 signal computed by the recursion", async () => {

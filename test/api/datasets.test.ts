@@ -34,10 +34,10 @@ describe("GET /series and GET /stats over stocks and air_quality (synthetic week
     return (await res.json()) as T;
   }
 
-  it("answers a ticker's hourly close (35 session bars) keyed by ticker, and MA7 from the analytics view starting at the 7th bar", async () => {
+  it("answers a ticker's hourly close (35 session bars) keyed by ticker, and the 7-bar MA from the analytics view starting at the 7th bar", async () => {
     // Act
     const close = await json<Series>("/series?dataset=stocks&ticker=AAPL&from=2024-11-18&to=2024-11-22");
-    const ma7 = await json<Series>("/series?dataset=stocks&ticker=AAPL&from=2024-11-18&to=2024-11-22&metric=ma_7");
+    const ma7 = await json<Series>("/series?dataset=stocks&ticker=AAPL&from=2024-11-18&to=2024-11-22&metric=ma_7_bars");
 
     // Assess
     expect(close).toMatchObject({ dataset: "stocks", subjectParam: "ticker", metric: "close", parameter: null, guideline: null });
@@ -46,6 +46,17 @@ describe("GET /series and GET /stats over stocks and air_quality (synthetic week
     expect(values.slice(0, 6)).toEqual([null, null, null, null, null, null]);
     const closes = close.series[0]!.points.slice(0, 7).map(([, v]) => v!);
     expect(values[6]).toBeCloseTo(closes.reduce((a, b) => a + b, 0) / 7, 2);
+  });
+
+  it("answers seed 004's 7-day MA one point a day (NULL before 7 days), and seed 001's hourly_var per bar", async () => {
+    // Act
+    const ma7d = await json<Series>("/series?dataset=stocks&ticker=AAPL&from=2024-11-18&to=2024-11-22&metric=ma_7d");
+    const variation = await json<Series>("/series?dataset=stocks&ticker=AAPL&from=2024-11-18&to=2024-11-22&metric=hourly_var");
+
+    // Assess: five trading days, each at its last bar; a week of history is not yet 7 days.
+    expect(ma7d.series[0]!.points.map(([, v]) => v)).toEqual([null, null, null, null, null]);
+    expect(variation.series[0]!.points).toHaveLength(35);
+    expect(variation.series[0]!.points.every(([, v]) => typeof v === "number" && v >= 0)).toBe(true);
   });
 
   it("answers the Bollinger bands around MA and MACD with its signal, with the lower band below the upper", async () => {
@@ -81,7 +92,7 @@ describe("GET /series and GET /stats over stocks and air_quality (synthetic week
 
   it("answers a stocks read again from the cache: 304 on the ETag", async () => {
     // Prepare
-    const path = "/series?dataset=stocks&ticker=NVDA&from=2024-11-18&to=2024-11-22&metric=ma_30";
+    const path = "/series?dataset=stocks&ticker=NVDA&from=2024-11-18&to=2024-11-22&metric=ma_30d";
     const first = await app.request(path);
     const etag = first.headers.get("ETag");
 

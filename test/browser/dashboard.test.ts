@@ -116,7 +116,7 @@ describe.skipIf(!hasChromium)("the dashboard in headless Chromium (Debian's, via
     const tickers = await page.locator("#stock-charts .ticker").evaluateAll((cards) => cards.map((c) => c.getAttribute("data-ticker")));
     expect(tickers).toHaveLength(2);
     expect(Number(await page.getAttribute("#stock-charts .ticker .price", "data-points"))).toBeGreaterThan(35);
-    expect(await page.locator("#stock-charts .ticker .price .u-legend").first().textContent()).toMatch(/MA7.*MA30.*Bollinger upper/);
+    expect(await page.locator("#stock-charts .ticker .price .u-legend").first().textContent()).toMatch(/MA 7 days.*MA 30 days.*Bollinger upper/);
     expect(await page.isVisible("#chart")).toBe(false);
     expect(await page.locator("#stats tbody tr").count()).toBe(2);
   });

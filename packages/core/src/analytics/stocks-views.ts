@@ -2,10 +2,12 @@ import { ident } from "../transform/athena-sql";
 import { emaCte } from "./ema";
 import type { AnalyticsView } from "./view";
 
-/** Windows of the stock indicators, in bars (one bar = one hourly row of a ticker). */
+/** Windows of the stock indicators: in bars (one bar = one hourly row of a ticker), the moving averages of seed 004 also in days. */
 export const STOCK_WINDOWS = {
   shortMovingAverage: 7,
   longMovingAverage: 30,
+  shortMovingAverageDays: 7,
+  longMovingAverageDays: 30,
   macdFast: 12,
   macdSlow: 26,
   macdSignal: 9,
@@ -27,11 +29,35 @@ const numberedBars = (prod: string): string =>
 const movingAverages: AnalyticsView = {
   dataset: "stocks",
   name: "stocks_moving_averages",
-  description: `Simple moving averages of the close over the last ${W.shortMovingAverage} and ${W.longMovingAverage} bars per ticker (NULL until the window is full)`,
+  description: `Simple moving averages of the close over the last ${W.shortMovingAverage} and ${W.longMovingAverage} hourly bars per ticker (NULL until the window is full); the 7- and 30-day averages are stocks_daily_moving_averages`,
   sql: (t) => `SELECT "ticker", "bar_time", "close",
-  ${movingAverage(W.shortMovingAverage, "ma_7")},
-  ${movingAverage(W.longMovingAverage, "ma_30")}
+  ${movingAverage(W.shortMovingAverage, "ma_7_bars")},
+  ${movingAverage(W.longMovingAverage, "ma_30_bars")}
 FROM (${numberedBars(t.prod)})`,
+};
+
+/** `avg(close)` over the last n days with bars (each day its last close), NULL until n days exist. */
+function dailyMovingAverage(n: number, alias: string): string {
+  return `CASE WHEN "d" >= ${n} THEN avg("close") OVER (PARTITION BY "ticker" ORDER BY "day" ROWS BETWEEN ${n - 1} PRECEDING AND CURRENT ROW) END AS "${alias}"`;
+}
+
+// Seed 004's "Moving Averages (7-day, 30-day)": the mean of the last 7 / 30 daily closes (UTC days
+// with bars, i.e. trading days), one row per ticker and day at the day's last bar.
+const dailyMovingAverages: AnalyticsView = {
+  dataset: "stocks",
+  name: "stocks_daily_moving_averages",
+  description: `Per ticker and UTC day: the day's last close and the simple moving averages of the last ${W.shortMovingAverageDays} and ${W.longMovingAverageDays} daily closes (days with bars; NULL until the window is full); bar_time is the day's last bar`,
+  sql: (t) => `SELECT "ticker", "day", "bar_time", "close",
+  ${dailyMovingAverage(W.shortMovingAverageDays, "ma_7d")},
+  ${dailyMovingAverage(W.longMovingAverageDays, "ma_30d")}
+FROM (
+  SELECT "ticker", "day", "bar_time", "close", row_number() OVER (PARTITION BY "ticker" ORDER BY "day") AS "d"
+  FROM (
+    SELECT "ticker", date("bar_time") AS "day", max("bar_time") AS "bar_time", max_by("close", "bar_time") AS "close"
+    FROM ${ident(t.prod)}
+    GROUP BY "ticker", date("bar_time")
+  )
+)`,
 };
 
 const macd: AnalyticsView = {
@@ -106,4 +132,4 @@ FROM (
 };
 
 /** The stock views, in creation order. */
-export const STOCK_VIEWS: readonly AnalyticsView[] = [movingAverages, macd, bollinger, volatility, dailyChange];
+export const STOCK_VIEWS: readonly AnalyticsView[] = [movingAverages, dailyMovingAverages, macd, bollinger, volatility, dailyChange];

@@ -56,8 +56,13 @@ export const SERIES_DATASETS: Readonly<Record<string, SeriesDataset>> = {
       low: price("low"),
       volume: { column: "volume", unit: "shares" },
       vwap: price("vwap"),
-      ma_7: price("ma_7", "stocks_moving_averages"),
-      ma_30: price("ma_30", "stocks_moving_averages"),
+      // Seed 004's 7- and 30-day averages (one point a day, at its last bar); the bar windows say so.
+      ma_7d: price("ma_7d", "stocks_daily_moving_averages"),
+      ma_30d: price("ma_30d", "stocks_daily_moving_averages"),
+      ma_7_bars: price("ma_7_bars", "stocks_moving_averages"),
+      ma_30_bars: price("ma_30_bars", "stocks_moving_averages"),
+      // Seed 001's hourly variation (high − low) per ticker.
+      hourly_var: price("hourly_var"),
       bollinger_upper: price("upper_band", "stocks_bollinger"),
       bollinger_lower: price("lower_band", "stocks_bollinger"),
       macd: price("macd", "stocks_macd"),
