@@ -142,6 +142,7 @@ for (const [name, what] of [
 ] as const) {
   project.addTask(name, { description: what, exec: `tsx scripts/sst.ts ${name}`, receiveArgs: true });
 }
+project.addTask("dashboards", { description: "Regenerate dashboards/<dataset>.json (Grafana) from the dataset definitions", exec: "tsx scripts/dashboards.ts", receiveArgs: true });
 project.addTask("bench:startup", { description: "Benchmark: `sluice --help` and `sluice query` start vs node -e 0", exec: "tsx bench/startup.ts", receiveArgs: true });
 project.addTask("bench:pipeline", { description: "Benchmark: the run engine vs plain DuckDB", exec: "tsx bench/pipeline.ts", receiveArgs: true });
 project.addTask("bench:history", { description: "Benchmark: a one-day run and SELECT 1 on a 730-day lake vs a 7-day lake, and plain DuckDB", exec: "tsx bench/history.ts", receiveArgs: true });
