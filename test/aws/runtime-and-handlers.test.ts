@@ -6,21 +6,9 @@ import { AwsRuntime } from "../../packages/core/src/runtime/aws";
 import { NothingDeliveredError, produce } from "../../packages/functions/src/producer";
 import { runPipeline } from "../../packages/functions/src/runner";
 import { FakeOpenMeteo } from "../sources/fake-open-meteo";
-import { AWS_CONFIG, fakeAws } from "./fake-aws";
+import { AWS_CONFIG, RUN_PARAMETERS, fakeAws } from "./fake-aws";
 
-const PARAMETERS = {
-  dataset: "weather",
-  source: "synthetic",
-  from: "2024-11-24",
-  to: "2024-11-24",
-  locations: [
-    { name: "Paris", latitude: 48.8566, longitude: 2.3522 },
-    { name: "London", latitude: 51.5074, longitude: -0.1278 },
-    { name: "Berlin", latitude: 52.52, longitude: 13.405 },
-  ],
-  variables: ["temperature_2m"],
-  skipIngest: true,
-};
+const PARAMETERS = RUN_PARAMETERS;
 
 describe("AwsRuntime: the AWS composition root", () => {
   let restore: () => void = () => undefined;

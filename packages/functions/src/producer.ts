@@ -1,13 +1,9 @@
 import { z } from "zod";
 import type { IngestSummary } from "../../core/src/ingest/summary";
 import { createLogger } from "../../core/src/log/logger";
-import { AIR_QUALITY_PARAMETERS } from "../../core/src/pipeline/air-quality";
-import { DEFAULT_TICKERS } from "../../core/src/pipeline/stocks";
-import type { Location } from "../../core/src/pipeline/types";
-import type { RunParameters } from "../../core/src/run/run-record";
+import { SCHEDULED_SOURCE, scheduledSubjects } from "../../core/src/run/scheduled-subjects";
 import { AwsRuntime, fromSstBindings } from "../../core/src/runtime/aws";
 import { DATASET_SOURCES } from "../../core/src/sources/factory";
-import { lookupCity } from "../../core/src/sources/gazetteer";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const location = z.union([z.string().min(1), z.object({ name: z.string().min(1), latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) })]);
@@ -16,8 +12,6 @@ const location = z.union([z.string().min(1), z.object({ name: z.string().min(1),
 export const PRODUCER_DATASETS = ["weather", "stocks", "air_quality"] as const;
 export type ProducerDataset = (typeof PRODUCER_DATASETS)[number];
 
-/** The source a schedule uses: the real API of each dataset. */
-const SCHEDULED_SOURCE: Readonly<Record<ProducerDataset, string>> = { weather: "open-meteo", stocks: "polygon", air_quality: "openaq" };
 
 /** What the producer may be invoked with; the stack's schedule sends `{ dataset }` only. */
 export const producerEventSchema = z
@@ -52,19 +46,13 @@ export const producerEventSchema = z
   });
 export type ProducerEvent = z.input<typeof producerEventSchema>;
 
+export { NoSubjectsError } from "../../core/src/run/scheduled-subjects";
+
 /** No location delivered anything: the scheduled invocation failed (and Lambda reports it). */
 export class NothingDeliveredError extends Error {
   override readonly name = "NothingDeliveredError";
   constructor(readonly summary: IngestSummary) {
     super(`no records delivered for ${summary.dataset} ${summary.from}..${summary.to}: ${summary.failures.map((f) => `${f.location}: ${f.error}`).join("; ") || "the source returned nothing"}`);
-  }
-}
-
-/** The event names no subject and the dataset has no default (air quality: which OpenAQ stations). */
-export class NoSubjectsError extends Error {
-  override readonly name = "NoSubjectsError";
-  constructor(readonly dataset: string) {
-    super(`the ${dataset} producer needs stations: invoke it with { "dataset": "${dataset}", "stations": ["<OpenAQ location id>", …] }`);
   }
 }
 
@@ -79,30 +67,12 @@ export async function produce(runtime: AwsRuntime, event: unknown, now = runtime
     source: input.source ?? SCHEDULED_SOURCE[dataset],
     from: input.from ?? yesterday,
     to: input.to ?? today,
-    ...subjectsOf(dataset, input),
+    ...scheduledSubjects(dataset, input),
     skipIngest: false,
   });
   for (const failure of summary.failures) runtime.logger.error("location not ingested", { dataset, ...failure });
   if (summary.recordsDelivered === 0) throw new NothingDeliveredError(summary);
   return summary;
-}
-
-/** Cities, tickers or stations as the sources' `Location`s, and the variables, per dataset (as the CLI's defaults). */
-function subjectsOf(dataset: ProducerDataset, input: z.output<typeof producerEventSchema>): Pick<RunParameters, "locations" | "variables"> {
-  // Tickers and stations are names only: the stocks and air-quality sources ignore coordinates.
-  const named = (names: readonly string[]): Location[] => [...new Set(names)].map((name) => ({ name, latitude: 0, longitude: 0 }));
-  switch (dataset) {
-    case "stocks":
-      return { locations: named((input.tickers ?? DEFAULT_TICKERS).map((t) => t.toUpperCase())), variables: input.variables ?? [] };
-    case "air_quality":
-      if (!input.stations) throw new NoSubjectsError(dataset);
-      return { locations: named(input.stations), variables: input.variables ?? [...AIR_QUALITY_PARAMETERS] };
-    default:
-      return {
-        locations: (input.locations ?? ["Paris", "London", "Berlin"]).map((l) => (typeof l === "string" ? lookupCity(l) : l)),
-        variables: input.variables ?? ["temperature_2m"],
-      };
-  }
 }
 
 /** An EventBridge event passed through unchanged (a rule without an input) carries `source: "aws.events"`. */

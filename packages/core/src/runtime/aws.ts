@@ -356,8 +356,11 @@ export class AwsRuntime {
     });
   }
 
-  /** The run engine on AWS adapters; after an ingest it waits for Firehose's buffer before crawling. */
-  async runEngine(): Promise<RunEngine> {
+  /**
+   * The run engine on AWS adapters. After an ingest it waits for Firehose's buffer before crawling,
+   * unless `waitForDelivery` is false: a state machine waits in a Wait state instead of in Lambda.
+   */
+  async runEngine(options: { waitForDelivery?: boolean } = {}): Promise<RunEngine> {
     return new RunEngine({
       pipeline: this.pipeline,
       store: this.store,
@@ -371,14 +374,19 @@ export class AwsRuntime {
       ingest: async (parameters, onProgress) => {
         const summary = await this.ingest(parameters, onProgress);
         const dataset = this.datasetOf(parameters.dataset);
-        const settle = this.options.deliverySettleMs?.(dataset) ?? (dataset.firehose.buffering.intervalInSeconds + 30) * 1000;
-        if (summary.recordsDelivered > 0 && settle > 0) {
+        const settle = this.deliverySettleMs(dataset);
+        if (options.waitForDelivery !== false && summary.recordsDelivered > 0 && settle > 0) {
           this.logger.info("waiting for Firehose to write its buffer", { dataset: dataset.name, ms: settle });
           await this.sleep(settle);
         }
         return summary;
       },
     });
+  }
+
+  /** How long after an ingest Firehose may still hold records in its buffer: its interval plus 30 s (or the option). */
+  deliverySettleMs(dataset: DatasetDefinition): number {
+    return this.options.deliverySettleMs?.(dataset) ?? (dataset.firehose.buffering.intervalInSeconds + 30) * 1000;
   }
 
   /** SNS alerts for failed DQ gates, when DQ_ALERT_TOPIC is bound. */
