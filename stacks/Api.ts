@@ -1,3 +1,4 @@
+import { RemovalPolicy } from "aws-cdk-lib";
 import * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
@@ -12,6 +13,8 @@ import { NagSuppressions } from "cdk-nag";
 import { defaultPolicyOf, suppressObjectWildcards, suppressSstFunctionDefaults } from "./nag";
 import { datasetGlueTables } from "./names";
 import { runnerPolicy } from "./runner-policy";
+import { runStateMachine } from "./run-state-machine";
+import { retainsData } from "./stage";
 import { Storage } from "./Storage";
 
 /** Where the API function's bundle holds the dashboard: LAMBDA_WEB_DIR of packages/core/src/runtime/aws.ts (the infra tests check they agree). */
@@ -97,12 +100,12 @@ export function Api({ app, stack }: StackContext) {
     alertTopic,
   ];
 
-  const runner = new Function(stack, "Runner", {
-    handler: "packages/functions/src/runner.handler",
+  // The run engine's rights: the runner (a whole run) and the step runner (one state of the run state machine) share them.
+  const runEngine = {
     // Athena CTAS over months of raw data; Lambda's maximum.
-    timeout: "15 minutes",
-    memorySize: "1 GB",
-    // The runner can ingest any dataset, so it holds every source's API key.
+    timeout: "15 minutes" as const,
+    memorySize: "1 GB" as const,
+    // It can ingest any dataset, so it holds every source's API key.
     bind: [...resources, ...Object.values(ingest.secrets)],
     permissions: [
       ...runnerPolicy({
@@ -118,13 +121,20 @@ export function Api({ app, stack }: StackContext) {
       // Publishing to a topic under a customer-managed key needs the key (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
       new iam.PolicyStatement({ actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [alertsKey.keyArn] }),
     ],
-  });
-  suppressSstFunctionDefaults(runner);
-  suppressObjectWildcards(runner.role!, "The run engine reads raw objects under the datasets' prefixes and writes Parquet, versions, run records and query results whose keys are made at run time.");
-  NagSuppressions.addResourceSuppressions(
-    defaultPolicyOf(runner.role!),
-    [{ id: "AwsSolutions-IAM5", reason: "Each publish creates the next version table (weather_prod_v0001, …); the wildcard covers only those names.", appliesTo: [{ regex: "/^Resource::arn:<AWS::Partition>:glue:.*:table\\/.*_v\\*$/g" }] }],
-  );
+  };
+  const suppressRunEngine = (fn: Function) => {
+    suppressSstFunctionDefaults(fn);
+    suppressObjectWildcards(fn.role!, "The run engine reads raw objects under the datasets' prefixes and writes Parquet, versions, run records and query results whose keys are made at run time.");
+    NagSuppressions.addResourceSuppressions(
+      defaultPolicyOf(fn.role!),
+      [{ id: "AwsSolutions-IAM5", reason: "Each publish creates the next version table (weather_prod_v0001, …); the wildcard covers only those names.", appliesTo: [{ regex: "/^Resource::arn:<AWS::Partition>:glue:.*:table\\/.*_v\\*$/g" }] }],
+    );
+  };
+  const runner = new Function(stack, "Runner", { handler: "packages/functions/src/runner.handler", ...runEngine });
+  suppressRunEngine(runner);
+  const stepRunner = new Function(stack, "StepRunner", { handler: "packages/functions/src/step.handler", ...runEngine });
+  suppressRunEngine(stepRunner);
+  const runs = runStateMachine(stack, { stepRunner, alerts, alertsKey, removalPolicy: retainsData(app) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY });
   const runnerFunction = new Config.Parameter(stack, "RUNNER_FUNCTION", { value: runner.functionName });
 
   const handler = new Function(stack, "ApiHandler", {
@@ -171,6 +181,6 @@ export function Api({ app, stack }: StackContext) {
       },
     ],
   );
-  stack.addOutputs({ ApiUrl: api.url, RunnerFunction: runner.functionName, DqAlertTopic: alerts.topicArn });
-  return { runner, alerts, apiToken, api, bindings: [...resources, runnerFunction] };
+  stack.addOutputs({ ApiUrl: api.url, RunnerFunction: runner.functionName, RunStateMachine: runs.stateMachineArn, DqAlertTopic: alerts.topicArn });
+  return { runner, runs, alerts, apiToken, api, bindings: [...resources, runnerFunction] };
 }

@@ -15,6 +15,12 @@ import { cleanViewSql } from "../../packages/core/src/transform/athena-sql";
 import { SYNTH_TIMEOUT_MS, synthesizeTestApp, STAGE } from "./synth";
 import { logicalIdOf, render, resourcesOf, statementsOf, templateOf } from "./template";
 import type { Cfn } from "./template";
+import type { Asl } from "./asl";
+import { expectGoldenAsl, renderAsl } from "./asl";
+import { DEFAULT_LOCK_TTL_MS } from "../../packages/core/src/aws/s3-run-lock";
+import { RUN_STEPS } from "../../packages/core/src/run/run-record";
+import { StepThrottledError } from "../../packages/functions/src/step";
+import { THROTTLED_ERRORS } from "../../stacks/run-state-machine";
 
 const DATASETS = Object.values(pipeline.datasets);
 /** A construct id as CDK's logical id spells it (alphanumerics only: `air_quality` → `airquality`). */
@@ -393,12 +399,14 @@ describe("the SST v2 app's stacks", () => {
       const [policy] = resourcesOf(assembly, "AWS::SNS::TopicPolicy");
       expect(policy!.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }));
       expect(policy!.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ ...cloudwatch, Action: "sns:Publish" }));
-      const runnerKms = statementsOf(assembly).filter((st) => st.policy.includes("Runner") && st.actions.some((a) => a.startsWith("kms:")));
-      expect(runnerKms.map((st) => st.actions)).toEqual([["kms:Decrypt", "kms:GenerateDataKey"]]);
+      for (const name of ["Runner", "StepRunner", "RunStateMachine"]) {
+        const kms = statementsOf(assembly).filter((st) => st.policy.includes(`/${name}${name === "RunStateMachine" ? "Role" : "ServiceRole"}`) && st.actions.some((a) => a.startsWith("kms:")));
+        expect(kms.map((st) => st.actions), name).toEqual([["kms:Decrypt", "kms:GenerateDataKey"]]);
+      }
     });
 
-    it("scopes the runner to the workgroup, the dataset's Glue tables and the lake, with no delete on raw", () => {
-      const runner = statementsOf(assembly).filter((s) => s.policy.includes("Runner"));
+    it.each(["Runner", "StepRunner"])("scopes the %s to the workgroup, the dataset's Glue tables and the lake, with no delete on raw", (name) => {
+      const runner = statementsOf(assembly).filter((s) => s.policy.includes(`/${name}ServiceRole`));
       const athena = runner.filter((s) => s.actions.some((a) => a.startsWith("athena:")));
       expect(athena.flatMap((s) => s.resources).map(render)).toEqual([`arn:<ref>:athena:eu-west-1:123456789012:workgroup/<ref>`]);
       const glueTables = runner.flatMap((s) => s.resources).map(render).filter((r) => r.includes(":table/"));
@@ -411,10 +419,84 @@ describe("the SST v2 app's stacks", () => {
     });
   });
 
-  it("grants * resources to X-Ray only, and no service-wide action anywhere", () => {
+  describe("Run state machine", () => {
+    let api: Cfn;
+    let machine: ReturnType<typeof resourcesOf>[number];
+    let asl: Asl;
+    const stepRunnerId = () => logicalIdOf(api, "AWS::Lambda::Function", "StepRunner");
+
+    beforeAll(() => {
+      api = templateOf(assembly, STAGE, "Api");
+      const machines = resourcesOf(assembly, "AWS::StepFunctions::StateMachine");
+      expect(machines.map((m) => m.stack)).toEqual([`${STAGE}-sluice-Api`]);
+      machine = machines[0]!;
+      asl = JSON.parse(renderAsl(machine.Properties.DefinitionString)) as Asl;
+    });
+
+    it("keeps its definition (ASL, tokens normalised) as the golden file test/infra/golden/run-state-machine.asl.json", () => {
+      expectGoldenAsl(renderAsl(machine.Properties.DefinitionString));
+    });
+
+    it("has one state per run step, between Start (takes the lock) and Finish (releases it), each invoking the step runner with its step", () => {
+      const tasks = Object.entries(asl.States).filter(([, state]) => state.Type === "Task" && state.Resource === "<StepRunner.Arn>");
+      expect(tasks.map(([, state]) => state.Parameters!.step)).toEqual(["start", ...RUN_STEPS, "finish", "fail"]);
+      for (const [, state] of tasks) {
+        expect(state.Parameters!.execution).toEqual({ "name.$": "$$.Execution.Name", "startTime.$": "$$.Execution.StartTime", "input.$": "$$.Execution.Input" });
+        expect(state.TimeoutSeconds).toBe(900);
+      }
+      expect(asl.StartAt).toBe("Start");
+      expect(machine.Properties.DefinitionString["Fn::Join"][1]).toContainEqual({ "Fn::GetAtt": [stepRunnerId(), "Arn"] });
+    });
+
+    it("retries the step runner's throttling error and Lambda's throttling with exponential back-off, and catches everything into RecordFailure", () => {
+      const throttled = new StepThrottledError("ctas", "TooManyRequestsException").name;
+      for (const [name, state] of Object.entries(asl.States).filter(([, s]) => s.Type === "Task" && s.Resource === "<StepRunner.Arn>")) {
+        expect(state.Retry![0], name).toMatchObject({ ErrorEquals: [throttled, "Lambda.TooManyRequestsException"], BackoffRate: 2, JitterStrategy: "FULL" });
+        expect(state.Retry![0]!.MaxAttempts).toBeGreaterThanOrEqual(3);
+        if (name === "RecordFailure") expect(state.Catch).toEqual([{ ErrorEquals: ["States.ALL"], ResultPath: "$.recordError", Next: "AlertUnrecordedFailure" }]);
+        else expect(state.Catch, name).toEqual([{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "RecordFailure" }]);
+      }
+      expect(THROTTLED_ERRORS).toContain(throttled);
+    });
+
+    it("logs every event to a log group kept 30 days, traces with X-Ray, and times out inside the run lock's TTL", () => {
+      expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
+      expect(machine.Properties.LoggingConfiguration.Level).toBe("ALL");
+      const [destination] = machine.Properties.LoggingConfiguration.Destinations;
+      const group = resourcesOf(assembly, "AWS::Logs::LogGroup").find((g) => JSON.stringify(destination).includes(g.id))!;
+      expect(group.Properties.RetentionInDays).toBe(30);
+      expect(asl.TimeoutSeconds! * 1000).toBeLessThan(DEFAULT_LOCK_TTL_MS);
+    });
+
+    it("may invoke only the step runner and publish only to the alert topic", () => {
+      const own = statementsOf(assembly).filter((s) => s.policy.includes("/RunStateMachineRoleDefaultPolicy"));
+      const invoke = own.filter((s) => s.actions.some((a) => a.startsWith("lambda:")));
+      expect(invoke.flatMap((s) => s.actions)).toEqual(["lambda:InvokeFunction"]);
+      // The function and its versions (`<arn>:*`), nothing else.
+      expect(invoke.flatMap((s) => s.resources).map(render)).toHaveLength(2);
+      expect(invoke.flatMap((s) => s.resources).every((r) => JSON.stringify(r).includes(stepRunnerId()))).toBe(true);
+      const topicId = logicalIdOf(api, "AWS::SNS::Topic", "DqAlerts");
+      expect(own.filter((s) => s.actions.includes("sns:Publish")).flatMap((s) => s.resources)).toEqual([{ Ref: topicId }]);
+      expect(own.flatMap((s) => s.actions).filter((a) => /^(s3|glue|athena|firehose):/.test(a))).toEqual([]);
+    });
+
+    it("runs step.handler for up to 15 minutes on nodejs24.x, bound as the runner is, with its secrets", () => {
+      const fns = resourcesOf(assembly, "AWS::Lambda::Function");
+      const step = fns.find((f) => f.Properties.Handler === "packages/functions/src/step.handler")!;
+      const runner = fns.find((f) => f.Properties.Handler === "packages/functions/src/runner.handler")!;
+      expect(step.Properties).toMatchObject({ Timeout: 900, Runtime: "nodejs24.x" });
+      const bindings = (fn: typeof step) => Object.keys(fn.Properties.Environment.Variables).filter((k) => k.startsWith("SST_")).sort();
+      expect(bindings(step)).toEqual(bindings(runner));
+    });
+  });
+
+  it("grants * resources to X-Ray and the state machine's log delivery only, and no service-wide action anywhere", () => {
     const statements = statementsOf(assembly).filter((s) => s.effect === "Allow");
     const star = statements.filter((s) => s.resources.includes("*"));
-    expect(star.flatMap((s) => s.actions).filter((a) => !a.startsWith("xray:"))).toEqual([]);
+    // CloudWatch Logs vended delivery has no resource-level permissions (Step Functions' logging guide).
+    const logDelivery = ["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"];
+    expect(star.filter((s) => s.actions.some((a) => a.startsWith("logs:"))).map((s) => s.policy)).toEqual([expect.stringMatching(/\/RunStateMachineRoleDefaultPolicy/)]);
+    expect(star.flatMap((s) => s.actions).filter((a) => !a.startsWith("xray:") && !logDelivery.includes(a))).toEqual([]);
     expect(statements.flatMap((s) => s.actions).filter((a) => a.endsWith(":*") || a === "*")).toEqual([]);
   });
 
@@ -438,11 +520,17 @@ describe("the SST v2 app's stacks", () => {
 
     const byMetric = (namespace: string, metric: string) => alarms.filter((a) => a.Properties.Namespace === namespace && a.Properties.MetricName === metric);
 
-    it("alarms on each producer's errors, the runner's errors and each stream's failed S3 deliveries, in one stack", () => {
+    it("alarms on each producer's errors, the runner's errors, failed and timed-out runs and each stream's failed S3 deliveries, in one stack", () => {
       expect(new Set(alarms.map((a) => a.stack))).toEqual(new Set([`${STAGE}-sluice-Operations`]));
       expect(byMetric("AWS/Lambda", "Errors")).toHaveLength(DATASETS.length + 1);
       expect(byMetric("AWS/Firehose", "DeliveryToS3.Success")).toHaveLength(DATASETS.length);
-      expect(alarms).toHaveLength(2 * DATASETS.length + 1);
+      for (const metric of ["ExecutionsFailed", "ExecutionsTimedOut"]) {
+        const [alarm, ...more] = byMetric("AWS/States", metric);
+        expect(more).toEqual([]);
+        expect(alarm!.Properties).toMatchObject({ Statistic: "Sum", ComparisonOperator: "GreaterThanOrEqualToThreshold" });
+        expect(alarm!.Properties.Dimensions).toEqual([{ Name: "StateMachineArn", Value: expect.anything() }]);
+      }
+      expect(alarms).toHaveLength(2 * DATASETS.length + 3);
     });
 
     it("breaches on one 5-minute period, treats no data as fine, and notifies the alert topic", () => {
