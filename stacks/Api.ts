@@ -14,6 +14,7 @@ import { defaultPolicyOf, suppressObjectWildcards, suppressSstFunctionDefaults }
 import { datasetGlueTables } from "./names";
 import { runnerPolicy } from "./runner-policy";
 import { runStateMachine } from "./run-state-machine";
+import { runSchedules } from "./schedule";
 import { retainsData } from "./stage";
 import { Storage } from "./Storage";
 
@@ -26,13 +27,13 @@ interface ApiPolicyTargets {
   readonly buckets: { readonly processed: IBucket; readonly prod: IBucket; readonly athenaResults: IBucket };
   readonly databaseName: string;
   readonly workgroupArn: string;
-  readonly runnerArn: string;
+  readonly stateMachineArn: string;
 }
 
 /**
  * The HTTP API's permissions, read-mostly: Athena queries in sluice's workgroup, Glue reads of the
  * datasets' tables, reads of processed (run records, lock) and prod, query results in
- * athena-results, the first record of a run it starts, and invoking the runner, nothing else.
+ * athena-results, the first record of a run it starts, and starting the run state machine, nothing else.
  */
 function apiPolicy(t: ApiPolicyTargets): iam.PolicyStatement[] {
   const tables = Object.values(pipeline.datasets).flatMap(datasetGlueTables);
@@ -54,11 +55,11 @@ function apiPolicy(t: ApiPolicyTargets): iam.PolicyStatement[] {
       resources: [athenaResults.arnForObjects("results/*")],
     }),
     new iam.PolicyStatement({ actions: ["s3:PutObject"], resources: [processed.arnForObjects("_sluice/runs/*")] }),
-    new iam.PolicyStatement({ actions: ["lambda:InvokeFunction"], resources: [t.runnerArn] }),
+    new iam.PolicyStatement({ actions: ["states:StartExecution"], resources: [t.stateMachineArn] }),
   ];
 }
 
-/** The run engine on Lambda, the DQ alert topic, the API's token and the HTTP API (Hono on Lambda behind API Gateway). */
+/** The run state machine and its step runner, the DQ alert topic, the API's token and the HTTP API (Hono on Lambda behind API Gateway). */
 export function Api({ app, stack }: StackContext) {
   const storage = use(Storage);
   const catalog = use(Catalog);
@@ -100,7 +101,7 @@ export function Api({ app, stack }: StackContext) {
     alertTopic,
   ];
 
-  // The run engine's rights: the runner (a whole run) and the step runner (one state of the run state machine) share them.
+  // The run engine's rights, for the step runner: each invocation runs one state of the run state machine.
   const runEngine = {
     // Athena CTAS over months of raw data; Lambda's maximum.
     timeout: "15 minutes" as const,
@@ -122,27 +123,23 @@ export function Api({ app, stack }: StackContext) {
       new iam.PolicyStatement({ actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [alertsKey.keyArn] }),
     ],
   };
-  const suppressRunEngine = (fn: Function) => {
-    suppressSstFunctionDefaults(fn);
-    suppressObjectWildcards(fn.role!, "The run engine reads raw objects under the datasets' prefixes and writes Parquet, versions, run records and query results whose keys are made at run time.");
-    NagSuppressions.addResourceSuppressions(
-      defaultPolicyOf(fn.role!),
-      [{ id: "AwsSolutions-IAM5", reason: "Each publish creates the next version table (weather_prod_v0001, …); the wildcard covers only those names.", appliesTo: [{ regex: "/^Resource::arn:<AWS::Partition>:glue:.*:table\\/.*_v\\*$/g" }] }],
-    );
-  };
-  const runner = new Function(stack, "Runner", { handler: "packages/functions/src/runner.handler", ...runEngine });
-  suppressRunEngine(runner);
   const stepRunner = new Function(stack, "StepRunner", { handler: "packages/functions/src/step.handler", ...runEngine });
-  suppressRunEngine(stepRunner);
+  suppressSstFunctionDefaults(stepRunner);
+  suppressObjectWildcards(stepRunner.role!, "The run engine reads raw objects under the datasets' prefixes and writes Parquet, versions, run records and query results whose keys are made at run time.");
+  NagSuppressions.addResourceSuppressions(
+    defaultPolicyOf(stepRunner.role!),
+    [{ id: "AwsSolutions-IAM5", reason: "Each publish creates the next version table (weather_prod_v0001, …); the wildcard covers only those names.", appliesTo: [{ regex: "/^Resource::arn:<AWS::Partition>:glue:.*:table\\/.*_v\\*$/g" }] }],
+  );
   const runs = runStateMachine(stack, { stepRunner, alerts, alertsKey, removalPolicy: retainsData(app) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY });
-  const runnerFunction = new Config.Parameter(stack, "RUNNER_FUNCTION", { value: runner.functionName });
+  const runStateMachineArn = new Config.Parameter(stack, "RUN_STATE_MACHINE", { value: runs.stateMachineArn });
+  runSchedules(stack, runs, Object.values(pipeline.datasets));
 
   const handler = new Function(stack, "ApiHandler", {
     handler: "packages/functions/src/api.handler",
     // API Gateway gives up on an integration after 30 s; the app stops Athena queries at 25 s.
     timeout: "30 seconds",
     memorySize: "512 MB",
-    bind: [...Object.values(storage.parameters), catalog.parameters.GLUE_DATABASE, analytics.parameters.ATHENA_WORKGROUP, runnerFunction, apiToken],
+    bind: [...Object.values(storage.parameters), catalog.parameters.GLUE_DATABASE, analytics.parameters.ATHENA_WORKGROUP, runStateMachineArn, apiToken],
     // The dashboard is served by the app itself: packages/web/* into web/, and uPlot where
     // loadWebAssets resolves it (node_modules/uplot/dist, next to the bundle).
     copyFiles: [
@@ -154,7 +151,7 @@ export function Api({ app, stack }: StackContext) {
       buckets: storage,
       databaseName: catalog.databaseName,
       workgroupArn: analytics.workgroupArn,
-      runnerArn: runner.functionArn,
+      stateMachineArn: runs.stateMachineArn,
     }),
   });
   suppressSstFunctionDefaults(handler);
@@ -181,6 +178,6 @@ export function Api({ app, stack }: StackContext) {
       },
     ],
   );
-  stack.addOutputs({ ApiUrl: api.url, RunnerFunction: runner.functionName, RunStateMachine: runs.stateMachineArn, DqAlertTopic: alerts.topicArn });
-  return { runner, runs, alerts, apiToken, api, bindings: [...resources, runnerFunction] };
+  stack.addOutputs({ ApiUrl: api.url, RunStateMachine: runs.stateMachineArn, DqAlertTopic: alerts.topicArn });
+  return { runs, alerts, apiToken, api, bindings: [...resources, runStateMachineArn] };
 }

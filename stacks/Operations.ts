@@ -16,7 +16,7 @@ const PERIOD = Duration.minutes(5);
  */
 export function Operations({ stack }: StackContext) {
   const { producers, streams } = use(Ingest);
-  const { alerts, runner, runs } = use(Api);
+  const { alerts, runs } = use(Api);
   const notify = new SnsAction(alerts);
   const alarm = (id: string, props: Omit<cloudwatch.AlarmProps, "evaluationPeriods">) => {
     const created = new cloudwatch.Alarm(stack, id, { treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, ...props, evaluationPeriods: 1 });
@@ -36,7 +36,6 @@ export function Operations({ stack }: StackContext) {
   for (const { dataset, fn } of producers) {
     onAny(`ProducerErrors-${dataset}`, `The ${dataset} producer failed (Lambda Errors ≥ 1 in 5 minutes): raw data for that hour may be missing.`, (p) => fn.metricErrors(p));
   }
-  onAny("RunnerErrors", "A run failed outside its steps (runner Lambda Errors ≥ 1 in 5 minutes): see its run record and logs.", (p) => runner.metricErrors(p));
   // A failed run has alerted already (the step runner publishes it); the alarm also covers the
   // executions whose failure could not be recorded. A timed-out execution runs no Catch at all.
   onAny("RunExecutionsFailed", "A run's state machine execution failed (ExecutionsFailed ≥ 1 in 5 minutes; a failed DQ gate counts): see its run record and the execution's history.", (p) => runs.metricFailed(p));

@@ -4,7 +4,6 @@ import { afterEach, describe, expect, it } from "vitest";
 import { RunStepOrderError } from "../../packages/core/src/run/run-engine";
 import type { RunRecord } from "../../packages/core/src/run/run-record";
 import { AwsRuntime } from "../../packages/core/src/runtime/aws";
-import { runPipeline } from "../../packages/functions/src/runner";
 import { StepThrottledError, runIdOfExecution, runStepEvent, type StepAction, type StepResult } from "../../packages/functions/src/step";
 import { AWS_CONFIG, RUN_PARAMETERS, fakeAws } from "./fake-aws";
 
@@ -81,7 +80,7 @@ describe("step runner: a run executed one state at a time over the AWS adapters"
     const whole = fakeAws();
     restore = whole.restore;
     // Act
-    await runPipeline(whole.runtime, { runId: RUN_ID, parameters: PARAMETERS });
+    await (await whole.runtime.runEngine()).run(PARAMETERS, {}, { runId: RUN_ID });
     // Assess
     const statements = (aws: Aws) => aws.athena.started.map((s: StartQueryExecutionCommandInput) => s.QueryString);
     expect(statements(stepwise).length).toBeGreaterThan(5);

@@ -57,8 +57,6 @@ describe("cdk-nag AwsSolutionsChecks over the whole app", () => {
         "Catalog/CrawlerRoleDefaultPolicy AwsSolutions-IAM5",
         "Catalog/RawCrawler AwsSolutions-GL1",
         ...Object.keys(pipeline.datasets).flatMap(perDataset),
-        "Api/RunnerServiceRole AwsSolutions-IAM4",
-        "Api/RunnerServiceRoleDefaultPolicy AwsSolutions-IAM5",
         "Api/StepRunnerServiceRole AwsSolutions-IAM4",
         "Api/StepRunnerServiceRoleDefaultPolicy AwsSolutions-IAM5",
         "Api/RunStateMachineRoleDefaultPolicy AwsSolutions-IAM5",
@@ -77,7 +75,7 @@ describe("cdk-nag AwsSolutionsChecks over the whole app", () => {
         .filter(([, r]) => r.Type === "AWS::Lambda::Function" && String(r.Properties?.Handler).startsWith("packages/functions/"))
         .map(([, r]) => r.Properties!.Runtime),
     );
-    // One producer per dataset, the runner, the step runner and the API.
-    expect(runtimes).toEqual(Array(Object.keys(pipeline.datasets).length + 3).fill("nodejs24.x"));
+    // One producer per dataset, the step runner and the API.
+    expect(runtimes).toEqual(Array(Object.keys(pipeline.datasets).length + 2).fill("nodejs24.x"));
   });
 });

@@ -245,7 +245,7 @@ describe("the SST v2 app's stacks", () => {
   });
 
   describe("Api", () => {
-    const PARAMETERS = ["RAW_BUCKET", "PROCESSED_BUCKET", "PROD_BUCKET", "ATHENA_RESULTS_BUCKET", "GLUE_DATABASE", "ATHENA_WORKGROUP", ...DATASETS.map((d) => `FIREHOSE_STREAM_${d.name.toUpperCase()}`), "RAW_CRAWLER", "RUNNER_FUNCTION", "DQ_ALERT_TOPIC"];
+    const PARAMETERS = ["RAW_BUCKET", "PROCESSED_BUCKET", "PROD_BUCKET", "ATHENA_RESULTS_BUCKET", "GLUE_DATABASE", "ATHENA_WORKGROUP", ...DATASETS.map((d) => `FIREHOSE_STREAM_${d.name.toUpperCase()}`), "RAW_CRAWLER", "RUN_STATE_MACHINE", "DQ_ALERT_TOPIC"];
 
     it("stores every binding of the bindings doc as an SST SSM parameter", () => {
       const names = resourcesOf(assembly, "AWS::SSM::Parameter").map((p) => p.Properties.Name as string);
@@ -254,21 +254,21 @@ describe("the SST v2 app's stacks", () => {
       expect(metadata.metadata).toContainEqual(expect.objectContaining({ type: "Secret", id: "API_TOKEN" }));
     });
 
-    it("runs the runner for up to 15 minutes on nodejs24.x, bound to every parameter but its own name", () => {
-      const runner = resourcesOf(assembly, "AWS::Lambda::Function").find((f) => f.Properties.Handler === "packages/functions/src/runner.handler")!;
+    it("runs the step runner for up to 15 minutes on nodejs24.x, bound to every parameter but the state machine that invokes it", () => {
+      const runner = resourcesOf(assembly, "AWS::Lambda::Function").find((f) => f.Properties.Handler === "packages/functions/src/step.handler")!;
       expect(runner.Properties.Timeout).toBe(900);
       expect(runner.Properties.Runtime).toBe("nodejs24.x");
       const bound = Object.keys(runner.Properties.Environment.Variables).filter((k) => k.startsWith("SST_Parameter_value_")).map((k) => k.slice(20));
-      expect(bound.sort()).toEqual(PARAMETERS.filter((p) => p !== "RUNNER_FUNCTION").sort());
+      expect(bound.sort()).toEqual(PARAMETERS.filter((p) => p !== "RUN_STATE_MACHINE").sort());
     });
 
-    it("binds the sources' API keys as secrets to the runner (it can ingest any dataset), never to the API", () => {
+    it("binds the sources' API keys as secrets to the step runner (it can ingest any dataset), never to the API", () => {
       const secretsOf = (handler: string) =>
         Object.keys(resourcesOf(assembly, "AWS::Lambda::Function").find((f) => f.Properties.Handler === handler)!.Properties.Environment.Variables)
           .filter((k) => k.startsWith("SST_Secret_value_"))
           .map((k) => k.slice(17))
           .sort();
-      expect(secretsOf("packages/functions/src/runner.handler")).toEqual([...ALL_SECRETS].sort());
+      expect(secretsOf("packages/functions/src/step.handler")).toEqual([...ALL_SECRETS].sort());
       expect(secretsOf("packages/functions/src/api.handler")).toEqual(["API_TOKEN"]);
       // The names the runtime reads (runtime/aws.ts) are the secrets the stacks create.
       expect([SST_BINDINGS.polygonApiKey, SST_BINDINGS.openAqApiKey].sort()).toEqual([...ALL_SECRETS].sort());
@@ -295,23 +295,24 @@ describe("the SST v2 app's stacks", () => {
       expect(stage!.Properties.DefaultRouteSettings).toEqual({ ThrottlingBurstLimit: 50, ThrottlingRateLimit: 25 });
     });
 
-    it("runs api.handler for at most 30 s (API Gateway's limit), bound to the lake, catalog, workgroup, runner and API_TOKEN only", () => {
+    it("runs api.handler for at most 30 s (API Gateway's limit), bound to the lake, catalog, workgroup, run state machine and API_TOKEN only", () => {
       const fn = apiFunction();
       expect(fn.Properties.Timeout).toBe(30);
       expect(fn.Properties.Runtime).toBe("nodejs24.x");
       const variables = fn.Properties.Environment.Variables as Record<string, unknown>;
       const bound = Object.keys(variables).filter((k) => k.startsWith("SST_Parameter_value_")).map((k) => k.slice(20));
-      expect(bound.sort()).toEqual(["ATHENA_RESULTS_BUCKET", "ATHENA_WORKGROUP", "GLUE_DATABASE", "PROCESSED_BUCKET", "PROD_BUCKET", "RAW_BUCKET", "RUNNER_FUNCTION"]);
+      expect(bound.sort()).toEqual(["ATHENA_RESULTS_BUCKET", "ATHENA_WORKGROUP", "GLUE_DATABASE", "PROCESSED_BUCKET", "PROD_BUCKET", "RAW_BUCKET", "RUN_STATE_MACHINE"]);
       expect(variables.SST_Secret_value_API_TOKEN).toBe("__FETCH_FROM_SSM__");
-      expect(variables.SST_Parameter_value_RUNNER_FUNCTION).toEqual({ Ref: logicalIdOf(templateOf(assembly, STAGE, "Api"), "AWS::Lambda::Function", "Runner") });
+      expect(variables.SST_Parameter_value_RUN_STATE_MACHINE).toEqual({ Ref: logicalIdOf(templateOf(assembly, STAGE, "Api"), "AWS::StepFunctions::StateMachine", "RunStateMachine") });
     });
 
-    it("lets the API invoke only the runner, query only the workgroup, read Glue and processed/prod, and write only query results and run records", () => {
+    it("lets the API start only the run state machine, query only the workgroup, read Glue and processed/prod, and write only query results and run records", () => {
       const api = templateOf(assembly, STAGE, "Api");
       const own = statementsOf(assembly).filter((s) => s.policy.includes("ApiHandler") && !s.actions.every((a) => a.startsWith("xray:")));
       expect(own.flatMap((s) => s.resources)).not.toContain("*");
-      const invoke = own.filter((s) => s.actions.some((a) => a.startsWith("lambda:")));
-      expect(invoke).toEqual([expect.objectContaining({ actions: ["lambda:InvokeFunction"], resources: [{ "Fn::GetAtt": [logicalIdOf(api, "AWS::Lambda::Function", "Runner"), "Arn"] }] })]);
+      expect(own.filter((s) => s.actions.some((a) => a.startsWith("lambda:")))).toEqual([]);
+      const start = own.filter((s) => s.actions.some((a) => a.startsWith("states:")));
+      expect(start).toEqual([expect.objectContaining({ actions: ["states:StartExecution"], resources: [{ Ref: logicalIdOf(api, "AWS::StepFunctions::StateMachine", "RunStateMachine") }] })]);
       const athena = own.filter((s) => s.actions.some((a) => a.startsWith("athena:")));
       expect(athena.flatMap((s) => s.resources).map(render)).toEqual(["arn:<ref>:athena:eu-west-1:123456789012:workgroup/<ref>"]);
       const glue = own.filter((s) => s.actions.some((a) => a.startsWith("glue:")));
@@ -366,7 +367,7 @@ describe("the SST v2 app's stacks", () => {
         SST_APP: "sluice",
         SST_STAGE: STAGE,
         SST_Secret_value_API_TOKEN: "bundle-test-token-0123456789",
-        ...Object.fromEntries(["RAW_BUCKET", "PROCESSED_BUCKET", "PROD_BUCKET", "ATHENA_RESULTS_BUCKET", "ATHENA_WORKGROUP", "RUNNER_FUNCTION"].map((n) => [`SST_Parameter_value_${n}`, n.toLowerCase()])),
+        ...Object.fromEntries(["RAW_BUCKET", "PROCESSED_BUCKET", "PROD_BUCKET", "ATHENA_RESULTS_BUCKET", "ATHENA_WORKGROUP", "RUN_STATE_MACHINE"].map((n) => [`SST_Parameter_value_${n}`, n.toLowerCase()])),
         SST_Parameter_value_GLUE_DATABASE: `${STAGE}_sluice`,
       };
       try {
@@ -399,13 +400,13 @@ describe("the SST v2 app's stacks", () => {
       const [policy] = resourcesOf(assembly, "AWS::SNS::TopicPolicy");
       expect(policy!.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }));
       expect(policy!.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ ...cloudwatch, Action: "sns:Publish" }));
-      for (const name of ["Runner", "StepRunner", "RunStateMachine"]) {
+      for (const name of ["StepRunner", "RunStateMachine"]) {
         const kms = statementsOf(assembly).filter((st) => st.policy.includes(`/${name}${name === "RunStateMachine" ? "Role" : "ServiceRole"}`) && st.actions.some((a) => a.startsWith("kms:")));
         expect(kms.map((st) => st.actions), name).toEqual([["kms:Decrypt", "kms:GenerateDataKey"]]);
       }
     });
 
-    it.each(["Runner", "StepRunner"])("scopes the %s to the workgroup, the dataset's Glue tables and the lake, with no delete on raw", (name) => {
+    it.each(["StepRunner"])("scopes the %s to the workgroup, the dataset's Glue tables and the lake, with no delete on raw", (name) => {
       const runner = statementsOf(assembly).filter((s) => s.policy.includes(`/${name}ServiceRole`));
       const athena = runner.filter((s) => s.actions.some((a) => a.startsWith("athena:")));
       expect(athena.flatMap((s) => s.resources).map(render)).toEqual([`arn:<ref>:athena:eu-west-1:123456789012:workgroup/<ref>`]);
@@ -480,13 +481,15 @@ describe("the SST v2 app's stacks", () => {
       expect(own.flatMap((s) => s.actions).filter((a) => /^(s3|glue|athena|firehose):/.test(a))).toEqual([]);
     });
 
-    it("runs step.handler for up to 15 minutes on nodejs24.x, bound as the runner is, with its secrets", () => {
-      const fns = resourcesOf(assembly, "AWS::Lambda::Function");
-      const step = fns.find((f) => f.Properties.Handler === "packages/functions/src/step.handler")!;
-      const runner = fns.find((f) => f.Properties.Handler === "packages/functions/src/runner.handler")!;
-      expect(step.Properties).toMatchObject({ Timeout: 900, Runtime: "nodejs24.x" });
-      const bindings = (fn: typeof step) => Object.keys(fn.Properties.Environment.Variables).filter((k) => k.startsWith("SST_")).sort();
-      expect(bindings(step)).toEqual(bindings(runner));
+    it("is the only thing that runs the run engine on AWS: no function's handler is a whole-run runner", () => {
+      const handlers = resourcesOf(assembly, "AWS::Lambda::Function").map((f) => String(f.Properties.Handler)).filter((h) => h.startsWith("packages/functions/"));
+      expect(handlers.sort()).toEqual(["packages/functions/src/api.handler", ...DATASETS.map(() => "packages/functions/src/producer.handler"), "packages/functions/src/step.handler"].sort());
+    });
+
+    it("is started by one EventBridge rule per dataset with a runSchedule (none in the built-in definition: test/infra/run-schedules.test.ts)", () => {
+      const machineId = logicalIdOf(api, "AWS::StepFunctions::StateMachine", "RunStateMachine");
+      const rules = resourcesOf(assembly, "AWS::Events::Rule").filter((r) => JSON.stringify(r.Properties.Targets ?? []).includes(machineId));
+      expect(rules).toHaveLength(DATASETS.filter((d) => d.runSchedule).length);
     });
   });
 
@@ -520,9 +523,9 @@ describe("the SST v2 app's stacks", () => {
 
     const byMetric = (namespace: string, metric: string) => alarms.filter((a) => a.Properties.Namespace === namespace && a.Properties.MetricName === metric);
 
-    it("alarms on each producer's errors, the runner's errors, failed and timed-out runs and each stream's failed S3 deliveries, in one stack", () => {
+    it("alarms on each producer's errors, failed and timed-out runs and each stream's failed S3 deliveries, in one stack", () => {
       expect(new Set(alarms.map((a) => a.stack))).toEqual(new Set([`${STAGE}-sluice-Operations`]));
-      expect(byMetric("AWS/Lambda", "Errors")).toHaveLength(DATASETS.length + 1);
+      expect(byMetric("AWS/Lambda", "Errors")).toHaveLength(DATASETS.length);
       expect(byMetric("AWS/Firehose", "DeliveryToS3.Success")).toHaveLength(DATASETS.length);
       for (const metric of ["ExecutionsFailed", "ExecutionsTimedOut"]) {
         const [alarm, ...more] = byMetric("AWS/States", metric);
@@ -530,7 +533,7 @@ describe("the SST v2 app's stacks", () => {
         expect(alarm!.Properties).toMatchObject({ Statistic: "Sum", ComparisonOperator: "GreaterThanOrEqualToThreshold" });
         expect(alarm!.Properties.Dimensions).toEqual([{ Name: "StateMachineArn", Value: expect.anything() }]);
       }
-      expect(alarms).toHaveLength(2 * DATASETS.length + 3);
+      expect(alarms).toHaveLength(2 * DATASETS.length + 2);
     });
 
     it("breaches on one 5-minute period, treats no data as fine, and notifies the alert topic", () => {
