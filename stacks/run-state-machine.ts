@@ -15,7 +15,7 @@ import { defaultPolicyOf } from "./nag";
 export const THROTTLED_ERRORS = ["StepThrottledError", "Lambda.TooManyRequestsException"];
 
 /** Lambda's own transient failures (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html). */
-const LAMBDA_TRANSIENT_ERRORS = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException"];
+const LAMBDA_TRANSIENT_ERRORS = ["Lambda.ClientExecutionTimeoutException", "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException"];
 
 /**
  * Longest an execution runs: six steps of at most 15 minutes and Firehose's buffer wait, inside the
