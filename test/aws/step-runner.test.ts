@@ -186,6 +186,18 @@ describe("step runner: a run executed one state at a time over the AWS adapters"
     await other.release();
   });
 
+  it("refuses a step that already ran: a state delivered twice does not repeat a finished step", async () => {
+    // Prepare
+    const aws = fakeAws();
+    restore = aws.restore;
+    for (const step of ["start", "ingest", "crawl"] as const) await invoke(aws, step);
+    // Act
+    const error = await invoke(aws, "crawl").catch((e: unknown) => e);
+    // Assess
+    expect(error).toBeInstanceOf(RunStepOrderError);
+    expect((error as Error).message).toBe(`run ${RUN_ID}: step crawl is succeeded`);
+  });
+
   it("refuses a step out of order, naming the step that has not run", async () => {
     // Prepare
     const aws = fakeAws();

@@ -138,8 +138,8 @@ export class RunEngine {
   }
 
   /**
-   * Runs exactly one step of a run started by `startRun`, after the steps before it. A step that
-   * failed may run again (a retry): what its failed attempt left is removed first.
+   * Runs exactly one step of a run started by `startRun`, after the steps before it. A step whose
+   * attempt failed may run again (the state machine's retry): what that attempt left is removed first.
    */
   async runStep(runId: string, name: RunStepName): Promise<StepOutcome> {
     const session = await this.resume(runId);
@@ -149,8 +149,9 @@ export class RunEngine {
     const early = run.steps.slice(0, at).find((s) => s.status !== "succeeded" && s.status !== "skipped");
     if (early) throw new RunStepOrderError(`run ${runId}: step ${name} cannot run before step ${early.name} (${early.status})`);
     const step = run.steps[at]!;
-    if (step.status !== "pending" && step.status !== "failed") throw new RunStepOrderError(`run ${runId}: step ${name} is ${step.status}`);
-    if (step.status === "failed") await this.undoAttempt(session, name);
+    if (step.status === "succeeded" || step.status === "skipped") throw new RunStepOrderError(`run ${runId}: step ${name} is ${step.status}`);
+    // Failed, or still `running` (the attempt stopped before it could record its end): a retry.
+    if (step.status !== "pending") await this.undoAttempt(session, name);
     const goOn = await this.execute(session, name, {});
     await this.states().save(runId, session.state);
     // What followed the step (a failed gate, nothing new, published) changed the record after the step saved it.
