@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { RunStepOrderError } from "../../packages/core/src/run/run-engine";
 import type { RunRecord } from "../../packages/core/src/run/run-record";
 import { AwsRuntime } from "../../packages/core/src/runtime/aws";
-import { StepThrottledError, runIdOfExecution, runStepEvent, type StepAction, type StepResult } from "../../packages/functions/src/step";
+import { pipeline } from "../../packages/core/src/pipeline/pipeline";
+import { NoSubjectsError } from "../../packages/core/src/run/scheduled-subjects";
+import { StepThrottledError, runIdOfExecution, runParametersOf, runStepEvent, type StepAction, type StepResult } from "../../packages/functions/src/step";
 import { AWS_CONFIG, RUN_PARAMETERS, fakeAws } from "./fake-aws";
 
 const PARAMETERS = RUN_PARAMETERS;
@@ -225,5 +227,30 @@ describe("step runner: a run executed one state at a time over the AWS adapters"
     const run = await recordOf(aws, start.runId);
     expect(run.parameters).toMatchObject({ dataset: "weather", from: "2024-11-24", to: "2024-11-25", skipIngest: true, variables: ["temperature_2m"] });
     expect(run.parameters.locations.map((l) => l.name)).toEqual(["Paris", "London", "Berlin"]);
+  });
+
+  it("a scheduled execution takes the subjects and variables the project config gives the dataset; a dataset with none is refused by name", async () => {
+    // Prepare: the config gives weather other cities and variables
+    const aws = fakeAws();
+    restore = aws.restore;
+    const logical = { ...pipeline, datasets: { ...pipeline.datasets, weather: { ...pipeline.datasets.weather!, defaults: { subjects: ["Madrid", { name: "Home", latitude: 45, longitude: 5 }], variables: ["temperature_2m", "rain"] } } } };
+    const runtime = new AwsRuntime({ ...aws.runtime.options, pipeline: logical });
+    const scheduled = { name: "5b1c2d3e-aaaa-bbbb-cccc-0123456789ab", startTime: "2024-11-25T10:00:00.000Z", input: { dataset: "weather", source: "synthetic", skipIngest: true } };
+    // Act
+    const start = await runStepEvent(runtime, { step: "start", execution: scheduled });
+    const unknownSubjects = (() => {
+      try {
+        return runParametersOf({ dataset: "earthquakes" }, scheduled.startTime);
+      } catch (error) {
+        return error;
+      }
+    })();
+    // Assess
+    const run = await recordOf(aws, start.runId);
+    expect(run.parameters.locations).toEqual([expect.objectContaining({ name: "Madrid" }), { name: "Home", latitude: 45, longitude: 5 }]);
+    expect(run.parameters.locations[0]!.latitude).toBeCloseTo(40.4, 1);
+    expect(run.parameters.variables).toEqual(["temperature_2m", "rain"]);
+    expect(unknownSubjects).toBeInstanceOf(NoSubjectsError);
+    expect((unknownSubjects as Error).message).toContain("an unattended earthquakes run needs subjects");
   });
 });

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { awsErrorName } from "../../core/src/aws/aws-errors";
 import { createLogger } from "../../core/src/log/logger";
+import type { DatasetDefaults } from "../../core/src/pipeline/types";
 import type { RunParameters, RunRecord, RunStatus, RunStepName } from "../../core/src/run/run-record";
 import { RUN_ID_RE, RUN_STEPS, newRunId } from "../../core/src/run/run-record";
 import { SCHEDULED_SOURCE, scheduledSubjects } from "../../core/src/run/scheduled-subjects";
@@ -89,13 +90,12 @@ export function runIdOfExecution(execution: { name: string; startTime: string })
 }
 
 /** The run's parameters from the execution's input; defaults are those of the producer's schedule, dated by the execution's start. */
-export function runParametersOf(input: z.output<typeof runInputSchema>, startTime: string): RunParameters {
+export function runParametersOf(input: z.output<typeof runInputSchema>, startTime: string, defaults?: DatasetDefaults): RunParameters {
   const started = Date.parse(startTime);
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  const subjects =
-    input.locations && input.locations.every((l) => typeof l !== "string")
-      ? { locations: input.locations as z.output<typeof place>[], variables: input.variables ?? scheduledSubjects(input.dataset, { variables: input.variables }).variables }
-      : scheduledSubjects(input.dataset, input);
+  // POST /runs resolved the places already; a schedule's names are resolved here.
+  const resolved = input.locations?.every((l) => typeof l !== "string") ? (input.locations as z.output<typeof place>[]) : undefined;
+  const subjects = resolved ? { locations: resolved, variables: scheduledSubjects(input.dataset, { locations: resolved, ...(input.variables ? { variables: input.variables } : {}) }, defaults).variables } : scheduledSubjects(input.dataset, input, defaults);
   return {
     dataset: input.dataset,
     source: input.source ?? SCHEDULED_SOURCE[input.dataset] ?? "synthetic",
@@ -112,7 +112,7 @@ export function runParametersOf(input: z.output<typeof runInputSchema>, startTim
 export async function runStepEvent(runtime: AwsRuntime, event: unknown): Promise<StepResult> {
   const { step, execution, error } = stepEventSchema.parse(event);
   const runId = runIdOfExecution(execution);
-  const parameters = runParametersOf(execution.input, execution.startTime);
+  const parameters = runParametersOf(execution.input, execution.startTime, runtime.pipeline.datasets[execution.input.dataset]?.defaults);
   const log = runtime.logger.child({ runId, step, execution: execution.name });
   const engine = await runtime.runEngine({ waitForDelivery: false });
   try {
