@@ -240,7 +240,7 @@ describe("step runner: a run executed one state at a time over the AWS adapters"
     const start = await runStepEvent(runtime, { step: "start", execution: scheduled });
     const unknownSubjects = (() => {
       try {
-        return runParametersOf({ dataset: "earthquakes" }, scheduled.startTime);
+        return runParametersOf({ dataset: "earthquakes" }, scheduled.startTime, { name: "earthquakes", rest: {} as never });
       } catch (error) {
         return error;
       }
@@ -252,5 +252,7 @@ describe("step runner: a run executed one state at a time over the AWS adapters"
     expect(run.parameters.variables).toEqual(["temperature_2m", "rain"]);
     expect(unknownSubjects).toBeInstanceOf(NoSubjectsError);
     expect((unknownSubjects as Error).message).toContain("an unattended earthquakes run needs subjects");
+    // With subjects, a config dataset runs its own REST source.
+    expect(runParametersOf({ dataset: "earthquakes", locations: ["CA"] }, scheduled.startTime, { name: "earthquakes", rest: {} as never }).source).toBe("rest");
   });
 });

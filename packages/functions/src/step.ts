@@ -2,11 +2,12 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { awsErrorName } from "../../core/src/aws/aws-errors";
 import { createLogger } from "../../core/src/log/logger";
-import type { DatasetDefaults } from "../../core/src/pipeline/types";
+import type { DatasetDefinition } from "../../core/src/pipeline/types";
 import type { RunParameters, RunRecord, RunStatus, RunStepName } from "../../core/src/run/run-record";
 import { RUN_ID_RE, RUN_STEPS, newRunId } from "../../core/src/run/run-record";
 import { SCHEDULED_SOURCE, scheduledSubjects } from "../../core/src/run/scheduled-subjects";
 import { AwsRuntime, fromSstBindings } from "../../core/src/runtime/aws";
+import { sourcesOf } from "../../core/src/sources/factory";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const place = z.object({ name: z.string().min(1), latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) });
@@ -90,7 +91,8 @@ export function runIdOfExecution(execution: { name: string; startTime: string })
 }
 
 /** The run's parameters from the execution's input; defaults are those of the producer's schedule, dated by the execution's start. */
-export function runParametersOf(input: z.output<typeof runInputSchema>, startTime: string, defaults?: DatasetDefaults): RunParameters {
+export function runParametersOf(input: z.output<typeof runInputSchema>, startTime: string, dataset?: Pick<DatasetDefinition, "name" | "rest" | "defaults">): RunParameters {
+  const defaults = dataset?.defaults;
   const started = Date.parse(startTime);
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   // POST /runs resolved the places already; a schedule's names are resolved here.
@@ -98,7 +100,8 @@ export function runParametersOf(input: z.output<typeof runInputSchema>, startTim
   const subjects = resolved ? { locations: resolved, variables: scheduledSubjects(input.dataset, { locations: resolved, ...(input.variables ? { variables: input.variables } : {}) }, defaults).variables } : scheduledSubjects(input.dataset, input, defaults);
   return {
     dataset: input.dataset,
-    source: input.source ?? SCHEDULED_SOURCE[input.dataset] ?? "synthetic",
+    // A dataset of the config's own has one source, its REST source.
+    source: input.source ?? SCHEDULED_SOURCE[input.dataset] ?? (dataset ? sourcesOf(dataset)[0] : undefined) ?? "synthetic",
     from: input.from ?? day(started - 86_400_000),
     to: input.to ?? day(started),
     locations: subjects.locations,
@@ -112,7 +115,7 @@ export function runParametersOf(input: z.output<typeof runInputSchema>, startTim
 export async function runStepEvent(runtime: AwsRuntime, event: unknown): Promise<StepResult> {
   const { step, execution, error } = stepEventSchema.parse(event);
   const runId = runIdOfExecution(execution);
-  const parameters = runParametersOf(execution.input, execution.startTime, runtime.pipeline.datasets[execution.input.dataset]?.defaults);
+  const parameters = runParametersOf(execution.input, execution.startTime, runtime.pipeline.datasets[execution.input.dataset]);
   const log = runtime.logger.child({ runId, step, execution: execution.name });
   const engine = await runtime.runEngine({ waitForDelivery: false });
   try {
