@@ -63,7 +63,7 @@ const project = new typescript.TypeScriptProject({
     "@aws-sdk/client-glue@^3",
     "@aws-sdk/client-athena@^3",
     "@aws-sdk/client-sns@^3",
-    "@aws-sdk/client-lambda@^3",
+    "@aws-sdk/client-sfn@^3",
     `cdk-nag@${PINS.cdkNag}`,
   ],
   devDeps: [

@@ -1,3 +1,4 @@
+import { RemovalPolicy } from "aws-cdk-lib";
 import * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
@@ -12,6 +13,9 @@ import { NagSuppressions } from "cdk-nag";
 import { defaultPolicyOf, suppressObjectWildcards, suppressSstFunctionDefaults } from "./nag";
 import { datasetGlueTables } from "./names";
 import { runnerPolicy } from "./runner-policy";
+import { runStateMachine } from "./run-state-machine";
+import { runSchedules } from "./schedule";
+import { retainsData } from "./stage";
 import { Storage } from "./Storage";
 
 /** Where the API function's bundle holds the dashboard: LAMBDA_WEB_DIR of packages/core/src/runtime/aws.ts (the infra tests check they agree). */
@@ -23,13 +27,13 @@ interface ApiPolicyTargets {
   readonly buckets: { readonly processed: IBucket; readonly prod: IBucket; readonly athenaResults: IBucket };
   readonly databaseName: string;
   readonly workgroupArn: string;
-  readonly runnerArn: string;
+  readonly stateMachineArn: string;
 }
 
 /**
  * The HTTP API's permissions, read-mostly: Athena queries in sluice's workgroup, Glue reads of the
  * datasets' tables, reads of processed (run records, lock) and prod, query results in
- * athena-results, the first record of a run it starts, and invoking the runner, nothing else.
+ * athena-results, the first record of a run it starts, and starting the run state machine, nothing else.
  */
 function apiPolicy(t: ApiPolicyTargets): iam.PolicyStatement[] {
   const tables = Object.values(stackProject().pipeline.datasets).flatMap(datasetGlueTables);
@@ -51,11 +55,11 @@ function apiPolicy(t: ApiPolicyTargets): iam.PolicyStatement[] {
       resources: [athenaResults.arnForObjects("results/*")],
     }),
     new iam.PolicyStatement({ actions: ["s3:PutObject"], resources: [processed.arnForObjects("_sluice/runs/*")] }),
-    new iam.PolicyStatement({ actions: ["lambda:InvokeFunction"], resources: [t.runnerArn] }),
+    new iam.PolicyStatement({ actions: ["states:StartExecution"], resources: [t.stateMachineArn] }),
   ];
 }
 
-/** The run engine on Lambda, the DQ alert topic, the API's token and the HTTP API (Hono on Lambda behind API Gateway). */
+/** The run state machine and its step runner, the DQ alert topic, the API's token and the HTTP API (Hono on Lambda behind API Gateway). */
 export function Api({ app, stack }: StackContext) {
   const storage = use(Storage);
   const catalog = use(Catalog);
@@ -97,12 +101,12 @@ export function Api({ app, stack }: StackContext) {
     alertTopic,
   ];
 
-  const runner = new Function(stack, "Runner", {
-    handler: "packages/functions/src/runner.handler",
+  // The run engine's rights, for the step runner: each invocation runs one state of the run state machine.
+  const runEngine = {
     // Athena CTAS over months of raw data; Lambda's maximum.
-    timeout: "15 minutes",
-    memorySize: "1 GB",
-    // The runner can ingest any dataset, so it holds every source's API key.
+    timeout: "15 minutes" as const,
+    memorySize: "1 GB" as const,
+    // It can ingest any dataset, so it holds every source's API key.
     bind: [...resources, ...Object.values(ingest.secrets)],
     permissions: [
       ...runnerPolicy({
@@ -118,21 +122,24 @@ export function Api({ app, stack }: StackContext) {
       // Publishing to a topic under a customer-managed key needs the key (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
       new iam.PolicyStatement({ actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [alertsKey.keyArn] }),
     ],
-  });
-  suppressSstFunctionDefaults(runner);
-  suppressObjectWildcards(runner.role!, "The run engine reads raw objects under the datasets' prefixes and writes Parquet, versions, run records and query results whose keys are made at run time.");
+  };
+  const stepRunner = new Function(stack, "StepRunner", { handler: "packages/functions/src/step.handler", ...runEngine });
+  suppressSstFunctionDefaults(stepRunner);
+  suppressObjectWildcards(stepRunner.role!, "The run engine reads raw objects under the datasets' prefixes and writes Parquet, versions, run records and query results whose keys are made at run time.");
   NagSuppressions.addResourceSuppressions(
-    defaultPolicyOf(runner.role!),
+    defaultPolicyOf(stepRunner.role!),
     [{ id: "AwsSolutions-IAM5", reason: "Each publish creates the next version table (weather_prod_v0001, …); the wildcard covers only those names.", appliesTo: [{ regex: "/^Resource::arn:<AWS::Partition>:glue:.*:table\\/.*_v\\*$/g" }] }],
   );
-  const runnerFunction = new Config.Parameter(stack, "RUNNER_FUNCTION", { value: runner.functionName });
+  const runs = runStateMachine(stack, { stepRunner, alerts, alertsKey, removalPolicy: retainsData(app) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY });
+  const runStateMachineArn = new Config.Parameter(stack, "RUN_STATE_MACHINE", { value: runs.stateMachineArn });
+  runSchedules(stack, runs, Object.values(stackProject().pipeline.datasets));
 
   const handler = new Function(stack, "ApiHandler", {
     handler: "packages/functions/src/api.handler",
     // API Gateway gives up on an integration after 30 s; the app stops Athena queries at 25 s.
     timeout: "30 seconds",
     memorySize: "512 MB",
-    bind: [...Object.values(storage.parameters), catalog.parameters.GLUE_DATABASE, analytics.parameters.ATHENA_WORKGROUP, runnerFunction, apiToken],
+    bind: [...Object.values(storage.parameters), catalog.parameters.GLUE_DATABASE, analytics.parameters.ATHENA_WORKGROUP, runStateMachineArn, apiToken],
     // The dashboard is served by the app itself: packages/web/* into web/, and uPlot where
     // loadWebAssets resolves it (node_modules/uplot/dist, next to the bundle).
     // (copyFiles replaces the app's default: the bundled project config is listed again.)
@@ -146,7 +153,7 @@ export function Api({ app, stack }: StackContext) {
       buckets: storage,
       databaseName: catalog.databaseName,
       workgroupArn: analytics.workgroupArn,
-      runnerArn: runner.functionArn,
+      stateMachineArn: runs.stateMachineArn,
     }),
   });
   suppressSstFunctionDefaults(handler);
@@ -173,6 +180,6 @@ export function Api({ app, stack }: StackContext) {
       },
     ],
   );
-  stack.addOutputs({ ApiUrl: api.url, RunnerFunction: runner.functionName, DqAlertTopic: alerts.topicArn });
-  return { runner, alerts, apiToken, api, bindings: [...resources, runnerFunction] };
+  stack.addOutputs({ ApiUrl: api.url, RunStateMachine: runs.stateMachineArn, DqAlertTopic: alerts.topicArn });
+  return { runs, alerts, apiToken, api, bindings: [...resources, runStateMachineArn] };
 }

@@ -19,7 +19,7 @@ import { Storage } from "./Storage";
 /**
  * Per dataset: the Firehose stream into raw (its role and logs), and a scheduled producer Lambda of
  * its own, allowed PutRecordBatch on that stream only and bound to that dataset's API key only. The
- * sources' API keys are SST secrets created here once (the runner binds them too).
+ * sources' API keys are SST secrets created here once (the step runner binds them too).
  */
 export function Ingest({ app, stack }: StackContext) {
   const { raw, parameters: storage } = use(Storage);

@@ -16,7 +16,7 @@ const PERIOD = Duration.minutes(5);
  */
 export function Operations({ stack }: StackContext) {
   const { producers, streams } = use(Ingest);
-  const { alerts, runner } = use(Api);
+  const { alerts, runs } = use(Api);
   const notify = new SnsAction(alerts);
   const alarm = (id: string, props: Omit<cloudwatch.AlarmProps, "evaluationPeriods">) => {
     const created = new cloudwatch.Alarm(stack, id, { treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, ...props, evaluationPeriods: 1 });
@@ -24,20 +24,22 @@ export function Operations({ stack }: StackContext) {
     return created;
   };
 
-  for (const { dataset, fn } of producers) {
-    alarm(`ProducerErrors-${dataset}`, {
-      alarmDescription: `The ${dataset} producer failed (Lambda Errors ≥ 1 in 5 minutes): raw data for that hour may be missing.`,
-      metric: fn.metricErrors({ period: PERIOD, statistic: cloudwatch.Stats.SUM }),
+  /** An alarm on a count (errors, failed executions) that breaches from one in a period. */
+  const onAny = (id: string, alarmDescription: string, metric: (props: cloudwatch.MetricOptions) => cloudwatch.Metric) =>
+    alarm(id, {
+      alarmDescription,
+      metric: metric({ period: PERIOD, statistic: cloudwatch.Stats.SUM }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     });
+
+  for (const { dataset, fn } of producers) {
+    onAny(`ProducerErrors-${dataset}`, `The ${dataset} producer failed (Lambda Errors ≥ 1 in 5 minutes): raw data for that hour may be missing.`, (p) => fn.metricErrors(p));
   }
-  alarm("RunnerErrors", {
-    alarmDescription: "A run failed outside its steps (runner Lambda Errors ≥ 1 in 5 minutes): see its run record and logs.",
-    metric: runner.metricErrors({ period: PERIOD, statistic: cloudwatch.Stats.SUM }),
-    threshold: 1,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-  });
+  // A failed run has alerted already (the step runner publishes it); the alarm also covers the
+  // executions whose failure could not be recorded. A timed-out execution runs no Catch at all.
+  onAny("RunExecutionsFailed", "A run's state machine execution failed (ExecutionsFailed ≥ 1 in 5 minutes; a failed DQ gate counts): see its run record and the execution's history.", (p) => runs.metricFailed(p));
+  onAny("RunExecutionsTimedOut", "A run's state machine execution timed out (ExecutionsTimedOut ≥ 1 in 5 minutes): its record says running and its lock stays until the next run takes it over (2 h).", (p) => runs.metricTimedOut(p));
   for (const { dataset, stream } of streams) {
     // DeliveryToS3.Success is successful S3 puts over all S3 puts: below 1, some delivery failed.
     // https://docs.aws.amazon.com/firehose/latest/dev/monitoring-with-cloudwatch-metrics.html

@@ -1,21 +1,20 @@
-import { TooManyRequestsException } from "@aws-sdk/client-lambda";
+import { SFNServiceException } from "@aws-sdk/client-sfn";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadWebAssets } from "../../packages/core/src/api/web-assets";
 import { tableInputOf } from "../../packages/core/src/aws/glue-table-input";
 import type { RunRecord } from "../../packages/core/src/run/run-record";
 import { AwsRuntime, awsRedactor } from "../../packages/core/src/runtime/aws";
 import { apiHandler } from "../../packages/functions/src/api";
-import { runPipeline } from "../../packages/functions/src/runner";
 import type { AthenaAnswer } from "./fake-athena";
 import { FakeAthena } from "./fake-athena";
 import { AWS_CONFIG, fakeAws } from "./fake-aws";
-import { FakeLambda } from "./fake-lambda";
+import { FakeSfn } from "./fake-sfn";
 
 // API Gateway HTTP API → Lambda, payload format 2.0 (rawPath, rawQueryString, requestContext.http):
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
 
 const TOKEN = "test-token-0123456789abcdef";
-const RUNNER = "sluice-prod-Runner";
+const RUN_STATE_MACHINE = "arn:aws:states:eu-west-1:123456789012:stateMachine:RunStateMachine-abc";
 const HOST = "abc123.execute-api.eu-west-1.amazonaws.com";
 const PARIS = { name: "Paris", latitude: 48.8566, longitude: 2.3522 };
 
@@ -76,26 +75,26 @@ function apiAthena(failure = "the scripted Athena does not know this query") {
   });
 }
 
-describe("api.handler on AWS adapters (hono/aws-lambda, fake S3, Glue, Athena and Lambda)", () => {
+describe("api.handler on AWS adapters (hono/aws-lambda, fake S3, Glue, Athena and Step Functions)", () => {
   let aws: ReturnType<typeof fakeAws>;
   let athena: FakeAthena;
-  let lambda: FakeLambda;
+  let sfn: FakeSfn;
   let run: RunRecord;
   let invoke: ReturnType<typeof apiHandler>;
 
   const setUp = async (athenaFailure?: string) => {
     aws = fakeAws();
-    // A published production and one run record, made by the runner on the same fake lake.
-    run = await runPipeline(aws.runtime, { parameters: { dataset: "weather", source: "synthetic", from: "2024-11-24", to: "2024-11-24", locations: [PARIS], skipIngest: true } });
+    // A published production and one run record, made by the run engine on the same fake lake.
+    run = await (await aws.runtime.runEngine()).run({ dataset: "weather", source: "synthetic", from: "2024-11-24", to: "2024-11-24", locations: [PARIS], variables: ["temperature_2m"], skipIngest: true });
     // fakeAws's scripted Athena does not register views; real Athena's CREATE OR REPLACE VIEW leaves this VIRTUAL_VIEW in Glue.
     const prodView = tableInputOf({ database: AWS_CONFIG.glueDatabase, name: "weather_prod", kind: "view", columns: [{ name: "city", type: "string" }], partitionKeys: [], viewSql: `SELECT * FROM "${run.prodVersion}"`, parameters: {} });
     aws.glue.tables.set(`${AWS_CONFIG.glueDatabase}.weather_prod`, { ...prodView, DatabaseName: AWS_CONFIG.glueDatabase, VersionId: "3" });
     athena = apiAthena(athenaFailure);
-    lambda = new FakeLambda();
+    sfn = new FakeSfn();
     const runtime = new AwsRuntime({
       ...aws.runtime.options,
-      config: { ...AWS_CONFIG, runnerFunction: RUNNER },
-      clients: { ...aws.runtime.options.clients, athena: athena.client, lambda: lambda.client },
+      config: { ...AWS_CONFIG, runStateMachine: RUN_STATE_MACHINE },
+      clients: { ...aws.runtime.options.clients, athena: athena.client, sfn: sfn.client },
     });
     invoke = apiHandler(() => runtime.apiDeps({ token: TOKEN, assets: loadWebAssets() }));
   };
@@ -103,7 +102,7 @@ describe("api.handler on AWS adapters (hono/aws-lambda, fake S3, Glue, Athena an
     const answer = await call(invoke, httpEvent(method, url, options));
     return { ...answer, json: () => JSON.parse(answer.body) as Record<string, any> };
   };
-  const invocations = () => lambda.events();
+  const invocations = () => sfn.executions();
 
   beforeEach(async () => {
     await setUp();
@@ -111,7 +110,7 @@ describe("api.handler on AWS adapters (hono/aws-lambda, fake S3, Glue, Athena an
   afterEach(() => {
     aws.restore();
     athena.mock.restore();
-    lambda.mock.restore();
+    sfn.mock.restore();
   });
 
   it("GET /health answers ok with production's version read from Glue", async () => {
@@ -146,7 +145,7 @@ describe("api.handler on AWS adapters (hono/aws-lambda, fake S3, Glue, Athena an
     expect(invocations()).toEqual([]);
   });
 
-  it("POST /runs with the token answers 202 with a Location, invokes the runner with that run id, and the Location answers at once", async () => {
+  it("POST /runs with the token answers 202 with a Location, starts the run state machine named by that run id, and the Location answers at once", async () => {
     // Prepare
     aws.clock.advance(60_000);
     // Act
@@ -157,20 +156,20 @@ describe("api.handler on AWS adapters (hono/aws-lambda, fake S3, Glue, Athena an
     expect(answer.statusCode).toBe(202);
     expect(answer.headers?.location).toBe(`/runs/${runId}`);
     expect(location).toBe(`/runs/${runId}`);
-    expect(lambda.invocations).toEqual([expect.objectContaining({ FunctionName: RUNNER, InvocationType: "Event" })]);
+    expect(sfn.started).toEqual([expect.objectContaining({ stateMachineArn: RUN_STATE_MACHINE, name: runId })]);
     expect(invocations()).toEqual([
-      { runId, parameters: expect.objectContaining({ dataset: "weather", source: "synthetic", from: "2024-11-24", to: "2024-11-25", skipIngest: false }) },
+      { name: runId, input: expect.objectContaining({ dataset: "weather", source: "synthetic", from: "2024-11-24", to: "2024-11-25", skipIngest: false }) },
     ]);
-    expect(invocations()[0]!.parameters.locations.map((l) => l.name)).toEqual(["Paris", "London"]);
+    expect(invocations()[0]!.input.locations.map((l) => l.name)).toEqual(["Paris", "London"]);
     expect(polled.statusCode).toBe(200);
     expect(polled.json()).toMatchObject({ id: runId, status: "running" });
   });
 
-  it("POST /runs that Lambda throttles is a 500 naming only the request id, and the run's record says it did not start", async () => {
+  it("POST /runs that Step Functions throttles is a 500 naming only the request id, and the run's record says it did not start", async () => {
     // Prepare: a minute after the published run, so this run sorts first
     aws.clock.advance(60_000);
-    lambda.respond = () => {
-      throw new TooManyRequestsException({ message: "Rate Exceeded.", $metadata: { httpStatusCode: 429 } });
+    sfn.respond = () => {
+      throw new SFNServiceException({ name: "ThrottlingException", $fault: "client", message: "Rate exceeded", $metadata: { httpStatusCode: 400 } });
     };
     // Act
     const answer = await request("POST", "/runs", { body: { source: "synthetic", from: "2024-11-24", to: "2024-11-24", locations: ["Paris"] }, headers: { authorization: `Bearer ${TOKEN}` } });
@@ -179,8 +178,8 @@ describe("api.handler on AWS adapters (hono/aws-lambda, fake S3, Glue, Athena an
     const { error } = answer.json();
     expect(answer.statusCode).toBe(500);
     expect(error).toMatchObject({ code: "internal", message: `internal error; quote request id ${error.requestId} when reporting it` });
-    expect(answer.body).not.toContain(RUNNER);
-    expect(runs.json().runs[0]).toMatchObject({ status: "failed", failure: { step: "ingest", message: "the runner could not be started (TooManyRequestsException); start the run again" } });
+    expect(answer.body).not.toContain(RUN_STATE_MACHINE);
+    expect(runs.json().runs[0]).toMatchObject({ status: "failed", failure: { step: "ingest", message: "the run state machine could not be started (ThrottlingException); start the run again" } });
   });
 
   it("POST /runs while a live run holds the lock is 409 run_in_progress naming it", async () => {
@@ -245,7 +244,7 @@ describe("api.handler: what clients are told when AWS fails", () => {
     // POST /query only reads tables of the catalog (an allow-list): the table the query names is in Glue.
     const parquet = tableInputOf({ database: AWS_CONFIG.glueDatabase, name: "weather_parquet", kind: "table", columns: [{ name: "city", type: "string" }], partitionKeys: [], parameters: {} });
     aws.glue.tables.set(`${AWS_CONFIG.glueDatabase}.weather_parquet`, { ...parquet, DatabaseName: AWS_CONFIG.glueDatabase, VersionId: "1" });
-    const runtime = new AwsRuntime({ ...aws.runtime.options, config: { ...AWS_CONFIG, runnerFunction: RUNNER }, clients: { ...aws.runtime.options.clients, athena: athena.client } });
+    const runtime = new AwsRuntime({ ...aws.runtime.options, config: { ...AWS_CONFIG, runStateMachine: RUN_STATE_MACHINE }, clients: { ...aws.runtime.options.clients, athena: athena.client } });
     const invoke = apiHandler(() => runtime.apiDeps({ token: TOKEN, assets: new Map() }));
     // Act
     const answer = await call(invoke, httpEvent("POST", "/query", { body: { sql: "SELECT count(*) AS n FROM weather_parquet" }, headers: { authorization: `Bearer ${TOKEN}` } }));
@@ -266,7 +265,7 @@ describe("api.handler: what clients are told when AWS fails", () => {
     const invoke = apiHandler(async () => {
       builds++;
       if (builds === 1) throw new Error("SSM GetParameters throttled");
-      return new AwsRuntime({ ...aws.runtime.options, config: { ...AWS_CONFIG, runnerFunction: RUNNER } }).apiDeps({ token: TOKEN, assets: new Map() });
+      return new AwsRuntime({ ...aws.runtime.options, config: { ...AWS_CONFIG, runStateMachine: RUN_STATE_MACHINE } }).apiDeps({ token: TOKEN, assets: new Map() });
     });
     // Act
     const first = await call(invoke, httpEvent("GET", "/health")).catch((e: unknown) => e);
@@ -283,12 +282,12 @@ describe("api.handler: what clients are told when AWS fails", () => {
 describe("awsRedactor", () => {
   it("replaces ARNs, account ids, bucket names, the workgroup and the Glue database by neutral names", () => {
     // Prepare
-    const redact = awsRedactor({ ...AWS_CONFIG, runnerFunction: RUNNER });
+    const redact = awsRedactor({ ...AWS_CONFIG, runStateMachine: RUN_STATE_MACHINE });
     // Act
     const out = redact(
-      "TABLE_NOT_FOUND: sluice_prod.weather_x in sluice-prod; s3://sluice-prod-athena-results/results/q.csv, sluice-prod-prod, account 123456789012, role arn:aws:iam::123456789012:role/x, function sluice-prod-Runner",
+      "TABLE_NOT_FOUND: sluice_prod.weather_x in sluice-prod; s3://sluice-prod-athena-results/results/q.csv, sluice-prod-prod, account 123456789012, role arn:aws:iam::123456789012:role/x, state machine arn:aws:states:eu-west-1:123456789012:stateMachine:RunStateMachine-abc",
     );
     // Assess
-    expect(out).toBe("TABLE_NOT_FOUND: sluice.weather_x in <workgroup>; s3://<athena-results>/results/q.csv, <prod>, account <account>, role <arn>, function <runner>");
+    expect(out).toBe("TABLE_NOT_FOUND: sluice.weather_x in <workgroup>; s3://<athena-results>/results/q.csv, <prod>, account <account>, role <arn>, state machine <arn>");
   });
 });

@@ -44,12 +44,7 @@ export class FakeAthena {
   private readonly executions = new Map<string, { input: StartQueryExecutionCommandInput; answer: AthenaAnswer; polls: number }>();
 
   constructor(private readonly answer: (sql: string, parameters: readonly string[]) => AthenaAnswer) {
-    this.mock.on(StartQueryExecutionCommand).callsFake((input: StartQueryExecutionCommandInput) => {
-      this.started.push(input);
-      const id = `qe-${this.started.length}`;
-      this.executions.set(id, { input, answer: this.answer(input.QueryString!, input.ExecutionParameters ?? []), polls: 0 });
-      return { QueryExecutionId: id };
-    });
+    this.mock.on(StartQueryExecutionCommand).callsFake((input: StartQueryExecutionCommandInput) => this.startQuery(input));
     this.mock.on(GetQueryExecutionCommand).callsFake(({ QueryExecutionId }: { QueryExecutionId: string }) => {
       const execution = this.require(QueryExecutionId);
       const poll = execution.polls++;
@@ -104,6 +99,14 @@ export class FakeAthena {
       this.stopped.push(QueryExecutionId);
       return {};
     });
+  }
+
+  /** What StartQueryExecution does: records the statement and answers it (with `answer`, or the script's). A test that replaces the handler calls it. */
+  startQuery(input: StartQueryExecutionCommandInput, answer?: AthenaAnswer): { QueryExecutionId: string } {
+    this.started.push(input);
+    const id = `qe-${this.started.length}`;
+    this.executions.set(id, { input, answer: answer ?? this.answer(input.QueryString!, input.ExecutionParameters ?? []), polls: 0 });
+    return { QueryExecutionId: id };
   }
 
   private require(id: string) {

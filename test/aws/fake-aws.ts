@@ -6,6 +6,7 @@ import { weatherDataset } from "../../packages/core/src/pipeline/weather";
 import { parquetBaseColumns } from "../../packages/core/src/transform/athena-sql";
 import { ManualClock } from "../../packages/core/src/lake/clock";
 import { silentLogger } from "../../packages/core/src/log/logger";
+import type { RunParameters } from "../../packages/core/src/run/run-record";
 import type { AwsRuntimeConfig } from "../../packages/core/src/runtime/aws";
 import { AwsRuntime } from "../../packages/core/src/runtime/aws";
 import type { AthenaAnswer } from "./fake-athena";
@@ -23,6 +24,21 @@ export const AWS_CONFIG: AwsRuntimeConfig = {
   firehoseStreams: { weather: "sluice-prod-weather" },
   rawCrawler: "sluice-prod-raw",
   dqAlertTopic: "arn:aws:sns:eu-west-1:123456789012:sluice-prod-dq-alerts",
+};
+
+/** A weather run over the three cities the scripted Athena answers for, without an ingest. */
+export const RUN_PARAMETERS: RunParameters = {
+  dataset: "weather",
+  source: "synthetic",
+  from: "2024-11-24",
+  to: "2024-11-24",
+  locations: [
+    { name: "Paris", latitude: 48.8566, longitude: 2.3522 },
+    { name: "London", latitude: 51.5074, longitude: -0.1278 },
+    { name: "Berlin", latitude: 52.52, longitude: 13.405 },
+  ],
+  variables: ["temperature_2m"],
+  skipIngest: true,
 };
 
 /** The rows the scripted Athena's Parquet table holds: 3 cities × 24 h. */

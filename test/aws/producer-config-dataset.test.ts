@@ -7,7 +7,8 @@ import { ManualClock } from "../../packages/core/src/lake/clock";
 import { silentLogger } from "../../packages/core/src/log/logger";
 import { AwsRuntime } from "../../packages/core/src/runtime/aws";
 import { NoSubjectsError, produce } from "../../packages/functions/src/producer";
-import { runnerEventSchema } from "../../packages/functions/src/runner";
+import { bundledProject } from "../../packages/core/src/config/project";
+import { runInputSchema, runParametersOf } from "../../packages/functions/src/step";
 import { FakeApi } from "../sources/polygon-fake";
 import { QUAKES_KEY, quakesReply } from "../sources/rest/rest-helpers";
 import { CONFIG } from "../config/deploy-config";
@@ -75,7 +76,7 @@ describe("the producer of a config dataset on AWS", () => {
     expect(s3.keys(AWS_CONFIG.buckets.raw).filter((key) => key.startsWith("errors/quakes/sluice-client-failed/"))).toHaveLength(1);
   });
 
-  it("fails by name without its secret, and a runner event gets the dataset's own variables", async () => {
+  it("fails by name without its secret; a scheduled run of it takes the config's subjects and its REST source", async () => {
     // Prepare
     const { aws } = runtime({});
 
@@ -84,12 +85,12 @@ describe("the producer of a config dataset on AWS", () => {
       () => new Error("the producer ran without its secret"),
       (e: unknown) => e as Error,
     );
-    const parsed = runnerEventSchema.parse({ parameters: { dataset: "quakes", source: "rest", from: "2024-11-25", to: "2024-11-25", locations: [{ name: "us", latitude: 0, longitude: 0 }] } });
+    const scheduled = runParametersOf(runInputSchema.parse({ dataset: "quakes" }), "2024-11-26T10:15:00Z", bundledProject().pipeline.datasets.quakes);
 
     // Assess
     expect(error.message).toMatch(/QUAKES_API_KEY/);
     expect(error.message).not.toContain(QUAKES_KEY);
-    expect(parsed.parameters.variables).toBeUndefined();
+    expect(scheduled).toMatchObject({ dataset: "quakes", source: "rest", from: "2024-11-25", to: "2024-11-26", locations: [{ name: "us" }, { name: "ak" }], variables: [] });
     expect(error).not.toBeInstanceOf(NoSubjectsError);
   });
 });

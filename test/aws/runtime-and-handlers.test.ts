@@ -4,23 +4,10 @@ import { silentLogger } from "../../packages/core/src/log/logger";
 import { pipeline } from "../../packages/core/src/pipeline/pipeline";
 import { AwsRuntime } from "../../packages/core/src/runtime/aws";
 import { NothingDeliveredError, produce } from "../../packages/functions/src/producer";
-import { runPipeline } from "../../packages/functions/src/runner";
 import { FakeOpenMeteo } from "../sources/fake-open-meteo";
-import { AWS_CONFIG, fakeAws } from "./fake-aws";
+import { AWS_CONFIG, RUN_PARAMETERS, fakeAws } from "./fake-aws";
 
-const PARAMETERS = {
-  dataset: "weather",
-  source: "synthetic",
-  from: "2024-11-24",
-  to: "2024-11-24",
-  locations: [
-    { name: "Paris", latitude: 48.8566, longitude: 2.3522 },
-    { name: "London", latitude: 51.5074, longitude: -0.1278 },
-    { name: "Berlin", latitude: 52.52, longitude: 13.405 },
-  ],
-  variables: ["temperature_2m"],
-  skipIngest: true,
-};
+const PARAMETERS = RUN_PARAMETERS;
 
 describe("AwsRuntime: the AWS composition root", () => {
   let restore: () => void = () => undefined;
@@ -41,7 +28,7 @@ describe("AwsRuntime: the AWS composition root", () => {
     const aws = fakeAws();
     restore = aws.restore;
     // Act
-    const run = await runPipeline(aws.runtime, { parameters: PARAMETERS });
+    const run = await (await aws.runtime.runEngine()).run(PARAMETERS);
     // Assess
     expect(run.failure).toBeUndefined();
     expect(run.status).toBe("succeeded");
@@ -56,28 +43,6 @@ describe("AwsRuntime: the AWS composition root", () => {
     expect(aws.snsMock.commandCalls(PublishCommand)).toHaveLength(0);
   });
 
-  it("runner: on a failed DQ gate publishes the failed rules to DQ_ALERT_TOPIC and returns the dq_failed run", async () => {
-    // Prepare: the CustomSql rule sees only 1 city where 3 are required
-    const aws = fakeAws({ customSqlValue: 1 });
-    restore = aws.restore;
-    // Act
-    const run = await runPipeline(aws.runtime, { runId: "r20241125t100000z-0000", parameters: PARAMETERS });
-    // Assess
-    const publish = aws.snsMock.commandCalls(PublishCommand)[0]!.args[0].input;
-    expect(run.status).toBe("dq_failed");
-    expect(publish.TopicArn).toBe(AWS_CONFIG.dqAlertTopic);
-    expect(publish.Subject).toBe(`sluice: DQ gate FAILED for weather (${run.id})`);
-    expect(publish.Message).toContain(`CustomSql "select count(distinct city) from primary where measurement_time >= TIMESTAMP '2024-11-24 00:00:00'" >= 3 → FAIL`);
-    expect(publish.Message).toContain("Production unchanged.");
-  });
-
-  it("runner: refuses an event without valid parameters", async () => {
-    // Prepare
-    const aws = fakeAws();
-    restore = aws.restore;
-    // Act / Assess
-    await expect(runPipeline(aws.runtime, { parameters: { ...PARAMETERS, from: "24/11/2024" } })).rejects.toThrow(/from/);
-  });
 });
 
 describe("producer handler", () => {

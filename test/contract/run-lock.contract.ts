@@ -46,6 +46,23 @@ export function describeRunLockContract(adapter: string, fixture: RunLockFixture
       }
     });
 
+    it("is released by the run id that holds it, from another lock object, and never for another run", async () => {
+      const { lock, cleanup } = await fixture();
+      try {
+        // Prepare: a run executed step by step acquires in one invocation and releases in another
+        await lock.acquire("r20241125t100000z-0001");
+        // Act
+        await lock.releaseHeldBy("r20241125t100500z-0002");
+        const afterOther = (await lock.holder())?.runId;
+        await lock.releaseHeldBy("r20241125t100000z-0001");
+        // Assess
+        expect(afterOther).toBe("r20241125t100000z-0001");
+        expect(await lock.holder()).toBeUndefined();
+      } finally {
+        await cleanup();
+      }
+    });
+
     it("takes over a stale lock and reports the run that held it", async () => {
       const { lock, plantStale, cleanup } = await fixture();
       try {

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileRuleset, parseRuleset } from "../../packages/core/src/dq";
 import { weatherDataset } from "../../packages/core/src/pipeline/weather";
 import { cleanViewSql, ctasSql, insertSql, mergeSelectSql, monthsSql } from "../../packages/core/src/transform/athena-sql";
-import { runPipeline } from "../../packages/functions/src/runner";
 import { fakeAws } from "../aws/fake-aws";
 
 /**
@@ -33,14 +32,14 @@ describe("golden Athena SQL of the weather pipeline", () => {
   let statements: string[] = [];
   /** The statements of a second run, incremental: one new object merged into production's month. */
   let merge: string[] = [];
-  const parameters = { dataset: "weather", source: "synthetic", from: FACTS.from, to: FACTS.to, locations: [{ name: "Paris", latitude: 48.8566, longitude: 2.3522 }, { name: "London", latitude: 51.5074, longitude: -0.1278 }, { name: "Berlin", latitude: 52.52, longitude: 13.405 }], skipIngest: true };
+  const parameters = { dataset: "weather", source: "synthetic", from: FACTS.from, to: FACTS.to, locations: [{ name: "Paris", latitude: 48.8566, longitude: 2.3522 }, { name: "London", latitude: 51.5074, longitude: -0.1278 }, { name: "Berlin", latitude: 52.52, longitude: 13.405 }], variables: ["temperature_2m"], skipIngest: true };
 
   beforeAll(async () => {
-    const run = await runPipeline(aws.runtime, { parameters });
+    const run = await (await aws.runtime.runEngine()).run(parameters);
     if (run.status !== "succeeded") throw new Error(`the scripted run did not succeed: ${JSON.stringify(run.failure)}`);
     statements = aws.athena.mock.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.QueryString!);
     aws.deliverMore("11");
-    const second = await runPipeline(aws.runtime, { parameters });
+    const second = await (await aws.runtime.runEngine()).run(parameters);
     if (second.status !== "succeeded" || second.mode !== "incremental") throw new Error(`the second run did not merge: ${JSON.stringify(second)}`);
     merge = aws.athena.mock.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.QueryString!).slice(statements.length);
   });

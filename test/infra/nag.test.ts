@@ -63,8 +63,9 @@ describe("cdk-nag AwsSolutionsChecks over the whole app", () => {
         "Catalog/CrawlerRoleDefaultPolicy AwsSolutions-IAM5",
         "Catalog/RawCrawler AwsSolutions-GL1",
         ...Object.keys(pipeline.datasets).flatMap(perDataset),
-        "Api/RunnerServiceRole AwsSolutions-IAM4",
-        "Api/RunnerServiceRoleDefaultPolicy AwsSolutions-IAM5",
+        "Api/StepRunnerServiceRole AwsSolutions-IAM4",
+        "Api/StepRunnerServiceRoleDefaultPolicy AwsSolutions-IAM5",
+        "Api/RunStateMachineRoleDefaultPolicy AwsSolutions-IAM5",
         "Api/ApiHandlerServiceRole AwsSolutions-IAM4",
         "Api/ApiHandlerServiceRoleDefaultPolicy AwsSolutions-IAM5",
         "Api/HttpRouteGET AwsSolutions-APIG4",
@@ -80,7 +81,7 @@ describe("cdk-nag AwsSolutionsChecks over the whole app", () => {
         .filter(([, r]) => r.Type === "AWS::Lambda::Function" && String(r.Properties?.Handler).startsWith("packages/functions/"))
         .map(([, r]) => r.Properties!.Runtime),
     );
-    // One producer per dataset with subjects, the runner and the API.
+    // One producer per dataset with subjects, the step runner and the API.
     expect(runtimes).toEqual(Array(SCHEDULED.length + 2).fill("nodejs24.x"));
   });
 });

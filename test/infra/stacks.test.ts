@@ -16,6 +16,12 @@ import { cleanViewSql } from "../../packages/core/src/transform/athena-sql";
 import { SYNTH_TIMEOUT_MS, synthesizeTestApp, STAGE } from "./synth";
 import { logicalIdOf, render, resourcesOf, statementsOf, templateOf } from "./template";
 import type { Cfn } from "./template";
+import type { Asl } from "./asl";
+import { expectGoldenAsl, renderAsl } from "./asl";
+import { DEFAULT_LOCK_TTL_MS } from "../../packages/core/src/aws/s3-run-lock";
+import { RUN_STEPS } from "../../packages/core/src/run/run-record";
+import { StepThrottledError } from "../../packages/functions/src/step";
+import { THROTTLED_ERRORS } from "../../stacks/run-state-machine";
 
 // The stacks deploy the repository's sluice.config.ts.
 const { pipeline } = stackProject();
@@ -252,7 +258,7 @@ describe("the SST v2 app's stacks", () => {
   });
 
   describe("Api", () => {
-    const PARAMETERS = ["RAW_BUCKET", "PROCESSED_BUCKET", "PROD_BUCKET", "ATHENA_RESULTS_BUCKET", "GLUE_DATABASE", "ATHENA_WORKGROUP", ...DATASETS.map((d) => `FIREHOSE_STREAM_${d.name.toUpperCase()}`), "RAW_CRAWLER", "RUNNER_FUNCTION", "DQ_ALERT_TOPIC"];
+    const PARAMETERS = ["RAW_BUCKET", "PROCESSED_BUCKET", "PROD_BUCKET", "ATHENA_RESULTS_BUCKET", "GLUE_DATABASE", "ATHENA_WORKGROUP", ...DATASETS.map((d) => `FIREHOSE_STREAM_${d.name.toUpperCase()}`), "RAW_CRAWLER", "RUN_STATE_MACHINE", "DQ_ALERT_TOPIC"];
 
     it("stores every binding of the bindings doc as an SST SSM parameter", () => {
       const names = resourcesOf(assembly, "AWS::SSM::Parameter").map((p) => p.Properties.Name as string);
@@ -261,21 +267,21 @@ describe("the SST v2 app's stacks", () => {
       expect(metadata.metadata).toContainEqual(expect.objectContaining({ type: "Secret", id: "API_TOKEN" }));
     });
 
-    it("runs the runner for up to 15 minutes on nodejs24.x, bound to every parameter but its own name", () => {
-      const runner = resourcesOf(assembly, "AWS::Lambda::Function").find((f) => f.Properties.Handler === "packages/functions/src/runner.handler")!;
+    it("runs the step runner for up to 15 minutes on nodejs24.x, bound to every parameter but the state machine that invokes it", () => {
+      const runner = resourcesOf(assembly, "AWS::Lambda::Function").find((f) => f.Properties.Handler === "packages/functions/src/step.handler")!;
       expect(runner.Properties.Timeout).toBe(900);
       expect(runner.Properties.Runtime).toBe("nodejs24.x");
       const bound = Object.keys(runner.Properties.Environment.Variables).filter((k) => k.startsWith("SST_Parameter_value_")).map((k) => k.slice(20));
-      expect(bound.sort()).toEqual(PARAMETERS.filter((p) => p !== "RUNNER_FUNCTION").sort());
+      expect(bound.sort()).toEqual(PARAMETERS.filter((p) => p !== "RUN_STATE_MACHINE").sort());
     });
 
-    it("binds the sources' API keys as secrets to the runner (it can ingest any dataset), never to the API", () => {
+    it("binds the sources' API keys as secrets to the step runner (it can ingest any dataset), never to the API", () => {
       const secretsOf = (handler: string) =>
         Object.keys(resourcesOf(assembly, "AWS::Lambda::Function").find((f) => f.Properties.Handler === handler)!.Properties.Environment.Variables)
           .filter((k) => k.startsWith("SST_Secret_value_"))
           .map((k) => k.slice(17))
           .sort();
-      expect(secretsOf("packages/functions/src/runner.handler")).toEqual([...ALL_SECRETS].sort());
+      expect(secretsOf("packages/functions/src/step.handler")).toEqual([...ALL_SECRETS].sort());
       expect(secretsOf("packages/functions/src/api.handler")).toEqual(["API_TOKEN"]);
       // The names the runtime reads (runtime/aws.ts) are the secrets the stacks create.
       expect([SST_BINDINGS.polygonApiKey, SST_BINDINGS.openAqApiKey].sort()).toEqual([...ALL_SECRETS].sort());
@@ -302,23 +308,24 @@ describe("the SST v2 app's stacks", () => {
       expect(stage!.Properties.DefaultRouteSettings).toEqual({ ThrottlingBurstLimit: 50, ThrottlingRateLimit: 25 });
     });
 
-    it("runs api.handler for at most 30 s (API Gateway's limit), bound to the lake, catalog, workgroup, runner and API_TOKEN only", () => {
+    it("runs api.handler for at most 30 s (API Gateway's limit), bound to the lake, catalog, workgroup, run state machine and API_TOKEN only", () => {
       const fn = apiFunction();
       expect(fn.Properties.Timeout).toBe(30);
       expect(fn.Properties.Runtime).toBe("nodejs24.x");
       const variables = fn.Properties.Environment.Variables as Record<string, unknown>;
       const bound = Object.keys(variables).filter((k) => k.startsWith("SST_Parameter_value_")).map((k) => k.slice(20));
-      expect(bound.sort()).toEqual(["ATHENA_RESULTS_BUCKET", "ATHENA_WORKGROUP", "GLUE_DATABASE", "PROCESSED_BUCKET", "PROD_BUCKET", "RAW_BUCKET", "RUNNER_FUNCTION"]);
+      expect(bound.sort()).toEqual(["ATHENA_RESULTS_BUCKET", "ATHENA_WORKGROUP", "GLUE_DATABASE", "PROCESSED_BUCKET", "PROD_BUCKET", "RAW_BUCKET", "RUN_STATE_MACHINE"]);
       expect(variables.SST_Secret_value_API_TOKEN).toBe("__FETCH_FROM_SSM__");
-      expect(variables.SST_Parameter_value_RUNNER_FUNCTION).toEqual({ Ref: logicalIdOf(templateOf(assembly, STAGE, "Api"), "AWS::Lambda::Function", "Runner") });
+      expect(variables.SST_Parameter_value_RUN_STATE_MACHINE).toEqual({ Ref: logicalIdOf(templateOf(assembly, STAGE, "Api"), "AWS::StepFunctions::StateMachine", "RunStateMachine") });
     });
 
-    it("lets the API invoke only the runner, query only the workgroup, read Glue and processed/prod, and write only query results and run records", () => {
+    it("lets the API start only the run state machine, query only the workgroup, read Glue and processed/prod, and write only query results and run records", () => {
       const api = templateOf(assembly, STAGE, "Api");
       const own = statementsOf(assembly).filter((s) => s.policy.includes("ApiHandler") && !s.actions.every((a) => a.startsWith("xray:")));
       expect(own.flatMap((s) => s.resources)).not.toContain("*");
-      const invoke = own.filter((s) => s.actions.some((a) => a.startsWith("lambda:")));
-      expect(invoke).toEqual([expect.objectContaining({ actions: ["lambda:InvokeFunction"], resources: [{ "Fn::GetAtt": [logicalIdOf(api, "AWS::Lambda::Function", "Runner"), "Arn"] }] })]);
+      expect(own.filter((s) => s.actions.some((a) => a.startsWith("lambda:")))).toEqual([]);
+      const start = own.filter((s) => s.actions.some((a) => a.startsWith("states:")));
+      expect(start).toEqual([expect.objectContaining({ actions: ["states:StartExecution"], resources: [{ Ref: logicalIdOf(api, "AWS::StepFunctions::StateMachine", "RunStateMachine") }] })]);
       const athena = own.filter((s) => s.actions.some((a) => a.startsWith("athena:")));
       expect(athena.flatMap((s) => s.resources).map(render)).toEqual(["arn:<ref>:athena:eu-west-1:123456789012:workgroup/<ref>"]);
       const glue = own.filter((s) => s.actions.some((a) => a.startsWith("glue:")));
@@ -373,7 +380,7 @@ describe("the SST v2 app's stacks", () => {
         SST_APP: "sluice",
         SST_STAGE: STAGE,
         SST_Secret_value_API_TOKEN: "bundle-test-token-0123456789",
-        ...Object.fromEntries(["RAW_BUCKET", "PROCESSED_BUCKET", "PROD_BUCKET", "ATHENA_RESULTS_BUCKET", "ATHENA_WORKGROUP", "RUNNER_FUNCTION"].map((n) => [`SST_Parameter_value_${n}`, n.toLowerCase()])),
+        ...Object.fromEntries(["RAW_BUCKET", "PROCESSED_BUCKET", "PROD_BUCKET", "ATHENA_RESULTS_BUCKET", "ATHENA_WORKGROUP", "RUN_STATE_MACHINE"].map((n) => [`SST_Parameter_value_${n}`, n.toLowerCase()])),
         SST_Parameter_value_GLUE_DATABASE: `${STAGE}_sluice`,
       };
       try {
@@ -406,12 +413,14 @@ describe("the SST v2 app's stacks", () => {
       const [policy] = resourcesOf(assembly, "AWS::SNS::TopicPolicy");
       expect(policy!.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }));
       expect(policy!.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ ...cloudwatch, Action: "sns:Publish" }));
-      const runnerKms = statementsOf(assembly).filter((st) => st.policy.includes("Runner") && st.actions.some((a) => a.startsWith("kms:")));
-      expect(runnerKms.map((st) => st.actions)).toEqual([["kms:Decrypt", "kms:GenerateDataKey"]]);
+      for (const name of ["StepRunner", "RunStateMachine"]) {
+        const kms = statementsOf(assembly).filter((st) => st.policy.includes(`/${name}${name === "RunStateMachine" ? "Role" : "ServiceRole"}`) && st.actions.some((a) => a.startsWith("kms:")));
+        expect(kms.map((st) => st.actions), name).toEqual([["kms:Decrypt", "kms:GenerateDataKey"]]);
+      }
     });
 
-    it("scopes the runner to the workgroup, the dataset's Glue tables and the lake, with no delete on raw", () => {
-      const runner = statementsOf(assembly).filter((s) => s.policy.includes("Runner"));
+    it.each(["StepRunner"])("scopes the %s to the workgroup, the dataset's Glue tables and the lake, with no delete on raw", (name) => {
+      const runner = statementsOf(assembly).filter((s) => s.policy.includes(`/${name}ServiceRole`));
       const athena = runner.filter((s) => s.actions.some((a) => a.startsWith("athena:")));
       expect(athena.flatMap((s) => s.resources).map(render)).toEqual([`arn:<ref>:athena:eu-west-1:123456789012:workgroup/<ref>`]);
       const glueTables = runner.flatMap((s) => s.resources).map(render).filter((r) => r.includes(":table/"));
@@ -424,10 +433,86 @@ describe("the SST v2 app's stacks", () => {
     });
   });
 
-  it("grants * resources to X-Ray only, and no service-wide action anywhere", () => {
+  describe("Run state machine", () => {
+    let api: Cfn;
+    let machine: ReturnType<typeof resourcesOf>[number];
+    let asl: Asl;
+    const stepRunnerId = () => logicalIdOf(api, "AWS::Lambda::Function", "StepRunner");
+
+    beforeAll(() => {
+      api = templateOf(assembly, STAGE, "Api");
+      const machines = resourcesOf(assembly, "AWS::StepFunctions::StateMachine");
+      expect(machines.map((m) => m.stack)).toEqual([`${STAGE}-sluice-Api`]);
+      machine = machines[0]!;
+      asl = JSON.parse(renderAsl(machine.Properties.DefinitionString)) as Asl;
+    });
+
+    it("keeps its definition (ASL, tokens normalised) as the golden file test/infra/golden/run-state-machine.asl.json", () => {
+      expectGoldenAsl(renderAsl(machine.Properties.DefinitionString));
+    });
+
+    it("has one state per run step, between Start (takes the lock) and Finish (releases it), each invoking the step runner with its step", () => {
+      const tasks = Object.entries(asl.States).filter(([, state]) => state.Type === "Task" && state.Resource === "<StepRunner.Arn>");
+      expect(tasks.map(([, state]) => state.Parameters!.step)).toEqual(["start", ...RUN_STEPS, "finish", "fail"]);
+      for (const [, state] of tasks) {
+        expect(state.Parameters!.execution).toEqual({ "name.$": "$$.Execution.Name", "startTime.$": "$$.Execution.StartTime", "input.$": "$$.Execution.Input" });
+        expect(state.TimeoutSeconds).toBe(900);
+      }
+      expect(asl.StartAt).toBe("Start");
+      expect(machine.Properties.DefinitionString["Fn::Join"][1]).toContainEqual({ "Fn::GetAtt": [stepRunnerId(), "Arn"] });
+    });
+
+    it("retries the step runner's throttling error and Lambda's throttling with exponential back-off, and catches everything into RecordFailure", () => {
+      const throttled = new StepThrottledError("ctas", "TooManyRequestsException").name;
+      for (const [name, state] of Object.entries(asl.States).filter(([, s]) => s.Type === "Task" && s.Resource === "<StepRunner.Arn>")) {
+        expect(state.Retry![0], name).toMatchObject({ ErrorEquals: [throttled, "Lambda.TooManyRequestsException"], BackoffRate: 2, JitterStrategy: "FULL" });
+        expect(state.Retry![0]!.MaxAttempts).toBeGreaterThanOrEqual(3);
+        if (name === "RecordFailure") expect(state.Catch).toEqual([{ ErrorEquals: ["States.ALL"], ResultPath: "$.recordError", Next: "AlertUnrecordedFailure" }]);
+        else expect(state.Catch, name).toEqual([{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "RecordFailure" }]);
+      }
+      expect(THROTTLED_ERRORS).toContain(throttled);
+    });
+
+    it("logs every event to a log group kept 30 days, traces with X-Ray, and times out inside the run lock's TTL", () => {
+      expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
+      expect(machine.Properties.LoggingConfiguration.Level).toBe("ALL");
+      const [destination] = machine.Properties.LoggingConfiguration.Destinations;
+      const group = resourcesOf(assembly, "AWS::Logs::LogGroup").find((g) => JSON.stringify(destination).includes(g.id))!;
+      expect(group.Properties.RetentionInDays).toBe(30);
+      expect(asl.TimeoutSeconds! * 1000).toBeLessThan(DEFAULT_LOCK_TTL_MS);
+    });
+
+    it("may invoke only the step runner and publish only to the alert topic", () => {
+      const own = statementsOf(assembly).filter((s) => s.policy.includes("/RunStateMachineRoleDefaultPolicy"));
+      const invoke = own.filter((s) => s.actions.some((a) => a.startsWith("lambda:")));
+      expect(invoke.flatMap((s) => s.actions)).toEqual(["lambda:InvokeFunction"]);
+      // The function and its versions (`<arn>:*`), nothing else.
+      expect(invoke.flatMap((s) => s.resources).map(render)).toHaveLength(2);
+      expect(invoke.flatMap((s) => s.resources).every((r) => JSON.stringify(r).includes(stepRunnerId()))).toBe(true);
+      const topicId = logicalIdOf(api, "AWS::SNS::Topic", "DqAlerts");
+      expect(own.filter((s) => s.actions.includes("sns:Publish")).flatMap((s) => s.resources)).toEqual([{ Ref: topicId }]);
+      expect(own.flatMap((s) => s.actions).filter((a) => /^(s3|glue|athena|firehose):/.test(a))).toEqual([]);
+    });
+
+    it("is the only thing that runs the run engine on AWS: no function's handler is a whole-run runner", () => {
+      const handlers = resourcesOf(assembly, "AWS::Lambda::Function").map((f) => String(f.Properties.Handler)).filter((h) => h.startsWith("packages/functions/"));
+      expect(handlers.sort()).toEqual(["packages/functions/src/api.handler", ...SCHEDULED.map(() => "packages/functions/src/producer.handler"), "packages/functions/src/step.handler"].sort());
+    });
+
+    it("is started by one EventBridge rule per dataset with a runSchedule (none in the built-in definition: test/infra/run-schedules.test.ts)", () => {
+      const machineId = logicalIdOf(api, "AWS::StepFunctions::StateMachine", "RunStateMachine");
+      const rules = resourcesOf(assembly, "AWS::Events::Rule").filter((r) => JSON.stringify(r.Properties.Targets ?? []).includes(machineId));
+      expect(rules).toHaveLength(DATASETS.filter((d) => d.runSchedule).length);
+    });
+  });
+
+  it("grants * resources to X-Ray and the state machine's log delivery only, and no service-wide action anywhere", () => {
     const statements = statementsOf(assembly).filter((s) => s.effect === "Allow");
     const star = statements.filter((s) => s.resources.includes("*"));
-    expect(star.flatMap((s) => s.actions).filter((a) => !a.startsWith("xray:"))).toEqual([]);
+    // CloudWatch Logs vended delivery has no resource-level permissions (Step Functions' logging guide).
+    const logDelivery = ["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"];
+    expect(star.filter((s) => s.actions.some((a) => a.startsWith("logs:"))).map((s) => s.policy)).toEqual([expect.stringMatching(/\/RunStateMachineRoleDefaultPolicy/)]);
+    expect(star.flatMap((s) => s.actions).filter((a) => !a.startsWith("xray:") && !logDelivery.includes(a))).toEqual([]);
     expect(statements.flatMap((s) => s.actions).filter((a) => a.endsWith(":*") || a === "*")).toEqual([]);
   });
 
@@ -451,11 +536,18 @@ describe("the SST v2 app's stacks", () => {
 
     const byMetric = (namespace: string, metric: string) => alarms.filter((a) => a.Properties.Namespace === namespace && a.Properties.MetricName === metric);
 
-    it("alarms on each producer's errors, the runner's errors and each stream's failed S3 deliveries, in one stack", () => {
+    it("alarms on each producer's errors, failed and timed-out runs and each stream's failed S3 deliveries, in one stack", () => {
       expect(new Set(alarms.map((a) => a.stack))).toEqual(new Set([`${STAGE}-sluice-Operations`]));
-      expect(byMetric("AWS/Lambda", "Errors")).toHaveLength(SCHEDULED.length + 1);
+      // The producers' errors (one producer per dataset with subjects); the runs' failures are the state machine's.
+      expect(byMetric("AWS/Lambda", "Errors")).toHaveLength(SCHEDULED.length);
       expect(byMetric("AWS/Firehose", "DeliveryToS3.Success")).toHaveLength(DATASETS.length);
-      expect(alarms).toHaveLength(SCHEDULED.length + DATASETS.length + 1);
+      for (const metric of ["ExecutionsFailed", "ExecutionsTimedOut"]) {
+        const [alarm, ...more] = byMetric("AWS/States", metric);
+        expect(more).toEqual([]);
+        expect(alarm!.Properties).toMatchObject({ Statistic: "Sum", ComparisonOperator: "GreaterThanOrEqualToThreshold" });
+        expect(alarm!.Properties.Dimensions).toEqual([{ Name: "StateMachineArn", Value: expect.anything() }]);
+      }
+      expect(alarms).toHaveLength(SCHEDULED.length + DATASETS.length + 2);
     });
 
     it("breaches on one 5-minute period, treats no data as fine, and notifies the alert topic", () => {

@@ -1,18 +1,13 @@
 import { z } from "zod";
 import type { IngestSummary } from "../../core/src/ingest/summary";
 import { createLogger } from "../../core/src/log/logger";
-import { bundledProject, defaultVariablesOf, scheduledSubjectsOf } from "../../core/src/config/project";
-import type { DatasetDefinition, Location } from "../../core/src/pipeline/types";
-import type { RunParameters } from "../../core/src/run/run-record";
+import { bundledProject } from "../../core/src/config/project";
+import { scheduledSourceOf, scheduledSubjects } from "../../core/src/run/scheduled-subjects";
 import { AwsRuntime, fromSstBindings } from "../../core/src/runtime/aws";
 import { sourcesOf } from "../../core/src/sources/factory";
-import { lookupCity } from "../../core/src/sources/gazetteer";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const location = z.union([z.string().min(1), z.object({ name: z.string().min(1), latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) })]);
-
-/** The source a schedule uses for a built-in dataset: its real API (a config dataset's is its REST source). */
-const SCHEDULED_SOURCE: Readonly<Record<string, string>> = { weather: "open-meteo", stocks: "polygon", air_quality: "openaq" };
 
 /** The built-in subject fields and the dataset each belongs to (aliases of `subjects`). */
 const SUBJECT_FIELDS = { locations: "weather", tickers: "stocks", stations: "air_quality" } as const;
@@ -65,13 +60,7 @@ export class NothingDeliveredError extends Error {
   }
 }
 
-/** The event names no subject and neither the config nor the dataset has a default (OpenAQ stations, a REST dataset). */
-export class NoSubjectsError extends Error {
-  override readonly name = "NoSubjectsError";
-  constructor(readonly dataset: string) {
-    super(`the ${dataset} producer has no subjects: set datasets.${dataset}.subjects in sluice.config.ts, or invoke it with { "dataset": "${dataset}", "subjects": [ … ] }`);
-  }
-}
+export { NoSubjectsError } from "../../core/src/run/scheduled-subjects";
 
 /** Ingests one dataset (weather by default) through its Firehose stream: yesterday..today (UTC) by default. */
 export async function produce(runtime: AwsRuntime, event: unknown, now = runtime.clock.now()): Promise<IngestSummary> {
@@ -81,34 +70,15 @@ export async function produce(runtime: AwsRuntime, event: unknown, now = runtime
   const yesterday = new Date(now - 86_400_000).toISOString().slice(0, 10);
   const summary = await runtime.ingest({
     dataset: dataset.name,
-    source: input.source ?? SCHEDULED_SOURCE[dataset.name] ?? sourcesOf(dataset)[0]!,
+    source: input.source ?? scheduledSourceOf(dataset),
     from: input.from ?? yesterday,
     to: input.to ?? today,
-    ...subjectsOf(dataset, input),
+    ...scheduledSubjects(dataset, input),
     skipIngest: false,
   });
   for (const failure of summary.failures) runtime.logger.error("location not ingested", { dataset: dataset.name, ...failure });
   if (summary.recordsDelivered === 0) throw new NothingDeliveredError(summary);
   return summary;
-}
-
-/** The subjects as the sources' `Location`s, and the variables: the event's, else the config's, else the dataset's defaults (as the CLI's). */
-function subjectsOf(dataset: DatasetDefinition, input: z.output<typeof producerEventSchema>): Pick<RunParameters, "locations" | "variables"> {
-  const given = input.subjects ?? input.locations ?? input.tickers ?? input.stations ?? scheduledSubjectsOf(dataset);
-  if (!given) throw new NoSubjectsError(dataset.name);
-  const variables = input.variables ?? defaultVariablesOf(dataset);
-  // Tickers, stations and a REST dataset's subjects are names only: their sources ignore coordinates.
-  const named = (names: readonly (string | Location)[]): Location[] => [...new Set(names.map((n) => (typeof n === "string" ? n : n.name)))].map((name) => ({ name, latitude: 0, longitude: 0 }));
-  switch (dataset.rest ? "rest" : dataset.name) {
-    case "rest":
-      return { locations: named(given), variables };
-    case "stocks":
-      return { locations: named(given.map((t) => (typeof t === "string" ? t.toUpperCase() : t))), variables };
-    case "air_quality":
-      return { locations: named(given), variables };
-    default:
-      return { locations: given.map((l) => (typeof l === "string" ? lookupCity(l) : l)), variables };
-  }
 }
 
 /** An EventBridge event passed through unchanged (a rule without an input) carries `source: "aws.events"`. */

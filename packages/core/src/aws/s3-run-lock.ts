@@ -80,6 +80,12 @@ export class S3RunLock implements RunLock {
     return (await this.read())?.holder;
   }
 
+  async releaseHeldBy(runId: string): Promise<void> {
+    const current = await this.read();
+    // On the lock's own ETag: a lock taken over meanwhile is another run's.
+    if (current?.holder.runId === runId) await this.release(current.etag);
+  }
+
   private async release(etag: string | undefined): Promise<void> {
     try {
       await this.s3.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.key, ...(etag ? { IfMatch: etag } : {}) }));

@@ -22,6 +22,27 @@ export class SnsDqAlerts {
     );
     return output.MessageId;
   }
+
+  /** Publishes the alert of a `failed` run (a step failed, the run stopped); returns the SNS MessageId. */
+  async publishRunFailure(run: RunRecord): Promise<string | undefined> {
+    const subject = `sluice: run FAILED for ${run.parameters.dataset} (${run.id})`.replace(/[^\x20-\x7e]/g, "?").slice(0, MAX_SUBJECT);
+    const output = await this.sns.send(new PublishCommand({ TopicArn: this.topicArn, Subject: subject, Message: runFailureMessage(run) }));
+    return output.MessageId;
+  }
+}
+
+/** A failed run's alert body: what ran, the step that failed and why, what production serves. */
+export function runFailureMessage(run: RunRecord): string {
+  const p = run.parameters;
+  return [
+    `Run ${run.id} of dataset ${p.dataset} (${p.from} .. ${p.to}, source ${p.source}) failed at step ${run.failure?.step ?? "?"}.`,
+    "",
+    run.failure?.message ?? "(no failure recorded)",
+    "",
+    run.status === "succeeded"
+      ? `Production was switched before the failure: it serves ${run.prodVersion ?? "?"}.`
+      : `Production unchanged${run.prodVersion ? `: it still serves ${run.prodVersion}` : ""}.`,
+  ].join("\n");
 }
 
 /** `sluice: DQ gate FAILED for weather (r2024…)`, trimmed to SNS's subject rules. */

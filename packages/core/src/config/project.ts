@@ -44,7 +44,7 @@ export function resetBundledProject(): void {
 }
 
 /** The subjects a scheduled producer asks for when its event names none: the config's, else the dataset's own defaults (weather's three cities, the seeds' tickers); undefined: none (OpenAQ stations, a REST dataset without subjects). */
-export function scheduledSubjectsOf(dataset: DatasetDefinition): readonly (string | Location)[] | undefined {
+export function scheduledSubjectsOf(dataset: Pick<DatasetDefinition, "name" | "rest" | "files" | "defaults">): readonly (string | Location)[] | undefined {
   if (dataset.defaults?.subjects && dataset.defaults.subjects.length > 0) return dataset.defaults.subjects;
   if (dataset.rest || dataset.files) return undefined;
   if (dataset.name === "weather") return ["Paris", "London", "Berlin"];
@@ -65,7 +65,7 @@ export const BUILT_IN_SECRETS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** The variables a run asks for when it names none: the config's, else the dataset's own (weather temperature_2m, the four air-quality parameters, none). */
-export function defaultVariablesOf(dataset: DatasetDefinition): string[] {
+export function defaultVariablesOf(dataset: Pick<DatasetDefinition, "name" | "rest" | "files" | "defaults">): string[] {
   if (dataset.defaults?.variables) return [...dataset.defaults.variables];
   if (dataset.rest || dataset.files) return [];
   if (dataset.name === "weather") return ["temperature_2m"];

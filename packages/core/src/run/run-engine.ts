@@ -11,16 +11,20 @@ import type { Logger } from "../log/logger";
 import type { DatasetDefinition, PipelineDefinition } from "../pipeline/types";
 import type { Warehouse } from "../query/warehouse";
 import { cleanViewSql, ctasSql, ddlName, ident, insertSql, mergeSelectSql, monthsSql, parquetBaseColumns, parquetSelectSql, partitionBatches } from "../transform/athena-sql";
-import type { RunLock } from "./run-lock";
+import type { LockHolder, RunLock } from "./run-lock";
+import { RunInProgressError } from "./run-lock";
 import type { RunParameters, RunRecord, RunStepName, StepRecord } from "./run-record";
 import { RUN_ID_RE, RUN_STEPS, newRunId } from "./run-record";
 import type { RunStore } from "./run-store";
-import type { DqEvaluator, DqOutcome } from "./dq-port";
+import type { DqEvaluator } from "./dq-port";
 import { PUBLISHED_BY, markPromoted, promotedVersionsOf, publishVersion, pruneVersions, runDataLocation, switchProdView, versionInViewSql, versionTablesOf } from "./publish";
-import type { RawBatch } from "./raw-batch";
 import { checkReadable, forEachLimit, rawBatch } from "./raw-batch";
-import type { QuarantineEntry, QuarantinedObject, RawManifest } from "./raw-manifest";
+import type { QuarantineEntry, RawManifest } from "./raw-manifest";
 import { ManifestStore, emptyManifest } from "./raw-manifest";
+import type { RunState } from "./run-state";
+import { RunStateStore } from "./run-state";
+
+export type { RunState } from "./run-state";
 
 /** Everything the run engine depends on; the composition root builds it for `aws` or `local`. */
 export interface RunEngineDeps {
@@ -64,18 +68,25 @@ export class RunStepError extends Error {
   }
 }
 
-/** What the steps of one run share. */
-interface RunWork {
-  batch?: RawBatch;
-  /** Objects read into the stage (readable, not quarantined). */
-  staged: ObjectInfo[];
-  /** Every new object the run saw (staged or set aside). */
-  seen: string[];
-  unreadable: QuarantinedObject[];
-  months: string[];
-  /** The version production is merged from (incremental), if any. */
-  base?: string;
-  upToDate: boolean;
+/** One run in progress: its record, its state and what its steps log with. */
+interface RunSession {
+  readonly run: RunRecord;
+  readonly dataset: DatasetDefinition;
+  readonly log: Logger;
+  readonly state: RunState;
+  /** The raw manifest as the run last read or wrote it. */
+  manifest: RawManifest | undefined;
+}
+
+/** What a state machine does after one step of a run: the next step, or `finish`. */
+export interface StepOutcome {
+  readonly run: RunRecord;
+  readonly next: RunStepName | "finish";
+}
+
+/** A run executed step by step was asked for a step it cannot run now (unknown run, out of order, already finished). */
+export class RunStepOrderError extends Error {
+  override readonly name = "RunStepOrderError";
 }
 
 /**
@@ -83,230 +94,403 @@ interface RunWork {
  * table → CTAS of the months those objects touch, merged with production's rows of those months →
  * DQ on those months → publish a version that reuses every untouched partition by reference.
  * Production only changes in the last step, by one atomic switch of the production view.
+ *
+ * `run()` executes a whole run in this process. `startRun`, `runStep`, `finishRun` and `failRun`
+ * execute the same steps one call at a time (a Step Functions state each): the lock is taken by
+ * `startRun` and released by `finishRun` or `failRun`, the state between steps is persisted.
  */
 export class RunEngine {
   constructor(private readonly deps: RunEngineDeps) {}
 
   /** Runs the pipeline; `runId` lets a caller that answers before the run starts (HTTP 202) choose the id. */
   async run(parameters: RunParameters, hooks: RunHooks = {}, options: { runId?: string } = {}): Promise<RunRecord> {
-    const { deps } = this;
     const dataset = this.datasetOf(parameters.dataset);
-    if (options.runId !== undefined && !RUN_ID_RE.test(options.runId)) throw new Error(`invalid run id ${JSON.stringify(options.runId)}`);
-    const id = options.runId ?? newRunId(deps.clock.now());
-    const lease = await deps.lock.acquire(id);
+    const id = this.runIdOf(options.runId);
+    const lease = await this.deps.lock.acquire(id);
+    const session = this.newSession(parameters, id, dataset);
+    try {
+      await this.prelude(session, lease.stale, hooks);
+      for (const name of RUN_STEPS) if (!(await this.execute(session, name, hooks))) break;
+      return session.run;
+    } catch (error) {
+      await this.recordFailure(session, error);
+      return session.run;
+    } finally {
+      await this.close(session, () => lease.release());
+    }
+  }
+
+  /** First state of a run executed step by step: takes the lock, saves the record and the state. */
+  async startRun(parameters: RunParameters, options: { runId?: string } = {}): Promise<StepOutcome> {
+    const dataset = this.datasetOf(parameters.dataset);
+    const id = this.runIdOf(options.runId);
+    // A retried start (its first attempt took the lock, then failed) holds the lock already.
+    const lease = await this.deps.lock.acquire(id).catch((error: unknown) => {
+      if (error instanceof RunInProgressError && error.runningId === id) return { stale: undefined };
+      throw error;
+    });
+    const session = this.newSession(parameters, id, dataset);
+    await this.prelude(session, lease.stale, {});
+    await this.states().save(id, session.state);
+    // The mode and production's version, decided after the first save, are read by the next invocation.
+    await this.deps.runStore.save(session.run);
+    return { run: session.run, next: RUN_STEPS[0] };
+  }
+
+  /**
+   * Runs exactly one step of a run started by `startRun`, after the steps before it. A step whose
+   * attempt failed may run again (the state machine's retry): what that attempt left is removed first.
+   */
+  async runStep(runId: string, name: RunStepName): Promise<StepOutcome> {
+    const session = await this.resume(runId);
+    const { run } = session;
+    if (run.status !== "running") throw new RunStepOrderError(`run ${runId} is ${run.status}: step ${name} cannot run`);
+    const at = RUN_STEPS.indexOf(name);
+    const early = run.steps.slice(0, at).find((s) => s.status !== "succeeded" && s.status !== "skipped");
+    if (early) throw new RunStepOrderError(`run ${runId}: step ${name} cannot run before step ${early.name} (${early.status})`);
+    const step = run.steps[at]!;
+    if (step.status === "succeeded" || step.status === "skipped") throw new RunStepOrderError(`run ${runId}: step ${name} is ${step.status}`);
+    // Failed, or still `running` (the attempt stopped before it could record its end): a retry.
+    if (step.status !== "pending") await this.undoAttempt(session, name);
+    const goOn = await this.execute(session, name, {});
+    await this.states().save(runId, session.state);
+    // What followed the step (a failed gate, nothing new, published) changed the record after the step saved it.
+    if (!goOn) await this.deps.runStore.save(run);
+    const following = RUN_STEPS[at + 1];
+    return { run, next: goOn && following ? following : "finish" };
+  }
+
+  /** Last state of a run executed step by step: removes the stage, finishes the record, releases the lock. */
+  async finishRun(runId: string): Promise<RunRecord> {
+    const session = await this.resume(runId);
+    if (session.run.status === "running") {
+      const open = session.run.steps.find((s) => s.status !== "succeeded" && s.status !== "skipped");
+      if (open) throw new RunStepOrderError(`run ${runId} cannot finish: step ${open.name} is ${open.status}`);
+      session.run.status = "succeeded";
+    }
+    await this.close(session, () => this.deps.lock.releaseHeldBy(runId));
+    await this.states().delete(runId);
+    return session.run;
+  }
+
+  /**
+   * The Catch of a run executed step by step: records the failure (`error` as Step Functions hands
+   * it over) in the run record, cleans up and releases the lock, as `run()` does when a step throws.
+   * A run that never held the lock (refused: another run holds the lake) is only recorded failed.
+   */
+  async failRun(parameters: RunParameters, runId: string, error: { error: string; cause: string }): Promise<RunRecord> {
+    const dataset = this.datasetOf(parameters.dataset);
+    const held = (await this.deps.lock.holder())?.runId === runId;
+        // A run that failed before its state was saved (or before its record was) is finished from what there is.
+    const session = (await this.deps.runStore.get(runId)) ? await this.resume(runId, { stateless: true }) : this.newSession(parameters, runId, dataset);
+    const { run } = session;
+    const failure = new Error(`${error.error}: ${error.cause}`);
+    if (!held) {
+      if (run.status !== "running") return run;
+      session.log.error("run did not start", { error: failure });
+      run.status = "failed";
+      run.failure = { step: RUN_STEPS[0], message: `not started: ${error.cause}` };
+      this.skipRest(run);
+      run.endedAt = new Date(this.deps.clock.now()).toISOString();
+      run.durationMs = Date.parse(run.endedAt) - Date.parse(run.startedAt);
+      await this.deps.runStore.save(run);
+      return run;
+    }
+    if (run.status === "running") {
+      const failed = run.steps.find((s) => s.status === "failed");
+      // A step that failed recorded its own error: the run names it, as `run()` does.
+      await this.recordFailure(session, failed ? new RunStepError(failed.name, failed.error ?? error.error) : failure);
+    }
+    await this.close(session, () => this.deps.lock.releaseHeldBy(runId));
+    await this.states().delete(runId).catch(() => undefined);
+    return run;
+  }
+
+  private runIdOf(runId: string | undefined): string {
+    if (runId !== undefined && !RUN_ID_RE.test(runId)) throw new Error(`invalid run id ${JSON.stringify(runId)}`);
+    return runId ?? newRunId(this.deps.clock.now());
+  }
+
+  private newSession(parameters: RunParameters, id: string, dataset: DatasetDefinition): RunSession {
     const run: RunRecord = {
       id,
       status: "running",
       parameters,
       mode: parameters.fullRefresh ? "full" : "incremental",
-      startedAt: new Date(deps.clock.now()).toISOString(),
+      startedAt: new Date(this.deps.clock.now()).toISOString(),
       steps: RUN_STEPS.map((name) => ({ name, status: "pending" as const })),
     };
-    const log = deps.logger.child({ runId: id, dataset: dataset.name });
-    const manifests = this.manifests();
-    const work: RunWork = { staged: [], seen: [], unreadable: [], months: [], upToDate: false };
-    try {
-      if (lease.stale) await this.markAbandoned(lease.stale.runId, dataset);
-      await deps.runStore.save(run);
-      hooks.onRunStarted?.(run);
-      const cutShort = (await deps.cutShortIngests?.()) ?? [];
-      for (const earlier of cutShort) log.warn("an earlier ingest was cut short", { ingest: earlier.id, note: earlier.note });
-      const current = await this.currentVersion(dataset);
-      if (current) run.prodVersion = current;
-      let manifest = await this.settle(await manifests.load(dataset.name), current);
-      if (run.mode === "incremental" && current) {
-        const reason = await this.cannotMerge(dataset, current, manifest);
-        if (reason) {
-          run.mode = "full";
-          run.modeReason = reason;
-          log.info("running a full refresh", { reason });
-        }
-      }
-      const mode = run.mode!;
-      work.base = mode === "incremental" ? current : undefined;
+    const state: RunState = { cutShort: [], staged: [], seen: [], unreadable: [], months: [], upToDate: false };
+    return { run, dataset, log: this.deps.logger.child({ runId: id, dataset: dataset.name }), state, manifest: undefined };
+  }
 
-      await this.step(run, "ingest", hooks, log, async (step) => {
-        if (cutShort.length > 0) step.detail = { cutShort };
-        if (parameters.skipIngest || !deps.ingest) {
-          step.status = "skipped";
-          return;
-        }
-        const summary = await deps.ingest(parameters, hooks.onIngestProgress, hooks.signal);
-        step.rowsOut = summary.recordsDelivered;
-        step.detail = { ...summary, ...(cutShort.length > 0 ? { cutShort } : {}) };
-        if (summary.interrupted) {
-          throw new Error(`stopped by ${summary.interrupted}: the ${summary.recordsDelivered} records it had accepted were written; ${summary.failures.length} location(s) not delivered`);
-        }
-        if (summary.recordsDelivered === 0 && summary.failures.length > 0) {
-          throw new Error(`no location delivered records: ${summary.failures.map((f) => `${f.location}: ${f.error}`).join("; ")}`);
-        }
-      });
-      await this.step(run, "crawl", hooks, log, async (step) => {
-        const raw = await this.ensureRawTable(dataset);
-        await this.clearStage(dataset);
-        const batch = await rawBatch(deps.store, raw, manifest, mode);
-        work.batch = batch;
-        work.seen = batch.objects.map((o) => o.key);
-        const crawled = await crawlTable(deps.store, deps.catalog, raw, { logger: log, objects: batch.objects });
-        await this.ensureCleanView(dataset);
-        const columns = (await deps.catalog.getTable(deps.pipeline.glueDatabase, raw.name))?.columns ?? raw.columns;
-        const { bucket } = parseS3Uri(raw.location!);
-        const checked = await checkReadable(deps.store, bucket, batch.objects, dataset, columns);
-        work.staged = checked.readable;
-        work.unreadable = checked.unreadable;
-        if (checked.unreadable.length > 0) {
-          // Set aside now: a later failure of this run must not make them block the next one.
-          manifest = { ...(manifest ?? emptyManifest(dataset.name)) };
-          manifest.quarantine = [...manifest.quarantine, { runId: id, at: new Date(deps.clock.now()).toISOString(), kind: "unreadable", objects: checked.unreadable }];
-          await manifests.save(manifest);
-          for (const object of checked.unreadable) log.warn("raw object quarantined: it cannot be read", { key: object.key, reason: object.reason });
-        }
-        await this.stage(dataset, raw, checked.readable, id);
-        step.rowsOut = checked.readable.length;
-        step.detail = {
-          ...crawled,
-          mode,
-          rawObjectsNew: batch.objects.length,
-          rawObjectsRead: checked.readable.length,
-          quarantined: checked.unreadable,
-          folders: batch.folders,
-          listings: batch.listings,
-        };
-        if (checked.readable.length === 0) {
-          if (!current && batch.objects.length === 0) throw new Error(`no raw objects under ${raw.location}: ingest data first`);
-          if (!current) throw new Error(`none of the ${batch.objects.length} new raw objects under ${raw.location} can be read (see \`sluice quarantine\`)`);
-          work.upToDate = true;
-          step.detail.upToDate = true;
-        }
-      });
-      if (work.upToDate) {
-        // Nothing new to merge: production stays; the objects set aside are consumed.
-        await this.commit(manifest, dataset, work, id, current);
-        this.skipRest(run);
-        run.status = "succeeded";
-        return run;
-      }
-      await this.step(run, "drop", hooks, log, async (step) => {
-        // The candidate table of the last run: its data belongs to a version, or is pruned.
-        await deps.warehouse.execute(`DROP TABLE IF EXISTS ${ddlName(dataset.tables.parquet)}`);
-        step.detail = { table: dataset.tables.parquet };
-      });
-      await this.step(run, "ctas", hooks, log, async (step) => {
-        const written = await this.writeParquet(dataset, id, work);
-        step.rowsOut = written.rows;
-        step.bytesScanned = written.bytesScanned;
-        step.detail = {
-          mode,
-          statements: written.statements,
-          location: runDataLocation(deps, dataset, id),
-          partitionsWritten: work.months,
-          rawObjectsRead: work.staged.length,
-          mergedFrom: work.base ?? null,
-        };
-      });
-      let outcome: DqOutcome | undefined;
-      await this.step(run, "dq", hooks, log, async (step) => {
-        const rules = dataset.dqRules({ locationCount: parameters.locations.length, from: parameters.from, to: parameters.to });
-        const table = await deps.catalog.getTable(deps.pipeline.glueDatabase, dataset.tables.parquet);
-        if (!table) throw new Error(`table ${dataset.tables.parquet} is missing after CTAS`);
-        const columns = [...table.columns.map((c) => ({ name: c.name, type: c.type })), ...table.partitionKeys.map((k) => ({ name: k, type: "string" as const }))];
-        outcome = await deps.evaluateDq(deps.warehouse, { sql: ident(dataset.tables.parquet), columns }, rules);
-        await deps.runStore.saveReport(id, outcome.report);
-        step.bytesScanned = outcome.bytesScanned;
-        step.rowsIn = outcome.rowsProcessed;
-        step.detail = { gate: outcome.gate, score: outcome.score, failedRules: outcome.failedRules, queries: outcome.queries, partitionsChecked: work.months };
-        run.dq = { gate: outcome.gate, score: outcome.score, failedRules: [...outcome.failedRules] };
-      });
-      if (outcome?.gate === "FAIL") {
-        run.status = "dq_failed";
-        run.failure = { step: "dq", message: `blocking rules failed: ${outcome.failedRules.join("; ")}; the run's ${work.staged.length} new raw objects are quarantined (\`sluice quarantine\`)` };
-        const failed = outcome.failedRules;
-        manifest = { ...(manifest ?? emptyManifest(dataset.name)) };
-        manifest.quarantine = [
-          ...manifest.quarantine,
-          { runId: id, at: new Date(deps.clock.now()).toISOString(), kind: "dq", failedRules: [...failed], objects: work.staged.map((o) => ({ key: o.key, reason: `dq: ${failed.join("; ")}` })) },
-        ];
-        await this.commit(manifest, dataset, work, id, current);
-        await this.discardCandidate(dataset, id);
-        this.skipRest(run);
-        return run;
-      }
-      await this.step(run, "publish", hooks, log, async (step) => {
-        const version = await publishVersion(deps, dataset, id, work.base);
-        // Consumption follows the view: recorded as pending first, committed once the switch is done.
-        const pending = { ...(manifest ?? emptyManifest(dataset.name)), pending: { runId: id, ...work.batch!.next(work.seen), released: [] } };
-        await manifests.save(pending);
-        await switchProdView(deps, dataset, version.table);
-        await hooks.afterViewSwitch?.();
-        run.prodVersion = version.table;
-        await markPromoted(deps, version.table, new Date(deps.clock.now()).toISOString());
-        await this.commit(manifest, dataset, work, id, version.table);
-        const pruned = await pruneVersions(deps, dataset, version.table);
-        step.rowsOut = run.steps.find((s) => s.name === "ctas")?.rowsOut;
-        step.detail = {
-          version: version.table,
-          location: version.location,
-          partitionsWritten: version.partitionsWritten,
-          partitionsReused: version.partitionsReused,
-          objectsCopied: 0,
-          pruned: pruned.versions,
-          locationsDeleted: pruned.locationsDeleted,
-          objectsDeleted: pruned.objectsDeleted,
-        };
-        // The analytics views read the production view by name: (re)creating them is idempotent. Production
-        // is already switched, so a view that cannot be created is reported, not a failed run.
-        try {
-          step.detail.analyticsViews = await createAnalyticsViews(deps.warehouse, dataset);
-        } catch (error) {
-          step.detail.analyticsError = error instanceof Error ? error.message : String(error);
-          log.error("analytics views could not be created", { error });
-        }
-      });
-      run.status = "succeeded";
-      return run;
-    } catch (error) {
-      // Every failure finishes the record, naming the step: inside a step, that step; between
-      // steps (the record could not be saved, the manifest not read), the one it would run next.
-      const stopped = run.steps.find((s) => s.status === "running") ?? run.steps.find((s) => s.status === "pending");
-      const step = error instanceof RunStepError ? error.step : (stopped?.name ?? "publish");
-      const message = error instanceof RunStepError ? error.message : `step ${step} failed: ${messageOf(error)}`;
-      if (!(error instanceof RunStepError)) log.error("run failed", { step, error });
-      for (const s of run.steps) if (s.status === "running") Object.assign(s, { status: "failed", error: s.error ?? messageOf(error) });
-      if (await this.productionReads(dataset, id).catch(() => false)) {
-        // The view already reads this run's version: the run published; what failed came after.
-        run.status = "succeeded";
-        run.prodVersion = await this.currentVersion(dataset).catch(() => run.prodVersion);
-        const publish = run.steps.find((s) => s.name === "publish")!;
-        publish.status = "succeeded";
-        publish.error = `published, then: ${messageOf(error)}`;
-      } else {
-        run.status = "failed";
-        run.failure = { step, message };
-      }
-      this.skipRest(run);
-      return run;
-    } finally {
-      await this.clearStage(dataset).catch((error) => log.warn("could not remove the stage", { error }));
-      if (run.status === "failed") await this.discardFailed(dataset, id).catch((error) => log.warn("could not remove the failed run's output", { error }));
-      run.endedAt = new Date(deps.clock.now()).toISOString();
-      run.durationMs = Date.parse(run.endedAt) - Date.parse(run.startedAt);
-      // On a full disk the record may only fit without the steps' details (rewritten in its own blocks).
-      const slim = (): RunRecord => ({ ...run, steps: run.steps.map(({ detail: _detail, ...step }) => step) });
-      const saved = await deps.runStore.save(run).then(
-        () => true,
-        () =>
-          deps.runStore.save(slim()).then(
-            () => true,
-            (error) => {
-              log.error("could not save the run record: the lock stays, so the next run records this one as abandoned", { error });
-              return false;
-            },
-          ),
-      );
-      // A record that still says `running` on disk is finished by whoever takes over the lock.
-      if (saved) await lease.release();
-      log.info("run finished", { status: run.status, mode: run.mode });
+  /** A run started by `startRun`, from its record, its state and the raw manifest. */
+  private async resume(runId: string, options: { stateless?: boolean } = {}): Promise<RunSession> {
+    const run = await this.deps.runStore.get(runId);
+    if (!run) throw new RunStepOrderError(`run ${runId} has no record: start it first`);
+    const state = await this.states().load(runId);
+    if (!state && run.status === "running" && !options.stateless) throw new RunStepOrderError(`run ${runId} has no saved state: start it first`);
+    const dataset = this.datasetOf(run.parameters.dataset);
+    const manifest = await this.manifests().load(dataset.name);
+    return {
+      run,
+      dataset,
+      log: this.deps.logger.child({ runId, dataset: dataset.name }),
+      state: state ?? { cutShort: [], staged: [], seen: [], unreadable: [], months: [], upToDate: false },
+      manifest,
+    };
+  }
+
+  /** Before the first step: the dead run before this one recorded, the record saved, production and the manifest read, the mode chosen. */
+  private async prelude(session: RunSession, stale: LockHolder | undefined, hooks: RunHooks): Promise<void> {
+    const { deps } = this;
+    const { run, dataset, log, state } = session;
+    if (stale) await this.markAbandoned(stale.runId, dataset);
+    await deps.runStore.save(run);
+    hooks.onRunStarted?.(run);
+    state.cutShort = (await deps.cutShortIngests?.()) ?? [];
+    for (const earlier of state.cutShort) log.warn("an earlier ingest was cut short", { ingest: earlier.id, note: earlier.note });
+    const current = await this.currentVersion(dataset);
+    if (current) {
+      run.prodVersion = current;
+      state.current = current;
     }
+    session.manifest = await this.settle(await this.manifests().load(dataset.name), current);
+    if (run.mode === "incremental" && current) {
+      const reason = await this.cannotMerge(dataset, current, session.manifest);
+      if (reason) {
+        run.mode = "full";
+        run.modeReason = reason;
+        log.info("running a full refresh", { reason });
+      }
+    }
+    if (run.mode === "incremental") state.base = current;
+  }
+
+  /** A failed attempt's leftovers, removed before the step runs again. */
+  private async undoAttempt(session: RunSession, name: RunStepName): Promise<void> {
+    const { dataset, run } = session;
+    if (name === "publish" && (await this.productionReads(dataset, run.id))) {
+      throw new RunStepError(name, "the production view already reads this run's version: the publish is not repeated");
+    }
+    // CTAS needs an empty location, and a version registered by a failed publish must go.
+    if (name === "ctas" || name === "publish") await this.discardFailed(dataset, run.id);
+  }
+
+  /** Runs one step and what follows from it; false when the run ends after it (nothing new, a failed gate, published). */
+  private async execute(session: RunSession, name: RunStepName, hooks: RunHooks): Promise<boolean> {
+    const { deps } = this;
+    const { run, dataset, log, state } = session;
+    const { parameters, id } = run;
+    const mode = run.mode!;
+    const current = state.current;
+    switch (name) {
+      case "ingest":
+        await this.step(run, "ingest", hooks, log, async (step) => {
+          const { cutShort } = state;
+          if (cutShort.length > 0) step.detail = { cutShort };
+          if (parameters.skipIngest || !deps.ingest) {
+            step.status = "skipped";
+            return;
+          }
+          const summary = await deps.ingest(parameters, hooks.onIngestProgress, hooks.signal);
+          step.rowsOut = summary.recordsDelivered;
+          step.detail = { ...summary, ...(cutShort.length > 0 ? { cutShort } : {}) };
+          if (summary.interrupted) {
+            throw new Error(`stopped by ${summary.interrupted}: the ${summary.recordsDelivered} records it had accepted were written; ${summary.failures.length} location(s) not delivered`);
+          }
+          if (summary.recordsDelivered === 0 && summary.failures.length > 0) {
+            throw new Error(`no location delivered records: ${summary.failures.map((f) => `${f.location}: ${f.error}`).join("; ")}`);
+          }
+        });
+        return true;
+      case "crawl":
+        await this.step(run, "crawl", hooks, log, async (step) => {
+          const raw = await this.ensureRawTable(dataset);
+          await this.clearStage(dataset);
+          const batch = await rawBatch(deps.store, raw, session.manifest, mode);
+          state.seen = batch.objects.map((o) => o.key);
+          state.next = batch.next(state.seen);
+          const crawled = await crawlTable(deps.store, deps.catalog, raw, { logger: log, objects: batch.objects });
+          await this.ensureCleanView(dataset);
+          const columns = (await deps.catalog.getTable(deps.pipeline.glueDatabase, raw.name))?.columns ?? raw.columns;
+          const { bucket } = parseS3Uri(raw.location!);
+          const checked = await checkReadable(deps.store, bucket, batch.objects, dataset, columns);
+          state.staged = checked.readable;
+          state.unreadable = checked.unreadable;
+          if (checked.unreadable.length > 0) {
+            // Set aside now: a later failure of this run must not make them block the next one.
+            const manifest = { ...(session.manifest ?? emptyManifest(dataset.name)) };
+            manifest.quarantine = [...manifest.quarantine, { runId: id, at: new Date(deps.clock.now()).toISOString(), kind: "unreadable", objects: checked.unreadable }];
+            await this.manifests().save(manifest);
+            session.manifest = manifest;
+            for (const object of checked.unreadable) log.warn("raw object quarantined: it cannot be read", { key: object.key, reason: object.reason });
+          }
+          await this.stage(dataset, raw, checked.readable, id);
+          step.rowsOut = checked.readable.length;
+          step.detail = {
+            ...crawled,
+            mode,
+            rawObjectsNew: batch.objects.length,
+            rawObjectsRead: checked.readable.length,
+            quarantined: checked.unreadable,
+            folders: batch.folders,
+            listings: batch.listings,
+          };
+          if (checked.readable.length === 0) {
+            if (!current && batch.objects.length === 0) throw new Error(`no raw objects under ${raw.location}: ingest data first`);
+            if (!current) throw new Error(`none of the ${batch.objects.length} new raw objects under ${raw.location} can be read (see \`sluice quarantine\`)`);
+            state.upToDate = true;
+            step.detail.upToDate = true;
+          }
+        });
+        if (!state.upToDate) return true;
+        // Nothing new to merge: production stays; the objects set aside are consumed.
+        await this.commit(session, current);
+        this.skipRest(run);
+        run.status = "succeeded";
+        return false;
+      case "drop":
+        await this.step(run, "drop", hooks, log, async (step) => {
+          // The candidate table of the last run: its data belongs to a version, or is pruned.
+          await deps.warehouse.execute(`DROP TABLE IF EXISTS ${ddlName(dataset.tables.parquet)}`);
+          step.detail = { table: dataset.tables.parquet };
+        });
+        return true;
+      case "ctas":
+        await this.step(run, "ctas", hooks, log, async (step) => {
+          const written = await this.writeParquet(dataset, id, state);
+          step.rowsOut = written.rows;
+          step.bytesScanned = written.bytesScanned;
+          step.detail = {
+            mode,
+            statements: written.statements,
+            location: runDataLocation(deps, dataset, id),
+            partitionsWritten: state.months,
+            rawObjectsRead: state.staged.length,
+            mergedFrom: state.base ?? null,
+          };
+        });
+        return true;
+      case "dq":
+        await this.step(run, "dq", hooks, log, async (step) => {
+          const rules = dataset.dqRules({ locationCount: parameters.locations.length, from: parameters.from, to: parameters.to });
+          const table = await deps.catalog.getTable(deps.pipeline.glueDatabase, dataset.tables.parquet);
+          if (!table) throw new Error(`table ${dataset.tables.parquet} is missing after CTAS`);
+          const columns = [...table.columns.map((c) => ({ name: c.name, type: c.type })), ...table.partitionKeys.map((k) => ({ name: k, type: "string" as const }))];
+          const outcome = await deps.evaluateDq(deps.warehouse, { sql: ident(dataset.tables.parquet), columns }, rules);
+          await deps.runStore.saveReport(id, outcome.report);
+          step.bytesScanned = outcome.bytesScanned;
+          step.rowsIn = outcome.rowsProcessed;
+          step.detail = { gate: outcome.gate, score: outcome.score, failedRules: outcome.failedRules, queries: outcome.queries, partitionsChecked: state.months };
+          run.dq = { gate: outcome.gate, score: outcome.score, failedRules: [...outcome.failedRules] };
+        });
+        if (run.dq?.gate !== "FAIL") return true;
+        {
+          run.status = "dq_failed";
+          run.failure = { step: "dq", message: `blocking rules failed: ${run.dq.failedRules.join("; ")}; the run's ${state.staged.length} new raw objects are quarantined (\`sluice quarantine\`)` };
+          const failed = run.dq.failedRules;
+          const manifest = { ...(session.manifest ?? emptyManifest(dataset.name)) };
+          manifest.quarantine = [
+            ...manifest.quarantine,
+            { runId: id, at: new Date(deps.clock.now()).toISOString(), kind: "dq", failedRules: [...failed], objects: state.staged.map((o) => ({ key: o.key, reason: `dq: ${failed.join("; ")}` })) },
+          ];
+          session.manifest = manifest;
+          await this.commit(session, current);
+          await this.discardCandidate(dataset, id);
+          this.skipRest(run);
+          return false;
+        }
+      case "publish":
+        await this.step(run, "publish", hooks, log, async (step) => {
+          const version = await publishVersion(deps, dataset, id, state.base);
+          // Consumption follows the view: recorded as pending first, committed once the switch is done.
+          const pending = { ...(session.manifest ?? emptyManifest(dataset.name)), pending: { runId: id, ...state.next!, released: [] } };
+          await this.manifests().save(pending);
+          await switchProdView(deps, dataset, version.table);
+          await hooks.afterViewSwitch?.();
+          run.prodVersion = version.table;
+          await markPromoted(deps, version.table, new Date(deps.clock.now()).toISOString());
+          await this.commit(session, version.table);
+          const pruned = await pruneVersions(deps, dataset, version.table);
+          step.rowsOut = run.steps.find((s) => s.name === "ctas")?.rowsOut;
+          step.detail = {
+            version: version.table,
+            location: version.location,
+            partitionsWritten: version.partitionsWritten,
+            partitionsReused: version.partitionsReused,
+            objectsCopied: 0,
+            pruned: pruned.versions,
+            locationsDeleted: pruned.locationsDeleted,
+            objectsDeleted: pruned.objectsDeleted,
+          };
+          // The analytics views read the production view by name: (re)creating them is idempotent. Production
+          // is already switched, so a view that cannot be created is reported, not a failed run.
+          try {
+            step.detail.analyticsViews = await createAnalyticsViews(deps.warehouse, dataset);
+          } catch (error) {
+            step.detail.analyticsError = error instanceof Error ? error.message : String(error);
+            log.error("analytics views could not be created", { error });
+          }
+        });
+        run.status = "succeeded";
+        return false;
+    }
+  }
+
+  /**
+   * Every failure finishes the record, naming the step: inside a step, that step; between steps
+   * (the record could not be saved, the manifest not read), the one it would run next.
+   */
+  private async recordFailure(session: RunSession, error: unknown): Promise<void> {
+    const { run, dataset, log } = session;
+    const stopped = run.steps.find((s) => s.status === "running") ?? run.steps.find((s) => s.status === "pending");
+    const step = error instanceof RunStepError ? error.step : (stopped?.name ?? "publish");
+    const message = error instanceof RunStepError ? error.message : `step ${step} failed: ${messageOf(error)}`;
+    if (!(error instanceof RunStepError)) log.error("run failed", { step, error });
+    for (const s of run.steps) if (s.status === "running") Object.assign(s, { status: "failed", error: s.error ?? messageOf(error) });
+    if (await this.productionReads(dataset, run.id).catch(() => false)) {
+      // The view already reads this run's version: the run published; what failed came after.
+      run.status = "succeeded";
+      run.prodVersion = await this.currentVersion(dataset).catch(() => run.prodVersion);
+      const publish = run.steps.find((s) => s.name === "publish")!;
+      publish.status = "succeeded";
+      publish.error = `published, then: ${messageOf(error)}`;
+    } else {
+      run.status = "failed";
+      run.failure = { step, message };
+    }
+    this.skipRest(run);
+  }
+
+  /** After the last step or a failure: the stage and a failed run's output go, the record is saved, then the lock is released. */
+  private async close(session: RunSession, release: () => Promise<void>): Promise<void> {
+    const { deps } = this;
+    const { run, dataset, log } = session;
+    await this.clearStage(dataset).catch((error) => log.warn("could not remove the stage", { error }));
+    if (run.status === "failed") await this.discardFailed(dataset, run.id).catch((error) => log.warn("could not remove the failed run's output", { error }));
+    run.endedAt = new Date(deps.clock.now()).toISOString();
+    run.durationMs = Date.parse(run.endedAt) - Date.parse(run.startedAt);
+    // On a full disk the record may only fit without the steps' details (rewritten in its own blocks).
+    const slim = (): RunRecord => ({ ...run, steps: run.steps.map(({ detail: _detail, ...step }) => step) });
+    const saved = await deps.runStore.save(run).then(
+      () => true,
+      () =>
+        deps.runStore.save(slim()).then(
+          () => true,
+          (error) => {
+            log.error("could not save the run record: the lock stays, so the next run records this one as abandoned", { error });
+            return false;
+          },
+        ),
+    );
+    // A record that still says `running` on disk is finished by whoever takes over the lock.
+    if (saved) await release();
+    log.info("run finished", { status: run.status, mode: run.mode });
+  }
+
+  private states(): RunStateStore {
+    return new RunStateStore(this.deps.store, this.deps.pipeline.buckets.processed);
   }
 
   /** Whether the production view reads the version this run registered. */
@@ -499,21 +683,23 @@ export class RunEngine {
   }
 
   /** Records the run's objects as consumed (published, quarantined or unreadable) in the manifest. */
-  private async commit(manifest: RawManifest | undefined, dataset: DatasetDefinition, work: RunWork, runId: string, published: string | undefined): Promise<void> {
-    const base = manifest ?? emptyManifest(dataset.name);
-    const next = work.batch!.next(work.seen);
-    const read = new Set(work.seen);
+  private async commit(session: RunSession, published: string | undefined): Promise<void> {
+    const { dataset, run, state } = session;
+    const base = session.manifest ?? emptyManifest(dataset.name);
+    const next = state.next!;
+    const read = new Set(state.seen);
     const committed: RawManifest = {
       ...base,
       cursors: next.cursors,
       consumed: next.consumed,
       released: base.released.filter((key) => !read.has(key)),
-      runId,
+      runId: run.id,
       publishedVersion: published ?? base.publishedVersion,
       updatedAt: new Date(this.deps.clock.now()).toISOString(),
     };
     delete committed.pending;
     await this.manifests().save(committed);
+    session.manifest = committed;
   }
 
   private async ensureRawTable(dataset: DatasetDefinition): Promise<CatalogTable> {
@@ -574,7 +760,7 @@ export class RunEngine {
    * production's rows of those months (incremental) or from the staged objects alone (full, or no
    * production yet), at most 100 partitions a statement (CTAS, then INSERT INTO), as Athena allows.
    */
-  private async writeParquet(dataset: DatasetDefinition, runId: string, work: RunWork): Promise<{ rows: number; bytesScanned: number; statements: number }> {
+  private async writeParquet(dataset: DatasetDefinition, runId: string, work: RunState): Promise<{ rows: number; bytesScanned: number; statements: number }> {
     const { warehouse } = this.deps;
     const incoming = { sql: cleanViewSql(dataset, dataset.tables.stage) };
     const found = await warehouse.query(monthsSql(dataset, incoming));

@@ -20,4 +20,9 @@ export interface LockHolder {
 export interface RunLock {
   acquire(runId: string): Promise<{ release(): Promise<void>; stale?: LockHolder }>;
   holder(): Promise<LockHolder | undefined>;
+  /**
+   * Releases the lock if `runId` holds it, from any process: a run executed step by step (one
+   * Lambda invocation per step) releases it in another invocation than the one that acquired it.
+   */
+  releaseHeldBy(runId: string): Promise<void>;
 }

@@ -2,8 +2,8 @@ import { join } from "node:path";
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { FirehoseClient } from "@aws-sdk/client-firehose";
 import { GlueClient } from "@aws-sdk/client-glue";
-import { LambdaClient } from "@aws-sdk/client-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
+import { SFNClient } from "@aws-sdk/client-sfn";
 import { SNSClient } from "@aws-sdk/client-sns";
 import type { ApiDeps, ApiLimits } from "../api/deps";
 import { CatalogProductionVersion } from "../api/production-version";
@@ -13,7 +13,7 @@ import { AthenaWarehouse } from "../aws/athena-warehouse";
 import { realSleep } from "../aws/aws-errors";
 import { FirehoseDeliveryStream } from "../aws/firehose-delivery-stream";
 import { GlueCatalog } from "../aws/glue-catalog";
-import { LambdaRunLauncher } from "../aws/lambda-run-launcher";
+import { StepFunctionsRunLauncher } from "../aws/sfn-run-launcher";
 import { S3ObjectStore } from "../aws/s3-object-store";
 import { S3RunLock } from "../aws/s3-run-lock";
 import { SnsDqAlerts } from "../aws/sns-dq-alerts";
@@ -44,7 +44,8 @@ export interface AwsRuntimeConfig {
   /** Delivery stream name per dataset (`weather` → FIREHOSE_STREAM_WEATHER). */
   readonly firehoseStreams: Readonly<Record<string, string>>;
   readonly rawCrawler?: string;
-  readonly runnerFunction?: string;
+  /** The run state machine's ARN (RUN_STATE_MACHINE): POST /runs starts its executions. */
+  readonly runStateMachine?: string;
   readonly dqAlertTopic?: string;
   /** API keys of the sources, from the POLYGON_API_KEY / OPENAQ_API_KEY secrets bound to this function. */
   readonly sourceKeys?: Pick<SourceSettings, "polygonApiKey" | "openAqApiKey">;
@@ -59,7 +60,7 @@ export interface AwsClients {
   readonly glue: GlueClient;
   readonly athena: AthenaClient;
   readonly sns: SNSClient;
-  readonly lambda: LambdaClient;
+  readonly sfn: SFNClient;
 }
 
 /** Options of the AWS runtime. */
@@ -92,7 +93,7 @@ export const SST_BINDINGS = {
   glueDatabase: "GLUE_DATABASE",
   athenaWorkgroup: "ATHENA_WORKGROUP",
   rawCrawler: "RAW_CRAWLER",
-  runnerFunction: "RUNNER_FUNCTION",
+  runStateMachine: "RUN_STATE_MACHINE",
   dqAlertTopic: "DQ_ALERT_TOPIC",
   apiToken: "API_TOKEN",
   polygonApiKey: "POLYGON_API_KEY",
@@ -156,7 +157,7 @@ export async function fromSstBindings(datasets: readonly string[] = Object.keys(
     if (value) streams[dataset] = value;
   }
   const rawCrawler = optional(SST_BINDINGS.rawCrawler);
-  const runnerFunction = optional(SST_BINDINGS.runnerFunction);
+  const runStateMachine = optional(SST_BINDINGS.runStateMachine);
   const dqAlertTopic = optional(SST_BINDINGS.dqAlertTopic);
   // Secrets are bound only to the functions that fetch stocks or air quality (stacks/source-secrets.ts).
   const polygonApiKey = optional(SST_BINDINGS.polygonApiKey);
@@ -178,7 +179,7 @@ export async function fromSstBindings(datasets: readonly string[] = Object.keys(
     athenaWorkgroup: required(SST_BINDINGS.athenaWorkgroup),
     firehoseStreams: streams,
     ...(rawCrawler ? { rawCrawler } : {}),
-    ...(runnerFunction ? { runnerFunction } : {}),
+    ...(runStateMachine ? { runStateMachine } : {}),
     ...(dqAlertTopic ? { dqAlertTopic } : {}),
     ...(Object.keys(restSecrets).length > 0 ? { restSecrets } : {}),
     ...(polygonApiKey || openAqApiKey ? { sourceKeys: { ...(polygonApiKey ? { polygonApiKey } : {}), ...(openAqApiKey ? { openAqApiKey } : {}) } } : {}),
@@ -214,7 +215,6 @@ export function awsRedactor(config: AwsRuntimeConfig, logical: PipelineDefinitio
     ...(Object.entries(config.buckets) as [keyof LakeBuckets, string][]).map(([role, name]): [string, string] => [name, `<${logical.buckets[role]}>`]),
     [config.athenaWorkgroup, "<workgroup>"],
     [config.glueDatabase, logical.glueDatabase],
-    ...(config.runnerFunction ? [[config.runnerFunction, "<runner>"] as [string, string]] : []),
   ];
   // Longest first, so a name that contains another is replaced whole.
   names.sort((a, b) => b[0].length - a[0].length);
@@ -256,7 +256,7 @@ export class AwsRuntime {
       glue: options.clients?.glue ?? new GlueClient(region),
       athena: options.clients?.athena ?? new AthenaClient(region),
       sns: options.clients?.sns ?? new SNSClient(region),
-      lambda: options.clients?.lambda ?? new LambdaClient(region),
+      sfn: options.clients?.sfn ?? new SFNClient(region),
     };
     this.pipeline = physicalPipeline(options.pipeline ?? bundledProject().pipeline, config);
     this.clock = options.clock ?? systemClock;
@@ -314,12 +314,12 @@ export class AwsRuntime {
     });
   }
 
-  /** Starts runs by invoking the bound runner Lambda asynchronously (RUNNER_FUNCTION). */
-  launcher(): LambdaRunLauncher {
-    const functionName = this.options.config.runnerFunction;
-    if (!functionName) throw new MissingBindingError(SST_BINDINGS.runnerFunction);
-    return new LambdaRunLauncher(this.clients.lambda, {
-      functionName,
+  /** Starts runs as executions of the bound run state machine (RUN_STATE_MACHINE). */
+  launcher(): StepFunctionsRunLauncher {
+    const stateMachineArn = this.options.config.runStateMachine;
+    if (!stateMachineArn) throw new MissingBindingError(SST_BINDINGS.runStateMachine);
+    return new StepFunctionsRunLauncher(this.clients.sfn, {
+      stateMachineArn,
       lock: this.lock,
       runStore: this.runStore,
       clock: this.clock,
@@ -330,7 +330,7 @@ export class AwsRuntime {
 
   /**
    * The HTTP API's ports on AWS (what `localApiDeps` is for the twin): the Glue catalog, run
-   * records on S3, Athena for reads, the runner Lambda for runs, the dashboard's files from the
+   * records on S3, Athena for reads, the run state machine for runs, the dashboard's files from the
    * function's bundle, and messages stripped of bucket names, ARNs and account ids.
    */
   async apiDeps(options: AwsApiOptions): Promise<ApiDeps> {
@@ -341,7 +341,7 @@ export class AwsRuntime {
       runStore: this.runStore,
       warehouse: await this.warehouse({ timeoutMs: options.queryTimeoutMs ?? API_QUERY_TIMEOUT_MS }),
       launcher: this.launcher(),
-      // Runs publish in the runner, never here: another container's publish is seen within the TTL.
+      // Runs publish in the step runner, never here: another container's publish is seen within the TTL.
       production: new CatalogProductionVersion(this.catalog, this.pipeline, options.productionTtlMs ?? 5_000),
       token: options.token,
       logger: this.logger,
@@ -368,8 +368,11 @@ export class AwsRuntime {
     });
   }
 
-  /** The run engine on AWS adapters; after an ingest it waits for Firehose's buffer before crawling. */
-  async runEngine(): Promise<RunEngine> {
+  /**
+   * The run engine on AWS adapters. After an ingest it waits for Firehose's buffer before crawling,
+   * unless `waitForDelivery` is false: a state machine waits in a Wait state instead of in Lambda.
+   */
+  async runEngine(options: { waitForDelivery?: boolean } = {}): Promise<RunEngine> {
     return new RunEngine({
       pipeline: this.pipeline,
       store: this.store,
@@ -383,14 +386,19 @@ export class AwsRuntime {
       ingest: async (parameters, onProgress) => {
         const summary = await this.ingest(parameters, onProgress);
         const dataset = this.datasetOf(parameters.dataset);
-        const settle = this.options.deliverySettleMs?.(dataset) ?? (dataset.firehose.buffering.intervalInSeconds + 30) * 1000;
-        if (summary.recordsDelivered > 0 && settle > 0) {
+        const settle = this.deliverySettleMs(dataset);
+        if (options.waitForDelivery !== false && summary.recordsDelivered > 0 && settle > 0) {
           this.logger.info("waiting for Firehose to write its buffer", { dataset: dataset.name, ms: settle });
           await this.sleep(settle);
         }
         return summary;
       },
     });
+  }
+
+  /** How long after an ingest Firehose may still hold records in its buffer: its interval plus 30 s (or the option). */
+  deliverySettleMs(dataset: DatasetDefinition): number {
+    return this.options.deliverySettleMs?.(dataset) ?? (dataset.firehose.buffering.intervalInSeconds + 30) * 1000;
   }
 
   /** SNS alerts for failed DQ gates, when DQ_ALERT_TOPIC is bound. */

@@ -98,6 +98,16 @@ export class FsRunLock implements RunLock {
     return (await this.read())?.holder;
   }
 
+  async releaseHeldBy(runId: string): Promise<void> {
+    const guarded = await this.takeGuard(GUARD_STALE_MS + 1_000);
+    try {
+      const current = await this.read();
+      if (current?.holder?.runId === runId) await rm(this.path, { force: true });
+    } finally {
+      if (guarded) await rmdir(this.guard).catch(() => undefined);
+    }
+  }
+
   /** Removes the lock if it is still ours (a lock taken over as abandoned is someone else's now). */
   private async release(own: FsLockHolder): Promise<void> {
     const guarded = await this.takeGuard(GUARD_STALE_MS + 1_000);
