@@ -38,7 +38,7 @@ export const ConditionalHeaders = z.object({
     .string()
     .max(4096)
     .optional()
-    .openapi({ description: "If-None-Match (header names are case-insensitive): an ETag of an earlier answer (or a list, or `*`): a 304 without a body while it is current" }),
+    .openapi({ description: "The ETag of an earlier answer (or a list, or `*`): a 304 without a body while it is current" }),
 });
 
 /**
