@@ -155,7 +155,7 @@ export async function startServer(runtime: LocalRuntime, options: LocalApiOption
 /**
  * POST /query's budget, the DuckDB read pool and the drain time from the environment:
  * SLUICE_QUERY_TIMEOUT_MS (default 25000), SLUICE_QUERY_MAX_BYTES (default 10485760),
- * SLUICE_DUCKDB_CONNECTIONS (default 2–4), SLUICE_DRAIN_MS (default 5000).
+ * SLUICE_DUCKDB_CONNECTIONS (default 4: UV_THREADPOOL_SIZE), SLUICE_DRAIN_MS (default 5000).
  */
 export function queryBudgetFromEnv(env: NodeJS.ProcessEnv = process.env): { limits: Partial<ApiLimits>; connections?: number; drainMs?: number } {
   const positive = (name: string): number | undefined => {
@@ -203,7 +203,7 @@ random one is generated at start and printed once. The API is described at /open
 docs/api.md; the dashboard is at /.
 POST /query is cut at $SLUICE_QUERY_TIMEOUT_MS (default 25000; 504) and $SLUICE_QUERY_MAX_BYTES
 of answer (default 10485760; 413); reads use $SLUICE_DUCKDB_CONNECTIONS DuckDB connections
-(default 2-4).
+(default 4, or $UV_THREADPOOL_SIZE).
 SIGTERM or Ctrl-C stops the server: no new connection is accepted, a new request on an open one
 answers 503 with Retry-After, the requests in flight get $SLUICE_DRAIN_MS to finish (default
 ${DEFAULT_DRAIN_MS}), a background run stops at the step it is in; DuckDB is closed. A second
