@@ -50,10 +50,10 @@ const MEMORY_SIZE_RE = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
 
 /**
  * Default size of the read pool: as many connections as libuv's pool has threads
- * (UV_THREADPOOL_SIZE, default 4, at most 16 here), since the DuckDB calls run on them. A query
- * waits for the catalog, the file checks and Node between its DuckDB steps, so more connections
- * than cores overlap those waits: on 2 cores bench/api measured 10 clients at 1.48× one client's
- * rate with 4 connections and 1.01× with 2 (docs/benchmarks.md).
+ * (UV_THREADPOOL_SIZE, default 4, at most 16 here), since the DuckDB calls run on them: a query
+ * waits for the catalog, the file checks and Node between its DuckDB steps, and more connections
+ * than cores can overlap those waits. On the shared 2-core machine bench/api could not tell 4 from
+ * 2 apart through the noise (docs/benchmarks.md).
  */
 export function defaultConnections(env: NodeJS.ProcessEnv = process.env): number {
   const threads = Number(env.UV_THREADPOOL_SIZE);
