@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalRuntime } from "../../packages/core/src/runtime/local";
+import { GAZETTEER_CITIES } from "../../packages/core/src/sources/gazetteer";
 import { authJson, disposeRuntime, publishDemoWeek, tempRuntime, TOKEN } from "./lake";
 
 // `sluice serve` as a real process stopped by a signal: it drains (no new connection, 503 with
@@ -149,6 +150,30 @@ describe("sluice serve stopped by a signal", () => {
     expect(ms).toBeLessThan(15_000);
     expect(served.stderr()).toContain("1 request(s) still running after the drain time were cut");
   }, 60_000);
+
+  it("on SIGTERM stops a run started through the API at the step it is in, records it failed naming the signal, and exits 143", async () => {
+    // Prepare: a run long enough to be mid-ingest (50 cities × 366 days of synthetic hours)
+    const served = await serveLake(lake, {});
+    const cities = GAZETTEER_CITIES.slice(0, 50).map((c) => c.name);
+    const started = await fetch(new URL("/runs", served.url), {
+      method: "POST",
+      headers: authJson(),
+      body: JSON.stringify({ source: "synthetic", from: "2023-01-01", to: "2024-01-01", locations: cities }),
+    });
+    const { runId } = (await started.json()) as { runId: string };
+    expect(started.status).toBe(202);
+    await new Promise((done) => setTimeout(done, 300));
+
+    // Act
+    served.child.kill("SIGTERM");
+    const code = await exitWithin(served, 60_000);
+
+    // Assess
+    expect(code).toBe(143);
+    expect(served.stderr()).toContain(`run ${runId} was stopped at the step it was in`);
+    const run = await runtime.runStore.get(runId);
+    expect(run).toMatchObject({ status: "failed", failure: { message: expect.stringContaining("SIGTERM") } });
+  }, 90_000);
 
   it("exits 0 at once on SIGINT when nothing is running", async () => {
     // Prepare
