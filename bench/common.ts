@@ -48,9 +48,7 @@ export interface SyntheticWeather {
  * (not timed by the benches that use it).
  */
 export async function deliverSyntheticWeather(lake: string, records: number, cities = 50): Promise<SyntheticWeather> {
-  const hours = Math.ceil(records / cities);
-  const start = Date.UTC(2023, 0, 1);
-  const locations = GAZETTEER_CITIES.slice(0, cities);
+  const { hours, start, locations, ...weather } = syntheticWeatherOf(records, cities);
   const runtime = new LocalRuntime({ lake, pipeline, logger: silentLogger });
   try {
     const delivery = await runtime.delivery(weatherDataset);
@@ -63,5 +61,13 @@ export async function deliverSyntheticWeather(lake: string, records: number, cit
   } finally {
     await runtime.close();
   }
-  return { records: hours * cities, locations, from: "2023-01-01", to: new Date(start + (hours - 1) * 3_600_000).toISOString().slice(0, 10) };
+  return { locations, ...weather };
+}
+
+/** What `deliverSyntheticWeather(lake, records, cities)` delivers, without delivering it (a lake whose raw is already there). */
+export function syntheticWeatherOf(records: number, cities = 50): SyntheticWeather & { hours: number; start: number } {
+  const hours = Math.ceil(records / cities);
+  const start = Date.UTC(2023, 0, 1);
+  const to = new Date(start + (hours - 1) * 3_600_000).toISOString().slice(0, 10);
+  return { records: hours * cities, locations: GAZETTEER_CITIES.slice(0, cities), from: "2023-01-01", to, hours, start };
 }

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RunInProgressError } from "../../packages/core/src/run/run-lock";
@@ -165,5 +165,27 @@ describe("FsRunLock under races and pid reuse", () => {
     // Assess
     expect(lease.stale?.runId).toBe("r-dead");
     await lease.release();
+  });
+
+  it("removes the empty temp file an acquirer killed mid-way left beside the lock, and keeps a live writer's", async () => {
+    // Prepare: a dead process's temp lock file (as ENOSPC or SIGKILL between write and cleanup leave it) and a live one's
+    const path = join(root, "temps", "run.lock");
+    const dead = `${path}.${deadPid()}.1.tmp`;
+    const sleeper = spawn("sleep", ["30"]);
+    const live = `${path}.${sleeper.pid}.1.tmp`;
+    try {
+      await plant(dead, {});
+      await writeFile(dead, "");
+      await writeFile(live, "");
+
+      // Act
+      const lease = await new FsRunLock(path).acquire("r-new");
+      await lease.release();
+
+      // Assess
+      expect((await readdir(dirname(path))).sort()).toEqual([basename(live)]);
+    } finally {
+      sleeper.kill();
+    }
   });
 });

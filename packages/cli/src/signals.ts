@@ -16,7 +16,7 @@ export interface SignalStop {
  * letting Node exit at once, which would lose what the Firehose twin holds in its buffers. A
  * second signal exits at once, as a user pressing Ctrl-C twice expects.
  */
-export function stopOnSignals(): SignalStop {
+export function stopOnSignals(doing = "writing the records accepted so far"): SignalStop {
   const controller = new AbortController();
   let caught: (typeof STOP_SIGNALS)[number] | undefined;
   const exitCodeOf = (name: (typeof STOP_SIGNALS)[number]) => 128 + constants.signals[name];
@@ -24,7 +24,7 @@ export function stopOnSignals(): SignalStop {
     const handler = () => {
       if (caught) process.exit(exitCodeOf(name));
       caught = name;
-      process.stderr.write(`\nsluice: ${name}: writing the records accepted so far, then stopping (again to stop at once)\n`);
+      process.stderr.write(`\nsluice: ${name}: ${doing}, then stopping (again to stop at once)\n`);
       controller.abort(name);
     };
     process.on(name, handler);

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { serve, type ServerType } from "@hono/node-server";
@@ -11,10 +12,11 @@ import { loadWebAssets } from "../../../core/src/api/web-assets";
 import type { RunStore } from "../../../core/src/run/run-store";
 import type { LocalRuntime } from "../../../core/src/runtime/local";
 import { runtimeFor } from "../context";
+import { EXIT, UsageError, exitHelp } from "../exit-codes";
 import { project } from "../project";
-import { EXIT, UsageError } from "../exit-codes";
 import type { CliIo } from "../main";
 import { addLakeOption } from "../options";
+import { stopOnSignals } from "../signals";
 import { localRunEngine } from "./run";
 import { DEMO, runDemoIfEmpty } from "./demo";
 
@@ -80,45 +82,83 @@ export function withTornReadRetry(store: RunStore, attempts = 5): RunStore {
   };
 }
 
+/** What a stop had to cut short (nothing on a clean drain). */
+export interface StopReport {
+  /** Requests still running when the drain time ran out: their sockets were closed, their queries interrupted. */
+  readonly requestsCut: number;
+  /** The background run stopped at the step it was in (recorded failed), if one was running. */
+  readonly runStopped?: string;
+}
+
 /** A running local API. */
 export interface LocalServer {
   readonly url: string;
   readonly launcher: InProcessRunLauncher;
-  /** Stops accepting requests, waits for a background run, closes the server. */
-  close(): Promise<void>;
+  /**
+   * Drains and stops: no new connection is accepted, a new request on an open connection answers
+   * 503 with Retry-After, the requests in flight get up to `drainMs` to finish, then their sockets
+   * are closed (which interrupts a POST /query's DuckDB query); a background run is stopped at the
+   * step it is in. `reason` is what the run record names (`SIGTERM`).
+   */
+  close(reason?: string): Promise<StopReport>;
 }
 
+/** How long `sluice serve` lets the requests in flight finish after SIGTERM/SIGINT (SLUICE_DRAIN_MS), ms. */
+export const DEFAULT_DRAIN_MS = 5_000;
+
 /** Serves the API and dashboard of a lake on host:port (port 0 picks a free one). */
-export async function startServer(runtime: LocalRuntime, options: LocalApiOptions & { host: string; port: number }): Promise<LocalServer> {
+export async function startServer(runtime: LocalRuntime, options: LocalApiOptions & { host: string; port: number; drainMs?: number }): Promise<LocalServer> {
   const { deps, launcher } = await localApiDeps(runtime, options);
-  const app = createApp(deps);
+  const drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
+  let stopping = false;
+  // A client told to come back once this server is gone: another instance, or this one restarted.
+  const retryAfter = Math.max(1, Math.ceil(drainMs / 1000));
+  const app = createApp({ ...deps, stopping: () => (stopping ? retryAfter : undefined) });
   const server: ServerType = await new Promise((resolveServer, reject) => {
     const s = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, () => resolveServer(s));
     s.once("error", reject);
+  });
+  // Requests whose answer has not gone out yet: the drain waits for them.
+  const inFlight = new Set<ServerResponse>();
+  let drained: (() => void) | undefined;
+  server.on("request", (_request, response: ServerResponse) => {
+    inFlight.add(response);
+    response.once("close", () => {
+      inFlight.delete(response);
+      if (inFlight.size === 0) drained?.();
+    });
   });
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   return {
     url: `http://${host}:${address.port}/`,
     launcher,
-    close: async () => {
+    close: async (reason = "the server stopping") => {
+      stopping = true;
+      const runStopped = launcher.stop(reason);
+      // No new connection; idle keep-alive sockets are closed (Node closes them on close() too).
       const closed = new Promise<void>((done) => server.close(() => done()));
-      // Keep-alive sockets would hold close() open; a request still running gets a short grace,
-      // then its socket is closed, which aborts its query (the request's signal interrupts DuckDB).
       if ("closeIdleConnections" in server) server.closeIdleConnections();
-      const grace = setTimeout(() => ("closeAllConnections" in server ? server.closeAllConnections() : undefined), 2_000);
+      let timer: NodeJS.Timeout | undefined;
+      if (inFlight.size > 0) {
+        await Promise.race([new Promise<void>((done) => (drained = done)), new Promise<void>((done) => (timer = setTimeout(done, drainMs)))]);
+      }
+      clearTimeout(timer);
+      const requestsCut = inFlight.size;
+      if (requestsCut > 0 && "closeAllConnections" in server) server.closeAllConnections();
       await closed;
-      clearTimeout(grace);
-      await launcher.settled();
+      const run = await runStopped;
+      return { requestsCut, ...(run ? { runStopped: run } : {}) };
     },
   };
 }
 
 /**
- * POST /query's budget and the DuckDB read pool from the environment: SLUICE_QUERY_TIMEOUT_MS
- * (default 25000), SLUICE_QUERY_MAX_BYTES (default 10485760), SLUICE_DUCKDB_CONNECTIONS (default 2–4).
+ * POST /query's budget, the DuckDB read pool and the drain time from the environment:
+ * SLUICE_QUERY_TIMEOUT_MS (default 25000), SLUICE_QUERY_MAX_BYTES (default 10485760),
+ * SLUICE_DUCKDB_CONNECTIONS (default 4: UV_THREADPOOL_SIZE), SLUICE_DRAIN_MS (default 5000).
  */
-export function queryBudgetFromEnv(env: NodeJS.ProcessEnv = process.env): { limits: Partial<ApiLimits>; connections?: number } {
+export function queryBudgetFromEnv(env: NodeJS.ProcessEnv = process.env): { limits: Partial<ApiLimits>; connections?: number; drainMs?: number } {
   const positive = (name: string): number | undefined => {
     const text = env[name];
     if (text === undefined || text === "") return undefined;
@@ -131,6 +171,7 @@ export function queryBudgetFromEnv(env: NodeJS.ProcessEnv = process.env): { limi
   return {
     limits: { ...(queryMs ? { queryMs } : {}), ...(answerBytes ? { answerBytes } : {}) },
     connections: positive("SLUICE_DUCKDB_CONNECTIONS"),
+    drainMs: positive("SLUICE_DRAIN_MS"),
   };
 }
 
@@ -163,7 +204,17 @@ random one is generated at start and printed once. The API is described at /open
 docs/api.md; the dashboard is at /.
 POST /query is cut at $SLUICE_QUERY_TIMEOUT_MS (default 25000; 504) and $SLUICE_QUERY_MAX_BYTES
 of answer (default 10485760; 413); reads use $SLUICE_DUCKDB_CONNECTIONS DuckDB connections
-(default 2-4). SIGTERM or Ctrl-C stops the server.
+(default 4, or $UV_THREADPOOL_SIZE).
+SIGTERM or Ctrl-C stops the server: no new connection is accepted, a new request on an open one
+answers 503 with Retry-After, the requests in flight get $SLUICE_DRAIN_MS to finish (default
+${DEFAULT_DRAIN_MS}), a background run stops at the step it is in; DuckDB is closed. A second
+signal stops at once.
+
+${exitHelp([EXIT.ok, EXIT.error, EXIT.usage, EXIT.sigint, EXIT.sigterm], {
+  [EXIT.ok]: "stopped by SIGTERM/SIGINT after every request in flight was answered",
+  [EXIT.sigint]: "stopped by SIGINT (Ctrl-C) having cut requests past the drain time or a background run (named on stderr)",
+  [EXIT.sigterm]: "stopped by SIGTERM having cut requests past the drain time or a background run (named on stderr)",
+})}
 
 Examples:
   sluice serve --lake .lake
@@ -174,7 +225,7 @@ Examples:
       const port = Number(values.port);
       if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port must be an integer 0..65535, got "${values.port}"`);
       const { token, generated } = apiTokenOf();
-      const { limits, connections } = queryBudgetFromEnv();
+      const { limits, connections, drainMs } = queryBudgetFromEnv();
       const lake = resolve(values.lake);
       const runtime = runtimeFor(lake, { verbose: values.verbose, connections });
       let server: LocalServer | undefined;
@@ -184,16 +235,22 @@ Examples:
           setExit(demo.exitCode);
           return;
         }
-        server = await startServer(runtime, { token, host: values.host, port, limits });
+        server = await startServer(runtime, { token, host: values.host, port, limits, drainMs });
         io.out(`sluice API and dashboard on ${server.url} (lake ${lake})\n`);
         if (generated) io.out(`API token (POST routes; set SLUICE_API_TOKEN to choose one): ${token}\n`);
         io.out("Press Ctrl-C to stop.\n");
-        await new Promise<void>((done) => {
-          process.once("SIGINT", done);
-          process.once("SIGTERM", done);
-        });
-        io.out("Stopping…\n");
-        setExit(EXIT.ok);
+        const stop = stopOnSignals(`finishing the requests in flight (at most ${drainMs ?? DEFAULT_DRAIN_MS} ms)`);
+        try {
+          await new Promise((done) => stop.signal.addEventListener("abort", done, { once: true }));
+          io.out("Stopping…\n");
+          const report = await server.close(String(stop.signal.reason));
+          server = undefined;
+          if (report.requestsCut > 0) io.err(`sluice serve: ${report.requestsCut} request(s) still running after the drain time were cut (their queries interrupted)\n`);
+          if (report.runStopped) io.err(`sluice serve: run ${report.runStopped} was stopped at the step it was in (recorded failed)\n`);
+          setExit(report.requestsCut > 0 || report.runStopped ? stop.exitCode()! : EXIT.ok);
+        } finally {
+          stop.dispose();
+        }
       } catch (error) {
         if ((error as { code?: string }).code === "EADDRINUSE") throw new UsageError(`port ${port} on ${values.host} is in use: choose another with --port`);
         throw error;

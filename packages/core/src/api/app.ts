@@ -6,7 +6,8 @@ import { requireBearer } from "./auth";
 import type { ApiDeps, ApiLimits } from "./deps";
 import { DEFAULT_LIMITS } from "./deps";
 import type { AppEnv } from "./env";
-import { NotFoundError, errorResponse, invalidInputOf } from "./errors";
+import { NotFoundError, ServerStoppingError, errorResponse, invalidInputOf } from "./errors";
+import { OPENAPI_INFO, finishDocument, registerHeaderComponents } from "./openapi-document";
 import { ResponseCache } from "./response-cache";
 import { securityHeaders } from "./security-headers";
 import { dqRouter } from "./routes/dq";
@@ -35,14 +36,6 @@ const openApiRoute = createRoute({
   responses: { 200: { description: "OpenAPI 3.1 document", content: { "application/json": { schema: z.record(z.unknown()) } } } },
 });
 
-/** The OpenAPI document's header. */
-export const OPENAPI_INFO = {
-  openapi: "3.1.0",
-  // Relative: the document is served by the API it describes, locally or behind API Gateway.
-  servers: [{ url: "/", description: "this server" }],
-  info: { title: "sluice API", version: "1.0.0", description: "Runs, data quality, catalog and production data of a sluice lake." },
-};
-
 /**
  * The sluice HTTP API and dashboard as one Hono app. Everything environment-specific comes in
  * `deps`, so `@hono/node-server` (sluice serve) and `hono/aws-lambda` each wrap it in three lines.
@@ -60,9 +53,15 @@ export function createApp(input: ApiDeps): OpenAPIHono<AppEnv> {
     },
   });
 
+  const ids = requestId({ limitLength: 64 });
   app.use("*", securityHeaders());
+  // A stopping server answers nothing new, cache hits included; the 503 still carries a request id.
+  app.use("*", (c, next) => {
+    const retryAfter = deps.stopping?.();
+    return retryAfter === undefined ? next() : ids(c, () => Promise.reject(new ServerStoppingError(retryAfter)));
+  });
   app.use("*", deps.cache.known(deps.logger));
-  app.use("*", requestId({ limitLength: 64 }));
+  app.use("*", ids);
   app.use("*", async (c, next) => {
     const started = performance.now();
     const log = deps.logger.child({ requestId: c.get("requestId") });
@@ -90,8 +89,9 @@ export function createApp(input: ApiDeps): OpenAPIHono<AppEnv> {
   app.route("/", webRouter(deps));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", description: "SLUICE_API_TOKEN" });
+  registerHeaderComponents(app);
   let document: unknown;
-  app.openapi(openApiRoute, (c) => c.json((document ??= app.getOpenAPI31Document(OPENAPI_INFO)) as Record<string, unknown>, 200) as never);
+  app.openapi(openApiRoute, (c) => c.json((document ??= finishDocument(app.getOpenAPI31Document(OPENAPI_INFO))) as Record<string, unknown>, 200) as never);
 
   app.notFound((c) => errorResponse(new NotFoundError("route", `${c.req.method} ${c.req.path}`), c, deps.redact));
   app.onError((error, c) => errorResponse(error, c, deps.redact));

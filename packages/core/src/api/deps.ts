@@ -55,6 +55,11 @@ export interface ApiDeps {
   readonly limits?: Partial<ApiLimits>;
   /** Removes deployment details (lake paths, bucket names) from messages shown to clients. */
   readonly redact?: (message: string) => string;
+  /**
+   * While the server stops (sluice serve after SIGTERM): the seconds a client should wait before
+   * retrying; every request then answers 503 `server_stopping` with Retry-After. Undefined while it serves.
+   */
+  readonly stopping?: () => number | undefined;
   /** Answers kept by the response cache (default 500). */
   readonly cacheEntries?: number;
 }

@@ -38,6 +38,14 @@ export class AnswerTooLargeError extends Error {
   }
 }
 
+/** A request that arrived while the server stops (503 with Retry-After and Connection: close). */
+export class ServerStoppingError extends Error {
+  override readonly name = "ServerStoppingError";
+  constructor(readonly retryAfterSeconds: number) {
+    super(`the server is stopping: retry in ${retryAfterSeconds} s`);
+  }
+}
+
 /** A resource the API does not hold (404). */
 export class NotFoundError extends Error {
   override readonly name = "NotFoundError";
@@ -72,7 +80,7 @@ export function invalidInputOf(error: ZodError, target: string): InvalidInputErr
 }
 
 /**
- * The one place errors become HTTP answers: typed errors map to 400/401/404/409/413; anything
+ * The one place errors become HTTP answers: typed errors map to 400/401/404/409/413/503/504; anything
  * else is a 500 carrying only the request id (the details go to the log).
  */
 export function errorResponse(error: unknown, c: Context<AppEnv>, redact: (message: string) => string): Response {
@@ -98,6 +106,12 @@ export function errorResponse(error: unknown, c: Context<AppEnv>, redact: (messa
   if (error instanceof AnswerTooLargeError) return body(413, "answer_too_large", error.message);
   // The client went away (its request signal aborted): nobody reads this answer.
   if (error instanceof QueryCancelledError) return body(503, "query_cancelled", "the query was cancelled");
+  if (error instanceof ServerStoppingError) {
+    const answer = body(503, "server_stopping", error.message);
+    answer.headers.set("Retry-After", String(error.retryAfterSeconds));
+    answer.headers.set("Connection", "close");
+    return answer;
+  }
   if (error instanceof NotFoundError || error instanceof TableNotFoundError) return body(404, "not_found", error.message);
   if (error instanceof RunInProgressError) return body(409, "run_in_progress", error.message, { runningId: error.runningId });
   if (error instanceof HTTPException) {

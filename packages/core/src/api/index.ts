@@ -1,5 +1,6 @@
 /** The HTTP API: `createApp(deps)` and the ports it takes. */
-export { createApp, OPENAPI_INFO, type ResolvedDeps } from "./app";
+export { createApp, type ResolvedDeps } from "./app";
+export { OPENAPI_INFO } from "./openapi-document";
 export { DEFAULT_LIMITS, type ApiDeps, type ApiLimits } from "./deps";
 export type { AppEnv } from "./env";
 export { InvalidInputError, NotFoundError, type ErrorBody } from "./errors";

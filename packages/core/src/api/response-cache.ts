@@ -4,6 +4,7 @@ import { createHash, randomUUID } from "node:crypto";
 const HIT_ID_PREFIX = `${randomUUID().slice(0, 8)}-`;
 let hitCounter = 0;
 import type { Context, MiddlewareHandler } from "hono";
+import { RETAINED_304_HEADERS, etag } from "hono/etag";
 import type { Logger } from "../log/logger";
 import type { AppEnv } from "./env";
 import type { ProductionVersion } from "./production-version";
@@ -18,6 +19,11 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   if (header.trim() === "*") return true;
   return header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
+}
+
+/** hono/etag for answers read each time (run records): its 304 keeps X-Request-Id, which it would drop by default. */
+export function etagged(): MiddlewareHandler<AppEnv> {
+  return etag({ retainedHeaders: [...RETAINED_304_HEADERS, "x-request-id"] });
 }
 
 /** The request's path and query exactly as sent: the fast path's key. */
@@ -80,7 +86,9 @@ export class ResponseCache {
       const entry = version === this.version ? this.entries.get(rawKeyOf(c)) : undefined;
       if (!entry) return next();
       this.hits++;
-      const requestId = `${HIT_ID_PREFIX}${(++hitCounter).toString(36)}`;
+      // The client's own id is kept as the requestId middleware keeps it (≤ 64 word characters).
+      const given = c.req.header("X-Request-Id");
+      const requestId = given && given.length <= 64 && !/[^\w\-=]/.test(given) ? given : `${HIT_ID_PREFIX}${(++hitCounter).toString(36)}`;
       const response = this.answer(c, entry, version, requestId);
       logger?.info("request", { requestId, method: "GET", path: c.req.path, status: response.status, cache: "hit" });
       return response;

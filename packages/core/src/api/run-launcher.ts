@@ -26,7 +26,7 @@ export interface InProcessRunLauncherOptions {
 
 /** Runs the engine in this process, in the background, one run at a time (the lake's lock decides across processes). */
 export class InProcessRunLauncher implements RunLauncher {
-  private running?: { id: string; since: string; done: Promise<void> };
+  private running?: { id: string; since: string; done: Promise<void>; stop: AbortController };
 
   constructor(private readonly options: InProcessRunLauncherOptions) {}
 
@@ -35,14 +35,15 @@ export class InProcessRunLauncher implements RunLauncher {
     if (this.running) throw new RunInProgressError(this.running.id, this.running.since);
     const runId = newRunId(clock.now());
     let settle!: () => void;
-    this.running = { id: runId, since: new Date(clock.now()).toISOString(), done: new Promise((resolve) => (settle = resolve)) };
+    const stop = new AbortController();
+    this.running = { id: runId, since: new Date(clock.now()).toISOString(), done: new Promise((resolve) => (settle = resolve)), stop };
     const log = logger.child({ runId });
     try {
       const engine = await this.options.engine();
       return await new Promise<{ runId: string }>((resolve, reject) => {
         let started = false;
         engine
-          .run(parameters, { onRunStarted: () => ((started = true), resolve({ runId })) }, { runId })
+          .run(parameters, { onRunStarted: () => ((started = true), resolve({ runId })), signal: stop.signal }, { runId })
           .then(
             (run) => {
               log.info("background run finished", { status: run.status });
@@ -65,6 +66,18 @@ export class InProcessRunLauncher implements RunLauncher {
       }
       throw error;
     }
+  }
+
+  /**
+   * Stops the background run, if any, as `sluice run` stops on a signal: the step under way ends,
+   * no later one starts, the run is recorded failed naming `reason`. Resolves with its id once it ended.
+   */
+  async stop(reason: string): Promise<string | undefined> {
+    const running = this.running;
+    if (!running) return undefined;
+    running.stop.abort(reason);
+    await running.done;
+    return running.id;
   }
 
   /** Resolves when the background run, if any, has ended (tests and shutdown wait on it). */

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { HEADER_REFS } from "./openapi-document";
 import { dateOrDateTimeProblem } from "./range";
 
 /** Every error answer. */
@@ -24,11 +25,32 @@ export function errorResponses<S extends number>(...statuses: S[]): Record<S, { 
     404: "Not found",
     409: "A run is in progress: `runningId` names it",
     413: "Request body too large, or (POST /query) an answer over the byte limit",
-    503: "The query was cancelled (the client went away)",
+    503: "The query was cancelled (the client went away), or the server is stopping (`Retry-After`)",
     504: "The query ran past the time limit and was cancelled",
     500: "Internal error: quote `requestId`",
   };
   return Object.fromEntries(statuses.map((s) => [s, { description: descriptions[s] ?? "Error", content: { "application/json": { schema: ErrorSchema } } }])) as never;
+}
+
+/** The `If-None-Match` request header of the GET routes that answer with an ETag. */
+export const ConditionalHeaders = z.object({
+  "if-none-match": z
+    .string()
+    .max(4096)
+    .optional()
+    .openapi({ description: "The ETag of an earlier answer (or a list, or `*`): a 304 without a body while it is current" }),
+});
+
+/**
+ * The 200 of a GET route that carries an ETag (and, for answers read from production,
+ * X-Production-Version), with the 304 a matching If-None-Match gets.
+ */
+export function conditionalOk<C>(description: string, content: C, options: { productionVersion?: boolean } = {}) {
+  const headers = { ETag: HEADER_REFS.etag, ...(options.productionVersion ? { "X-Production-Version": HEADER_REFS.productionVersion } : {}) };
+  return {
+    200: { description, headers, content },
+    304: { description: "Not modified: the If-None-Match ETag is the current answer's (no body)", headers },
+  };
 }
 
 /** Adds the reason `dateOrDateTimeProblem` gives (`month 13 is not 01–12`) as the field's issue. */

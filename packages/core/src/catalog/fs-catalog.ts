@@ -1,6 +1,7 @@
 import { appendFile, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { lakeWriteError, sweepOrphanedTemps, writeFileAtomic } from "../lake/atomic-write";
+import { SingleFlight } from "../lake/single-flight";
 import type { Catalog, CatalogPartition, CatalogTable } from "./catalog";
 import { TableNotFoundError } from "./catalog";
 
@@ -13,13 +14,27 @@ const NAME_RE = /^[a-z_][a-z0-9_]{0,254}$/;
  * crash) never sees half a table; new partitions are appended, and a reader ignores a torn last line.
  */
 export class FsCatalog implements Catalog {
+  // The query engine lists the catalog before every statement: concurrent statements share a read.
+  private readonly tableLists = new SingleFlight<CatalogTable[]>();
+  private readonly partitionLists = new SingleFlight<CatalogPartition[]>();
+
   constructor(readonly root: string) {}
+
+  /** After a write of this process: reads asked for from now on see it (they join no earlier read). */
+  private wrote(): void {
+    this.tableLists.forget();
+    this.partitionLists.forget();
+  }
 
   async getTable(database: string, name: string): Promise<CatalogTable | undefined> {
     return readJson<CatalogTable>(this.tablePath(database, name));
   }
 
   async listTables(database: string): Promise<CatalogTable[]> {
+    return [...(await this.tableLists.run(database, () => this.readTables(database)))];
+  }
+
+  private async readTables(database: string): Promise<CatalogTable[]> {
     let files: string[];
     try {
       files = await readdir(this.dbDir(database));
@@ -37,20 +52,28 @@ export class FsCatalog implements Catalog {
   async putTable(table: Omit<CatalogTable, "version" | "updatedAt">): Promise<CatalogTable> {
     const previous = await this.getTable(table.database, table.name);
     const next: CatalogTable = { ...table, version: (previous?.version ?? 0) + 1, updatedAt: new Date().toISOString() };
-    await writeJsonAtomic(this.tablePath(table.database, table.name), next);
+    try {
+      await writeJsonAtomic(this.tablePath(table.database, table.name), next);
+    } finally {
+      this.wrote();
+    }
     return next;
   }
 
   async deleteTable(database: string, name: string): Promise<boolean> {
     const existed = (await this.getTable(database, name)) !== undefined;
-    await rm(this.tablePath(database, name), { force: true });
-    await rm(this.partitionsPath(database, name), { force: true });
-    await rm(this.legacyPartitionsPath(database, name), { force: true });
+    try {
+      await rm(this.tablePath(database, name), { force: true });
+      await rm(this.partitionsPath(database, name), { force: true });
+      await rm(this.legacyPartitionsPath(database, name), { force: true });
+    } finally {
+      this.wrote();
+    }
     return existed;
   }
 
   async getPartitions(database: string, table: string): Promise<CatalogPartition[]> {
-    return (await this.readPartitions(database, table)).partitions;
+    return [...(await this.partitionLists.run(`${database}\u0000${table}`, async () => (await this.readPartitions(database, table)).partitions))];
   }
 
   /**
@@ -71,9 +94,11 @@ export class FsCatalog implements Catalog {
     if (existing.source === "ndjson") {
       const path = this.partitionsPath(database, table);
       // A torn append (a full disk) is ignored by readers; the error names the file.
-      await appendFile(path, added.map(partitionLine).join("")).catch((error: unknown) => {
-        throw lakeWriteError(path, error);
-      });
+      await appendFile(path, added.map(partitionLine).join(""))
+        .catch((error: unknown) => {
+          throw lakeWriteError(path, error);
+        })
+        .finally(() => this.wrote());
     } else {
       // A legacy JSON array, or a file whose last line a crash tore: rewrite it whole, once.
       await this.writePartitions(database, table, [...existing.partitions, ...added]);
@@ -88,8 +113,12 @@ export class FsCatalog implements Catalog {
 
   /** Writes the whole list as NDJSON (temp file renamed into place), retiring a legacy JSON array. */
   private async writePartitions(database: string, table: string, partitions: readonly CatalogPartition[]): Promise<void> {
-    await writeFileAtomic(this.partitionsPath(database, table), partitions.map(partitionLine).join(""));
-    await rm(this.legacyPartitionsPath(database, table), { force: true });
+    try {
+      await writeFileAtomic(this.partitionsPath(database, table), partitions.map(partitionLine).join(""));
+      await rm(this.legacyPartitionsPath(database, table), { force: true });
+    } finally {
+      this.wrote();
+    }
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Dirent } from "node:fs";
+import { statSync, type Dirent } from "node:fs";
 import { copyFile, mkdir, readFile, readdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { TEMP_FILE_RE, lakeWriteError, sweepOrphanedTemps, tempPathOf, writeFileAtomic, writeFileAtomicSync } from "./atomic-write";
@@ -85,8 +85,9 @@ export class FsObjectStore implements ObjectStore {
    */
   async unchanged(folders: readonly FolderStamp[]): Promise<boolean> {
     if (folders.some((f) => f.mtimeNs >= 0n && f.stampedAtMs - Number(f.mtimeNs / 1_000_000n) < RACY_MS)) return false;
-    const now = await Promise.all(folders.map((f) => stampOf(f.path)));
-    return now.every((stamp, i) => stamp.mtimeNs === folders[i]!.mtimeNs);
+    // Synchronous: a stat of a cached folder takes microseconds, less than one trip through
+    // libuv's pool (bench/api measured a table of 274 partitions checked before each query).
+    return folders.every((f) => mtimeNsSync(f.path) === f.mtimeNs);
   }
 
   async listPrefixes(bucket: string, prefix: string): Promise<string[]> {
@@ -158,6 +159,16 @@ async function stampOf(path: string): Promise<FolderStamp> {
     return { path, mtimeNs: (await stat(path, { bigint: true })).mtimeNs, stampedAtMs };
   } catch (error) {
     if (isNotFound(error) || (error as { code?: string }).code === "ENOTDIR") return { path, mtimeNs: -1n, stampedAtMs };
+    throw error;
+  }
+}
+
+/** A folder's mtime in ns, -1 when it is gone (as `stampOf`). */
+function mtimeNsSync(path: string): bigint {
+  try {
+    return statSync(path, { bigint: true }).mtimeNs;
+  } catch (error) {
+    if (isNotFound(error) || (error as { code?: string }).code === "ENOTDIR") return -1n;
     throw error;
   }
 }

@@ -1,4 +1,3 @@
-import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { FsCatalog } from "../catalog/fs-catalog";
 import { FirehoseTwin, ObjectStoreErrorSink, PutRecordBatchBatcher, UndeliveredRecordsError } from "../delivery";
@@ -41,13 +40,24 @@ export function defaultDuckDbMemoryLimit(env: NodeJS.ProcessEnv = process.env): 
   return value;
 }
 
-/** Enough for a full refresh of 10 M records (larger work spills to the lake's temp folder). */
+/**
+ * The default limit (larger work spills to the lake's temp folder). Not enough for every 10 M-record
+ * lake: bench/api's (50 cities × 22 years) ran out of memory in CTAS at 1 GB and at 6 GB, and built
+ * with 14 GB (docs/benchmarks.md).
+ */
 const DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB";
 const MEMORY_SIZE_RE = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
 
-/** Default size of the read pool: one connection a core, at least 2, at most 4. */
-export function defaultConnections(): number {
-  return Math.min(4, Math.max(2, availableParallelism()));
+/**
+ * Default size of the read pool: as many connections as libuv's pool has threads
+ * (UV_THREADPOOL_SIZE, default 4, at most 16 here), since the DuckDB calls run on them: a query
+ * waits for the catalog, the file checks and Node between its DuckDB steps, and more connections
+ * than cores can overlap those waits. On the shared 2-core machine bench/api could not tell 4 from
+ * 2 apart through the noise (docs/benchmarks.md).
+ */
+export function defaultConnections(env: NodeJS.ProcessEnv = process.env): number {
+  const threads = Number(env.UV_THREADPOOL_SIZE);
+  return Number.isInteger(threads) && threads > 0 ? Math.min(threads, 16) : 4;
 }
 
 /**

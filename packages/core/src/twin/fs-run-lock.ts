@@ -1,9 +1,9 @@
-import { link, mkdir, readFile, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
+import { link, mkdir, readFile, readdir, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ProcessIdentity, ProcessProbe } from "../ingest/journal";
-import { lakeWriteError, pidAlive } from "../lake/atomic-write";
+import { lakeWriteError, pidAlive, sweepOrphanedTemps, tempPathOf } from "../lake/atomic-write";
 import type { LockHolder, RunLock } from "../run/run-lock";
 import { RunInProgressError } from "../run/run-lock";
 
@@ -54,11 +54,14 @@ export class FsRunLock implements RunLock {
 
   async acquire(runId: string): Promise<{ release(): Promise<void>; stale?: LockHolder }> {
     const holder = await ownHolder(runId);
-    const tmp = `${this.path}.${process.pid}.${runId}.tmp`;
+    // Named as every temp file of the lake is, so that the sweep below knows a dead writer's.
+    const tmp = tempPathOf(this.path);
     const lease = { release: () => this.release(holder) };
     try {
       try {
         await mkdir(dirname(this.path), { recursive: true });
+        // A process killed between writing its private file and removing it left that file here.
+        await sweepOrphanedTemps(dirname(this.path), await readdir(dirname(this.path)));
         await writeFile(tmp, JSON.stringify(holder));
       } catch (error) {
         throw lakeWriteError(tmp, error);

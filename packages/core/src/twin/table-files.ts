@@ -2,6 +2,7 @@ import { basename } from "node:path";
 import type { CatalogTable } from "../catalog/catalog";
 import { parseS3Uri } from "../catalog/catalog";
 import type { FolderStamp, FsObjectStore } from "../lake/fs-object-store";
+import { SingleFlight } from "../lake/single-flight";
 
 /** What one partition location listed: its object paths and the stamps of the folders read. */
 interface Listing {
@@ -18,11 +19,24 @@ interface Listing {
  */
 export class TableFiles {
   private readonly tables = new Map<string, Map<string, Listing>>();
+  private readonly checks = new SingleFlight<string[]>();
 
   constructor(private readonly store: FsObjectStore) {}
 
-  /** Every data object path of a table: the objects under each location it reads. */
-  async of(table: CatalogTable, locations: readonly string[]): Promise<string[]> {
+  /**
+   * Every data object path of a table: the objects under each location it reads. Statements that
+   * bind the same table at the same time share one check (`forgetInFlight` after a write).
+   */
+  of(table: CatalogTable, locations: readonly string[]): Promise<string[]> {
+    return this.checks.run(`${table.name}\u0000${table.version}\u0000${locations.join("\u0000")}`, () => this.check(table, locations));
+  }
+
+  /** The engine wrote objects (COPY): a check asked for from now on must not join one started before. */
+  forgetInFlight(): void {
+    this.checks.forget();
+  }
+
+  private async check(table: CatalogTable, locations: readonly string[]): Promise<string[]> {
     const previous = this.tables.get(table.name) ?? new Map<string, Listing>();
     const next = new Map<string, Listing>();
     const listings = await Promise.all(

@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { etag } from "hono/etag";
 import type { ResolvedDeps } from "../app";
 import { NotFoundError } from "../errors";
+import { etagged } from "../response-cache";
 import { newRouter } from "../router";
-import { DqReportSchema, errorResponses } from "../schemas";
+import { ConditionalHeaders, DqReportSchema, conditionalOk, errorResponses } from "../schemas";
 
 const latest = createRoute({
   method: "get",
@@ -13,11 +13,11 @@ const latest = createRoute({
   path: "/latest",
   tags: ["dq"],
   summary: "The DQ report of the newest run that has one",
+  request: { headers: ConditionalHeaders },
   responses: {
-    200: {
-      description: "The run id and its report",
-      content: { "application/json": { schema: z.object({ runId: z.string(), gate: z.enum(["PASS", "FAIL"]), report: DqReportSchema }) } },
-    },
+    ...conditionalOk("The run id and its report", {
+      "application/json": { schema: z.object({ runId: z.string(), gate: z.enum(["PASS", "FAIL"]), report: DqReportSchema }) },
+    }),
     ...errorResponses(404, 500),
   },
 });
@@ -28,7 +28,7 @@ const LOOK_BACK = 20;
 /** GET /dq/latest */
 export function dqRouter(deps: ResolvedDeps) {
   const router = newRouter();
-  router.use("*", etag());
+  router.use("*", etagged());
   return router.openapi(latest, async (c) => {
     for (const run of await deps.runStore.list({ limit: LOOK_BACK })) {
       if (!run.dq) continue;

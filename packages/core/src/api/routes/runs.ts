@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { etag } from "hono/etag";
 import type { ResolvedDeps } from "../app";
 import { InvalidInputError, NotFoundError } from "../errors";
+import { etagged } from "../response-cache";
 import { newRouter } from "../router";
-import { CalendarDate, DqReportSchema, RunIdParam, RunSchema, errorResponses } from "../schemas";
+import { CalendarDate, ConditionalHeaders, DqReportSchema, RunIdParam, RunSchema, conditionalOk, errorResponses } from "../schemas";
 import { AIR_QUALITY_PARAMETERS } from "../../pipeline/air-quality";
 import { REQUIRED_WEATHER_VARIABLE, WEATHER_VARIABLES } from "../../pipeline/weather";
 import { DATASET_SOURCES } from "../../sources/factory";
@@ -84,12 +84,12 @@ const listRuns = createRoute({
       limit: z.coerce.number().int().min(1).max(100).default(20),
       offset: z.coerce.number().int().min(0).max(100_000).default(0),
     }),
+    headers: ConditionalHeaders,
   },
   responses: {
-    200: {
-      description: "One page of runs",
-      content: { "application/json": { schema: z.object({ runs: z.array(RunSchema), limit: z.number(), offset: z.number(), nextOffset: z.number().nullable() }) } },
-    },
+    ...conditionalOk("One page of runs", {
+      "application/json": { schema: z.object({ runs: z.array(RunSchema), limit: z.number(), offset: z.number(), nextOffset: z.number().nullable() }) },
+    }),
     ...errorResponses(400, 500),
   },
 });
@@ -102,8 +102,8 @@ const getRun = createRoute({
   path: "/{id}",
   tags: ["runs"],
   summary: "One run: steps with status, timings and row counts",
-  request: { params: RunIdParam },
-  responses: { 200: { description: "The run", content: { "application/json": { schema: RunSchema } } }, ...errorResponses(400, 404, 500) },
+  request: { params: RunIdParam, headers: ConditionalHeaders },
+  responses: { ...conditionalOk("The run", { "application/json": { schema: RunSchema } }), ...errorResponses(400, 404, 500) },
 });
 
 const getRunDq = createRoute({
@@ -114,8 +114,8 @@ const getRunDq = createRoute({
   path: "/{id}/dq",
   tags: ["dq"],
   summary: "The DQ report of a run",
-  request: { params: RunIdParam },
-  responses: { 200: { description: "The report", content: { "application/json": { schema: DqReportSchema } } }, ...errorResponses(400, 404, 500) },
+  request: { params: RunIdParam, headers: ConditionalHeaders },
+  responses: { ...conditionalOk("The report", { "application/json": { schema: DqReportSchema } }), ...errorResponses(400, 404, 500) },
 });
 
 /** Checked before the id reaches the run store: it names objects in the lake. */
@@ -128,7 +128,7 @@ function checkRunId(id: string): string {
 export function runsRouter(deps: ResolvedDeps) {
   const router = newRouter();
   // Run records change while a run progresses (no publish involved): they get an ETag, not a cache entry.
-  router.use("*", etag());
+  router.use("*", etagged());
   return router
     .openapi(startRun, async (c) => {
       const body = c.req.valid("json");

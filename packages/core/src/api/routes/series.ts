@@ -3,7 +3,7 @@ import type { ResolvedDeps } from "../app";
 import { InvalidInputError } from "../errors";
 import { parseRange } from "../range";
 import { newRouter } from "../router";
-import { DateOrDateTime, errorResponses } from "../schemas";
+import { ConditionalHeaders, DateOrDateTime, conditionalOk, errorResponses } from "../schemas";
 import { SERIES_DATASETS, SUBJECT_PARAMS, guidelineOf } from "../series-datasets";
 import { seriesSql, statsSql } from "../series-sql";
 import type { BoundSql, SeriesRead } from "../series-sql";
@@ -81,11 +81,11 @@ const series = createRoute({
   path: "/series",
   tags: ["data"],
   summary: "A metric over time per city, ticker or station, from production",
-  request: { query: z.object({ ...RangeQuery, interval: z.enum(["hour", "day"]).default("hour") }) },
+  request: { query: z.object({ ...RangeQuery, interval: z.enum(["hour", "day"]).default("hour") }), headers: ConditionalHeaders },
   responses: {
-    200: {
-      description: "One series per requested subject (all subjects when none is given); an unknown subject has no points",
-      content: {
+    ...conditionalOk(
+      "One series per requested subject (all subjects when none is given); an unknown subject has no points",
+      {
         "application/json": {
           schema: z.object({
             ...AnswerHead,
@@ -95,7 +95,8 @@ const series = createRoute({
           }),
         },
       },
-    },
+      { productionVersion: true },
+    ),
     ...errorResponses(400, 500),
   },
 });
@@ -110,16 +111,13 @@ const stats = createRoute({
   path: "/stats",
   tags: ["data"],
   summary: "Average, min and max of a metric per city, ticker or station over the range, from production",
-  request: { query: z.object(RangeQuery) },
+  request: { query: z.object(RangeQuery), headers: ConditionalHeaders },
   responses: {
-    200: {
-      description: "One entry per subject that has values in the range (`cities` repeats `subjects` for weather)",
-      content: {
-        "application/json": {
-          schema: z.object({ ...AnswerHead, subjects: z.array(StatsEntry), cities: z.array(StatsEntry).optional(), bytesScanned: z.number() }),
-        },
-      },
-    },
+    ...conditionalOk(
+      "One entry per subject that has values in the range (`cities` repeats `subjects` for weather)",
+      { "application/json": { schema: z.object({ ...AnswerHead, subjects: z.array(StatsEntry), cities: z.array(StatsEntry).optional(), bytesScanned: z.number() }) } },
+      { productionVersion: true },
+    ),
     ...errorResponses(400, 500),
   },
 });

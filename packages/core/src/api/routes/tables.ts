@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ResolvedDeps } from "../app";
 import { InvalidInputError, NotFoundError } from "../errors";
 import { newRouter } from "../router";
-import { errorResponses } from "../schemas";
+import { ConditionalHeaders, conditionalOk, errorResponses } from "../schemas";
 import type { CatalogTable } from "../../catalog/catalog";
 import { versionInViewSql } from "../../run/publish";
 
@@ -34,7 +34,11 @@ const listTables = createRoute({
   path: "/",
   tags: ["tables"],
   summary: "Tables and views of the catalog",
-  responses: { 200: { description: "Tables", content: { "application/json": { schema: z.object({ tables: z.array(TableSummary) }) } } }, ...errorResponses(500) },
+  request: { headers: ConditionalHeaders },
+  responses: {
+    ...conditionalOk("Tables", { "application/json": { schema: z.object({ tables: z.array(TableSummary) }) } }, { productionVersion: true }),
+    ...errorResponses(500),
+  },
 });
 
 const getTable = createRoute({
@@ -45,8 +49,8 @@ const getTable = createRoute({
   path: "/{name}",
   tags: ["tables"],
   summary: "One table: columns, partitions, location, current version",
-  request: { params: z.object({ name: z.string().max(255).openapi({ param: { name: "name", in: "path" }, example: "weather_prod" }) }) },
-  responses: { 200: { description: "The table", content: { "application/json": { schema: TableDetail } } }, ...errorResponses(400, 404, 500) },
+  request: { params: z.object({ name: z.string().max(255).openapi({ param: { name: "name", in: "path" }, example: "weather_prod" }) }), headers: ConditionalHeaders },
+  responses: { ...conditionalOk("The table", { "application/json": { schema: TableDetail } }, { productionVersion: true }), ...errorResponses(400, 404, 500) },
 });
 
 const NAME_RE = /^[a-z_][a-z0-9_]{0,254}$/;

@@ -4,7 +4,7 @@ import type { ResolvedDeps } from "../app";
 import type { AppEnv } from "../env";
 import { NotFoundError } from "../errors";
 import { newRouter } from "../router";
-import { errorResponses } from "../schemas";
+import { ConditionalHeaders, conditionalOk, errorResponses } from "../schemas";
 import { etagMatches, etagOf } from "../response-cache";
 
 const page = createRoute({
@@ -15,7 +15,8 @@ const page = createRoute({
   path: "/",
   tags: ["dashboard"],
   summary: "The dashboard (HTML)",
-  responses: { 200: { description: "The dashboard page", content: { "text/html": { schema: z.string() } } }, ...errorResponses(404) },
+  request: { headers: ConditionalHeaders },
+  responses: { ...conditionalOk("The dashboard page", { "text/html": { schema: z.string() } }), ...errorResponses(404) },
 });
 
 const file = createRoute({
@@ -26,8 +27,8 @@ const file = createRoute({
   path: "/ui/{file}",
   tags: ["dashboard"],
   summary: "A bundled file of the dashboard (scripts, styles, uPlot)",
-  request: { params: z.object({ file: z.string().max(64).openapi({ param: { name: "file", in: "path" }, example: "app.js" }) }) },
-  responses: { 200: { description: "The file", content: { "text/javascript": { schema: z.string() }, "text/css": { schema: z.string() } } }, ...errorResponses(404) },
+  request: { params: z.object({ file: z.string().max(64).openapi({ param: { name: "file", in: "path" }, example: "app.js" }) }), headers: ConditionalHeaders },
+  responses: { ...conditionalOk("The file", { "text/javascript": { schema: z.string() }, "text/css": { schema: z.string() } }), ...errorResponses(404) },
 });
 
 /** GET / and GET /ui/{file}: files read once at start, looked up by name in a fixed set (never a path). */
