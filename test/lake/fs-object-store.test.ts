@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -52,5 +53,43 @@ describe("FsObjectStore listing after a key (the pruned walk)", () => {
     // Assess: weather/ and, per location, location → year → month → day → hour (first object found)
     expect(prefixes).toEqual(["weather/location=Berlin/", "weather/location=Paris/"]);
     expect(store.foldersRead - before).toBe(1 + 2 * 5);
+  });
+
+  it("deletePrefix leaves no empty folder behind, so later listings do not walk deleted history", async () => {
+    // Prepare: a staging area of 10 days of hourly objects, a sibling prefix, and a version folder pair
+    for (const key of hourlyKeys(10)) store.putSync("processed", `stage/${key}`, "x");
+    store.putSync("processed", "stage2/keep.json", "x");
+    store.putSync("prod", "weather/v0001/part-0.parquet", "x");
+    store.putSync("prod", "weather/v0001/month=2024-01/part-1.parquet", "x");
+    store.putSync("prod", "weather/v0002/part-0.parquet", "x");
+
+    // Act
+    const deleted = await store.deletePrefix("processed", "stage/");
+    const versions = await store.deletePrefix("prod", "weather/v0001");
+    const before = store.foldersRead;
+    const left = await store.list("processed", "stage/");
+    const walked = store.foldersRead - before;
+
+    // Assess
+    expect([deleted, versions]).toEqual([240, 2]);
+    expect(left).toEqual([]);
+    expect(walked).toBeLessThanOrEqual(1);
+    expect(existsSync(join(root, "processed", "stage"))).toBe(false);
+    expect(existsSync(join(root, "prod", "weather", "v0001"))).toBe(false);
+    expect((await store.list("processed", "")).map((o) => o.key)).toEqual(["stage2/keep.json"]);
+    expect((await store.list("prod", "weather/")).map((o) => o.key)).toEqual(["weather/v0002/part-0.parquet"]);
+  });
+
+  it("deletePrefix also prunes empty folders an older lake left under the prefix", async () => {
+    // Prepare: folders without objects (what deletes before this version left)
+    await mkdir(join(root, "processed", "stage", "weather", "location=Paris", "year=2024", "month=01"), { recursive: true });
+    store.putSync("processed", "stage/weather/location=Oslo/x.json", "x");
+
+    // Act
+    const deleted = await store.deletePrefix("processed", "stage/weather/");
+
+    // Assess
+    expect(deleted).toBe(1);
+    expect(existsSync(join(root, "processed", "stage", "weather"))).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { statSync, type Dirent } from "node:fs";
-import { copyFile, mkdir, readFile, readdir, rename, rm, stat } from "node:fs/promises";
+import { copyFile, mkdir, readFile, readdir, rename, rm, rmdir, stat } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { TEMP_FILE_RE, lakeWriteError, sweepOrphanedTemps, tempPathOf, writeFileAtomic, writeFileAtomicSync } from "./atomic-write";
 import { InvalidObjectKeyError, type ListOptions, ObjectInfo, ObjectNotFoundError, ObjectStore } from "./object-store";
@@ -134,9 +134,21 @@ export class FsObjectStore implements ObjectStore {
     await rm(this.pathOf(bucket, key), { force: true });
   }
 
+  /**
+   * Deletes every object under the prefix, then the folders that leaves empty: S3 keeps no
+   * folders, and empty ones left here would be walked by every later listing of the prefix (a
+   * 730-day lake's staging area held 75,000 of them, seconds per run).
+   */
   async deletePrefix(bucket: string, prefix: string): Promise<number> {
     const objects = await this.list(bucket, prefix);
     for (const object of objects) await this.delete(bucket, object.key);
+    const dir = this.dirOf(bucket, prefix);
+    const name = prefix.slice(prefix.lastIndexOf("/") + 1);
+    // The prefix's own folder (`stage/weather/`) or its folders named by the prefix (`prod/weather_v0001`).
+    const bucketDir = join(this.root, bucket);
+    const roots =
+      name === "" && dir !== bucketDir ? [dir] : (await readdirOrEmpty(dir)).filter((e) => e.isDirectory() && e.name.startsWith(name)).map((e) => join(dir, e.name));
+    for (const root of roots) await pruneEmptyFolders(root);
     return objects.length;
   }
 }
@@ -215,6 +227,26 @@ async function walk(w: Walk, dir: string): Promise<void> {
 /** Whether every key starting with `folder` (which ends in `/`) sorts at or before `startAfter`. */
 function allBefore(folder: string, startAfter: string | undefined): boolean {
   return startAfter !== undefined && folder < startAfter && !startAfter.startsWith(folder);
+}
+
+/**
+ * Removes the empty folders at and under `dir`, deepest first; returns whether `dir` is gone. A
+ * folder something was written into meanwhile is not empty and stays (rmdir refuses it).
+ */
+async function pruneEmptyFolders(dir: string): Promise<boolean> {
+  const entries = await readdirOrEmpty(dir);
+  let left = entries.length;
+  for (const entry of entries) if (entry.isDirectory() && (await pruneEmptyFolders(join(dir, entry.name)))) left--;
+  if (left > 0) return false;
+  try {
+    await rmdir(dir);
+    return true;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "ENOENT") return true;
+    if (code === "ENOTEMPTY" || code === "EEXIST") return false;
+    throw error;
+  }
 }
 
 /** Whether a folder holds at least one object (depth first, stopping at the first). */
