@@ -41,6 +41,7 @@ const JSON_EXTRACT = "trinodb/trino core/trino-main/src/test/java/io/trino/opera
 const JSON_DOC = "https://trino.io/docs/current/functions/json.html";
 const ARRAY_DOC = "https://trino.io/docs/current/functions/array.html";
 const DATETIME_DOC = "https://trino.io/docs/current/functions/datetime.html";
+const WINDOW_DOC = "https://trino.io/docs/current/functions/window.html";
 const MATH_DOC = "https://trino.io/docs/current/functions/math.html#mathematical-operators";
 
 const CASES: readonly Case[] = [
@@ -75,6 +76,21 @@ const CASES: readonly Case[] = [
   { sql: "100 / 10 / 5", expected: 2, source: `${MATH_DOC} (* and / associate left)` },
   { sql: "SELECT sum(x) / count(*) FROM (VALUES (1), (2), (4)) AS t(x)", expected: "2", source: `${MATH_DOC} (bigint / bigint)` },
   { sql: "SELECT x / y FROM (VALUES (1, 0)) AS t(x, y)", error: "Division by zero", source: `${INT_OPS} testDivide` },
+
+  // A window function as an operand keeps Trino's division, types and casts (the operand reaches the macro through a lambda).
+  { sql: "SELECT x / lag(x) OVER (ORDER BY x) FROM (VALUES (2), (5)) AS t(x) ORDER BY x DESC", expected: 2, type: "integer", source: `${INT_OPS} testDivide; ${WINDOW_DOC}#lag` },
+  { sql: "SELECT lag(x) OVER (ORDER BY x) / x FROM (VALUES (2), (5)) AS t(x) ORDER BY x DESC", expected: 0, type: "integer", source: `${INT_OPS} testDivide; ${WINDOW_DOC}#lag` },
+  { sql: "SELECT x / (x - lag(x, 1, x) OVER (ORDER BY x)) FROM (VALUES (3)) AS t(x)", error: "Division by zero", source: `${INT_OPS} testDivide; ${WINDOW_DOC}#lag` },
+  { sql: "SELECT x % lag(x, 1, 0) OVER (ORDER BY x) FROM (VALUES (3)) AS t(x)", error: "Division by zero", source: `${INT_OPS} testModulus; ${WINDOW_DOC}#lag` },
+  { sql: "SELECT sum(x) OVER () / 0 FROM (VALUES (1), (2)) AS t(x)", error: "Division by zero", source: `${BIGINT_OPS} testDivide; ${WINDOW_DOC}#aggregate-functions` },
+  { sql: "SELECT CAST(x AS DOUBLE) / lag(x, 1, 0) OVER w FROM (VALUES (3)) AS t(x) WINDOW w AS (ORDER BY x)", expected: "Infinity", type: "double", source: `${DOUBLE_OPS} testDivide; https://trino.io/docs/current/sql/select.html#window-clause` },
+  { sql: "SELECT count(x) FILTER (WHERE x > 1) / 0 FROM (VALUES (1), (2)) AS t(x)", error: "Division by zero", source: `${BIGINT_OPS} testDivide; ${AGG_DOC}#filtering-during-aggregation` },
+  { sql: "SELECT 100.0 * sum(x) / sum(sum(x)) OVER () FROM (VALUES (1), (2)) AS t(x) GROUP BY x ORDER BY 1", expected: "33.3", type: "decimal(*,1)", source: `${DECIMAL_OPS} testDivide (scale max(s1, s2), rounded half up)` },
+  { sql: "SELECT round(avg(x) OVER (), 1) FROM (VALUES (1), (2)) AS t(x)", expected: 1.5, type: "double", source: `${MATH} testRound; ${WINDOW_DOC}#aggregate-functions` },
+  { sql: "SELECT sign(lag(x) OVER (ORDER BY x)) FROM (VALUES (2), (5)) AS t(x) ORDER BY x DESC", expected: 1, type: "integer", source: `${MATH} testSign (sign keeps the integer type)` },
+  { sql: "SELECT CAST(avg(x) OVER () AS INTEGER) FROM (VALUES (2), (3)) AS t(x)", expected: 3, type: "integer", source: "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestDoubleOperators.java testCastToInteger (2.5 rounds half up to 3)" },
+  { sql: "SELECT lag(d) OVER (ORDER BY d) + INTERVAL '1' DAY FROM (VALUES (DATE '2020-01-01'), (DATE '2020-01-02')) AS t(d) ORDER BY d DESC", expected: "2020-01-02", type: "date", source: "trinodb/trino core/trino-main/src/main/java/io/trino/type/DateTimeOperators.java datePlusIntervalDayToSecond" },
+  { sql: "SELECT date_trunc('month', lag(d) OVER (ORDER BY d)) FROM (VALUES (DATE '2020-01-05'), (DATE '2020-01-09')) AS t(d) ORDER BY d DESC", expected: "2020-01-01", type: "date", source: `${DATETIME_DOC}#date_trunc (the input type)` },
 
   // CAST(DOUBLE AS VARCHAR): scientific notation with the shortest digits.
   { sql: "CAST(37.7E0 AS varchar)", expected: "3.77E1", type: "varchar", source: DOUBLE_CAST },

@@ -166,6 +166,26 @@ function lambdaOf(nodes: readonly SqlNode[], ctx: TranslationContext): Translate
   return { params, body };
 }
 
+// A window function in a translated argument (`f(x) OVER (…)`, `f(x) OVER w`), string literals aside.
+const WINDOW_CALL = /\bover\s*(?:\(|"|[A-Za-z_])/i;
+
+/**
+ * Builds a call to one of the twin's macros from translated arguments, passing any argument that
+ * holds a window function through a lambda: DuckDB binds a macro's typed overloads before a window
+ * function's type is known (it picks the wrong overload or calls them ambiguous), but a lambda
+ * parameter has its type. `build` gets the arguments to use (the bound ones as `athena_w.aK`).
+ */
+export function withWindowsBound(args: readonly string[], build: (args: readonly string[]) => string, keep: (index: number) => boolean = () => false): string {
+  const fields: string[] = [];
+  const bound = args.map((arg, k) => {
+    if (keep(k) || !WINDOW_CALL.test(arg.replace(/'(?:[^']|'')*'/g, "''"))) return arg;
+    fields.push(`'a${k}': ${arg}`);
+    return `athena_w.a${k}`;
+  });
+  const text = build(bound);
+  return fields.length === 0 ? text : `list_transform([{${fields.join(", ")}}], lambda athena_w: ${text})[1]`;
+}
+
 /** Quotes an identifier for DuckDB. */
 export function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
@@ -295,15 +315,9 @@ class RunTranslator {
     const from = this.out.length;
     this.operand(operator);
     const right = this.out.splice(from).map((piece) => piece.text).join("").trim();
-    // DuckDB cannot pass a window function into a macro ("Window function macros must be
-    // functions"): such a division keeps DuckDB's operator (a difference docs/athena-sql.md lists).
-    if (/\bover\s*\(/i.test(left) || /\bover\s*\(/i.test(right) || isWord(this.peek(), "OVER") || isWord(this.nodes[this.i + 1], "OVER")) {
-      this.out.push({ text: `${left} ${operator.text} ${right}`, node: operator, operand: true });
-      return;
-    }
     const prefix = this.ctx.tryDepth > 0 ? "athena_try_" : "athena_";
     const macro = `${prefix}${operator.text === "/" ? "divide" : "modulus"}`;
-    this.out.push({ text: `${macro}(${left}, ${right})`, node: operator, operand: true });
+    this.out.push({ text: withWindowsBound([left, right], ([a, b]) => `${macro}(${a}, ${b})`), node: operator, operand: true });
   }
 
   /** True if the last significant output ends an operand (so a following `[` is a subscript, `-` binary). */
@@ -329,7 +343,7 @@ class RunTranslator {
     const index = translateRun(group.children, this.ctx).trim();
     this.prev = group;
     this.i += 1;
-    this.out.push({ text: `athena_subscript(${left}, ${index})`, node: group, operand: true });
+    this.out.push({ text: withWindowsBound([left, index], ([a, i]) => `athena_subscript(${a}, ${i})`), node: group, operand: true });
   }
 
   /**
@@ -339,15 +353,12 @@ class RunTranslator {
    */
   private intervalArithmetic(operator: Token): void {
     const left = this.takeLeftAdditive(operator);
-    if (/\bover\s*\(/i.test(left)) {
-      throw new UnsupportedSqlError("syntax", `window function ${operator.text} INTERVAL`, operator, "DuckDB cannot pass a window function into the macro that keeps Trino's DATE type; compute the window in a subquery");
-    }
     this.i += 1;
     const from = this.out.length;
     this.operand(operator);
     const right = this.out.splice(from).map((piece) => piece.text).join("").trim();
     const macro = operator.text === "+" ? "athena_plus_interval" : "athena_minus_interval";
-    this.out.push({ text: `${macro}(${left}, ${right})`, node: operator, operand: true });
+    this.out.push({ text: withWindowsBound([left, right], ([a, b]) => `${macro}(${a}, ${b})`), node: operator, operand: true });
   }
 
   /** Index of the previous piece with a node before `before`, or -1. */
@@ -448,6 +459,12 @@ class RunTranslator {
       let before = k - 1;
       while (before >= 0 && this.out[before]!.node === undefined) before -= 1;
       const previous = this.out[before]?.node;
+      // `f(x) OVER (…)`, `f(x) OVER w`, `f(x) FILTER (WHERE …)`: the call with its clauses.
+      if ((isWord(previous, "OVER") && (isGroup(node) || node.kind === "word" || node.kind === "quoted")) || (isWord(previous, "FILTER") && isGroup(node))) {
+        k = this.previousPiece(before);
+        if (k < 0) throw new AthenaSqlSyntaxError(`"${operator.text}" needs a left operand`, operator);
+        continue;
+      }
       if (isGroup(node, "[") && previous !== undefined) {
         k = before;
         continue;
@@ -493,7 +510,14 @@ class RunTranslator {
     }
     for (;;) {
       const next = this.nodes[this.nextIndex(this.i)];
-      if (isGroup(next, "[")) {
+      const clause = this.nodes[this.nextIndex(this.nextIndex(this.i) + 1)];
+      if ((isWord(next, "OVER") && (isGroup(clause) || clause?.kind === "word" || clause?.kind === "quoted")) || (isWord(next, "FILTER") && isGroup(clause))) {
+        // A window or FILTER clause belongs to the call before it.
+        skip();
+        this.step(next!);
+        skip();
+        this.step(clause!);
+      } else if (isGroup(next, "[")) {
         skip();
         this.step(next);
       } else if (next?.kind === "punct" && next.text === ".") {
@@ -577,7 +601,11 @@ class RunTranslator {
       if (isTry) this.ctx.tryDepth -= 1;
     }
     addOnce(this.ctx.functions, name.toLowerCase());
-    const text = spec.translate({ name, args, rawArgs, at: nameToken, inTry: this.ctx.tryDepth > 0, lambdas });
+    // TRY's argument stays in place: its check for the twin's failing macros reads it.
+    const text =
+      spec.wrap === undefined && !isTry
+        ? withWindowsBound(args, (bound) => spec.translate({ name, args: bound, rawArgs, at: nameToken, inTry: this.ctx.tryDepth > 0, lambdas }), (k) => lambdas[k] !== undefined)
+        : spec.translate({ name, args, rawArgs, at: nameToken, inTry: this.ctx.tryDepth > 0, lambdas });
     const afterCall = this.peek(2);
     if (isWord(afterCall, "WITHIN") && !spec.withinGroup) {
       throw new UnsupportedSqlError("syntax", `${name}(…) WITHIN GROUP`, nameToken, "WITHIN GROUP is listagg's clause");
@@ -631,10 +659,11 @@ class RunTranslator {
     const target = castTarget(children.slice(asIndex + 1), positionOf(children[asIndex]!));
     if (target.maxLength !== undefined) {
       // TRY_CAST gives NULL where CAST fails (a number too long for the type).
-      return this.consume(`${keyword === "TRY_CAST" ? "athena_try_varchar_n" : "athena_varchar_n"}(${expr}, ${target.maxLength})`, 1);
+      const macro = keyword === "TRY_CAST" ? "athena_try_varchar_n" : "athena_varchar_n";
+      return this.consume(withWindowsBound([expr], ([x]) => `${macro}(${x}, ${target.maxLength})`), 1);
     }
-    const value = target.integral ? `athena_round_float(${expr})` : target.duckdb === "VARCHAR" ? `athena_varchar(${expr})` : expr;
-    this.consume(`${keyword}(${value} AS ${target.duckdb})`, 1);
+    const value = (x: string): string => (target.integral ? `athena_round_float(${x})` : target.duckdb === "VARCHAR" ? `athena_varchar(${x})` : x);
+    this.consume(withWindowsBound([expr], ([x]) => `${keyword}(${value(x!)} AS ${target.duckdb})`), 1);
   }
 
   private extract(node: Token, group: Group): void {
@@ -648,8 +677,8 @@ class RunTranslator {
     if (part === undefined) throw new UnsupportedSqlError("syntax", `EXTRACT(${field.text} FROM …)`, field, "unknown field");
     addOnce(this.ctx.functions, "extract");
     const value = translateRun(group.children.slice(fromIndex + 1), this.ctx).trim();
-    // athena_extract_* read an interval as Trino does; DuckDB cannot pass a window function into a macro.
-    if (INTERVAL_FIELDS.has(part) && !/\bover\s*\(/i.test(value)) return this.consume(`athena_extract_${part}(${value})`, 1);
+    // athena_extract_* read an interval as Trino does.
+    if (INTERVAL_FIELDS.has(part)) return this.consume(withWindowsBound([value], ([v]) => `athena_extract_${part}(${v})`), 1);
     this.consume(`${node.text}(${part} FROM ${value})`, 1);
   }
 
