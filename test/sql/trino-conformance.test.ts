@@ -28,6 +28,7 @@ const DECIMAL_OPS = "trinodb/trino core/trino-main/src/test/java/io/trino/type/T
 const DOUBLE_OPS = "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestDoubleOperators.java";
 const STRINGS = "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestStringFunctions.java";
 const DOUBLE_CAST = `${DOUBLE_OPS} testCastToVarchar`;
+const AGG_DECIMAL_AVG = "trinodb/trino core/trino-main/src/test/java/io/trino/operator/aggregation/TestDecimalAverageAggregation.java";
 const AGG_DOC = "https://trino.io/docs/current/functions/aggregate.html";
 const REGEXP = "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/AbstractTestRegexpFunctions.java";
 const ARRAY_OPS = "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestArrayOperators.java";
@@ -235,10 +236,17 @@ const CASES: readonly Case[] = [
   { sql: "CAST(128 AS TINYINT)", error: "out of range", source: "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestIntegerOperators.java testCastToTinyint (Out of range for tinyint: 128)" },
 
   // round keeps the decimal scale; sign keeps the type.
-  { sql: "round(DECIMAL '3.450', 1)", expected: "3.500", type: "decimal(*,3)", source: `${MATH} testRound` },
-  { sql: "round(DECIMAL '-3.449', 1)", expected: "-3.400", type: "decimal(*,3)", source: `${MATH} testRound` },
-  { sql: "round(DECIMAL '9.99', 1)", expected: "10.00", type: "decimal(*,2)", source: `${MATH} testRound` },
-  { sql: "round(DECIMAL '1234.5678', -2)", expected: "1200.0000", source: `${MATH} testRound` },
+  { sql: "round(DECIMAL '3.450', 1)", expected: "3.500", type: "decimal(5,3)", source: `${MATH} testRound` },
+  { sql: "round(DECIMAL '-3.449', 1)", expected: "-3.400", type: "decimal(5,3)", source: `${MATH} testRound` },
+  { sql: "round(DECIMAL '9.99', 1)", expected: "10.00", type: "decimal(4,2)", source: `${MATH} testRound` },
+  { sql: "round(DECIMAL '1234.5678', -2)", expected: "1200.0000", type: "decimal(9,4)", source: `${MATH} testRound` },
+  { sql: "round(DECIMAL '3', 1)", expected: "3", type: "decimal(2,0)", source: `${MATH} testRound (ROUND_N: rp = min(38, p + 1))` },
+  { sql: "round(DECIMAL '99', -1)", expected: "100", type: "decimal(3,0)", source: `${MATH} testRound` },
+  { sql: "round(DECIMAL '999999999999999.99', 1)", expected: "1000000000000000.00", type: "decimal(18,2)", source: `${MATH} testRound (same rule as 9999999999999999.99, decimal(19,2))` },
+  { sql: "round(DECIMAL '9999999999999999999999999999999999999.9', 1)", expected: "9999999999999999999999999999999999999.9", type: "decimal(38,1)", source: `${MATH} testRound` },
+  { sql: "round(DECIMAL '9999999999999999999999999999999999999.9', 0)", error: "", source: `${MATH} testRound (NUMERIC_VALUE_OUT_OF_RANGE)` },
+  { sql: "round(CAST(NULL AS DECIMAL(17,2)), 1)", expected: null, type: "decimal(18,2)", source: `${MATH} testRound` },
+  { sql: "round(CAST(3 AS TINYINT), 0)", expected: 3, type: "tinyint", source: `${MATH} testRound` },
   { sql: "round(DECIMAL '3.50')", expected: "4", type: "decimal(*,0)", source: `${MATH} testRound` },
   { sql: "round(17, -1)", expected: 20, type: "integer", source: `${MATH} testRound` },
   { sql: "round(2.5E0, 0)", expected: 3, type: "double", source: `${MATH} testRound` },
@@ -304,7 +312,22 @@ const CASES: readonly Case[] = [
   { sql: "TRY(CAST('x' AS INTEGER))", expected: null, source: "https://trino.io/docs/current/functions/conditional.html#try" },
   { sql: "TRY(10 / 4)", expected: 2, type: "integer", source: "https://trino.io/docs/current/functions/conditional.html#try" },
   { sql: "TRY(ARRAY[1][2])", refused: 'function "TRY"', source: "https://trino.io/docs/current/functions/conditional.html#try (Trino: NULL)" },
+  // avg: decimal(p, s) for decimals (exact, rounded half up), real for reals, double otherwise.
+  { sql: "SELECT avg(x) FROM (VALUES (DECIMAL '1.50'), (DECIMAL '2.25')) AS t(x)", expected: "1.88", type: "decimal(3,2)", source: `${AGG_DECIMAL_AVG} (sum / count at scale s, HALF_UP); ${AGG_DOC}#avg` },
+  { sql: "SELECT avg(x) FROM (VALUES (DECIMAL '-1'), (DECIMAL '-2')) AS t(x)", expected: "-2", type: "decimal(1,0)", source: `${AGG_DECIMAL_AVG} (HALF_UP rounds -1.5 to -2)` },
+  { sql: "SELECT avg(x) FROM (VALUES (CAST(1 AS DECIMAL(38,0))), (CAST(2 AS DECIMAL(38,0)))) AS t(x)", expected: "2", type: "decimal(38,0)", source: `${AGG_DECIMAL_AVG} (TYPE = decimal(38, 0))` },
+  { sql: "SELECT avg(x) FROM (VALUES (CAST(NULL AS DECIMAL(5,2)))) AS t(x)", expected: null, type: "decimal(5,2)", source: `${AGG_DOC}#avg (NULL over no values)` },
+  { sql: "SELECT avg(x) OVER (PARTITION BY y) FROM (VALUES (DECIMAL '1.00', 1), (DECIMAL '2.01', 1)) AS t(x, y)", expected: "1.51", type: "decimal(3,2)", source: `${AGG_DECIMAL_AVG}; ${WINDOW_DOC}#aggregate-functions` },
+  { sql: "SELECT avg(x) FROM (VALUES (1), (2)) AS t(x)", expected: 1.5, type: "double", source: `${AGG_DOC}#avg (double for integers)` },
+  { sql: "SELECT avg(x) FROM (VALUES (REAL '1.5'), (REAL '2')) AS t(x)", expected: 1.75, type: "real", source: "trinodb/trino core/trino-main/src/main/java/io/trino/operator/aggregation/RealAverageAggregation.java (avg(real) is real)" },
+  { sql: "SELECT avg(DISTINCT x) FILTER (WHERE x > 0) FROM (VALUES (1), (1), (4)) AS t(x)", expected: 2.5, type: "double", source: `${AGG_DOC}#filtering-during-aggregation` },
+  { sql: "SELECT date_trunc('day', max(ts)) FROM (VALUES (TIMESTAMP '2020-01-01 10:00:00')) AS t(ts)", expected: "2020-01-01 00:00:00", type: "timestamp", source: `${DATETIME_DOC}#date_trunc (an aggregate argument)` },
+  { sql: "SELECT CAST(avg(x) AS INTEGER) FROM (VALUES (2), (3)) AS t(x)", expected: 3, type: "integer", source: "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestDoubleOperators.java testCastToInteger (an aggregate argument)" },
+  { sql: "SELECT max(ts) + INTERVAL '1' DAY FROM (VALUES (DATE '2020-01-31')) AS t(ts)", expected: "2020-02-01", type: "date", source: "trinodb/trino core/trino-main/src/main/java/io/trino/type/DateTimeOperators.java datePlusIntervalDayToSecond (an aggregate operand)" },
   // Aggregates: geometric_mean, listagg.
+  { sql: "SELECT geometric_mean(x) FROM (VALUES (REAL '1'), (REAL '4')) AS t(x)", expected: 2, type: "real", source: `${AGG_DOC}#geometric_mean (real for real input)` },
+  { sql: "SELECT geometric_mean(x) FROM (VALUES (1), (4)) AS t(x)", expected: 2, type: "double", source: `${AGG_DOC}#geometric_mean` },
+  { sql: "SELECT geometric_mean(x) FROM (VALUES (DECIMAL '1'), (DECIMAL '4')) AS t(x)", error: "geometric_mean of a DECIMAL is not supported on the twin", source: `${AGG_DOC}#geometric_mean (Trino reads a decimal as a double; DuckDB's decimal + real would give a real)` },
   { sql: "SELECT geometric_mean(x) FROM (VALUES (1.0E0), (4.0E0)) AS t(x)", expected: 2, type: "double", source: `${AGG_DOC}#geometric_mean` },
   { sql: "SELECT geometric_mean(x) FROM (VALUES (0), (4)) AS t(x)", expected: 0, source: `${AGG_DOC}#geometric_mean (exp(avg(ln x)), ln 0 = -Infinity)` },
   { sql: "SELECT geometric_mean(x) FROM (VALUES (-1), (4)) AS t(x)", expected: "NaN", source: `${AGG_DOC}#geometric_mean (ln of a negative is NaN)` },

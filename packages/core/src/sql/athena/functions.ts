@@ -3,7 +3,7 @@ import { UnsupportedSqlError, type SqlPosition } from "./errors";
 import { trinoJsonPathToDuckDb } from "./json-path";
 import { javaPatternToRe2, javaReplacement, mayMatchEmpty, regexGroups } from "./regex";
 import { significant, type SqlNode } from "./tree";
-import type { TranslatedLambda } from "./translator";
+import { withWindowsBound, type TranslatedLambda } from "./translator";
 
 /** A function call as the translator sees it: Athena name, translated arguments, raw argument nodes. */
 export interface FunctionCall {
@@ -289,7 +289,7 @@ function regexpExtract(call: FunctionCall): string {
  */
 export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   // Aggregates. stddev/variance are the sample versions on both engines.
-  avg: same(1),
+  avg: { ...same(1), wrap: (call, clauses, c) => withWindowsBound([`${call}${clauses}`, ...["sum", "count", "min"].map((f) => `${f}(${c.args.join(", ")})${clauses}`)], (a) => `athena_avg(${a.join(", ")}, athena_avg_type(${a[3]}))`) },
   // Open difference: DuckDB's sum of integers is HUGEINT where Trino's is BIGINT (same value).
   sum: { ...same(1), wrap: trinoSumType },
   count: same(0, 1),
@@ -320,7 +320,10 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     arity: [1, 1],
     translate: () => "",
     wrap: (_call, clauses, c) =>
-      `exp(avg(CASE WHEN (${c.args[0]}) > 0 THEN ln(${c.args[0]}) WHEN (${c.args[0]}) = 0 THEN CAST('-Infinity' AS DOUBLE) WHEN (${c.args[0]}) < 0 THEN CAST('NaN' AS DOUBLE) END)${clauses})`,
+      withWindowsBound(
+        [`exp(avg(CASE WHEN (${c.args[0]}) > 0 THEN ln(${c.args[0]}) WHEN (${c.args[0]}) = 0 THEN CAST('-Infinity' AS DOUBLE) WHEN (${c.args[0]}) < 0 THEN CAST('NaN' AS DOUBLE) END)${clauses})`, `min(${c.args[0]})${clauses}`],
+        ([mean, m]) => `athena_geometric_mean(${mean}, ${m}, athena_mean_type(${m}))`,
+      ),
   },
   // listagg(x[, separator]) WITHIN GROUP (ORDER BY …): NULLs are skipped on both.
   listagg: { arity: [1, 2], translate: () => "", withinGroup: true, wrap: (_call, clauses, c) => listagg(c, clauses) },
@@ -503,6 +506,20 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   array_max: renamed("athena_array_max", 1),
   array_min: renamed("athena_array_min", 1),
 };
+
+// Aggregate and window functions: their arguments are evaluated per row inside the aggregate, so
+// they are never moved out into a lambda (withArgumentsBound) and may start with DISTINCT.
+const AGGREGATE_OR_WINDOW = new Set([
+  "avg", "sum", "count", "min", "max", "count_if", "approx_distinct", "approx_percentile", "arbitrary", "any_value",
+  "min_by", "max_by", "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop", "bool_and", "bool_or",
+  "every", "array_agg", "geometric_mean", "listagg", "corr", "covar_samp", "covar_pop", "row_number", "rank",
+  "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead", "first_value", "last_value", "nth_value",
+]);
+
+/** True for an aggregate or window function (its arguments stay where they are). */
+export function isAggregateOrWindow(name: string): boolean {
+  return AGGREGATE_OR_WINDOW.has(name.toLowerCase());
+}
 
 /** The spec of an Athena function, or an UnsupportedSqlError naming it. */
 export function lookupFunction(name: string, argCount: number, at: SqlPosition): FunctionSpec {

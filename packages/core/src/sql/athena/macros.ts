@@ -84,6 +84,30 @@ export function athenaMacrosSql(): string[] {
       WHEN typeof(athena_zero(a, b)) NOT IN ('DOUBLE', 'FLOAT') AND b = 0 THEN ${onZero}
       ELSE a % b END`,
     ]),
+    // avg (https://trino.io/docs/current/functions/aggregate.html#avg): a DOUBLE for integers and
+    // doubles, a REAL for reals, decimal(p, s) for decimal(p, s) (DuckDB: DOUBLE). The decimal average
+    // is the exact sum over the count rounded half up at scale s (DecimalAverageAggregation.average,
+    // TestDecimalAverageAggregation: divide(count, scale, HALF_UP)). m is min() over the same rows:
+    // a value of the argument's type. Integer types are the typed overloads; others keep their type.
+    `CREATE OR REPLACE MACRO athena_avg_type(m TINYINT) AS CAST(0 AS DOUBLE), (m SMALLINT) AS CAST(0 AS DOUBLE),
+      (m INTEGER) AS CAST(0 AS DOUBLE), (m BIGINT) AS CAST(0 AS DOUBLE), (m HUGEINT) AS CAST(0 AS DOUBLE),
+      (m) AS cast_to_type(0, m)`,
+    `CREATE OR REPLACE MACRO athena_decimal_avg_text(total, n) AS
+      athena_decimal_text(sign(athena_unscaled(total)) * ((2 * abs(athena_unscaled(total)) + n) // (2 * n)), athena_scale(total))`,
+    // z is athena_avg_type(m): a macro body cannot call a typed overload of an untyped parameter.
+    `CREATE OR REPLACE MACRO athena_avg(a, total, n, m, z) AS CASE
+      WHEN typeof(m) LIKE 'DECIMAL%' THEN (CASE WHEN n > 0 THEN cast_to_type(athena_decimal_avg_text(total, n), z) END)
+      ELSE cast_to_type(a, z) END`,
+    // geometric_mean (computed in DOUBLE) is a REAL for REAL values, else a DOUBLE
+    // (https://trino.io/docs/current/functions/aggregate.html#geometric_mean). A zero of that type:
+    // integers by overload, then DOUBLE + REAL is DOUBLE and REAL + REAL is REAL. DuckDB's DECIMAL +
+    // REAL is a REAL where Trino would read a decimal as a DOUBLE: that one fails by name.
+    `CREATE OR REPLACE MACRO athena_mean_type(m TINYINT) AS CAST(0 AS DOUBLE), (m SMALLINT) AS CAST(0 AS DOUBLE),
+      (m INTEGER) AS CAST(0 AS DOUBLE), (m BIGINT) AS CAST(0 AS DOUBLE), (m HUGEINT) AS CAST(0 AS DOUBLE),
+      (m) AS cast_to_type(0, m) + CAST(0 AS FLOAT)`,
+    `CREATE OR REPLACE MACRO athena_geometric_mean(mean, m, z) AS CASE
+      WHEN typeof(m) LIKE 'DECIMAL%' THEN error('geometric_mean of a DECIMAL is not supported on the twin: cast the argument to DOUBLE')
+      ELSE cast_to_type(mean, z) END`,
     // A zero of the type of Trino's sum over values of m's type (see trinoSumType in functions.ts).
     "CREATE OR REPLACE MACRO athena_sum_type(m) AS athena_wide_zero(CAST(0 AS BIGINT) + m * 0)",
     // Trino's CAST(DOUBLE AS VARCHAR) is scientific with the shortest round-trip digits (3.77E1,
@@ -144,10 +168,11 @@ export function athenaMacrosSql(): string[] {
       WHEN regexp_matches(s, 'T.*[+-][0-9]{2}(:?[0-9]{2})?$') AND NOT regexp_matches(s, 'T.*[+-]00(:?00)?$')
       THEN error('from_iso8601_timestamp with a UTC offset other than Z is not supported on the twin: ' || s)
       ELSE CAST(s AS TIMESTAMPTZ) END`,
-    // round(x, n) keeps x's type: a DECIMAL(p, s) stays at scale s (round(DECIMAL '3.450', 1) is 3.500;
-    // DuckDB: 3.5 as DECIMAL(4,1)), integers stay integers. x + 0 has x's type, or a wider DECIMAL at
-    // the same scale (typed overloads cannot match a DECIMAL of any precision).
-    "CREATE OR REPLACE MACRO athena_round(x, n) AS cast_to_type(round(x, n), x + 0)",
+    // round(x, n) keeps x's type; a DECIMAL(p, s) becomes decimal(min(38, p + 1), s) (MathFunctions
+    // roundN: "rp = min(38, p + 1)"; round(DECIMAL '3.450', 1) is 3.500; DuckDB: 3.5 as DECIMAL(4,1)).
+    // A zero of x's type added to itself has that type: DuckDB's decimal addition is
+    // (max(p1 - s1, p2 - s2) + max(s1, s2) + 1, max(s1, s2)), integers and floats keep theirs.
+    "CREATE OR REPLACE MACRO athena_round(x, n) AS cast_to_type(round(x, n), cast_to_type(0, x) + cast_to_type(0, x))",
     // sign(x) has x's type (DECIMAL(p,0) for decimals: trunc keeps the type and drops the scale) and
     // sign(NaN) is NaN; DuckDB's is a TINYINT and 0.
     `CREATE OR REPLACE MACRO athena_sign(x) AS CASE
@@ -332,3 +357,16 @@ export function athenaMacrosSql(): string[] {
       (x) AS x`,
   ];
 }
+
+/**
+ * A call to one of the macros above that has typed overloads (`(x DATE) AS …, (x) AS …`): DuckDB
+ * cannot bind those on an aggregate or window argument (the translator passes such arguments
+ * through a lambda; see withArgumentsBound).
+ */
+export const TYPED_MACRO_CALL = new RegExp(
+  `\\b(?:${athenaMacrosSql()
+    .map((statement) => /^CREATE OR REPLACE MACRO (\w+)\(/.exec(statement))
+    .filter((match, k) => match !== null && /[(,]\s*[a-z_]\w* [A-Z]+[\w[\]]*\s*[,)]/.test(athenaMacrosSql()[k]!))
+    .map((match) => match![1])
+    .join("|")})\\(`,
+);

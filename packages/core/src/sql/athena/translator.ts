@@ -1,5 +1,5 @@
 import { UnsupportedSqlError, AthenaSqlSyntaxError } from "./errors";
-import { lookupFunction } from "./functions";
+import { isAggregateOrWindow, lookupFunction } from "./functions";
 import type { Token } from "./tokenizer";
 import {
   isGroup,
@@ -13,6 +13,7 @@ import {
   type SqlNode,
 } from "./tree";
 import { castTarget } from "./types";
+import { TYPED_MACRO_CALL } from "./macros";
 import type { SqlPosition } from "./errors";
 
 /** A relation named after FROM/JOIN that is not a CTE: what an allow-list of tables checks. */
@@ -166,24 +167,42 @@ function lambdaOf(nodes: readonly SqlNode[], ctx: TranslationContext): Translate
   return { params, body };
 }
 
-// A window function in a translated argument (`f(x) OVER (…)`, `f(x) OVER w`), string literals aside.
+// A window function in a translated argument (`f(x) OVER (…)`, `f(x) OVER w`), and any call.
 const WINDOW_CALL = /\bover\s*(?:\(|"|[A-Za-z_])/i;
+const ANY_CALL = /[A-Za-z_]\w*\s*\(/;
+
+/** An argument's text without its string literals (a literal may hold "over (" or "f("). */
+function withoutStrings(arg: string): string {
+  return arg.replace(/'(?:[^']|'')*'/g, "''");
+}
 
 /**
- * Builds a call to one of the twin's macros from translated arguments, passing any argument that
- * holds a window function through a lambda: DuckDB binds a macro's typed overloads before a window
- * function's type is known (it picks the wrong overload or calls them ambiguous), but a lambda
- * parameter has its type. `build` gets the arguments to use (the bound ones as `athena_w.aK`).
+ * Builds a call to one of the twin's macros from translated arguments, passing an argument through
+ * a lambda parameter when DuckDB could not bind it otherwise: DuckDB binds a macro's typed
+ * overloads before it knows the type of a window function or an aggregate among its arguments (it
+ * calls the overloads ambiguous or picks the wrong one), but a lambda parameter has its type. Window
+ * functions always go through the lambda; any other call only when `typed` (the text calls a macro
+ * with typed overloads). `build` gets the arguments to use (the bound ones as `athena_w.aK`).
  */
-export function withWindowsBound(args: readonly string[], build: (args: readonly string[]) => string, keep: (index: number) => boolean = () => false): string {
+export function withArgumentsBound(
+  args: readonly string[],
+  build: (args: readonly string[]) => string,
+  options: { readonly typed?: boolean; readonly keep?: (index: number) => boolean } = {},
+): string {
   const fields: string[] = [];
   const bound = args.map((arg, k) => {
-    if (keep(k) || !WINDOW_CALL.test(arg.replace(/'(?:[^']|'')*'/g, "''"))) return arg;
+    const bare = withoutStrings(arg);
+    if (options.keep?.(k) || !(WINDOW_CALL.test(bare) || (options.typed && ANY_CALL.test(bare)))) return arg;
     fields.push(`'a${k}': ${arg}`);
     return `athena_w.a${k}`;
   });
   const text = build(bound);
   return fields.length === 0 ? text : `list_transform([{${fields.join(", ")}}], lambda athena_w: ${text})[1]`;
+}
+
+/** withArgumentsBound for a text that may call a macro with typed overloads (TYPED_MACRO_CALL tells). */
+export function withWindowsBound(args: readonly string[], build: (args: readonly string[]) => string, keep?: (index: number) => boolean): string {
+  return withArgumentsBound(args, build, { typed: TYPED_MACRO_CALL.test(build(args)), keep });
 }
 
 /** Quotes an identifier for DuckDB. */
@@ -603,7 +622,7 @@ class RunTranslator {
     addOnce(this.ctx.functions, name.toLowerCase());
     // TRY's argument stays in place: its check for the twin's failing macros reads it.
     const text =
-      spec.wrap === undefined && !isTry
+      !isAggregateOrWindow(name) && !isTry
         ? withWindowsBound(args, (bound) => spec.translate({ name, args: bound, rawArgs, at: nameToken, inTry: this.ctx.tryDepth > 0, lambdas }), (k) => lambdas[k] !== undefined)
         : spec.translate({ name, args, rawArgs, at: nameToken, inTry: this.ctx.tryDepth > 0, lambdas });
     const afterCall = this.peek(2);
