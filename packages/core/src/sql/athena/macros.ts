@@ -154,9 +154,20 @@ export function athenaMacrosSql(): string[] {
     // CAST(x AS VARCHAR(n)): Trino cuts text to n characters but fails for any other type whose text
     // is longer (TestRealOperators testCastToVarchar: "Value 1200.0 (1.2E3) cannot be represented as
     // varchar(4)").
+    // Java's Double.toString / Float.toString (Trino's error messages print a double with it): plain
+    // digits with a decimal for 10^-3 <= |x| < 10^7 (DuckDB's own text there), else d.dddE±n.
+    `CREATE OR REPLACE MACRO athena_java_text(x) AS CASE
+      WHEN isnan(x) OR isinf(x) THEN athena_varchar(x)
+      WHEN x = 0 OR (abs(x) >= 0.001 AND abs(x) < 10000000) THEN CAST(x AS VARCHAR)
+      ELSE regexp_replace(athena_varchar(x), '^(-?[0-9])E', '\\1.0E') END`,
+    // DoubleOperators/RealOperators castToVarchar: "Value 1200.0 (1.2E3) cannot be represented as varchar(4)".
     `CREATE OR REPLACE MACRO athena_varchar_n(x, n) AS CASE
       WHEN typeof(x) = 'VARCHAR' THEN left(CAST(x AS VARCHAR), n)
-      WHEN length(athena_varchar(x)) > n THEN error('Value ' || athena_varchar(x) || ' cannot be represented as varchar(' || CAST(n AS VARCHAR) || ')')
+      WHEN length(athena_varchar(x)) > n THEN error('Value '
+        || (CASE WHEN typeof(x) = 'DOUBLE' THEN athena_java_text(TRY_CAST(x AS DOUBLE)) || ' (' || athena_varchar(x) || ')'
+          WHEN typeof(x) = 'FLOAT' THEN athena_java_text(TRY_CAST(x AS FLOAT)) || ' (' || athena_varchar(x) || ')'
+          ELSE athena_varchar(x) END)
+        || ' cannot be represented as varchar(' || CAST(n AS VARCHAR) || ')')
       ELSE athena_varchar(x) END`,
     `CREATE OR REPLACE MACRO athena_try_varchar_n(x, n) AS CASE
       WHEN typeof(x) = 'VARCHAR' THEN left(CAST(x AS VARCHAR), n)
@@ -348,13 +359,23 @@ export function athenaMacrosSql(): string[] {
       (x) AS extract(${field} FROM x)`,
     ),
     // Trino rounds half away from zero when casting a DOUBLE/REAL to an integer type; DuckDB rounds
-    // half to even. Exact integer, decimal and text inputs pass through unchanged.
-    `CREATE OR REPLACE MACRO athena_round_float(x DOUBLE) AS round(x),
-      (x FLOAT) AS round(x),
-      (x BIGINT) AS x,
-      (x HUGEINT) AS x,
-      (x VARCHAR) AS x,
-      (x) AS x`,
+    // half to even. Text is read as Java's Integer.parseInt/Long.parseLong read it (VarcharOperators
+    // castToInteger: digits with an optional sign, else "Cannot cast ' 12' to INT"); DuckDB also
+    // takes spaces, '1.5', '1e2' and '1_000'. Exact integer and decimal inputs pass through; t is
+    // Trino's name of the target type. The athena_try_ version gives NULL for bad text (TRY_CAST).
+    ...(
+      [
+        ["athena_integral", "error('Cannot cast ''' || x || ''' to ' || t)"],
+        ["athena_try_integral", "NULL"],
+      ] as const
+    ).map(
+      ([name, fail]) => `CREATE OR REPLACE MACRO ${name}(x DOUBLE, t) AS round(x),
+      (x FLOAT, t) AS round(x),
+      (x BIGINT, t) AS x,
+      (x HUGEINT, t) AS x,
+      (x VARCHAR, t) AS CASE WHEN x IS NULL OR regexp_full_match(x, '[+-]?[0-9]+') THEN x ELSE ${fail} END,
+      (x, t) AS x`,
+    ),
   ];
 }
 

@@ -681,7 +681,11 @@ class RunTranslator {
       const macro = keyword === "TRY_CAST" ? "athena_try_varchar_n" : "athena_varchar_n";
       return this.consume(withWindowsBound([expr], ([x]) => `${macro}(${x}, ${target.maxLength})`), 1);
     }
-    const value = (x: string): string => (target.integral ? `athena_round_float(${x})` : target.duckdb === "VARCHAR" ? `athena_varchar(${x})` : x);
+    // Trino names INTEGER "INT" in its cast errors ("Cannot cast 'abc' to INT").
+    const trinoName = target.duckdb === "INTEGER" ? "INT" : target.duckdb;
+    // Inside TRY(…) as in TRY_CAST, bad text gives NULL (DuckDB's TRY refuses error()).
+    const integral = keyword === "TRY_CAST" || this.ctx.tryDepth > 0 ? "athena_try_integral" : "athena_integral";
+    const value = (x: string): string => (target.integral ? `${integral}(${x}, '${trinoName}')` : target.duckdb === "VARCHAR" ? `athena_varchar(${x})` : x);
     this.consume(withWindowsBound([expr], ([x]) => `${keyword}(${value(x!)} AS ${target.duckdb})`), 1);
   }
 
