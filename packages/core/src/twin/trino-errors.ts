@@ -35,6 +35,9 @@ export function trinoErrorText(message: string): string | undefined {
   }
   const text = /^Conversion Error: Could not convert string '(.*)' to (INT8|INT16|INT32|INT64|DOUBLE|FLOAT)$/s.exec(message);
   if (text) return `INVALID_CAST_ARGUMENT: Cannot cast '${text[1]}' to ${CAST_NAMES[text[2]!]}`;
+  // Trino has no cast from an array, row or map to varchar (an analysis error there).
+  const nested = /^Invalid Input Error: (Cannot cast (?:array|row|map) to varchar)$/.exec(message);
+  if (nested) return `TYPE_MISMATCH: ${nested[1]}`;
   const macroCast = /^Invalid Input Error: ((?:Cannot cast '|Value ).*)$/s.exec(message);
   if (macroCast && (macroCast[1]!.startsWith("Cannot cast '") || / cannot be represented as varchar\(\d+\)$/.test(macroCast[1]!))) {
     return `INVALID_CAST_ARGUMENT: ${macroCast[1]}`;

@@ -249,7 +249,11 @@ function regexpReplace(call: FunctionCall): string {
   if (replacement === undefined || pattern === undefined) {
     throw new UnsupportedSqlError("function", call.name, call.at, "the pattern and replacement must be string literals on the twin (Java's $n references are translated at translation time)");
   }
-  const read = javaReplacement(replacement, regexGroups(pattern));
+  const groups = regexGroups(pattern);
+  if (groups.insideRepetition.some(Boolean) && /[$\\]/.test(replacement)) {
+    throw new UnsupportedSqlError("function", call.name, call.at, "the replacement refers to groups of a pattern with a group inside a repeated group: Trino's Joni and DuckDB's RE2 may report different captures for it");
+  }
+  const read = javaReplacement(replacement, groups);
   if (read === undefined) throw new UnsupportedSqlError("function", call.name, call.at, "DuckDB's RE2 refers to groups 0 to 9 only");
   if ("error" in read) return `(CASE WHEN regexp_matches(${s}, ${re2}) THEN ${failWith(read.error)} ELSE ${s} END)`;
   return `regexp_replace(${s}, ${re2}, ${sqlString(read.rewrite)}, 'g')`;
@@ -272,6 +276,9 @@ function regexpExtract(call: FunctionCall): string {
   // JoniRegexpFunctions.validateGroup: checked before matching.
   if (group < 0) return `(CASE WHEN ${s} IS NOT NULL THEN ${failWith("Group cannot be negative")} END)`;
   if (group > groups.count) return `(CASE WHEN ${s} IS NOT NULL THEN ${failWith(`Pattern has ${groups.count} groups. Cannot access group ${group}`)} END)`;
+  if (group > 0 && groups.insideRepetition[group - 1]) {
+    throw new UnsupportedSqlError("function", call.name, call.at, `group ${group} is inside a repeated group: when the last repetition skips it, Trino's Joni and DuckDB's RE2 may report different captures`);
+  }
   const extract = `regexp_extract(${s}, ${re2}, ${group})`;
   let value = extract;
   if (group > 0 && groups.optional[group - 1]) {

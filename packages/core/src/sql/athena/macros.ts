@@ -144,12 +144,16 @@ export function athenaMacrosSql(): string[] {
       WHEN isinf(x) THEN (CASE WHEN x > 0 THEN 'Infinity' ELSE '-Infinity' END)
       WHEN x = 0 THEN (CASE WHEN CAST(x AS VARCHAR) LIKE '-%' THEN '-0E0' ELSE '0E0' END)
       ELSE (CASE WHEN x < 0 THEN '-' ELSE '' END) || athena_real_sci(printf('%.6e', abs(CAST(x AS DOUBLE)))) END`,
-    // The translator sends every CAST(… AS VARCHAR) through this; only DOUBLE, REAL and DECIMAL values change.
+    // The translator sends every CAST(… AS VARCHAR) through this; only DOUBLE, REAL and DECIMAL values
+    // change. Trino has no cast from an array, row or map to varchar (DuckDB prints '[1, 2]', '(1, a)').
     `CREATE OR REPLACE MACRO athena_varchar(x) AS CASE
       WHEN typeof(x) = 'DOUBLE' THEN athena_double_text(TRY_CAST(x AS DOUBLE))
       WHEN typeof(x) = 'FLOAT' THEN athena_real_text(TRY_CAST(x AS FLOAT))
       WHEN typeof(x) = 'JSON' THEN athena_json_text(TRY_CAST(x AS JSON))
       WHEN typeof(x) LIKE 'DECIMAL%' THEN athena_decimal_text_zero(CAST(x AS VARCHAR))
+      WHEN typeof(x) LIKE '%[]' OR typeof(x) LIKE '%]' THEN error('Cannot cast array to varchar')
+      WHEN typeof(x) LIKE 'STRUCT(%' THEN error('Cannot cast row to varchar')
+      WHEN typeof(x) LIKE 'MAP(%' THEN error('Cannot cast map to varchar')
       ELSE CAST(x AS VARCHAR) END`,
     // CAST(x AS VARCHAR(n)): Trino cuts text to n characters but fails for any other type whose text
     // is longer (TestRealOperators testCastToVarchar: "Value 1200.0 (1.2E3) cannot be represented as
