@@ -24,6 +24,7 @@ interface Case {
 }
 
 const INT_OPS = "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestIntegerOperators.java";
+const DOUBLE_MAIN = "trinodb/trino core/trino-main/src/main/java/io/trino/type/DoubleOperators.java";
 const INT_MAIN = "trinodb/trino core/trino-main/src/main/java/io/trino/type/IntegerOperators.java";
 const VARCHAR_MAIN = "trinodb/trino core/trino-main/src/main/java/io/trino/type/VarcharOperators.java";
 const BIGINT_OPS = "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestBigintOperators.java";
@@ -32,6 +33,7 @@ const DOUBLE_OPS = "trinodb/trino core/trino-main/src/test/java/io/trino/type/Te
 const STRINGS = "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestStringFunctions.java";
 const DOUBLE_CAST = `${DOUBLE_OPS} testCastToVarchar`;
 const AGG_DECIMAL_AVG = "trinodb/trino core/trino-main/src/test/java/io/trino/operator/aggregation/TestDecimalAverageAggregation.java";
+const APPROX_PERCENTILE = "trinodb/trino core/trino-main/src/test/java/io/trino/operator/aggregation/TestApproximatePercentileAggregation.java";
 const AGG_DOC = "https://trino.io/docs/current/functions/aggregate.html";
 const REGEXP = "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/AbstractTestRegexpFunctions.java";
 const ARRAY_OPS = "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestArrayOperators.java";
@@ -108,7 +110,9 @@ const CASES: readonly Case[] = [
   { sql: "CAST(0e0 AS varchar)", expected: "0E0", source: `${DOUBLE_CAST} (the error message's rendering of 0e0)` },
   { sql: "CAST(-0e0 AS varchar)", expected: "-0E0", source: `${DOUBLE_CAST} (the error message's rendering of -0e0)` },
   { sql: "SELECT CAST(x AS varchar) FROM (VALUES (-0.00125E0)) AS t(x)", expected: "-1.25E-3", source: `${DOUBLE_CAST} (same rule, negative exponent)` },
-  { sql: "SELECT CAST(x AS varchar) FROM (VALUES (1E20)) AS t(x)", expected: "1E20", source: `${DOUBLE_CAST} (same rule as 0E0)` },
+  { sql: "SELECT CAST(x AS varchar) FROM (VALUES (1E20)) AS t(x)", expected: "1.0E20", source: `${DOUBLE_MAIN} (FORMAT = DecimalFormat("0.0###################E0"))` },
+  { sql: "CAST(4.0E0 AS varchar)", expected: "4.0E0", source: `${DOUBLE_MAIN} (FORMAT = DecimalFormat("0.0###################E0"): one fraction digit at least)` },
+  { sql: "CAST(REAL '1' AS varchar)", expected: "1.0E0", source: `${REAL_CAST} (same pattern for REAL)` },
   { sql: "CAST(ARRAY[1, 2] AS varchar)", error: "TYPE_MISMATCH: Cannot cast array to varchar", source: "https://trino.io/docs/current/functions/conversion.html#cast (no cast from array(integer) to varchar; DuckDB prints [1, 2])" },
   { sql: "CAST((1, 'a') AS varchar)", error: "TYPE_MISMATCH: Cannot cast row to varchar", source: "https://trino.io/docs/current/functions/conversion.html#cast (no cast from a row to varchar; DuckDB prints (1, a))" },
   { sql: "array_join(ARRAY[ARRAY[1]], ',')", error: "Cannot cast array to varchar", source: `${ARRAY_DOC}#array_join (elements must cast to varchar)` },
@@ -288,7 +292,7 @@ const CASES: readonly Case[] = [
   { sql: "CAST(REAL '12e2' AS varchar(4))", error: "INVALID_CAST_ARGUMENT: Value 1200.0 (1.2E3) cannot be represented as varchar(4)", source: REAL_CAST },
   { sql: "CAST(REAL '0e0' AS varchar(2))", error: "INVALID_CAST_ARGUMENT: Value 0.0 (0E0) cannot be represented as varchar(2)", source: REAL_CAST },
   { sql: "CAST(12e2 AS varchar(4))", error: "INVALID_CAST_ARGUMENT: Value 1200.0 (1.2E3) cannot be represented as varchar(4)", source: DOUBLE_CAST },
-  { sql: "CAST(1e10 AS varchar(3))", error: "INVALID_CAST_ARGUMENT: Value 1.0E10 (1E10) cannot be represented as varchar(3)", source: `${DOUBLE_CAST} (Double.toString, then Trino's text)` },
+  { sql: "CAST(1e10 AS varchar(3))", error: "INVALID_CAST_ARGUMENT: Value 1.0E10 (1.0E10) cannot be represented as varchar(3)", source: `${DOUBLE_CAST} (Double.toString, then Trino's text)` },
   { sql: "CAST(1200 AS varchar(2))", error: "INVALID_CAST_ARGUMENT: Value 1200 cannot be represented as varchar(2)", source: "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestIntegerOperators.java testCastToVarchar" },
   { sql: "CAST('abcdef' AS varchar(2))", expected: "ab", source: "https://trino.io/docs/current/functions/conversion.html#cast (text is cut to the length)" },
   { sql: "TRY_CAST(1200 AS varchar(2))", expected: null, source: "https://trino.io/docs/current/functions/conversion.html#try-cast" },
@@ -348,6 +352,20 @@ const CASES: readonly Case[] = [
   { sql: "SELECT date_trunc('day', max(ts)) FROM (VALUES (TIMESTAMP '2020-01-01 10:00:00')) AS t(ts)", expected: "2020-01-01 00:00:00", type: "timestamp", source: `${DATETIME_DOC}#date_trunc (an aggregate argument)` },
   { sql: "SELECT CAST(avg(x) AS INTEGER) FROM (VALUES (2), (3)) AS t(x)", expected: 3, type: "integer", source: "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestDoubleOperators.java testCastToInteger (an aggregate argument)" },
   { sql: "SELECT max(ts) + INTERVAL '1' DAY FROM (VALUES (DATE '2020-01-31')) AS t(ts)", expected: "2020-02-01", type: "date", source: "trinodb/trino core/trino-main/src/main/java/io/trino/type/DateTimeOperators.java datePlusIntervalDayToSecond (an aggregate operand)" },
+  // approx_percentile: the input value at 0-based rank floor(p * n), as Trino's digests give it for inputs they keep exactly.
+  { sql: "SELECT approx_percentile(x, 0.5) FROM (VALUES (1), (2), (3)) AS t(x)", expected: "2", type: "bigint", source: `${APPROX_PERCENTILE} testLongPartialStep` },
+  { sql: "SELECT approx_percentile(x, 0.5) FROM (VALUES (NULL), (1), (2), (3)) AS t(x)", expected: "2", type: "bigint", source: `${APPROX_PERCENTILE} testLongPartialStep (NULLs skipped)` },
+  { sql: "SELECT approx_percentile(x, 0.99) FROM (VALUES (1), (2), (3)) AS t(x)", expected: "3", source: `${APPROX_PERCENTILE} testLongPartialStep` },
+  { sql: "SELECT approx_percentile(x, 0.01) FROM (VALUES (1), (2), (2), (3), (7)) AS t(x)", expected: "1", source: `${APPROX_PERCENTILE} testLongPartialStep` },
+  { sql: "SELECT approx_percentile(x, 0.5) FROM (VALUES (1), (2), (2), (2), (2), (2), (2), (3), (3), (3), (3), (4), (5), (6), (7)) AS t(x)", expected: "3", source: `${APPROX_PERCENTILE} testLongPartialStep (15 values)` },
+  { sql: "SELECT approx_percentile(x, 0.5) FROM (VALUES (REAL '-2'), (REAL '3'), (REAL '-1')) AS t(x)", expected: -1, type: "real", source: `${APPROX_PERCENTILE} testFloatPartialStep` },
+  { sql: "SELECT approx_percentile(x, 0.5) FROM (VALUES (REAL '-1'), (REAL '1')) AS t(x)", expected: 1, source: `${APPROX_PERCENTILE} testFloatPartialStep` },
+  { sql: "SELECT approx_percentile(x, 0.5) FROM (VALUES (1E0), (2E0), (3E0), (4E0)) AS t(x)", expected: 3, type: "double", source: "airlift TDigest.valueAt (unit-weight centroids: the value at rank floor(0.5 * 4)); DuckDB's approx_quantile interpolates 2.5" },
+  { sql: "SELECT approx_percentile(x, 0.5) FROM (VALUES (CAST(NULL AS BIGINT))) AS t(x)", expected: null, source: `${APPROX_PERCENTILE} testLongPartialStep (only NULLs)` },
+  { sql: "SELECT approx_percentile(x, 1.5) FROM (VALUES (1)) AS t(x)", error: "Percentile must be between 0 and 1", source: "trinodb/trino core/trino-main/src/main/java/io/trino/operator/aggregation/ApproximateLongPercentileAggregations.java" },
+  { sql: "SELECT approx_percentile(x, 0.5) OVER (PARTITION BY g) FROM (VALUES (1, 1), (1, 2), (2, 5)) AS t(g, x) ORDER BY g", expected: "2", type: "bigint", source: `${APPROX_PERCENTILE}; ${WINDOW_DOC}#aggregate-functions` },
+  { sql: "SELECT approx_percentile(x, ARRAY[0.5]) FROM (VALUES (1)) AS t(x)", refused: 'function "approx_percentile"', source: `${APPROX_PERCENTILE} (the array form)` },
+  { sql: "SELECT array_agg(x ORDER BY y DESC, x) FROM (VALUES (1, 1), (2, 2), (3, 2)) AS t(x, y)", expected: [2, 3, 1], source: `${AGG_DOC}#ordering-during-aggregation` },
   // Aggregates: geometric_mean, listagg.
   { sql: "SELECT geometric_mean(x) FROM (VALUES (REAL '1'), (REAL '4')) AS t(x)", expected: 2, type: "real", source: `${AGG_DOC}#geometric_mean (real for real input)` },
   { sql: "SELECT geometric_mean(x) FROM (VALUES (1), (4)) AS t(x)", expected: 2, type: "double", source: `${AGG_DOC}#geometric_mean` },
@@ -371,7 +389,8 @@ const CASES: readonly Case[] = [
   { sql: "array_distinct(ARRAY['b', 'a', 'b'])", expected: ["b", "a"], source: `${ARRAY_OPS} testDistinct` },
   { sql: "array_join(ARRAY[1, NULL, 2], ',')", expected: "1,2", type: "varchar", source: `${ARRAY_OPS} testArrayJoin` },
   { sql: "array_join(ARRAY[1, NULL, 2], ',', '0')", expected: "1,0,2", source: `${ARRAY_OPS} testArrayJoin` },
-  { sql: "array_join(ARRAY[1.5E0, 2.0E0], ';')", expected: "1.5E0;2E0", source: `${ARRAY_OPS} testArrayJoin (elements as CAST(… AS VARCHAR))` },
+  { sql: "array_join(ARRAY[1.0E0, 2.1E0, 3.3E0], 'x')", expected: "1.0E0x2.1E0x3.3E0", source: "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestArrayFunctions.java testArrayJoin" },
+  { sql: "array_join(ARRAY[1.5E0, 2.0E0], ';')", expected: "1.5E0;2.0E0", source: `${ARRAY_OPS} testArrayJoin (elements as CAST(… AS VARCHAR))` },
   { sql: "slice(ARRAY[1, 2, 3, 4], 2, 2)", expected: [2, 3], source: `${ARRAY_OPS} testSlice` },
   { sql: "slice(ARRAY[1, 2, 3, 4], -2, 5)", expected: [3, 4], source: `${ARRAY_OPS} testSlice` },
   { sql: "slice(ARRAY[1, 2, 3, 4], -5, 2)", expected: [], source: `${ARRAY_OPS} testSlice` },

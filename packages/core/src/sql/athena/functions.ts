@@ -304,7 +304,18 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   max: same(1),
   count_if: { ...same(1), wrap: bigintAggregate },
   approx_distinct: renamed("approx_count_distinct", 1),
-  approx_percentile: renamed("approx_quantile", 2),
+  approx_percentile: {
+    arity: [2, 2],
+    translate: () => "",
+    wrap: (_call, clauses, c) => {
+      if (/^\s*ARRAY\b/i.test(c.args[1]!)) throw new UnsupportedSqlError("function", c.name, c.at, "the array-of-percentiles form is not supported on the twin");
+      const x = c.args[0]!;
+      return withWindowsBound(
+        [`list_filter(array_agg(${x})${clauses}, lambda athena_v: athena_v IS NOT NULL)`, `count(${x})${clauses}`, c.args[1]!, `min(${x})${clauses}`],
+        ([vals, n, q, m]) => `athena_approx_percentile(${vals}, ${n}, ${q}, ${m}, athena_percentile_type(${m}))`,
+      );
+    },
+  },
   arbitrary: renamed("any_value", 1),
   any_value: same(1),
   // Trino keeps a NULL x of the row with the extreme y (https://trino.io/docs/current/functions/aggregate.html#max_by);

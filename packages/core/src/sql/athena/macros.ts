@@ -108,13 +108,29 @@ export function athenaMacrosSql(): string[] {
     `CREATE OR REPLACE MACRO athena_geometric_mean(mean, m, z) AS CASE
       WHEN typeof(m) LIKE 'DECIMAL%' THEN error('geometric_mean of a DECIMAL is not supported on the twin: cast the argument to DOUBLE')
       ELSE cast_to_type(mean, z) END`,
+    // approx_percentile(x, p): Trino's digests (qdigest for bigint, t-digest for double and real) keep a
+    // small input exactly and then answer the input value at 0-based rank floor(p * n) (clamped to the
+    // last); DuckDB's approx_quantile interpolates (2.5 for 1, 2, 3, 4 where Trino says 3). The twin
+    // sorts the values and takes that rank, which is also what a digest approximates on large inputs.
+    // The type: bigint for integers, else the input's (real, double); Trino reads a decimal as a
+    // double, which DuckDB's decimal + real (a real) cannot say, so a decimal fails by name.
+    `CREATE OR REPLACE MACRO athena_percentile_type(m TINYINT) AS CAST(0 AS BIGINT), (m SMALLINT) AS CAST(0 AS BIGINT),
+      (m INTEGER) AS CAST(0 AS BIGINT), (m BIGINT) AS CAST(0 AS BIGINT), (m HUGEINT) AS CAST(0 AS BIGINT),
+      (m) AS cast_to_type(0, m) + CAST(0 AS FLOAT)`,
+    `CREATE OR REPLACE MACRO athena_approx_percentile(vals, n, q, m, z) AS CASE
+      WHEN q < 0 OR q > 1 THEN error('Percentile must be between 0 and 1')
+      WHEN typeof(m) LIKE 'DECIMAL%' THEN error('approx_percentile of a DECIMAL is not supported on the twin: cast the argument to DOUBLE')
+      WHEN n = 0 THEN NULL
+      ELSE cast_to_type(list_sort(vals)[CAST(least(floor(q * n), n - 1) AS BIGINT) + 1], z) END`,
     // A zero of the type of Trino's sum over values of m's type (see trinoSumType in functions.ts).
     "CREATE OR REPLACE MACRO athena_sum_type(m) AS athena_wide_zero(CAST(0 AS BIGINT) + m * 0)",
     // Trino's CAST(DOUBLE AS VARCHAR) is scientific with the shortest round-trip digits (3.77E1,
-    // 1.2E3, 0E0, -0E0, NaN, Infinity); DuckDB writes 37.7, 1200.0, 1e+20. athena_sci builds
+    // 1.2E3, 4.0E0, 0E0, -0E0, NaN, Infinity); DuckDB writes 37.7, 1200.0, 1e+20. athena_sci builds
     // d[1].d[2…]E<e> from significant digits d and exponent e, read off DuckDB's shortest text.
+    // DoubleOperators' FORMAT is DecimalFormat("0.0###################E0"): one fraction digit at least
+    // (4.0E0, 1.0E20; TestArrayFunctions testArrayJoin: 1.0E0x2.1E0x3.3E0); zero alone is 0E0.
     `CREATE OR REPLACE MACRO athena_sci(d, e) AS
-      left(rtrim(d, '0'), 1) || (CASE WHEN length(rtrim(d, '0')) > 1 THEN '.' || substr(rtrim(d, '0'), 2) ELSE '' END)
+      left(rtrim(d, '0'), 1) || '.' || (CASE WHEN length(rtrim(d, '0')) > 1 THEN substr(rtrim(d, '0'), 2) ELSE '0' END)
       || 'E' || CAST(e AS VARCHAR)`,
     `CREATE OR REPLACE MACRO athena_sci_text(t) AS CASE
       WHEN contains(t, 'e') THEN athena_sci(replace(split_part(t, 'e', 1), '.', ''), CAST(split_part(t, 'e', 2) AS INTEGER))

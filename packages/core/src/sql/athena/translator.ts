@@ -8,6 +8,7 @@ import {
   positionOf,
   rawText,
   significant,
+  splitArguments,
   splitOnCommas,
   type Group,
   type SqlNode,
@@ -604,7 +605,7 @@ class RunTranslator {
       throw new UnsupportedSqlError("function", `${name}`, nameToken, "a function is called by its bare name; qualified and method-style calls are not Athena SQL");
     }
     const group = this.peek() as Group;
-    const rawArgs = splitOnCommas(group.children);
+    const rawArgs = splitArguments(group.children);
     const isTry = name.toUpperCase() === "TRY";
     if (isTry) this.ctx.tryDepth += 1;
     const spec = lookupFunction(name, rawArgs.length, nameToken);
