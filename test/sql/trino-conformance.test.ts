@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UnsupportedSqlError } from "../../packages/core/src/sql";
 import { athenaWording } from "../../packages/core/src/twin/twin-warehouse";
-import { openAthenaDuckDb, type AthenaDuckDb } from "./athena-duckdb";
+import { openAthenaDuckDb, trinoType, type AthenaDuckDb } from "./athena-duckdb";
 
 /**
  * Trino's answers, run through the twin's query path (translateAthenaSql, then DuckDB with
@@ -492,15 +492,6 @@ const CASES: readonly Case[] = [
   { sql: `CAST(json_extract('{"a": "x"}', '$.a') AS VARCHAR)`, expected: "x", source: "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestJsonOperators.java testCastToVarchar (a JSON string's text, unquoted)" },
   { sql: `CAST(json_extract('{"a": [1]}', '$.a') AS VARCHAR)`, error: "Cannot cast to varchar", source: "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestJsonOperators.java testCastToVarchar (objects and arrays fail)" },
 ];
-
-// DuckDB's type names → Trino's.
-function trinoType(duckdb: string): string {
-  if (duckdb.endsWith("[]")) return `array(${trinoType(duckdb.slice(0, -2))})`;
-  const decimal = /^DECIMAL\((\d+),(\d+)\)$/.exec(duckdb);
-  if (decimal) return `decimal(${decimal[1]},${decimal[2]})`;
-  const names: Record<string, string> = { INTEGER: "integer", BIGINT: "bigint", SMALLINT: "smallint", TINYINT: "tinyint", DOUBLE: "double", FLOAT: "real", VARCHAR: "varchar", BOOLEAN: "boolean", DATE: "date", TIMESTAMP: "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamp with time zone", TIME: "time", INTERVAL: "interval", BLOB: "varbinary" };
-  return names[duckdb] ?? `duckdb:${duckdb}`;
-}
 
 function typeMatches(actual: string, expected: string): boolean {
   const scaleOnly = /^decimal\(\*,(\d+)\)$/.exec(expected);
