@@ -366,6 +366,9 @@ const CASES: readonly Case[] = [
   { sql: "SELECT approx_percentile(x, 0.5) OVER (PARTITION BY g) FROM (VALUES (1, 1), (1, 2), (2, 5)) AS t(g, x) ORDER BY g", expected: "2", type: "bigint", source: `${APPROX_PERCENTILE}; ${WINDOW_DOC}#aggregate-functions` },
   { sql: "SELECT approx_percentile(x, ARRAY[0.5]) FROM (VALUES (1)) AS t(x)", refused: 'function "approx_percentile"', source: `${APPROX_PERCENTILE} (the array form)` },
   { sql: "SELECT array_agg(x ORDER BY y DESC, x) FROM (VALUES (1, 1), (2, 2), (3, 2)) AS t(x, y)", expected: [2, 3, 1], source: `${AGG_DOC}#ordering-during-aggregation` },
+  { sql: "TRY(CAST(1.5E0 AS VARCHAR))", expected: "1.5E0", source: "https://trino.io/docs/current/functions/conditional.html#try (a cast that succeeds)" },
+  { sql: "TRY(CAST(' 12' AS INTEGER))", expected: null, source: "https://trino.io/docs/current/functions/conditional.html#try (Cannot cast ' 12' to INT is caught)" },
+  { sql: "TRY(CAST(json_parse('{\"a\": 1}') AS VARCHAR))", refused: 'function "TRY"', source: "https://trino.io/docs/current/functions/conditional.html#try (json_parse's check uses error(), which DuckDB's TRY refuses)" },
   // Aggregates: geometric_mean, listagg.
   { sql: "SELECT geometric_mean(x) FROM (VALUES (REAL '1'), (REAL '4')) AS t(x)", expected: 2, type: "real", source: `${AGG_DOC}#geometric_mean (real for real input)` },
   { sql: "SELECT geometric_mean(x) FROM (VALUES (1), (4)) AS t(x)", expected: 2, type: "double", source: `${AGG_DOC}#geometric_mean` },

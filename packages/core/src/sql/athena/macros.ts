@@ -162,15 +162,25 @@ export function athenaMacrosSql(): string[] {
       ELSE (CASE WHEN x < 0 THEN '-' ELSE '' END) || athena_real_sci(printf('%.6e', abs(CAST(x AS DOUBLE)))) END`,
     // The translator sends every CAST(… AS VARCHAR) through this; only DOUBLE, REAL and DECIMAL values
     // change. Trino has no cast from an array, row or map to varchar (DuckDB prints '[1, 2]', '(1, a)').
-    `CREATE OR REPLACE MACRO athena_varchar(x) AS CASE
+    // athena_try_varchar is the one used inside TRY(…), where DuckDB refuses error(): a JSON object or
+    // array (a runtime error in Trino) gives NULL, and so does an array, row or map, which Trino
+    // rejects before running (TRY(CAST(ARRAY[1] AS VARCHAR)) fails there; NULL on the twin).
+    ...(
+      [
+        ["athena_varchar", "athena_json_text(TRY_CAST(x AS JSON))", (what: string) => `error('Cannot cast ${what} to varchar')`],
+        ["athena_try_varchar", "(CASE WHEN json_type(TRY_CAST(x AS JSON)) NOT IN ('OBJECT', 'ARRAY') THEN json_extract_string(TRY_CAST(x AS JSON), '$') END)", () => "NULL"],
+      ] as const
+    ).map(
+      ([name, json, fail]) => `CREATE OR REPLACE MACRO ${name}(x) AS CASE
       WHEN typeof(x) = 'DOUBLE' THEN athena_double_text(TRY_CAST(x AS DOUBLE))
       WHEN typeof(x) = 'FLOAT' THEN athena_real_text(TRY_CAST(x AS FLOAT))
-      WHEN typeof(x) = 'JSON' THEN athena_json_text(TRY_CAST(x AS JSON))
+      WHEN typeof(x) = 'JSON' THEN ${json}
       WHEN typeof(x) LIKE 'DECIMAL%' THEN athena_decimal_text_zero(CAST(x AS VARCHAR))
-      WHEN typeof(x) LIKE '%[]' OR typeof(x) LIKE '%]' THEN error('Cannot cast array to varchar')
-      WHEN typeof(x) LIKE 'STRUCT(%' THEN error('Cannot cast row to varchar')
-      WHEN typeof(x) LIKE 'MAP(%' THEN error('Cannot cast map to varchar')
+      WHEN typeof(x) LIKE '%[]' OR typeof(x) LIKE '%]' THEN ${fail("array")}
+      WHEN typeof(x) LIKE 'STRUCT(%' THEN ${fail("row")}
+      WHEN typeof(x) LIKE 'MAP(%' THEN ${fail("map")}
       ELSE CAST(x AS VARCHAR) END`,
+    ),
     // CAST(x AS VARCHAR(n)): Trino cuts text to n characters but fails for any other type whose text
     // is longer (TestRealOperators testCastToVarchar: "Value 1200.0 (1.2E3) cannot be represented as
     // varchar(4)").

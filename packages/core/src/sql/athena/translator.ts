@@ -686,7 +686,8 @@ class RunTranslator {
     const trinoName = target.duckdb === "INTEGER" ? "INT" : target.duckdb;
     // Inside TRY(…) as in TRY_CAST, bad text gives NULL (DuckDB's TRY refuses error()).
     const integral = keyword === "TRY_CAST" || this.ctx.tryDepth > 0 ? "athena_try_integral" : "athena_integral";
-    const value = (x: string): string => (target.integral ? `${integral}(${x}, '${trinoName}')` : target.duckdb === "VARCHAR" ? `athena_varchar(${x})` : x);
+    const varchar = this.ctx.tryDepth > 0 ? "athena_try_varchar" : "athena_varchar";
+    const value = (x: string): string => (target.integral ? `${integral}(${x}, '${trinoName}')` : target.duckdb === "VARCHAR" ? `${varchar}(${x})` : x);
     this.consume(withWindowsBound([expr], ([x]) => `${keyword}(${value(x!)} AS ${target.duckdb})`), 1);
   }
 
