@@ -30,6 +30,7 @@ const VARCHAR_MAIN = "trinodb/trino core/trino-main/src/main/java/io/trino/type/
 const BIGINT_OPS = "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestBigintOperators.java";
 const DECIMAL_OPS = "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestDecimalOperators.java";
 const DOUBLE_OPS = "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestDoubleOperators.java";
+const STRINGS_MAIN = "trinodb/trino core/trino-main/src/main/java/io/trino/operator/scalar/StringFunctions.java";
 const STRINGS = "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestStringFunctions.java";
 const DOUBLE_CAST = `${DOUBLE_OPS} testCastToVarchar`;
 const AGG_DECIMAL_AVG = "trinodb/trino core/trino-main/src/test/java/io/trino/operator/aggregation/TestDecimalAverageAggregation.java";
@@ -128,6 +129,10 @@ const CASES: readonly Case[] = [
   { sql: "substr('Quadratically', 50)", expected: "", source: "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestStringFunctions.java testSubstring" },
   { sql: "substr('Quadratically', -5)", expected: "cally", source: "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestStringFunctions.java testSubstring" },
 
+  { sql: "substr('abc', 2, -1)", expected: "", source: `${STRINGS_MAIN} substr ("length <= 0": ''; DuckDB counts backwards: 'a')` },
+  { sql: "substr('abc', -5)", expected: "", source: `${STRINGS_MAIN} substr (a negative start before the beginning; DuckDB: 'abc')` },
+  { sql: "substr('abc', -4, 3)", expected: "", source: `${STRINGS_MAIN} substr (DuckDB: 'ab')` },
+  { sql: "substr('abc', -3, 2)", expected: "ab", source: `${STRINGS_MAIN} substr` },
   // replace, lpad/rpad, split_part: TestStringFunctions testReplace, testLeftPad, testRightPad, testSplitPart.
   { sql: "replace('abc', '', 'xx')", expected: "xxaxxbxxcxx", type: "varchar", source: `${STRINGS} testReplace` },
   { sql: "replace('', '', 'xx')", expected: "xx", source: `${STRINGS} testReplace` },
@@ -297,6 +302,18 @@ const CASES: readonly Case[] = [
   { sql: "CAST('abcdef' AS varchar(2))", expected: "ab", source: "https://trino.io/docs/current/functions/conversion.html#cast (text is cut to the length)" },
   { sql: "TRY_CAST(1200 AS varchar(2))", expected: null, source: "https://trino.io/docs/current/functions/conversion.html#try-cast" },
 
+  // Java's Math outside the domain: NaN and -Infinity where DuckDB fails.
+  { sql: "sqrt(-1E0)", expected: "NaN", type: "double", source: `${MATH} testSqrt (Math.sqrt)` },
+  { sql: "sqrt(4)", expected: 2, type: "double", source: `${MATH} testSqrt` },
+  { sql: "ln(0E0)", expected: "-Infinity", type: "double", source: `${MATH} testLn (Math.log)` },
+  { sql: "ln(-1E0)", expected: "NaN", source: `${MATH} testLn (Math.log)` },
+  { sql: "log10(0E0)", expected: "-Infinity", source: `${MATH} testLog10` },
+  { sql: "log2(-1E0)", expected: "NaN", source: `${MATH} testLog2` },
+  { sql: "log2(8)", expected: 3, source: `${MATH} testLog2` },
+  { sql: "log(2, 8)", expected: 3, type: "double", source: `${MATH} testLog (Math.log(x) / Math.log(b))` },
+  { sql: "log(1, 5E0)", expected: "Infinity", source: `${MATH} testLog (ln 1 = 0: IEEE division)` },
+  { sql: "acos(2E0)", expected: "NaN", source: `${MATH} testAcos (Math.acos)` },
+  { sql: "asin(-2E0)", expected: "NaN", source: `${MATH} testAsin (Math.asin)` },
   // Constants, truncate(x, n), width_bucket, to_base/from_base, typeof, TRY.
   { sql: "nan()", expected: "NaN", type: "double", source: `${MATH} testNaN` },
   { sql: "is_nan(nan())", expected: true, source: `${MATH} testIsNaN` },

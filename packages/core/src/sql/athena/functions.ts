@@ -40,8 +40,8 @@ export interface FunctionSpec {
 
 const MANY = Number.POSITIVE_INFINITY;
 
-/** substr(s, start[, length]) with Trino's empty result for start 0. */
-const athenaSubstr = (args: readonly string[]): string => `(CASE WHEN (${args[1]}) = 0 THEN '' ELSE substring(${args.join(", ")}) END)`;
+/** substr(s, start[, length]) with Trino's empty results (athena_substr). */
+const athenaSubstr = (args: readonly string[]): string => `athena_substr(${args[0]}, ${args[1]}, ${args[2] ?? `length(${args[0]})`})`;
 
 /** Trino's count_if is BIGINT; DuckDB's is HUGEINT. */
 const bigintAggregate = (call: string, clauses: string): string => `CAST(${call}${clauses} AS BIGINT)`;
@@ -368,13 +368,13 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   floor: same(1),
   round: template(1, 2, ([x, n]) => (n === undefined ? `round(${x})` : `athena_round(${x}, ${n})`)),
   truncate: template(1, 2, ([x, n]) => (n === undefined ? `trunc(${x})` : `cast_to_type(trunc(${x}, ${n}), ${x})`)),
-  sqrt: same(1),
+  sqrt: renamed("athena_sqrt", 1),
   cbrt: same(1),
   exp: same(1),
-  ln: same(1),
-  log: same(2), // log(base, x)
-  log2: same(1),
-  log10: same(1),
+  ln: renamed("athena_ln", 1),
+  log: renamed("athena_log", 2), // log(base, x)
+  log2: renamed("athena_log2", 1),
+  log10: renamed("athena_log10", 1),
   power: same(2),
   pow: renamed("power", 2),
   mod: { arity: [2, 2], translate: (c) => `${c.inTry ? "athena_try_modulus" : "athena_modulus"}(${c.args.join(", ")})` },
@@ -387,8 +387,8 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   sin: same(1),
   cos: same(1),
   tan: same(1),
-  asin: same(1),
-  acos: same(1),
+  asin: renamed("athena_asin", 1),
+  acos: renamed("athena_acos", 1),
   atan: same(1),
   atan2: same(2),
   // Constants: https://trino.io/docs/current/functions/math.html

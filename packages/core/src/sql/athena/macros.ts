@@ -218,6 +218,29 @@ export function athenaMacrosSql(): string[] {
     // sign(NaN) is NaN; DuckDB's is a TINYINT and 0.
     `CREATE OR REPLACE MACRO athena_sign(x) AS CASE
       WHEN isnan(CAST(x AS DOUBLE)) THEN cast_to_type(x, trunc(x)) ELSE cast_to_type(sign(x), trunc(x)) END`,
+    // Trino's math functions are Java's Math: a square root or logarithm out of the domain is NaN, the
+    // logarithm of 0 is -Infinity, acos/asin outside [-1, 1] NaN (TestMathFunctions testSqrt, testLn,
+    // testAcos…); DuckDB fails the query on all of them.
+    `CREATE OR REPLACE MACRO athena_sqrt(x) AS CASE WHEN x < 0 THEN CAST('NaN' AS DOUBLE) ELSE sqrt(x) END`,
+    // log2 is Math.log(x) / Math.log(2) in MathFunctions (the same double arithmetic here).
+    ...(
+      [
+        ["ln", "ln(x)"],
+        ["log2", "ln(x) / ln(2)"],
+        ["log10", "log10(x)"],
+      ] as const
+    ).map(
+      ([fn, value]) => `CREATE OR REPLACE MACRO athena_${fn}(x) AS CASE
+      WHEN x < 0 THEN CAST('NaN' AS DOUBLE) WHEN x = 0 THEN CAST('-Infinity' AS DOUBLE) ELSE ${value} END`,
+    ),
+    "CREATE OR REPLACE MACRO athena_log(b, x) AS athena_divide(athena_ln(x), athena_ln(b))",
+    ...["acos", "asin"].map(
+      (fn) => `CREATE OR REPLACE MACRO athena_${fn}(x) AS CASE WHEN x < -1 OR x > 1 THEN CAST('NaN' AS DOUBLE) ELSE ${fn}(x) END`,
+    ),
+    // substr(s, start[, length]) (StringFunctions.substr): '' for start 0, a length <= 0, or a negative
+    // start before the beginning; DuckDB counts a negative length backwards and clips the start.
+    `CREATE OR REPLACE MACRO athena_substr(s, start, n) AS CASE
+      WHEN start = 0 OR n <= 0 OR (start < 0 AND start + length(s) < 0) THEN '' ELSE substring(s, start, n) END`,
     // width_bucket(x, bound1, bound2, n) (MathFunctions.widthBucket): 0 below the range, n + 1 above
     // it, bounds in either order; DuckDB has no width_bucket.
     `CREATE OR REPLACE MACRO athena_width_bucket(x, b1, b2, n) AS CASE
