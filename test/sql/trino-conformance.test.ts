@@ -49,6 +49,7 @@ const JSON_DOC = "https://trino.io/docs/current/functions/json.html";
 const ARRAY_DOC = "https://trino.io/docs/current/functions/array.html";
 const DATETIME_DOC = "https://trino.io/docs/current/functions/datetime.html";
 const WINDOW_DOC = "https://trino.io/docs/current/functions/window.html";
+const TYPES_DOC = "https://trino.io/docs/current/language/types.html";
 const MATH_DOC = "https://trino.io/docs/current/functions/math.html#mathematical-operators";
 
 const CASES: readonly Case[] = [
@@ -117,6 +118,10 @@ const CASES: readonly Case[] = [
   { sql: "CAST(ARRAY[1, 2] AS varchar)", error: "TYPE_MISMATCH: Cannot cast array to varchar", source: "https://trino.io/docs/current/functions/conversion.html#cast (no cast from array(integer) to varchar; DuckDB prints [1, 2])" },
   { sql: "CAST((1, 'a') AS varchar)", error: "TYPE_MISMATCH: Cannot cast row to varchar", source: "https://trino.io/docs/current/functions/conversion.html#cast (no cast from a row to varchar; DuckDB prints (1, a))" },
   { sql: "array_join(ARRAY[ARRAY[1]], ',')", error: "Cannot cast array to varchar", source: `${ARRAY_DOC}#array_join (elements must cast to varchar)` },
+  { sql: "SELECT CAST(ts AS varchar) FROM (VALUES (TIMESTAMP '2025-01-05 10:00:00.000')) AS t(ts)", expected: "2025-01-05 10:00:00.000", source: `${TYPES_DOC}#timestamp-p (a timestamp(3), as a Glue timestamp column, prints 3 digits; DuckDB: 2025-01-05 10:00:00)` },
+  { sql: "SELECT CAST(date_trunc('day', ts) AS varchar) FROM (VALUES (TIMESTAMP '2025-01-05 10:11:12.345')) AS t(ts)", expected: "2025-01-05 00:00:00.000", source: `${TYPES_DOC}#timestamp-p; ${DATETIME_DOC}#date_trunc` },
+  { sql: "CAST(TIMESTAMP '2025-01-05 10:00:00.123456' AS varchar)", expected: "2025-01-05 10:00:00.123456", source: `${TYPES_DOC}#timestamp-p (timestamp(6))` },
+  { sql: "CAST(from_unixtime(0) AS varchar)", expected: "1970-01-01 00:00:00.000 UTC", source: `${DATETIME_DOC}#from_unixtime (timestamp(3) with time zone); ${TYPES_DOC}#timestamp-p-with-time-zone` },
   { sql: "CAST(37 AS varchar)", expected: "37", source: "https://trino.io/docs/current/functions/conversion.html#cast" },
   { sql: "CAST(DECIMAL '-0.5' AS varchar)", expected: "-0.5", source: "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestDecimalCasts.java testDecimalToVarcharCasts (same rule as 0.0034)" },
   { sql: "CAST(DECIMAL '23400' AS varchar)", expected: "23400", source: "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestDecimalCasts.java testDecimalToVarcharCasts" },

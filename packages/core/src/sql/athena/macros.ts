@@ -162,6 +162,11 @@ export function athenaMacrosSql(): string[] {
       ELSE (CASE WHEN x < 0 THEN '-' ELSE '' END) || athena_real_sci(printf('%.6e', abs(CAST(x AS DOUBLE)))) END`,
     // The translator sends every CAST(… AS VARCHAR) through this; only DOUBLE, REAL and DECIMAL values
     // change. Trino has no cast from an array, row or map to varchar (DuckDB prints '[1, 2]', '(1, a)').
+    // A timestamp's text has its precision's digits in Trino: a Glue timestamp column is timestamp(3)
+    // (2025-01-05 10:00:00.000; DuckDB writes 2025-01-05 10:00:00), six digits when the value has
+    // microseconds below the millisecond; timestamp with time zone ends with its zone (UTC here).
+    `CREATE OR REPLACE MACRO athena_timestamp_text(t) AS CASE
+      WHEN microsecond(t) % 1000 <> 0 THEN strftime(t, '%Y-%m-%d %H:%M:%S.%f') ELSE strftime(t, '%Y-%m-%d %H:%M:%S.%g') END`,
     // athena_try_varchar is the one used inside TRY(…), where DuckDB refuses error(): a JSON object or
     // array (a runtime error in Trino) gives NULL, and so does an array, row or map, which Trino
     // rejects before running (TRY(CAST(ARRAY[1] AS VARCHAR)) fails there; NULL on the twin).
@@ -176,6 +181,8 @@ export function athenaMacrosSql(): string[] {
       WHEN typeof(x) = 'FLOAT' THEN athena_real_text(TRY_CAST(x AS FLOAT))
       WHEN typeof(x) = 'JSON' THEN ${json}
       WHEN typeof(x) LIKE 'DECIMAL%' THEN athena_decimal_text_zero(CAST(x AS VARCHAR))
+      WHEN typeof(x) = 'TIMESTAMP' THEN athena_timestamp_text(TRY_CAST(x AS TIMESTAMP))
+      WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE' THEN athena_timestamp_text(CAST(TRY_CAST(x AS TIMESTAMPTZ) AS TIMESTAMP)) || ' UTC'
       WHEN typeof(x) LIKE '%[]' OR typeof(x) LIKE '%]' THEN ${fail("array")}
       WHEN typeof(x) LIKE 'STRUCT(%' THEN ${fail("row")}
       WHEN typeof(x) LIKE 'MAP(%' THEN ${fail("map")}
