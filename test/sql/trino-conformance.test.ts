@@ -49,6 +49,7 @@ const JSON_DOC = "https://trino.io/docs/current/functions/json.html";
 const ARRAY_DOC = "https://trino.io/docs/current/functions/array.html";
 const DATETIME_DOC = "https://trino.io/docs/current/functions/datetime.html";
 const WINDOW_DOC = "https://trino.io/docs/current/functions/window.html";
+const DECIMAL_CONVERSIONS = "trinodb/trino core/trino-spi/src/main/java/io/trino/spi/type/DecimalConversions.java";
 const TYPES_DOC = "https://trino.io/docs/current/language/types.html";
 const MATH_DOC = "https://trino.io/docs/current/functions/math.html#mathematical-operators";
 
@@ -122,6 +123,13 @@ const CASES: readonly Case[] = [
   { sql: "SELECT CAST(date_trunc('day', ts) AS varchar) FROM (VALUES (TIMESTAMP '2025-01-05 10:11:12.345')) AS t(ts)", expected: "2025-01-05 00:00:00.000", source: `${TYPES_DOC}#timestamp-p; ${DATETIME_DOC}#date_trunc` },
   { sql: "CAST(TIMESTAMP '2025-01-05 10:00:00.123456' AS varchar)", expected: "2025-01-05 10:00:00.123456", source: `${TYPES_DOC}#timestamp-p (timestamp(6))` },
   { sql: "CAST(from_unixtime(0) AS varchar)", expected: "1970-01-01 00:00:00.000 UTC", source: `${DATETIME_DOC}#from_unixtime (timestamp(3) with time zone); ${TYPES_DOC}#timestamp-p-with-time-zone` },
+  { sql: "CAST(1.005E0 AS DECIMAL(5,2))", expected: "1.01", type: "decimal(5,2)", source: `${DECIMAL_CONVERSIONS} doubleToLongDecimal (BigDecimal.valueOf(value).setScale(scale, HALF_UP); DuckDB rounds the binary value: 1.00)` },
+  { sql: "CAST(-1.005E0 AS DECIMAL(5,2))", expected: "-1.01", source: `${DECIMAL_CONVERSIONS} doubleToLongDecimal (HALF_UP)` },
+  { sql: "CAST(REAL '2.675' AS DECIMAL(5,2))", expected: "2.68", source: `${DECIMAL_CONVERSIONS} realToLongDecimal (new BigDecimal(String.valueOf(float)); DuckDB: 2.67)` },
+  { sql: "CAST(1e20 AS DECIMAL(38,2))", expected: "100000000000000000000.00", source: `${DECIMAL_CONVERSIONS} doubleToLongDecimal` },
+  { sql: "CAST(DECIMAL '1.25' AS DECIMAL(3,1))", expected: "1.3", source: `${DECIMAL_CONVERSIONS} shortToShortCast (half up)` },
+  { sql: "CAST(1e10 AS DECIMAL(3,1))", error: "INVALID_CAST_ARGUMENT", source: `${DECIMAL_CONVERSIONS} doubleToLongDecimal (Cannot cast DOUBLE '1.0E10' to DECIMAL(3, 1))` },
+  { sql: "TRY_CAST(1e10 AS DECIMAL(3,1))", expected: null, source: "https://trino.io/docs/current/functions/conversion.html#try-cast" },
   { sql: "CAST(37 AS varchar)", expected: "37", source: "https://trino.io/docs/current/functions/conversion.html#cast" },
   { sql: "CAST(DECIMAL '-0.5' AS varchar)", expected: "-0.5", source: "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestDecimalCasts.java testDecimalToVarcharCasts (same rule as 0.0034)" },
   { sql: "CAST(DECIMAL '23400' AS varchar)", expected: "23400", source: "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestDecimalCasts.java testDecimalToVarcharCasts" },

@@ -162,6 +162,12 @@ export function athenaMacrosSql(): string[] {
       ELSE (CASE WHEN x < 0 THEN '-' ELSE '' END) || athena_real_sci(printf('%.6e', abs(CAST(x AS DOUBLE)))) END`,
     // The translator sends every CAST(… AS VARCHAR) through this; only DOUBLE, REAL and DECIMAL values
     // change. Trino has no cast from an array, row or map to varchar (DuckDB prints '[1, 2]', '(1, a)').
+    // CAST(x AS DECIMAL(p, s)) reads a DOUBLE by its shortest text, then rounds half up
+    // (DecimalConversions: BigDecimal.valueOf(double), new BigDecimal(String.valueOf(float)),
+    // setScale(s, HALF_UP)): 1.005E0 is 1.01 where DuckDB's binary rounding gives 1.00. The twin casts
+    // the text (DuckDB's shortest text, rounded half away from zero); a boolean goes as 0 or 1.
+    `CREATE OR REPLACE MACRO athena_decimal_source(x) AS CASE
+      WHEN typeof(x) = 'BOOLEAN' THEN CAST(CAST(x AS INTEGER) AS VARCHAR) ELSE CAST(x AS VARCHAR) END`,
     // A timestamp's text has its precision's digits in Trino: a Glue timestamp column is timestamp(3)
     // (2025-01-05 10:00:00.000; DuckDB writes 2025-01-05 10:00:00), six digits when the value has
     // microseconds below the millisecond; timestamp with time zone ends with its zone (UTC here).

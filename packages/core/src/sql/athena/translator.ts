@@ -687,7 +687,8 @@ class RunTranslator {
     // Inside TRY(…) as in TRY_CAST, bad text gives NULL (DuckDB's TRY refuses error()).
     const integral = keyword === "TRY_CAST" || this.ctx.tryDepth > 0 ? "athena_try_integral" : "athena_integral";
     const varchar = this.ctx.tryDepth > 0 ? "athena_try_varchar" : "athena_varchar";
-    const value = (x: string): string => (target.integral ? `${integral}(${x}, '${trinoName}')` : target.duckdb === "VARCHAR" ? `${varchar}(${x})` : x);
+    const value = (x: string): string =>
+      target.integral ? `${integral}(${x}, '${trinoName}')` : target.duckdb === "VARCHAR" ? `${varchar}(${x})` : target.duckdb.startsWith("DECIMAL") ? `athena_decimal_source(${x})` : x;
     this.consume(withWindowsBound([expr], ([x]) => `${keyword}(${value(x!)} AS ${target.duckdb})`), 1);
   }
 
