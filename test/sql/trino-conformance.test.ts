@@ -38,6 +38,7 @@ const APPROX_PERCENTILE = "trinodb/trino core/trino-main/src/test/java/io/trino/
 const AGG_DOC = "https://trino.io/docs/current/functions/aggregate.html";
 const REGEXP = "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/AbstractTestRegexpFunctions.java";
 const ARRAY_OPS = "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestArrayOperators.java";
+const MATH_MAIN = "trinodb/trino core/trino-main/src/main/java/io/trino/operator/scalar/MathFunctions.java";
 const MATH = "trinodb/trino core/trino-main/src/test/java/io/trino/operator/scalar/TestMathFunctions.java";
 const REAL_CAST = "trinodb/trino core/trino-main/src/test/java/io/trino/type/TestRealOperators.java testCastToVarchar";
 const DATETIME_FUNCTIONS = "trinodb/trino core/trino-main/src/main/java/io/trino/operator/scalar/DateTimeFunctions.java";
@@ -294,6 +295,11 @@ const CASES: readonly Case[] = [
   { sql: "round(CAST(3 AS TINYINT), 0)", expected: 3, type: "tinyint", source: `${MATH} testRound` },
   { sql: "round(DECIMAL '3.50')", expected: "4", type: "decimal(*,0)", source: `${MATH} testRound` },
   { sql: "round(17, -1)", expected: 20, type: "integer", source: `${MATH} testRound` },
+  { sql: "round(1.005E0, 2)", expected: 1, type: "double", source: `${MATH_MAIN} round(double, decimals) (Math.round(100.49999999999999) / 100)` },
+  { sql: "round(-2.5E0)", expected: -3, type: "double", source: `${MATH_MAIN} round(double) (the sign set aside, then Math.round)` },
+  { sql: "round(1e20, 2)", expected: 92233720368547760, type: "double", source: `${MATH_MAIN} round(double, decimals) at commit 029c93b693c7a3dbff995062fb9997f4acd86d77 (Math.round saturates at Long.MAX_VALUE)` },
+  { sql: "round(REAL '2.5')", expected: 3, type: "real", source: `${MATH_MAIN} roundFloat` },
+  { sql: "round(CAST(NULL AS DOUBLE), 1)", expected: null, type: "double", source: `${MATH} testRound (NULL)` },
   { sql: "round(2.5E0, 0)", expected: 3, type: "double", source: `${MATH} testRound` },
   { sql: "sign(DECIMAL '-3.4')", expected: "-1", type: "decimal(*,0)", source: `${MATH} testSign` },
   { sql: "sign(-3.5E0)", expected: -1, type: "double", source: `${MATH} testSign` },

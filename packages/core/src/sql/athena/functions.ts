@@ -366,7 +366,7 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   ceil: same(1),
   ceiling: same(1),
   floor: same(1),
-  round: template(1, 2, ([x, n]) => (n === undefined ? `round(${x})` : `athena_round(${x}, ${n})`)),
+  round: template(1, 2, ([x, n]) => (n === undefined ? `athena_round1(${x})` : `athena_round(${x}, ${n})`)),
   truncate: template(1, 2, ([x, n]) => (n === undefined ? `trunc(${x})` : `cast_to_type(trunc(${x}, ${n}), ${x})`)),
   sqrt: renamed("athena_sqrt", 1),
   cbrt: same(1),

@@ -226,7 +226,22 @@ export function athenaMacrosSql(): string[] {
     // roundN: "rp = min(38, p + 1)"; round(DECIMAL '3.450', 1) is 3.500; DuckDB: 3.5 as DECIMAL(4,1)).
     // A zero of x's type added to itself has that type: DuckDB's decimal addition is
     // (max(p1 - s1, p2 - s2) + max(s1, s2) + 1, max(s1, s2)), integers and floats keep theirs.
-    "CREATE OR REPLACE MACRO athena_round(x, n) AS cast_to_type(round(x, n), cast_to_type(0, x) + cast_to_type(0, x))",
+    // A DOUBLE or REAL is rounded as MathFunctions.round(double, n) does: Math.round(x * 10^n) / 10^n
+    // with the sign set aside, Math.round being floor(v + 0.5) saturated at Long.MAX_VALUE
+    // (round(2.675E0, 2) is 2.67 there: 267.49999999999997 rounds down; DuckDB gives 2.68).
+    // (least() would skip a NULL.)
+    `CREATE OR REPLACE MACRO athena_math_round(v) AS CASE
+      WHEN floor(v + 0.5) > CAST(9223372036854775807 AS DOUBLE) THEN CAST(9223372036854775807 AS DOUBLE) ELSE floor(v + 0.5) END`,
+    `CREATE OR REPLACE MACRO athena_java_round(d, n) AS CASE
+      WHEN isnan(d) OR isinf(d) THEN d
+      WHEN d < 0 THEN -(athena_math_round(-d * power(10, n)) / power(10, n))
+      ELSE athena_math_round(d * power(10, n)) / power(10, n) END`,
+    `CREATE OR REPLACE MACRO athena_round(x, n) AS CASE
+      WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN cast_to_type(athena_java_round(TRY_CAST(x AS DOUBLE), n), cast_to_type(0, x) + cast_to_type(0, x))
+      ELSE cast_to_type(round(x, n), cast_to_type(0, x) + cast_to_type(0, x)) END`,
+    `CREATE OR REPLACE MACRO athena_round1(x) AS CASE
+      WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN cast_to_type(athena_java_round(TRY_CAST(x AS DOUBLE), 0), round(x))
+      ELSE round(x) END`,
     // sign(x) has x's type (DECIMAL(p,0) for decimals: trunc keeps the type and drops the scale) and
     // sign(NaN) is NaN; DuckDB's is a TINYINT and 0.
     `CREATE OR REPLACE MACRO athena_sign(x) AS CASE
