@@ -3,7 +3,7 @@ import { javaDoubleText } from "./athena-text";
 // DuckDB's physical integer names → Trino's type names.
 const INTEGER_NAMES: Readonly<Record<string, string>> = { INT8: "tinyint", INT16: "smallint", INT32: "integer", INT64: "bigint" };
 // Trino's names in VarcharOperators' cast errors ("Cannot cast 'abc' to INT").
-const CAST_NAMES: Readonly<Record<string, string>> = { INT8: "TINYINT", INT16: "SMALLINT", INT32: "INT", INT64: "BIGINT", DOUBLE: "DOUBLE", FLOAT: "REAL" };
+const CAST_NAMES: Readonly<Record<string, string>> = { INT8: "TINYINT", INT16: "SMALLINT", INT32: "INT", INT64: "BIGINT", DOUBLE: "DOUBLE", FLOAT: "REAL", BOOL: "BOOLEAN" };
 const OPERATORS: Readonly<Record<string, string>> = { addition: "+", subtraction: "-", multiplication: "*" };
 
 /** A number as DuckDB printed it, in Java's Double.toString (Trino's error messages print doubles so). */
@@ -33,7 +33,7 @@ export function trinoErrorText(message: string): string | undefined {
     const [, source, value, target] = range as unknown as [string, string, string, string];
     return `NUMERIC_VALUE_OUT_OF_RANGE: Out of range for ${INTEGER_NAMES[target]}: ${javaNumber(value, source)}`;
   }
-  const text = /^Conversion Error: Could not convert string '(.*)' to (INT8|INT16|INT32|INT64|DOUBLE|FLOAT)$/s.exec(message);
+  const text = /^Conversion Error: Could not convert string '(.*)' to (INT8|INT16|INT32|INT64|DOUBLE|FLOAT|BOOL)$/s.exec(message);
   if (text) return `INVALID_CAST_ARGUMENT: Cannot cast '${text[1]}' to ${CAST_NAMES[text[2]!]}`;
   // Trino has no cast from an array, row or map to varchar (an analysis error there).
   const nested = /^Invalid Input Error: (Cannot cast (?:array|row|map) to varchar)$/.exec(message);

@@ -123,7 +123,7 @@ function parsedLikeJoda(parsed: string, fields: DateFields): string {
 }
 
 // The twin's macros that raise Trino's errors with error(), and the SQL of a failing call.
-const ERROR_MACROS = /\b(error|athena_(?:divide|modulus|subscript|element_at|split_part|replace|lpad|rpad|plus_interval|minus_interval|extract_\w+|varchar_n|varchar|integral|from_iso8601_timestamp|width_bucket|to_base|from_base\w*|typeof|json_parse|json_checked|json_text|json_extract_scalar|approx_percentile|geometric_mean|slice|sequence\w*)|nth_value|regexp_\w+)\(/i;
+const ERROR_MACROS = /\b(error|athena_(?:divide|modulus|subscript|element_at|split_part|replace|lpad|rpad|plus_interval|minus_interval|extract_\w+|varchar_n|varchar|integral|boolean|from_iso8601_timestamp|width_bucket|to_base|from_base\w*|typeof|json_parse|json_checked|json_text|json_extract_scalar|approx_percentile|geometric_mean|slice|sequence\w*)|nth_value|regexp_\w+)\(/i;
 
 /** The lambda at argument `index`, or a refusal naming the function. */
 function lambdaArg(call: FunctionCall, index: number, arity: number): TranslatedLambda {

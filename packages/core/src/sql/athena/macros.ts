@@ -162,6 +162,18 @@ export function athenaMacrosSql(): string[] {
       ELSE (CASE WHEN x < 0 THEN '-' ELSE '' END) || athena_real_sci(printf('%.6e', abs(CAST(x AS DOUBLE)))) END`,
     // The translator sends every CAST(… AS VARCHAR) through this; only DOUBLE, REAL and DECIMAL values
     // change. Trino has no cast from an array, row or map to varchar (DuckDB prints '[1, 2]', '(1, a)').
+    // CAST(text AS BOOLEAN) takes t, f, 1, 0, true, false in any case (VarcharOperators castToBoolean),
+    // else "Cannot cast 'yes' to BOOLEAN"; DuckDB also takes yes/no and spaces.
+    ...(
+      [
+        ["athena_boolean", "error('Cannot cast ''' || x || ''' to BOOLEAN')"],
+        ["athena_try_boolean", "NULL"],
+      ] as const
+    ).map(
+      ([name, fail]) => `CREATE OR REPLACE MACRO ${name}(x VARCHAR) AS CASE
+      WHEN x IS NULL OR lower(x) IN ('t', 'f', '1', '0', 'true', 'false') THEN x ELSE ${fail} END,
+      (x) AS x`,
+    ),
     // CAST(x AS DECIMAL(p, s)) reads a DOUBLE by its shortest text, then rounds half up
     // (DecimalConversions: BigDecimal.valueOf(double), new BigDecimal(String.valueOf(float)),
     // setScale(s, HALF_UP)): 1.005E0 is 1.01 where DuckDB's binary rounding gives 1.00. The twin casts

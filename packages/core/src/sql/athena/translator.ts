@@ -687,8 +687,17 @@ class RunTranslator {
     // Inside TRY(…) as in TRY_CAST, bad text gives NULL (DuckDB's TRY refuses error()).
     const integral = keyword === "TRY_CAST" || this.ctx.tryDepth > 0 ? "athena_try_integral" : "athena_integral";
     const varchar = this.ctx.tryDepth > 0 ? "athena_try_varchar" : "athena_varchar";
+    const boolean = keyword === "TRY_CAST" || this.ctx.tryDepth > 0 ? "athena_try_boolean" : "athena_boolean";
     const value = (x: string): string =>
-      target.integral ? `${integral}(${x}, '${trinoName}')` : target.duckdb === "VARCHAR" ? `${varchar}(${x})` : target.duckdb.startsWith("DECIMAL") ? `athena_decimal_source(${x})` : x;
+      target.integral
+        ? `${integral}(${x}, '${trinoName}')`
+        : target.duckdb === "VARCHAR"
+          ? `${varchar}(${x})`
+          : target.duckdb.startsWith("DECIMAL")
+            ? `athena_decimal_source(${x})`
+            : target.duckdb === "BOOLEAN"
+              ? `${boolean}(${x})`
+              : x;
     this.consume(withWindowsBound([expr], ([x]) => `${keyword}(${value(x!)} AS ${target.duckdb})`), 1);
   }
 
