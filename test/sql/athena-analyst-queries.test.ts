@@ -150,6 +150,24 @@ const QUERIES: readonly AnalystQuery[] = [
     source: `${CONVERSION}#cast (Cannot cast 'London' to INT)`,
   },
   {
+    name: "a string partition compared with a number fails as on Athena",
+    sql: "SELECT count(*) FROM raw_weather WHERE year = 2025",
+    error: "TYPE_MISMATCH: Cannot apply operator: varchar = integer",
+    source: "https://trino.io/docs/current/functions/comparison.html (no implicit cast from varchar to integer; DuckDB casts and answers 11)",
+  },
+  {
+    name: "a string partition in a list of numbers fails too",
+    sql: "SELECT count(*) FROM raw_weather w WHERE w.month NOT IN (1, 2)",
+    error: "TYPE_MISMATCH: Cannot apply operator: varchar IN integer",
+    source: "https://trino.io/docs/current/functions/comparison.html#in",
+  },
+  {
+    name: "the same filter written with strings, as Athena wants it",
+    sql: "SELECT count(*) FROM raw_weather WHERE year = '2025' AND month IN ('01') AND temperature > 8",
+    rows: [["6"]],
+    source: "https://trino.io/docs/current/functions/comparison.html",
+  },
+  {
     name: "timestamps formatted with Joda and MySQL patterns",
     sql: `SELECT format_datetime(measurement_time, 'yyyy-MM-dd HH:mm'), date_format(measurement_time, '%Y-%m-%d %H:%i'), format_datetime(measurement_time, 'EEE, dd MMM yyyy'), format_datetime(measurement_time, 'yyyy-MM-dd''T''HH:mm:ss') ${JANUARY} AND day = '11'`,
     rows: [["2025-01-11 09:00", "2025-01-11 09:00", "Sat, 11 Jan 2025", "2025-01-11T09:00:00"]],

@@ -278,6 +278,8 @@ const CASES: readonly Case[] = [
   { sql: "CAST('1e2' AS SMALLINT)", error: "INVALID_CAST_ARGUMENT: Cannot cast '1e2' to SMALLINT", source: `${VARCHAR_MAIN} castToSmallint (DuckDB reads 100)` },
   { sql: "CAST('300' AS TINYINT)", error: "INVALID_CAST_ARGUMENT: Cannot cast '300' to TINYINT", source: `${VARCHAR_MAIN} castToTinyint (Byte.parseByte)` },
   { sql: "TRY_CAST('1_000' AS INTEGER)", expected: null, source: `${VARCHAR_MAIN} castToInteger; https://trino.io/docs/current/functions/conversion.html#try-cast` },
+  { sql: "SELECT count(*) FROM (VALUES ('2025')) AS t(year) WHERE year = 2025", error: "TYPE_MISMATCH: Cannot apply operator: varchar = integer", source: "https://trino.io/docs/current/functions/comparison.html (varchar and integer do not compare)" },
+  { sql: "SELECT count(*) FROM (VALUES (2025)) AS t(year) WHERE year = 2025", expected: "1", source: "https://trino.io/docs/current/functions/comparison.html" },
   { sql: "CAST('yes' AS BOOLEAN)", error: "INVALID_CAST_ARGUMENT: Cannot cast 'yes' to BOOLEAN", source: `${VARCHAR_MAIN} castToBoolean (t, f, 1, 0, true, false only; DuckDB reads yes)` },
   { sql: "CAST('True' AS BOOLEAN)", expected: true, type: "boolean", source: `${VARCHAR_MAIN} castToBoolean (any case)` },
   { sql: "CAST('0' AS BOOLEAN)", expected: false, source: `${VARCHAR_MAIN} castToBoolean` },

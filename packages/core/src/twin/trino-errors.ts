@@ -35,6 +35,9 @@ export function trinoErrorText(message: string): string | undefined {
   }
   const text = /^Conversion Error: Could not convert string '(.*)' to (INT8|INT16|INT32|INT64|DOUBLE|FLOAT|BOOL)$/s.exec(message);
   if (text) return `INVALID_CAST_ARGUMENT: Cannot cast '${text[1]}' to ${CAST_NAMES[text[2]!]}`;
+  // A varchar or boolean column compared with a number (athena_numeric): an analysis error in Trino.
+  const operator = /^Invalid Input Error: (Cannot apply operator: .*)$/.exec(message);
+  if (operator) return `TYPE_MISMATCH: ${operator[1]}`;
   // Trino has no cast from an array, row or map to varchar (an analysis error there).
   const nested = /^Invalid Input Error: (Cannot cast (?:array|row|map) to varchar)$/.exec(message);
   if (nested) return `TYPE_MISMATCH: ${nested[1]}`;

@@ -162,6 +162,10 @@ export function athenaMacrosSql(): string[] {
       ELSE (CASE WHEN x < 0 THEN '-' ELSE '' END) || athena_real_sci(printf('%.6e', abs(CAST(x AS DOUBLE)))) END`,
     // The translator sends every CAST(… AS VARCHAR) through this; only DOUBLE, REAL and DECIMAL values
     // change. Trino has no cast from an array, row or map to varchar (DuckDB prints '[1, 2]', '(1, a)').
+    // A column compared with a number (the translator's checkNumericComparison): Trino refuses a
+    // varchar or boolean there ("Cannot apply operator: varchar = integer"); m has %s for the type.
+    `CREATE OR REPLACE MACRO athena_numeric(x, m) AS CASE
+      WHEN typeof(x) IN ('VARCHAR', 'BOOLEAN') THEN error(replace(m, '%s', lower(typeof(x)))) ELSE x END`,
     // CAST(text AS BOOLEAN) takes t, f, 1, 0, true, false in any case (VarcharOperators castToBoolean),
     // else "Cannot cast 'yes' to BOOLEAN"; DuckDB also takes yes/no and spaces.
     ...(

@@ -1,5 +1,5 @@
 import { UnsupportedSqlError, AthenaSqlSyntaxError } from "./errors";
-import { isAggregateOrWindow, lookupFunction } from "./functions";
+import { isAggregateOrWindow, lookupFunction, sqlString } from "./functions";
 import type { Token } from "./tokenizer";
 import {
   isGroup,
@@ -110,6 +110,18 @@ const EXTRACT_FIELDS: Readonly<Record<string, string>> = {
 const INTERVAL_FIELDS = new Set(["year", "month", "day", "hour", "minute", "second"]);
 
 const INTERVAL_UNITS = new Set(["YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND"]);
+
+// Comparison operators (see checkNumericComparison).
+const COMPARISONS = new Set(["=", "<>", "!=", "<", ">", "<=", ">="]);
+
+/** Trino's type of a numeric literal: integer (bigint past 2^31), decimal(p,s) with a point, double with an exponent. */
+function numberLiteralType(text: string): string {
+  if (/[eE]/.test(text)) return "double";
+  const point = text.indexOf(".");
+  if (point === -1) return Math.abs(Number(text)) > 2147483647 ? "bigint" : "integer";
+  const digits = text.replace(".", "").replace(/^0+/, "");
+  return `decimal(${Math.max(1, digits.length)},${text.length - point - 1})`;
+}
 
 // Keywords that cannot end or start an arithmetic operand.
 const OPERAND_KEYWORDS = new Set(["SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "THEN", "ELSE", "WHEN", "ON", "BY", "AS", "IS", "IN", "LIKE", "BETWEEN", "HAVING", "ORDER", "GROUP", "LIMIT", "DISTINCT"]);
@@ -310,6 +322,7 @@ class RunTranslator {
         if (reason !== undefined) throw new UnsupportedSqlError("operator", node.text, node, reason);
         if (node.text === "/" || node.text === "%") return this.division(node);
         if ((node.text === "+" || node.text === "-") && isWord(this.peek(), "INTERVAL") && this.endsOperand()) return this.intervalArithmetic(node);
+        if (COMPARISONS.has(node.text)) this.checkNumericComparison(node.text, this.peek());
         this.consume(node.text);
         return;
       }
@@ -338,6 +351,40 @@ class RunTranslator {
     const prefix = this.ctx.tryDepth > 0 ? "athena_try_" : "athena_";
     const macro = `${prefix}${operator.text === "/" ? "divide" : "modulus"}`;
     this.out.push({ text: withWindowsBound([left, right], ([a, b]) => `${macro}(${a}, ${b})`), node: operator, operand: true });
+  }
+
+  /**
+   * `column = 2025` (and `<>`, `<`, `IN (2024, 2025)`…): Trino refuses to compare a varchar or boolean
+   * with a number ("Cannot apply operator: varchar = integer", the classic `year = 2025` on a string
+   * partition), where DuckDB casts and answers. The column (a plain or qualified name before the
+   * operator) goes through athena_numeric, which fails for those types; other types pass unchanged.
+   */
+  private checkNumericComparison(operator: string, next: SqlNode | undefined): void {
+    let literal = next;
+    if (isOperator(literal, "-", "+")) literal = this.peek(2);
+    if (literal?.kind !== "number") return;
+    this.wrapColumnBefore(`Cannot apply operator: %s ${operator} ${numberLiteralType(literal.text)}`);
+  }
+
+  /** Wraps the column name that ends the output in athena_numeric (see checkNumericComparison). */
+  private wrapColumnBefore(message: string): void {
+    let k = this.previousPiece(this.out.length);
+    if (k < 0) return;
+    const last = this.out[k]!.node;
+    if (last === undefined || this.out[k]!.operand || !(last.kind === "quoted" || (last.kind === "word" && !RESERVED.has(last.text.toUpperCase()) && !OPERAND_KEYWORDS.has(last.text.toUpperCase())))) return;
+    // `t.year`: the qualifiers before the name.
+    for (;;) {
+      const dot = this.previousPiece(k);
+      const qualifier = dot >= 0 ? this.previousPiece(dot) : -1;
+      if (dot < 0 || qualifier < 0 || !(this.out[dot]!.node?.kind === "punct" && (this.out[dot]!.node as Token).text === ".")) break;
+      const part = this.out[qualifier]!.node;
+      if (part === undefined || (part.kind !== "word" && part.kind !== "quoted")) break;
+      k = qualifier;
+    }
+    const before = this.out[this.previousPiece(k)]?.node;
+    if (before?.kind === "punct" && before.text === ".") return;
+    const text = this.out.splice(k).map((piece) => piece.text).join("").trim();
+    this.out.push({ text: `athena_numeric(${text}, ${sqlString(message)})`, node: last, operand: true });
   }
 
   /** True if the last significant output ends an operand (so a following `[` is a subscript, `-` binary). */
@@ -379,6 +426,12 @@ class RunTranslator {
     const right = this.out.splice(from).map((piece) => piece.text).join("").trim();
     const macro = operator.text === "+" ? "athena_plus_interval" : "athena_minus_interval";
     this.out.push({ text: withWindowsBound([left, right], ([a, b]) => `${macro}(${a}, ${b})`), node: operator, operand: true });
+  }
+
+  /** True for `(1, 2, -3)`: a parenthesised list of numbers. */
+  private isNumberList(group: Group): boolean {
+    const parts = splitOnCommas(group.children).map((part) => significant(part));
+    return parts.length > 0 && parts.every((part) => (part.length === 1 && part[0]!.kind === "number") || (part.length === 2 && isOperator(part[0], "-", "+") && part[1]!.kind === "number"));
   }
 
   /** Index of the previous piece with a node before `before`, or -1. */
@@ -569,6 +622,13 @@ class RunTranslator {
       return this.consume(`CAST(${next.text} AS ${typedLiteralType(upper, next)})`, 1);
     }
     if (upper === "INTERVAL") return this.interval(node);
+    // `column IN (2024, 2025)` / `column NOT IN (…)`: see checkNumericComparison.
+    if (upper === "IN" && isGroup(next) && this.isNumberList(next)) {
+      const first = significant(next.children).find((child) => child.kind === "number") as Token;
+      const not = isWord(this.prev, "NOT") ? this.out.splice(this.previousPiece(this.out.length)) : [];
+      this.wrapColumnBefore(`Cannot apply operator: %s IN ${numberLiteralType(first.text)}`);
+      this.out.push(...not);
+    }
     if (upper === "UNNEST" && isGroup(next)) return this.unnest(node, next);
     if (upper === "AT" && isWord(next, "TIME")) {
       throw new UnsupportedSqlError("syntax", "AT TIME ZONE", node, "DuckDB's AT TIME ZONE changes the type where Trino keeps it");
