@@ -296,8 +296,13 @@ function regexpExtract(call: FunctionCall): string {
  */
 export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   // Aggregates. stddev/variance are the sample versions on both engines.
-  avg: { ...same(1), wrap: (call, clauses, c) => withWindowsBound([`${call}${clauses}`, ...["sum", "count", "min"].map((f) => `${f}(${c.args.join(", ")})${clauses}`)], (a) => `athena_avg(${a.join(", ")}, athena_avg_type(${a[3]}))`) },
-  // Open difference: DuckDB's sum of integers is HUGEINT where Trino's is BIGINT (same value).
+  // Trino's avg keeps a decimal's type (exact, half up) and a real's; athena_avg picks by min()'s type.
+  avg: {
+    ...same(1),
+    wrap: (call, clauses, c) =>
+      withWindowsBound([`${call}${clauses}`, ...["sum", "count", "min"].map((f) => `${f}(${c.args.join(", ")})${clauses}`)], (a) => `athena_avg(${a.join(", ")}, athena_avg_type(${a[3]}))`),
+  },
+  // Trino's sum of integers is BIGINT (DuckDB: HUGEINT): trinoSumType casts it.
   sum: { ...same(1), wrap: trinoSumType },
   count: same(0, 1),
   min: same(1),
