@@ -168,6 +168,18 @@ const QUERIES: readonly AnalystQuery[] = [
     source: "https://trino.io/docs/current/functions/comparison.html",
   },
   {
+    name: "a label built with || from a double fails as on Athena",
+    sql: "SELECT 'Temp: ' || temperature FROM raw_weather",
+    error: "TYPE_MISMATCH: Cannot apply operator: || to double",
+    source: `${STRING}#concat (|| and concat take varchar; DuckDB casts the double)`,
+  },
+  {
+    name: "the same label with a cast",
+    sql: `SELECT 'Temp: ' || CAST(temperature AS VARCHAR), concat(city, ' ', CAST(round(temperature) AS VARCHAR)) ${JANUARY} AND day = '11'`,
+    rows: [["Temp: 4.0E0", "London 4.0E0"]],
+    source: `${STRING}#concat; ${CONVERSION}#cast`,
+  },
+  {
     name: "timestamps formatted with Joda and MySQL patterns",
     sql: `SELECT format_datetime(measurement_time, 'yyyy-MM-dd HH:mm'), date_format(measurement_time, '%Y-%m-%d %H:%i'), format_datetime(measurement_time, 'EEE, dd MMM yyyy'), format_datetime(measurement_time, 'yyyy-MM-dd''T''HH:mm:ss') ${JANUARY} AND day = '11'`,
     rows: [["2025-01-11 09:00", "2025-01-11 09:00", "Sat, 11 Jan 2025", "2025-01-11T09:00:00"]],

@@ -430,7 +430,8 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   split: renamed("string_split", 2),
   split_part: renamed("athena_split_part", 3),
   // Trino's concat is NULL if any argument is NULL; DuckDB's concat skips NULLs but || does not.
-  concat: template(2, MANY, (args) => `(${args.map((a) => `(${a})`).join(" || ")})`),
+  // Trino's concat takes varchar (or arrays) only: athena_concat_operand fails for a number or date.
+  concat: template(2, MANY, (args) => `(${args.map((a) => `athena_concat_operand(${a})`).join(" || ")})`),
   regexp_like: template(2, 2, ([s, p], call) => {
     const pattern = literalArg(call, 1);
     return `regexp_matches(${s}, ${pattern === undefined ? p : sqlString(javaPatternToRe2(pattern))})`;

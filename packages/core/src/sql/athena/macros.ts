@@ -166,6 +166,11 @@ export function athenaMacrosSql(): string[] {
     // varchar or boolean there ("Cannot apply operator: varchar = integer"); m has %s for the type.
     `CREATE OR REPLACE MACRO athena_numeric(x, m) AS CASE
       WHEN typeof(x) IN ('VARCHAR', 'BOOLEAN') THEN error(replace(m, '%s', lower(typeof(x)))) ELSE x END`,
+    // An operand of || or concat (the translator's concatenation): Trino concatenates varchar,
+    // varbinary and arrays only; DuckDB would cast a number, date or boolean to text.
+    `CREATE OR REPLACE MACRO athena_concat_operand(x) AS CASE
+      WHEN typeof(x) IN ('VARCHAR', 'BLOB', 'NULL') OR typeof(x) LIKE '%[]' THEN x
+      ELSE error('Cannot apply operator: || to ' || lower(typeof(x))) END`,
     // CAST(text AS BOOLEAN) takes t, f, 1, 0, true, false in any case (VarcharOperators castToBoolean),
     // else "Cannot cast 'yes' to BOOLEAN"; DuckDB also takes yes/no and spaces.
     ...(
