@@ -162,6 +162,18 @@ const QUERIES: readonly AnalystQuery[] = [
     source: "https://trino.io/docs/current/functions/comparison.html#in",
   },
   {
+    name: "a timestamp column compared with a string fails as on Athena",
+    sql: "SELECT count(*) FROM raw_weather WHERE measurement_time >= '2025-01-10'",
+    error: "TYPE_MISMATCH: Cannot apply operator: timestamp >= varchar(10)",
+    source: "https://trino.io/docs/current/functions/comparison.html (no implicit cast from varchar to timestamp; DuckDB casts the text)",
+  },
+  {
+    name: "the same filter with a TIMESTAMP literal",
+    sql: "SELECT count(*) FROM raw_weather WHERE measurement_time >= TIMESTAMP '2025-01-10 00:00:00' AND city = 'London'",
+    rows: [["8"]],
+    source: `${DATETIME} (TIMESTAMP literals)`,
+  },
+  {
     name: "the same filter written with strings, as Athena wants it",
     sql: "SELECT count(*) FROM raw_weather WHERE year = '2025' AND month IN ('01') AND temperature > 8",
     rows: [["6"]],

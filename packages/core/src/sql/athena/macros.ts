@@ -166,6 +166,10 @@ export function athenaMacrosSql(): string[] {
     // varchar or boolean there ("Cannot apply operator: varchar = integer"); m has %s for the type.
     `CREATE OR REPLACE MACRO athena_numeric(x, m) AS CASE
       WHEN typeof(x) IN ('VARCHAR', 'BOOLEAN') THEN error(replace(m, '%s', lower(typeof(x)))) ELSE x END`,
+    // A column compared with a string literal: only a varchar compares with one in Trino (a date or
+    // timestamp wants DATE '…' / TIMESTAMP '…'; DuckDB casts the text).
+    `CREATE OR REPLACE MACRO athena_textual(x, m) AS CASE
+      WHEN typeof(x) IN ('VARCHAR', 'NULL') THEN x ELSE error(replace(m, '%s', lower(typeof(x)))) END`,
     // An operand of || or concat (the translator's concatenation): Trino concatenates varchar,
     // varbinary and arrays only; DuckDB would cast a number, date or boolean to text.
     `CREATE OR REPLACE MACRO athena_concat_operand(x) AS CASE

@@ -364,18 +364,24 @@ class RunTranslator {
   /**
    * `column = 2025` (and `<>`, `<`, `IN (2024, 2025)`…): Trino refuses to compare a varchar or boolean
    * with a number ("Cannot apply operator: varchar = integer", the classic `year = 2025` on a string
-   * partition), where DuckDB casts and answers. The column (a plain or qualified name before the
-   * operator) goes through athena_numeric, which fails for those types; other types pass unchanged.
+   * partition), and anything but a varchar with a string literal (`measurement_time >= '2025-01-10'`:
+   * "Cannot apply operator: timestamp(3) >= varchar(10)"; write TIMESTAMP '…'), where DuckDB casts
+   * and answers. The column (a plain or qualified name before the operator) goes through
+   * athena_numeric or athena_textual, which fail for those types; other types pass unchanged.
    */
   private checkNumericComparison(operator: string, next: SqlNode | undefined): void {
+    if (next?.kind === "string") {
+      this.wrapColumnBefore(`Cannot apply operator: %s ${operator} varchar(${[...(next as Token).value].length})`, "athena_textual");
+      return;
+    }
     let literal = next;
     if (isOperator(literal, "-", "+")) literal = this.peek(2);
     if (literal?.kind !== "number") return;
     this.wrapColumnBefore(`Cannot apply operator: %s ${operator} ${numberLiteralType(literal.text)}`);
   }
 
-  /** Wraps the column name that ends the output in athena_numeric (see checkNumericComparison). */
-  private wrapColumnBefore(message: string): void {
+  /** Wraps the column name that ends the output in athena_numeric or athena_textual (see checkNumericComparison). */
+  private wrapColumnBefore(message: string, macro = "athena_numeric"): void {
     let k = this.previousPiece(this.out.length);
     if (k < 0) return;
     const last = this.out[k]!.node;
@@ -392,7 +398,7 @@ class RunTranslator {
     const before = this.out[this.previousPiece(k)]?.node;
     if (before?.kind === "punct" && before.text === ".") return;
     const text = this.out.splice(k).map((piece) => piece.text).join("").trim();
-    this.out.push({ text: `athena_numeric(${text}, ${sqlString(message)})`, node: last, operand: true });
+    this.out.push({ text: `${macro}(${text}, ${sqlString(message)})`, node: last, operand: true });
   }
 
   /**
@@ -452,10 +458,11 @@ class RunTranslator {
     this.out.push({ text: withWindowsBound([left, right], ([a, b]) => `${macro}(${a}, ${b})`), node: operator, operand: true });
   }
 
-  /** True for `(1, 2, -3)`: a parenthesised list of numbers. */
-  private isNumberList(group: Group): boolean {
+  /** True for `(1, 2, -3)` or `('a', 'b')`: a parenthesised list of number (or string) literals. */
+  private isLiteralList(group: Group, kind: "number" | "string"): boolean {
     const parts = splitOnCommas(group.children).map((part) => significant(part));
-    return parts.length > 0 && parts.every((part) => (part.length === 1 && part[0]!.kind === "number") || (part.length === 2 && isOperator(part[0], "-", "+") && part[1]!.kind === "number"));
+    const signed = (part: SqlNode[]): boolean => kind === "number" && part.length === 2 && isOperator(part[0], "-", "+") && part[1]!.kind === kind;
+    return parts.length > 0 && parts.every((part) => (part.length === 1 && part[0]!.kind === kind) || signed(part));
   }
 
   /** Index of the previous piece with a node before `before`, or -1. */
@@ -647,10 +654,11 @@ class RunTranslator {
     }
     if (upper === "INTERVAL") return this.interval(node);
     // `column IN (2024, 2025)` / `column NOT IN (…)`: see checkNumericComparison.
-    if (upper === "IN" && isGroup(next) && this.isNumberList(next)) {
-      const first = significant(next.children).find((child) => child.kind === "number") as Token;
+    if (upper === "IN" && isGroup(next) && (this.isLiteralList(next, "number") || this.isLiteralList(next, "string"))) {
+      const first = significant(next.children).find((child) => child.kind === "number" || child.kind === "string") as Token;
       const not = isWord(this.prev, "NOT") ? this.out.splice(this.previousPiece(this.out.length)) : [];
-      this.wrapColumnBefore(`Cannot apply operator: %s IN ${numberLiteralType(first.text)}`);
+      if (first.kind === "number") this.wrapColumnBefore(`Cannot apply operator: %s IN ${numberLiteralType(first.text)}`);
+      else this.wrapColumnBefore(`Cannot apply operator: %s IN varchar(${[...first.value].length})`, "athena_textual");
       this.out.push(...not);
     }
     if (upper === "UNNEST" && isGroup(next)) return this.unnest(node, next);
