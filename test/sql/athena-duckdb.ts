@@ -55,3 +55,12 @@ export async function createRawWeather(db: AthenaDuckDb): Promise<void> {
     ('Paris',   12.0, '2025-01-10 12:00:00', '2025-01-10 12:05:00', 'Paris',  '2025', '01', '10'),
     ('London', 100.0, '2025-02-01 00:00:00', '2025-02-01 00:01:00', 'London', '2025', '02', '01')`);
 }
+
+/** A DuckDB result type in Trino's name (`DECIMAL(5,1)` → `decimal(5,1)`, `INTEGER[]` → `array(integer)`). */
+export function trinoType(duckdb: string): string {
+  if (duckdb.endsWith("[]")) return `array(${trinoType(duckdb.slice(0, -2))})`;
+  const decimal = /^DECIMAL\((\d+),(\d+)\)$/.exec(duckdb);
+  if (decimal) return `decimal(${decimal[1]},${decimal[2]})`;
+  const names: Record<string, string> = { INTEGER: "integer", BIGINT: "bigint", SMALLINT: "smallint", TINYINT: "tinyint", DOUBLE: "double", FLOAT: "real", VARCHAR: "varchar", BOOLEAN: "boolean", DATE: "date", TIMESTAMP: "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamp with time zone", TIME: "time", INTERVAL: "interval", BLOB: "varbinary" };
+  return names[duckdb] ?? `duckdb:${duckdb}`;
+}

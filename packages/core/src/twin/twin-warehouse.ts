@@ -13,6 +13,7 @@ import { MAX_PARTITIONS_PER_STATEMENT } from "../transform/athena-sql";
 import { athenaText, athenaTypeName } from "./athena-text";
 import type { DuckDbQueryEngine } from "./duckdb-query-engine";
 import { quoteIdent, quoteLiteral } from "./duckdb-values";
+import { trinoErrorText } from "./trino-errors";
 
 const INSERT_RE = /^\s*INSERT\s+INTO\s+("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_]*)\s+/i;
 const VIEW_RE = /^\s*CREATE\s+(?:OR\s+REPLACE\s+)?VIEW\s+("(?:[^"]|"")+"|[A-Za-z_][\w.]*)\s+AS\s+/i;
@@ -243,7 +244,9 @@ const ERROR_NAMES: readonly (readonly [RegExp, string])[] = [
  */
 export function athenaWording(message: string): string {
   let text = message.replace(/\n+\s*LINE \d+:[\s\S]*$/, "").trim();
-  for (const [pattern, name] of ERROR_NAMES) text = text.replace(pattern, name);
+  const trino = trinoErrorText(text);
+  if (trino !== undefined) text = trino;
+  else for (const [pattern, name] of ERROR_NAMES) text = text.replace(pattern, name);
   // Any absolute path is the twin's own (lake files, spill folder, home): never the client's business.
   return text.replace(/(?:[A-Za-z]:)?\/(?:[\w.@+-]+\/)+[\w.@*?+-]*/g, "<path>");
 }

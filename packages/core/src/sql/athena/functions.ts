@@ -3,7 +3,7 @@ import { UnsupportedSqlError, type SqlPosition } from "./errors";
 import { trinoJsonPathToDuckDb } from "./json-path";
 import { javaPatternToRe2, javaReplacement, mayMatchEmpty, regexGroups } from "./regex";
 import { significant, type SqlNode } from "./tree";
-import type { TranslatedLambda } from "./translator";
+import { withWindowsBound, type TranslatedLambda } from "./translator";
 
 /** A function call as the translator sees it: Athena name, translated arguments, raw argument nodes. */
 export interface FunctionCall {
@@ -40,8 +40,8 @@ export interface FunctionSpec {
 
 const MANY = Number.POSITIVE_INFINITY;
 
-/** substr(s, start[, length]) with Trino's empty result for start 0. */
-const athenaSubstr = (args: readonly string[]): string => `(CASE WHEN (${args[1]}) = 0 THEN '' ELSE substring(${args.join(", ")}) END)`;
+/** substr(s, start[, length]) with Trino's empty results (athena_substr). */
+const athenaSubstr = (args: readonly string[]): string => `athena_substr(${args[0]}, ${args[1]}, ${args[2] ?? `length(${args[0]})`})`;
 
 /** Trino's count_if is BIGINT; DuckDB's is HUGEINT. */
 const bigintAggregate = (call: string, clauses: string): string => `CAST(${call}${clauses} AS BIGINT)`;
@@ -123,7 +123,7 @@ function parsedLikeJoda(parsed: string, fields: DateFields): string {
 }
 
 // The twin's macros that raise Trino's errors with error(), and the SQL of a failing call.
-const ERROR_MACROS = /\b(error|athena_(?:divide|modulus|subscript|element_at|split_part|replace|lpad|rpad|plus_interval|minus_interval|extract_\w+|varchar_n|from_iso8601_timestamp|width_bucket|to_base|from_base\w*|typeof)|nth_value|regexp_\w+)\(/i;
+const ERROR_MACROS = /\b(error|athena_(?:divide|modulus|subscript|element_at|split_part|replace|lpad|rpad|plus_interval|minus_interval|extract_\w+|varchar_n|varchar|integral|boolean|from_iso8601_timestamp|width_bucket|to_base|from_base\w*|typeof|json_parse|json_checked|json_text|json_extract_scalar|approx_percentile|geometric_mean|slice|sequence\w*)|nth_value|regexp_\w+)\(/i;
 
 /** The lambda at argument `index`, or a refusal naming the function. */
 function lambdaArg(call: FunctionCall, index: number, arity: number): TranslatedLambda {
@@ -249,7 +249,11 @@ function regexpReplace(call: FunctionCall): string {
   if (replacement === undefined || pattern === undefined) {
     throw new UnsupportedSqlError("function", call.name, call.at, "the pattern and replacement must be string literals on the twin (Java's $n references are translated at translation time)");
   }
-  const read = javaReplacement(replacement, regexGroups(pattern));
+  const groups = regexGroups(pattern);
+  if (groups.insideRepetition.some(Boolean) && /[$\\]/.test(replacement)) {
+    throw new UnsupportedSqlError("function", call.name, call.at, "the replacement refers to groups of a pattern with a group inside a repeated group: Trino's Joni and DuckDB's RE2 may report different captures for it");
+  }
+  const read = javaReplacement(replacement, groups);
   if (read === undefined) throw new UnsupportedSqlError("function", call.name, call.at, "DuckDB's RE2 refers to groups 0 to 9 only");
   if ("error" in read) return `(CASE WHEN regexp_matches(${s}, ${re2}) THEN ${failWith(read.error)} ELSE ${s} END)`;
   return `regexp_replace(${s}, ${re2}, ${sqlString(read.rewrite)}, 'g')`;
@@ -272,6 +276,9 @@ function regexpExtract(call: FunctionCall): string {
   // JoniRegexpFunctions.validateGroup: checked before matching.
   if (group < 0) return `(CASE WHEN ${s} IS NOT NULL THEN ${failWith("Group cannot be negative")} END)`;
   if (group > groups.count) return `(CASE WHEN ${s} IS NOT NULL THEN ${failWith(`Pattern has ${groups.count} groups. Cannot access group ${group}`)} END)`;
+  if (group > 0 && groups.insideRepetition[group - 1]) {
+    throw new UnsupportedSqlError("function", call.name, call.at, `group ${group} is inside a repeated group: when the last repetition skips it, Trino's Joni and DuckDB's RE2 may report different captures`);
+  }
   const extract = `regexp_extract(${s}, ${re2}, ${group})`;
   let value = extract;
   if (group > 0 && groups.optional[group - 1]) {
@@ -289,15 +296,31 @@ function regexpExtract(call: FunctionCall): string {
  */
 export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   // Aggregates. stddev/variance are the sample versions on both engines.
-  avg: same(1),
-  // Open difference: DuckDB's sum of integers is HUGEINT where Trino's is BIGINT (same value).
+  // Trino's avg keeps a decimal's type (exact, half up) and a real's; athena_avg picks by min()'s type.
+  avg: {
+    ...same(1),
+    wrap: (call, clauses, c) =>
+      withWindowsBound([`${call}${clauses}`, ...["sum", "count", "min"].map((f) => `${f}(${c.args.join(", ")})${clauses}`)], (a) => `athena_avg(${a.join(", ")}, athena_avg_type(${a[3]}))`),
+  },
+  // Trino's sum of integers is BIGINT (DuckDB: HUGEINT): trinoSumType casts it.
   sum: { ...same(1), wrap: trinoSumType },
   count: same(0, 1),
   min: same(1),
   max: same(1),
   count_if: { ...same(1), wrap: bigintAggregate },
   approx_distinct: renamed("approx_count_distinct", 1),
-  approx_percentile: renamed("approx_quantile", 2),
+  approx_percentile: {
+    arity: [2, 2],
+    translate: () => "",
+    wrap: (_call, clauses, c) => {
+      if (/^\s*ARRAY\b/i.test(c.args[1]!)) throw new UnsupportedSqlError("function", c.name, c.at, "the array-of-percentiles form is not supported on the twin");
+      const x = c.args[0]!;
+      return withWindowsBound(
+        [`list_filter(array_agg(${x})${clauses}, lambda athena_v: athena_v IS NOT NULL)`, `count(${x})${clauses}`, c.args[1]!, `min(${x})${clauses}`],
+        ([vals, n, q, m]) => `athena_approx_percentile(${vals}, ${n}, ${q}, ${m}, athena_percentile_type(${m}))`,
+      );
+    },
+  },
   arbitrary: renamed("any_value", 1),
   any_value: same(1),
   // Trino keeps a NULL x of the row with the extreme y (https://trino.io/docs/current/functions/aggregate.html#max_by);
@@ -320,7 +343,10 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     arity: [1, 1],
     translate: () => "",
     wrap: (_call, clauses, c) =>
-      `exp(avg(CASE WHEN (${c.args[0]}) > 0 THEN ln(${c.args[0]}) WHEN (${c.args[0]}) = 0 THEN CAST('-Infinity' AS DOUBLE) WHEN (${c.args[0]}) < 0 THEN CAST('NaN' AS DOUBLE) END)${clauses})`,
+      withWindowsBound(
+        [`exp(avg(CASE WHEN (${c.args[0]}) > 0 THEN ln(${c.args[0]}) WHEN (${c.args[0]}) = 0 THEN CAST('-Infinity' AS DOUBLE) WHEN (${c.args[0]}) < 0 THEN CAST('NaN' AS DOUBLE) END)${clauses})`, `min(${c.args[0]})${clauses}`],
+        ([mean, m]) => `athena_geometric_mean(${mean}, ${m}, athena_mean_type(${m}))`,
+      ),
   },
   // listagg(x[, separator]) WITHIN GROUP (ORDER BY …): NULLs are skipped on both.
   listagg: { arity: [1, 2], translate: () => "", withinGroup: true, wrap: (_call, clauses, c) => listagg(c, clauses) },
@@ -345,19 +371,19 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   ceil: same(1),
   ceiling: same(1),
   floor: same(1),
-  round: template(1, 2, ([x, n]) => (n === undefined || /\bover\s*\(/i.test(x!) ? `round(${x}${n === undefined ? "" : `, ${n}`})` : `athena_round(${x}, ${n})`)),
+  round: template(1, 2, ([x, n]) => (n === undefined ? `athena_round1(${x})` : `athena_round(${x}, ${n})`)),
   truncate: template(1, 2, ([x, n]) => (n === undefined ? `trunc(${x})` : `cast_to_type(trunc(${x}, ${n}), ${x})`)),
-  sqrt: same(1),
+  sqrt: renamed("athena_sqrt", 1),
   cbrt: same(1),
   exp: same(1),
-  ln: same(1),
-  log: same(2), // log(base, x)
-  log2: same(1),
-  log10: same(1),
+  ln: renamed("athena_ln", 1),
+  log: renamed("athena_log", 2), // log(base, x)
+  log2: renamed("athena_log2", 1),
+  log10: renamed("athena_log10", 1),
   power: same(2),
   pow: renamed("power", 2),
   mod: { arity: [2, 2], translate: (c) => `${c.inTry ? "athena_try_modulus" : "athena_modulus"}(${c.args.join(", ")})` },
-  sign: template(1, 1, ([x]) => (/\bover\s*\(/i.test(x!) ? `sign(${x})` : `athena_sign(${x})`)),
+  sign: renamed("athena_sign", 1),
   rand: renamed("random", 0),
   random: same(0),
   pi: same(0),
@@ -366,8 +392,8 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   sin: same(1),
   cos: same(1),
   tan: same(1),
-  asin: same(1),
-  acos: same(1),
+  asin: renamed("athena_asin", 1),
+  acos: renamed("athena_acos", 1),
   atan: same(1),
   atan2: same(2),
   // Constants: https://trino.io/docs/current/functions/math.html
@@ -404,7 +430,8 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   split: renamed("string_split", 2),
   split_part: renamed("athena_split_part", 3),
   // Trino's concat is NULL if any argument is NULL; DuckDB's concat skips NULLs but || does not.
-  concat: template(2, MANY, (args) => `(${args.map((a) => `(${a})`).join(" || ")})`),
+  // Trino's concat takes varchar (or arrays) only: athena_concat_operand fails for a number or date.
+  concat: template(2, MANY, (args) => `(${args.map((a) => `athena_concat_operand(${a})`).join(" || ")})`),
   regexp_like: template(2, 2, ([s, p], call) => {
     const pattern = literalArg(call, 1);
     return `regexp_matches(${s}, ${pattern === undefined ? p : sqlString(javaPatternToRe2(pattern))})`;
@@ -503,6 +530,20 @@ export const ATHENA_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   array_max: renamed("athena_array_max", 1),
   array_min: renamed("athena_array_min", 1),
 };
+
+// Aggregate and window functions: their arguments are evaluated per row inside the aggregate, so
+// they are never moved out into a lambda (withArgumentsBound) and may start with DISTINCT.
+const AGGREGATE_OR_WINDOW = new Set([
+  "avg", "sum", "count", "min", "max", "count_if", "approx_distinct", "approx_percentile", "arbitrary", "any_value",
+  "min_by", "max_by", "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop", "bool_and", "bool_or",
+  "every", "array_agg", "geometric_mean", "listagg", "corr", "covar_samp", "covar_pop", "row_number", "rank",
+  "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead", "first_value", "last_value", "nth_value",
+]);
+
+/** True for an aggregate or window function (its arguments stay where they are). */
+export function isAggregateOrWindow(name: string): boolean {
+  return AGGREGATE_OR_WINDOW.has(name.toLowerCase());
+}
 
 /** The spec of an Athena function, or an UnsupportedSqlError naming it. */
 export function lookupFunction(name: string, argCount: number, at: SqlPosition): FunctionSpec {

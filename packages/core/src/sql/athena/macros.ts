@@ -84,13 +84,53 @@ export function athenaMacrosSql(): string[] {
       WHEN typeof(athena_zero(a, b)) NOT IN ('DOUBLE', 'FLOAT') AND b = 0 THEN ${onZero}
       ELSE a % b END`,
     ]),
+    // avg (https://trino.io/docs/current/functions/aggregate.html#avg): a DOUBLE for integers and
+    // doubles, a REAL for reals, decimal(p, s) for decimal(p, s) (DuckDB: DOUBLE). The decimal average
+    // is the exact sum over the count rounded half up at scale s (DecimalAverageAggregation.average,
+    // TestDecimalAverageAggregation: divide(count, scale, HALF_UP)). m is min() over the same rows:
+    // a value of the argument's type. Integer types are the typed overloads; others keep their type.
+    `CREATE OR REPLACE MACRO athena_avg_type(m TINYINT) AS CAST(0 AS DOUBLE), (m SMALLINT) AS CAST(0 AS DOUBLE),
+      (m INTEGER) AS CAST(0 AS DOUBLE), (m BIGINT) AS CAST(0 AS DOUBLE), (m HUGEINT) AS CAST(0 AS DOUBLE),
+      (m) AS cast_to_type(0, m)`,
+    `CREATE OR REPLACE MACRO athena_decimal_avg_text(total, n) AS
+      athena_decimal_text(sign(athena_unscaled(total)) * ((2 * abs(athena_unscaled(total)) + n) // (2 * n)), athena_scale(total))`,
+    // z is athena_avg_type(m): a macro body cannot call a typed overload of an untyped parameter.
+    `CREATE OR REPLACE MACRO athena_avg(a, total, n, m, z) AS CASE
+      WHEN typeof(m) LIKE 'DECIMAL%' THEN (CASE WHEN n > 0 THEN cast_to_type(athena_decimal_avg_text(total, n), z) END)
+      ELSE cast_to_type(a, z) END`,
+    // geometric_mean (computed in DOUBLE) is a REAL for REAL values, else a DOUBLE
+    // (https://trino.io/docs/current/functions/aggregate.html#geometric_mean). A zero of that type:
+    // integers by overload, then DOUBLE + REAL is DOUBLE and REAL + REAL is REAL. DuckDB's DECIMAL +
+    // REAL is a REAL where Trino would read a decimal as a DOUBLE: that one fails by name.
+    `CREATE OR REPLACE MACRO athena_mean_type(m TINYINT) AS CAST(0 AS DOUBLE), (m SMALLINT) AS CAST(0 AS DOUBLE),
+      (m INTEGER) AS CAST(0 AS DOUBLE), (m BIGINT) AS CAST(0 AS DOUBLE), (m HUGEINT) AS CAST(0 AS DOUBLE),
+      (m) AS cast_to_type(0, m) + CAST(0 AS FLOAT)`,
+    `CREATE OR REPLACE MACRO athena_geometric_mean(mean, m, z) AS CASE
+      WHEN typeof(m) LIKE 'DECIMAL%' THEN error('geometric_mean of a DECIMAL is not supported on the twin: cast the argument to DOUBLE')
+      ELSE cast_to_type(mean, z) END`,
+    // approx_percentile(x, p): Trino's digests (qdigest for bigint, t-digest for double and real) keep a
+    // small input exactly and then answer the input value at 0-based rank floor(p * n) (clamped to the
+    // last); DuckDB's approx_quantile interpolates (2.5 for 1, 2, 3, 4 where Trino says 3). The twin
+    // sorts the values and takes that rank, which is also what a digest approximates on large inputs.
+    // The type: bigint for integers, else the input's (real, double); Trino reads a decimal as a
+    // double, which DuckDB's decimal + real (a real) cannot say, so a decimal fails by name.
+    `CREATE OR REPLACE MACRO athena_percentile_type(m TINYINT) AS CAST(0 AS BIGINT), (m SMALLINT) AS CAST(0 AS BIGINT),
+      (m INTEGER) AS CAST(0 AS BIGINT), (m BIGINT) AS CAST(0 AS BIGINT), (m HUGEINT) AS CAST(0 AS BIGINT),
+      (m) AS cast_to_type(0, m) + CAST(0 AS FLOAT)`,
+    `CREATE OR REPLACE MACRO athena_approx_percentile(vals, n, q, m, z) AS CASE
+      WHEN q < 0 OR q > 1 THEN error('Percentile must be between 0 and 1')
+      WHEN typeof(m) LIKE 'DECIMAL%' THEN error('approx_percentile of a DECIMAL is not supported on the twin: cast the argument to DOUBLE')
+      WHEN n = 0 THEN NULL
+      ELSE cast_to_type(list_sort(vals)[CAST(least(floor(q * n), n - 1) AS BIGINT) + 1], z) END`,
     // A zero of the type of Trino's sum over values of m's type (see trinoSumType in functions.ts).
     "CREATE OR REPLACE MACRO athena_sum_type(m) AS athena_wide_zero(CAST(0 AS BIGINT) + m * 0)",
     // Trino's CAST(DOUBLE AS VARCHAR) is scientific with the shortest round-trip digits (3.77E1,
-    // 1.2E3, 0E0, -0E0, NaN, Infinity); DuckDB writes 37.7, 1200.0, 1e+20. athena_sci builds
+    // 1.2E3, 4.0E0, 0E0, -0E0, NaN, Infinity); DuckDB writes 37.7, 1200.0, 1e+20. athena_sci builds
     // d[1].d[2…]E<e> from significant digits d and exponent e, read off DuckDB's shortest text.
+    // DoubleOperators' FORMAT is DecimalFormat("0.0###################E0"): one fraction digit at least
+    // (4.0E0, 1.0E20; TestArrayFunctions testArrayJoin: 1.0E0x2.1E0x3.3E0); zero alone is 0E0.
     `CREATE OR REPLACE MACRO athena_sci(d, e) AS
-      left(rtrim(d, '0'), 1) || (CASE WHEN length(rtrim(d, '0')) > 1 THEN '.' || substr(rtrim(d, '0'), 2) ELSE '' END)
+      left(rtrim(d, '0'), 1) || '.' || (CASE WHEN length(rtrim(d, '0')) > 1 THEN substr(rtrim(d, '0'), 2) ELSE '0' END)
       || 'E' || CAST(e AS VARCHAR)`,
     `CREATE OR REPLACE MACRO athena_sci_text(t) AS CASE
       WHEN contains(t, 'e') THEN athena_sci(replace(split_part(t, 'e', 1), '.', ''), CAST(split_part(t, 'e', 2) AS INTEGER))
@@ -120,19 +160,82 @@ export function athenaMacrosSql(): string[] {
       WHEN isinf(x) THEN (CASE WHEN x > 0 THEN 'Infinity' ELSE '-Infinity' END)
       WHEN x = 0 THEN (CASE WHEN CAST(x AS VARCHAR) LIKE '-%' THEN '-0E0' ELSE '0E0' END)
       ELSE (CASE WHEN x < 0 THEN '-' ELSE '' END) || athena_real_sci(printf('%.6e', abs(CAST(x AS DOUBLE)))) END`,
-    // The translator sends every CAST(… AS VARCHAR) through this; only DOUBLE, REAL and DECIMAL values change.
-    `CREATE OR REPLACE MACRO athena_varchar(x) AS CASE
+    // The translator sends every CAST(… AS VARCHAR) through this; only DOUBLE, REAL and DECIMAL values
+    // change. Trino has no cast from an array, row or map to varchar (DuckDB prints '[1, 2]', '(1, a)').
+    // A column compared with a number (the translator's checkNumericComparison): Trino refuses a
+    // varchar or boolean there ("Cannot apply operator: varchar = integer"); m has %s for the type.
+    `CREATE OR REPLACE MACRO athena_numeric(x, m) AS CASE
+      WHEN typeof(x) IN ('VARCHAR', 'BOOLEAN') THEN error(replace(m, '%s', lower(typeof(x)))) ELSE x END`,
+    // A column compared with a string literal: only a varchar compares with one in Trino (a date or
+    // timestamp wants DATE '…' / TIMESTAMP '…'; DuckDB casts the text).
+    `CREATE OR REPLACE MACRO athena_textual(x, m) AS CASE
+      WHEN typeof(x) IN ('VARCHAR', 'NULL') THEN x ELSE error(replace(m, '%s', lower(typeof(x)))) END`,
+    // An operand of || or concat (the translator's concatenation): Trino concatenates varchar,
+    // varbinary and arrays only; DuckDB would cast a number, date or boolean to text.
+    `CREATE OR REPLACE MACRO athena_concat_operand(x) AS CASE
+      WHEN typeof(x) IN ('VARCHAR', 'BLOB', 'NULL') OR typeof(x) LIKE '%[]' THEN x
+      ELSE error('Cannot apply operator: || to ' || lower(typeof(x))) END`,
+    // CAST(text AS BOOLEAN) takes t, f, 1, 0, true, false in any case (VarcharOperators castToBoolean),
+    // else "Cannot cast 'yes' to BOOLEAN"; DuckDB also takes yes/no and spaces.
+    ...(
+      [
+        ["athena_boolean", "error('Cannot cast ''' || x || ''' to BOOLEAN')"],
+        ["athena_try_boolean", "NULL"],
+      ] as const
+    ).map(
+      ([name, fail]) => `CREATE OR REPLACE MACRO ${name}(x VARCHAR) AS CASE
+      WHEN x IS NULL OR lower(x) IN ('t', 'f', '1', '0', 'true', 'false') THEN x ELSE ${fail} END,
+      (x) AS x`,
+    ),
+    // CAST(x AS DECIMAL(p, s)) reads a DOUBLE by its shortest text, then rounds half up
+    // (DecimalConversions: BigDecimal.valueOf(double), new BigDecimal(String.valueOf(float)),
+    // setScale(s, HALF_UP)): 1.005E0 is 1.01 where DuckDB's binary rounding gives 1.00. The twin casts
+    // the text (DuckDB's shortest text, rounded half away from zero); a boolean goes as 0 or 1.
+    `CREATE OR REPLACE MACRO athena_decimal_source(x) AS CASE
+      WHEN typeof(x) = 'BOOLEAN' THEN CAST(CAST(x AS INTEGER) AS VARCHAR) ELSE CAST(x AS VARCHAR) END`,
+    // A timestamp's text has its precision's digits in Trino: a Glue timestamp column is timestamp(3)
+    // (2025-01-05 10:00:00.000; DuckDB writes 2025-01-05 10:00:00), six digits when the value has
+    // microseconds below the millisecond; timestamp with time zone ends with its zone (UTC here).
+    `CREATE OR REPLACE MACRO athena_timestamp_text(t) AS CASE
+      WHEN microsecond(t) % 1000 <> 0 THEN strftime(t, '%Y-%m-%d %H:%M:%S.%f') ELSE strftime(t, '%Y-%m-%d %H:%M:%S.%g') END`,
+    // athena_try_varchar is the one used inside TRY(…), where DuckDB refuses error(): a JSON object or
+    // array (a runtime error in Trino) gives NULL, and so does an array, row or map, which Trino
+    // rejects before running (TRY(CAST(ARRAY[1] AS VARCHAR)) fails there; NULL on the twin).
+    ...(
+      [
+        ["athena_varchar", "athena_json_text(TRY_CAST(x AS JSON))", (what: string) => `error('Cannot cast ${what} to varchar')`],
+        ["athena_try_varchar", "(CASE WHEN json_type(TRY_CAST(x AS JSON)) NOT IN ('OBJECT', 'ARRAY') THEN json_extract_string(TRY_CAST(x AS JSON), '$') END)", () => "NULL"],
+      ] as const
+    ).map(
+      ([name, json, fail]) => `CREATE OR REPLACE MACRO ${name}(x) AS CASE
       WHEN typeof(x) = 'DOUBLE' THEN athena_double_text(TRY_CAST(x AS DOUBLE))
       WHEN typeof(x) = 'FLOAT' THEN athena_real_text(TRY_CAST(x AS FLOAT))
-      WHEN typeof(x) = 'JSON' THEN athena_json_text(TRY_CAST(x AS JSON))
+      WHEN typeof(x) = 'JSON' THEN ${json}
       WHEN typeof(x) LIKE 'DECIMAL%' THEN athena_decimal_text_zero(CAST(x AS VARCHAR))
+      WHEN typeof(x) = 'TIMESTAMP' THEN athena_timestamp_text(TRY_CAST(x AS TIMESTAMP))
+      WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE' THEN athena_timestamp_text(CAST(TRY_CAST(x AS TIMESTAMPTZ) AS TIMESTAMP)) || ' UTC'
+      WHEN typeof(x) LIKE '%[]' OR typeof(x) LIKE '%]' THEN ${fail("array")}
+      WHEN typeof(x) LIKE 'STRUCT(%' THEN ${fail("row")}
+      WHEN typeof(x) LIKE 'MAP(%' THEN ${fail("map")}
       ELSE CAST(x AS VARCHAR) END`,
+    ),
     // CAST(x AS VARCHAR(n)): Trino cuts text to n characters but fails for any other type whose text
     // is longer (TestRealOperators testCastToVarchar: "Value 1200.0 (1.2E3) cannot be represented as
     // varchar(4)").
+    // Java's Double.toString / Float.toString (Trino's error messages print a double with it): plain
+    // digits with a decimal for 10^-3 <= |x| < 10^7 (DuckDB's own text there), else d.dddE±n.
+    `CREATE OR REPLACE MACRO athena_java_text(x) AS CASE
+      WHEN isnan(x) OR isinf(x) THEN athena_varchar(x)
+      WHEN x = 0 OR (abs(x) >= 0.001 AND abs(x) < 10000000) THEN CAST(x AS VARCHAR)
+      ELSE regexp_replace(athena_varchar(x), '^(-?[0-9])E', '\\1.0E') END`,
+    // DoubleOperators/RealOperators castToVarchar: "Value 1200.0 (1.2E3) cannot be represented as varchar(4)".
     `CREATE OR REPLACE MACRO athena_varchar_n(x, n) AS CASE
       WHEN typeof(x) = 'VARCHAR' THEN left(CAST(x AS VARCHAR), n)
-      WHEN length(athena_varchar(x)) > n THEN error('Value ' || athena_varchar(x) || ' cannot be represented as varchar(' || CAST(n AS VARCHAR) || ')')
+      WHEN length(athena_varchar(x)) > n THEN error('Value '
+        || (CASE WHEN typeof(x) = 'DOUBLE' THEN athena_java_text(TRY_CAST(x AS DOUBLE)) || ' (' || athena_varchar(x) || ')'
+          WHEN typeof(x) = 'FLOAT' THEN athena_java_text(TRY_CAST(x AS FLOAT)) || ' (' || athena_varchar(x) || ')'
+          ELSE athena_varchar(x) END)
+        || ' cannot be represented as varchar(' || CAST(n AS VARCHAR) || ')')
       ELSE athena_varchar(x) END`,
     `CREATE OR REPLACE MACRO athena_try_varchar_n(x, n) AS CASE
       WHEN typeof(x) = 'VARCHAR' THEN left(CAST(x AS VARCHAR), n)
@@ -144,14 +247,53 @@ export function athenaMacrosSql(): string[] {
       WHEN regexp_matches(s, 'T.*[+-][0-9]{2}(:?[0-9]{2})?$') AND NOT regexp_matches(s, 'T.*[+-]00(:?00)?$')
       THEN error('from_iso8601_timestamp with a UTC offset other than Z is not supported on the twin: ' || s)
       ELSE CAST(s AS TIMESTAMPTZ) END`,
-    // round(x, n) keeps x's type: a DECIMAL(p, s) stays at scale s (round(DECIMAL '3.450', 1) is 3.500;
-    // DuckDB: 3.5 as DECIMAL(4,1)), integers stay integers. x + 0 has x's type, or a wider DECIMAL at
-    // the same scale (typed overloads cannot match a DECIMAL of any precision).
-    "CREATE OR REPLACE MACRO athena_round(x, n) AS cast_to_type(round(x, n), x + 0)",
+    // round(x, n) keeps x's type; a DECIMAL(p, s) becomes decimal(min(38, p + 1), s) (MathFunctions
+    // roundN: "rp = min(38, p + 1)"; round(DECIMAL '3.450', 1) is 3.500; DuckDB: 3.5 as DECIMAL(4,1)).
+    // A zero of x's type added to itself has that type: DuckDB's decimal addition is
+    // (max(p1 - s1, p2 - s2) + max(s1, s2) + 1, max(s1, s2)), integers and floats keep theirs.
+    // A DOUBLE or REAL is rounded as MathFunctions.round(double, n) does: Math.round(x * 10^n) / 10^n
+    // with the sign set aside, Math.round being floor(v + 0.5) saturated at Long.MAX_VALUE
+    // (round(2.675E0, 2) is 2.67 there: 267.49999999999997 rounds down; DuckDB gives 2.68).
+    // (least() would skip a NULL.)
+    `CREATE OR REPLACE MACRO athena_math_round(v) AS CASE
+      WHEN floor(v + 0.5) > CAST(9223372036854775807 AS DOUBLE) THEN CAST(9223372036854775807 AS DOUBLE) ELSE floor(v + 0.5) END`,
+    `CREATE OR REPLACE MACRO athena_java_round(d, n) AS CASE
+      WHEN isnan(d) OR isinf(d) THEN d
+      WHEN d < 0 THEN -(athena_math_round(-d * power(10, n)) / power(10, n))
+      ELSE athena_math_round(d * power(10, n)) / power(10, n) END`,
+    `CREATE OR REPLACE MACRO athena_round(x, n) AS CASE
+      WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN cast_to_type(athena_java_round(TRY_CAST(x AS DOUBLE), n), cast_to_type(0, x) + cast_to_type(0, x))
+      ELSE cast_to_type(round(x, n), cast_to_type(0, x) + cast_to_type(0, x)) END`,
+    `CREATE OR REPLACE MACRO athena_round1(x) AS CASE
+      WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN cast_to_type(athena_java_round(TRY_CAST(x AS DOUBLE), 0), round(x))
+      ELSE round(x) END`,
     // sign(x) has x's type (DECIMAL(p,0) for decimals: trunc keeps the type and drops the scale) and
     // sign(NaN) is NaN; DuckDB's is a TINYINT and 0.
     `CREATE OR REPLACE MACRO athena_sign(x) AS CASE
       WHEN isnan(CAST(x AS DOUBLE)) THEN cast_to_type(x, trunc(x)) ELSE cast_to_type(sign(x), trunc(x)) END`,
+    // Trino's math functions are Java's Math: a square root or logarithm out of the domain is NaN, the
+    // logarithm of 0 is -Infinity, acos/asin outside [-1, 1] NaN (TestMathFunctions testSqrt, testLn,
+    // testAcos…); DuckDB fails the query on all of them.
+    `CREATE OR REPLACE MACRO athena_sqrt(x) AS CASE WHEN x < 0 THEN CAST('NaN' AS DOUBLE) ELSE sqrt(x) END`,
+    // log2 is Math.log(x) / Math.log(2) in MathFunctions (the same double arithmetic here).
+    ...(
+      [
+        ["ln", "ln(x)"],
+        ["log2", "ln(x) / ln(2)"],
+        ["log10", "log10(x)"],
+      ] as const
+    ).map(
+      ([fn, value]) => `CREATE OR REPLACE MACRO athena_${fn}(x) AS CASE
+      WHEN x < 0 THEN CAST('NaN' AS DOUBLE) WHEN x = 0 THEN CAST('-Infinity' AS DOUBLE) ELSE ${value} END`,
+    ),
+    "CREATE OR REPLACE MACRO athena_log(b, x) AS athena_divide(athena_ln(x), athena_ln(b))",
+    ...["acos", "asin"].map(
+      (fn) => `CREATE OR REPLACE MACRO athena_${fn}(x) AS CASE WHEN x < -1 OR x > 1 THEN CAST('NaN' AS DOUBLE) ELSE ${fn}(x) END`,
+    ),
+    // substr(s, start[, length]) (StringFunctions.substr): '' for start 0, a length <= 0, or a negative
+    // start before the beginning; DuckDB counts a negative length backwards and clips the start.
+    `CREATE OR REPLACE MACRO athena_substr(s, start, n) AS CASE
+      WHEN start = 0 OR n <= 0 OR (start < 0 AND start + length(s) < 0) THEN '' ELSE substring(s, start, n) END`,
     // width_bucket(x, bound1, bound2, n) (MathFunctions.widthBucket): 0 below the range, n + 1 above
     // it, bounds in either order; DuckDB has no width_bucket.
     `CREATE OR REPLACE MACRO athena_width_bucket(x, b1, b2, n) AS CASE
@@ -323,12 +465,35 @@ export function athenaMacrosSql(): string[] {
       (x) AS extract(${field} FROM x)`,
     ),
     // Trino rounds half away from zero when casting a DOUBLE/REAL to an integer type; DuckDB rounds
-    // half to even. Exact integer, decimal and text inputs pass through unchanged.
-    `CREATE OR REPLACE MACRO athena_round_float(x DOUBLE) AS round(x),
-      (x FLOAT) AS round(x),
-      (x BIGINT) AS x,
-      (x HUGEINT) AS x,
-      (x VARCHAR) AS x,
-      (x) AS x`,
+    // half to even. Text is read as Java's Integer.parseInt/Long.parseLong read it (VarcharOperators
+    // castToInteger: digits with an optional sign, else "Cannot cast ' 12' to INT"); DuckDB also
+    // takes spaces, '1.5', '1e2' and '1_000'. Exact integer and decimal inputs pass through; t is
+    // Trino's name of the target type. The athena_try_ version gives NULL for bad text (TRY_CAST).
+    ...(
+      [
+        ["athena_integral", "error('Cannot cast ''' || x || ''' to ' || t)"],
+        ["athena_try_integral", "NULL"],
+      ] as const
+    ).map(
+      ([name, fail]) => `CREATE OR REPLACE MACRO ${name}(x DOUBLE, t) AS round(x),
+      (x FLOAT, t) AS round(x),
+      (x BIGINT, t) AS x,
+      (x HUGEINT, t) AS x,
+      (x VARCHAR, t) AS CASE WHEN x IS NULL OR regexp_full_match(x, '[+-]?[0-9]+') THEN x ELSE ${fail} END,
+      (x, t) AS x`,
+    ),
   ];
 }
+
+/**
+ * A call to one of the macros above that has typed overloads (`(x DATE) AS …, (x) AS …`): DuckDB
+ * cannot bind those on an aggregate or window argument (the translator passes such arguments
+ * through a lambda; see withArgumentsBound).
+ */
+export const TYPED_MACRO_CALL = new RegExp(
+  `\\b(?:${athenaMacrosSql()
+    .map((statement) => /^CREATE OR REPLACE MACRO (\w+)\(/.exec(statement))
+    .filter((match, k) => match !== null && /[(,]\s*[a-z_]\w* [A-Z]+[\w[\]]*\s*[,)]/.test(athenaMacrosSql()[k]!))
+    .map((match) => match![1])
+    .join("|")})\\(`,
+);

@@ -13,6 +13,12 @@ export interface RegexGroups {
   readonly optional: readonly boolean[];
   /** For group n: its source text between the parentheses (after any `?<name>`). */
   readonly bodies: readonly string[];
+  /**
+   * For group n: true if it sits inside a repeated group (`(a|(b))+`, `(x(y)?)*`): which
+   * iteration's capture it reports when the last iteration skipped it is the engine's choice
+   * (Trino's Joni and DuckDB's RE2 are not documented to agree).
+   */
+  readonly insideRepetition: readonly boolean[];
 }
 
 interface OpenGroup {
@@ -23,6 +29,7 @@ interface OpenGroup {
   readonly bodyStart: number;
   alternation: boolean;
   zeroable: boolean;
+  repeated: boolean;
 }
 
 /** True if a quantifier allowing zero repetitions starts at `pattern[i]`. */
@@ -32,13 +39,23 @@ function zeroQuantifier(pattern: string, i: number): boolean {
   return ch === "{" && /^\{(0*,|0+\}|0+,)/.test(pattern.slice(i));
 }
 
+/** True if a quantifier allowing more than one repetition starts at `pattern[i]`. */
+function repeatQuantifier(pattern: string, i: number): boolean {
+  const ch = pattern[i];
+  if (ch === "+" || ch === "*") return true;
+  const bounds = ch === "{" ? /^\{(\d+)(,(\d*))?\}/.exec(pattern.slice(i)) : null;
+  if (bounds === null) return false;
+  const max = bounds[2] === undefined ? Number(bounds[1]) : bounds[3] === "" ? Number.POSITIVE_INFINITY : Number(bounds[3]);
+  return max > 1;
+}
+
 /** Reads the capturing groups of a regex (RE2/Java syntax: escapes, classes, `(?:`, `(?<name>`, `(?P<name>`). */
 export function regexGroups(pattern: string): RegexGroups {
   const names = new Map<string, number>();
   const groups: OpenGroup[] = [];
   const bodies: string[] = [];
   let open: OpenGroup | undefined;
-  const top: OpenGroup = { number: 0, parent: undefined, bodyStart: 0, alternation: false, zeroable: false };
+  const top: OpenGroup = { number: 0, parent: undefined, bodyStart: 0, alternation: false, zeroable: false, repeated: false };
   open = top;
   let count = 0;
   for (let i = 0; i < pattern.length; i += 1) {
@@ -65,7 +82,7 @@ export function regexGroups(pattern: string): RegexGroups {
         count += 1;
         number = count;
       }
-      const group: OpenGroup = { number, parent: open, bodyStart, alternation: false, zeroable: false };
+      const group: OpenGroup = { number, parent: open, bodyStart, alternation: false, zeroable: false, repeated: false };
       if (number > 0) groups[number - 1] = group;
       open = group;
       i = bodyStart - 1;
@@ -73,6 +90,7 @@ export function regexGroups(pattern: string): RegexGroups {
       if (open === top || open === undefined) continue;
       if (open.number > 0) bodies[open.number - 1] = pattern.slice(open.bodyStart, i);
       open.zeroable = zeroQuantifier(pattern, i + 1);
+      open.repeated = repeatQuantifier(pattern, i + 1);
       open = open.parent;
     } else if (ch === "|") {
       open!.alternation = true;
@@ -83,7 +101,11 @@ export function regexGroups(pattern: string): RegexGroups {
     for (let at = group.parent; at !== undefined; at = at.parent) if (at.zeroable || at.alternation) return true;
     return false;
   });
-  return { count, names, optional, bodies };
+  const insideRepetition = groups.map((group) => {
+    for (let at = group.parent; at !== undefined; at = at.parent) if (at.repeated) return true;
+    return false;
+  });
+  return { count, names, optional, bodies, insideRepetition };
 }
 
 /** RE2 (and DuckDB) spell a named group `(?P<name>…)`; Java's `(?<name>…)` becomes that. */

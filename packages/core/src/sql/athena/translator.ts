@@ -1,5 +1,5 @@
 import { UnsupportedSqlError, AthenaSqlSyntaxError } from "./errors";
-import { lookupFunction } from "./functions";
+import { isAggregateOrWindow, lookupFunction, sqlString } from "./functions";
 import type { Token } from "./tokenizer";
 import {
   isGroup,
@@ -8,11 +8,13 @@ import {
   positionOf,
   rawText,
   significant,
+  splitArguments,
   splitOnCommas,
   type Group,
   type SqlNode,
 } from "./tree";
 import { castTarget } from "./types";
+import { TYPED_MACRO_CALL } from "./macros";
 import type { SqlPosition } from "./errors";
 
 /** A relation named after FROM/JOIN that is not a CTE: what an allow-list of tables checks. */
@@ -109,6 +111,18 @@ const INTERVAL_FIELDS = new Set(["year", "month", "day", "hour", "minute", "seco
 
 const INTERVAL_UNITS = new Set(["YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND"]);
 
+// Comparison operators (see checkNumericComparison).
+const COMPARISONS = new Set(["=", "<>", "!=", "<", ">", "<=", ">="]);
+
+/** Trino's type of a numeric literal: integer (bigint past 2^31), decimal(p,s) with a point, double with an exponent. */
+function numberLiteralType(text: string): string {
+  if (/[eE]/.test(text)) return "double";
+  const point = text.indexOf(".");
+  if (point === -1) return Math.abs(Number(text)) > 2147483647 ? "bigint" : "integer";
+  const digits = text.replace(".", "").replace(/^0+/, "");
+  return `decimal(${Math.max(1, digits.length)},${text.length - point - 1})`;
+}
+
 // Keywords that cannot end or start an arithmetic operand.
 const OPERAND_KEYWORDS = new Set(["SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "THEN", "ELSE", "WHEN", "ON", "BY", "AS", "IS", "IN", "LIKE", "BETWEEN", "HAVING", "ORDER", "GROUP", "LIMIT", "DISTINCT"]);
 
@@ -164,6 +178,45 @@ function lambdaOf(nodes: readonly SqlNode[], ctx: TranslationContext): Translate
   });
   const body = translateRun(nodes.slice(nodes.indexOf(arrow) + 1), ctx).trim();
   return { params, body };
+}
+
+// A window function in a translated argument (`f(x) OVER (…)`, `f(x) OVER w`), and any call.
+const WINDOW_CALL = /\bover\s*(?:\(|"|[A-Za-z_])/i;
+const ANY_CALL = /[A-Za-z_]\w*\s*\(/;
+
+/** An argument's text without its string literals (a literal may hold "over (" or "f("). */
+function withoutStrings(arg: string): string {
+  return arg.replace(/'(?:[^']|'')*'/g, "''");
+}
+
+/**
+ * Builds a call to one of the twin's macros from translated arguments, passing an argument through
+ * a lambda parameter when DuckDB could not bind it otherwise: DuckDB binds a macro's typed
+ * overloads before it knows the type of a window function or an aggregate among its arguments (it
+ * calls the overloads ambiguous or picks the wrong one), but a lambda parameter has its type. Only
+ * when `typed` (the text calls a macro with typed overloads) and only arguments holding a call
+ * (plain columns and literals bind); macros without typed overloads take window functions and
+ * aggregates as they are. `build` gets the arguments to use (the bound ones as `athena_w.aK`).
+ */
+export function withArgumentsBound(
+  args: readonly string[],
+  build: (args: readonly string[]) => string,
+  options: { readonly typed?: boolean; readonly keep?: (index: number) => boolean } = {},
+): string {
+  const fields: string[] = [];
+  const bound = args.map((arg, k) => {
+    const bare = withoutStrings(arg);
+    if (options.keep?.(k) || !options.typed || !(WINDOW_CALL.test(bare) || ANY_CALL.test(bare))) return arg;
+    fields.push(`'a${k}': ${arg}`);
+    return `athena_w.a${k}`;
+  });
+  const text = build(bound);
+  return fields.length === 0 ? text : `list_transform([{${fields.join(", ")}}], lambda athena_w: ${text})[1]`;
+}
+
+/** withArgumentsBound for a text that may call a macro with typed overloads (TYPED_MACRO_CALL tells). */
+export function withWindowsBound(args: readonly string[], build: (args: readonly string[]) => string, keep?: (index: number) => boolean): string {
+  return withArgumentsBound(args, build, { typed: TYPED_MACRO_CALL.test(build(args)), keep });
 }
 
 /** Quotes an identifier for DuckDB. */
@@ -270,6 +323,8 @@ class RunTranslator {
         if (reason !== undefined) throw new UnsupportedSqlError("operator", node.text, node, reason);
         if (node.text === "/" || node.text === "%") return this.division(node);
         if ((node.text === "+" || node.text === "-") && isWord(this.peek(), "INTERVAL") && this.endsOperand()) return this.intervalArithmetic(node);
+        if (node.text === "||") return this.concatenation(node);
+        if (COMPARISONS.has(node.text)) this.checkNumericComparison(node.text, this.peek());
         this.consume(node.text);
         return;
       }
@@ -291,19 +346,78 @@ class RunTranslator {
    */
   private division(operator: Token): void {
     const left = this.takeLeftTerm(operator);
+    const right = this.takeRightOperand(operator);
+    const prefix = this.ctx.tryDepth > 0 ? "athena_try_" : "athena_";
+    // athena_divide binds its operands once through a lambda, which costs ~400x a plain division
+    // per row (15 s against 38 ms for 2 M rows); it is only needed when an operand holds another
+    // division, whose text athena_divide_as would copy into each of its uses (exponential growth).
+    const nested = /\bathena_(?:try_)?(?:divide|modulus)/.test(`${left} ${right}`);
+    const call =
+      operator.text === "%"
+        ? (a: string, b: string): string => `${prefix}modulus(${a}, ${b})`
+        : nested
+          ? (a: string, b: string): string => `${prefix}divide(${a}, ${b})`
+          : (a: string, b: string): string => `${prefix}divide_as(${a}, ${b}, athena_zero(${a}, ${b}))`;
+    this.out.push({ text: withWindowsBound([left, right], ([a, b]) => call(a!, b!)), node: operator, operand: true });
+  }
+
+  /**
+   * `column = 2025` (and `<>`, `<`, `IN (2024, 2025)`…): Trino refuses to compare a varchar or boolean
+   * with a number ("Cannot apply operator: varchar = integer", the classic `year = 2025` on a string
+   * partition), and anything but a varchar with a string literal (`measurement_time >= '2025-01-10'`:
+   * "Cannot apply operator: timestamp(3) >= varchar(10)"; write TIMESTAMP '…'), where DuckDB casts
+   * and answers. The column (a plain or qualified name before the operator) goes through
+   * athena_numeric or athena_textual, which fail for those types; other types pass unchanged.
+   */
+  private checkNumericComparison(operator: string, next: SqlNode | undefined): void {
+    if (next?.kind === "string") {
+      this.wrapColumnBefore(`Cannot apply operator: %s ${operator} varchar(${[...(next as Token).value].length})`, "athena_textual");
+      return;
+    }
+    let literal = next;
+    if (isOperator(literal, "-", "+")) literal = this.peek(2);
+    if (literal?.kind !== "number") return;
+    this.wrapColumnBefore(`Cannot apply operator: %s ${operator} ${numberLiteralType(literal.text)}`);
+  }
+
+  /** Wraps the column name that ends the output in athena_numeric or athena_textual (see checkNumericComparison). */
+  private wrapColumnBefore(message: string, macro = "athena_numeric"): void {
+    let k = this.previousPiece(this.out.length);
+    if (k < 0) return;
+    const last = this.out[k]!.node;
+    if (last === undefined || this.out[k]!.operand || !(last.kind === "quoted" || (last.kind === "word" && !RESERVED.has(last.text.toUpperCase()) && !OPERAND_KEYWORDS.has(last.text.toUpperCase())))) return;
+    // `t.year`: the qualifiers before the name.
+    for (;;) {
+      const dot = this.previousPiece(k);
+      const qualifier = dot >= 0 ? this.previousPiece(dot) : -1;
+      if (dot < 0 || qualifier < 0 || !(this.out[dot]!.node?.kind === "punct" && (this.out[dot]!.node as Token).text === ".")) break;
+      const part = this.out[qualifier]!.node;
+      if (part === undefined || (part.kind !== "word" && part.kind !== "quoted")) break;
+      k = qualifier;
+    }
+    const before = this.out[this.previousPiece(k)]?.node;
+    if (before?.kind === "punct" && before.text === ".") return;
+    const text = this.out.splice(k).map((piece) => piece.text).join("").trim();
+    this.out.push({ text: `${macro}(${text}, ${sqlString(message)})`, node: last, operand: true });
+  }
+
+  /**
+   * `a || b`: Trino concatenates varchar, varbinary and arrays only (`'Temp: ' || 5.0E0` fails with
+   * "Cannot apply operator: || to double" on the twin); DuckDB casts a number, date or boolean to text.
+   * Each adjacent operand goes through athena_concat_operand, which fails for those types.
+   */
+  private concatenation(operator: Token): void {
+    const left = this.takeLeftPrimary(operator);
+    const right = this.takeRightOperand(operator);
+    this.out.push({ text: `athena_concat_operand(${left}) || athena_concat_operand(${right})`, node: operator, operand: true });
+  }
+
+  /** Moves past a binary operator and returns the text of its right operand (see operand()). */
+  private takeRightOperand(operator: Token): string {
     this.i += 1;
     const from = this.out.length;
     this.operand(operator);
-    const right = this.out.splice(from).map((piece) => piece.text).join("").trim();
-    // DuckDB cannot pass a window function into a macro ("Window function macros must be
-    // functions"): such a division keeps DuckDB's operator (a difference docs/athena-sql.md lists).
-    if (/\bover\s*\(/i.test(left) || /\bover\s*\(/i.test(right) || isWord(this.peek(), "OVER") || isWord(this.nodes[this.i + 1], "OVER")) {
-      this.out.push({ text: `${left} ${operator.text} ${right}`, node: operator, operand: true });
-      return;
-    }
-    const prefix = this.ctx.tryDepth > 0 ? "athena_try_" : "athena_";
-    const macro = `${prefix}${operator.text === "/" ? "divide" : "modulus"}`;
-    this.out.push({ text: `${macro}(${left}, ${right})`, node: operator, operand: true });
+    return this.out.splice(from).map((piece) => piece.text).join("").trim();
   }
 
   /** True if the last significant output ends an operand (so a following `[` is a subscript, `-` binary). */
@@ -329,7 +443,7 @@ class RunTranslator {
     const index = translateRun(group.children, this.ctx).trim();
     this.prev = group;
     this.i += 1;
-    this.out.push({ text: `athena_subscript(${left}, ${index})`, node: group, operand: true });
+    this.out.push({ text: withWindowsBound([left, index], ([a, i]) => `athena_subscript(${a}, ${i})`), node: group, operand: true });
   }
 
   /**
@@ -339,15 +453,16 @@ class RunTranslator {
    */
   private intervalArithmetic(operator: Token): void {
     const left = this.takeLeftAdditive(operator);
-    if (/\bover\s*\(/i.test(left)) {
-      throw new UnsupportedSqlError("syntax", `window function ${operator.text} INTERVAL`, operator, "DuckDB cannot pass a window function into the macro that keeps Trino's DATE type; compute the window in a subquery");
-    }
-    this.i += 1;
-    const from = this.out.length;
-    this.operand(operator);
-    const right = this.out.splice(from).map((piece) => piece.text).join("").trim();
+    const right = this.takeRightOperand(operator);
     const macro = operator.text === "+" ? "athena_plus_interval" : "athena_minus_interval";
-    this.out.push({ text: `${macro}(${left}, ${right})`, node: operator, operand: true });
+    this.out.push({ text: withWindowsBound([left, right], ([a, b]) => `${macro}(${a}, ${b})`), node: operator, operand: true });
+  }
+
+  /** True for `(1, 2, -3)` or `('a', 'b')`: a parenthesised list of number (or string) literals. */
+  private isLiteralList(group: Group, kind: "number" | "string"): boolean {
+    const parts = splitOnCommas(group.children).map((part) => significant(part));
+    const signed = (part: SqlNode[]): boolean => kind === "number" && part.length === 2 && isOperator(part[0], "-", "+") && part[1]!.kind === kind;
+    return parts.length > 0 && parts.every((part) => (part.length === 1 && part[0]!.kind === kind) || signed(part));
   }
 
   /** Index of the previous piece with a node before `before`, or -1. */
@@ -448,6 +563,12 @@ class RunTranslator {
       let before = k - 1;
       while (before >= 0 && this.out[before]!.node === undefined) before -= 1;
       const previous = this.out[before]?.node;
+      // `f(x) OVER (…)`, `f(x) OVER w`, `f(x) FILTER (WHERE …)`: the call with its clauses.
+      if ((isWord(previous, "OVER") && (isGroup(node) || node.kind === "word" || node.kind === "quoted")) || (isWord(previous, "FILTER") && isGroup(node))) {
+        k = this.previousPiece(before);
+        if (k < 0) throw new AthenaSqlSyntaxError(`"${operator.text}" needs a left operand`, operator);
+        continue;
+      }
       if (isGroup(node, "[") && previous !== undefined) {
         k = before;
         continue;
@@ -493,7 +614,14 @@ class RunTranslator {
     }
     for (;;) {
       const next = this.nodes[this.nextIndex(this.i)];
-      if (isGroup(next, "[")) {
+      const clause = this.nodes[this.nextIndex(this.nextIndex(this.i) + 1)];
+      if ((isWord(next, "OVER") && (isGroup(clause) || clause?.kind === "word" || clause?.kind === "quoted")) || (isWord(next, "FILTER") && isGroup(clause))) {
+        // A window or FILTER clause belongs to the call before it.
+        skip();
+        this.step(next!);
+        skip();
+        this.step(clause!);
+      } else if (isGroup(next, "[")) {
         skip();
         this.step(next);
       } else if (next?.kind === "punct" && next.text === ".") {
@@ -525,6 +653,14 @@ class RunTranslator {
       return this.consume(`CAST(${next.text} AS ${typedLiteralType(upper, next)})`, 1);
     }
     if (upper === "INTERVAL") return this.interval(node);
+    // `column IN (2024, 2025)` / `column NOT IN (…)`: see checkNumericComparison.
+    if (upper === "IN" && isGroup(next) && (this.isLiteralList(next, "number") || this.isLiteralList(next, "string"))) {
+      const first = significant(next.children).find((child) => child.kind === "number" || child.kind === "string") as Token;
+      const not = isWord(this.prev, "NOT") ? this.out.splice(this.previousPiece(this.out.length)) : [];
+      if (first.kind === "number") this.wrapColumnBefore(`Cannot apply operator: %s IN ${numberLiteralType(first.text)}`);
+      else this.wrapColumnBefore(`Cannot apply operator: %s IN varchar(${[...first.value].length})`, "athena_textual");
+      this.out.push(...not);
+    }
     if (upper === "UNNEST" && isGroup(next)) return this.unnest(node, next);
     if (upper === "AT" && isWord(next, "TIME")) {
       throw new UnsupportedSqlError("syntax", "AT TIME ZONE", node, "DuckDB's AT TIME ZONE changes the type where Trino keeps it");
@@ -561,7 +697,7 @@ class RunTranslator {
       throw new UnsupportedSqlError("function", `${name}`, nameToken, "a function is called by its bare name; qualified and method-style calls are not Athena SQL");
     }
     const group = this.peek() as Group;
-    const rawArgs = splitOnCommas(group.children);
+    const rawArgs = splitArguments(group.children);
     const isTry = name.toUpperCase() === "TRY";
     if (isTry) this.ctx.tryDepth += 1;
     const spec = lookupFunction(name, rawArgs.length, nameToken);
@@ -577,7 +713,11 @@ class RunTranslator {
       if (isTry) this.ctx.tryDepth -= 1;
     }
     addOnce(this.ctx.functions, name.toLowerCase());
-    const text = spec.translate({ name, args, rawArgs, at: nameToken, inTry: this.ctx.tryDepth > 0, lambdas });
+    // TRY's argument stays in place: its check for the twin's failing macros reads it.
+    const text =
+      !isAggregateOrWindow(name) && !isTry
+        ? withWindowsBound(args, (bound) => spec.translate({ name, args: bound, rawArgs, at: nameToken, inTry: this.ctx.tryDepth > 0, lambdas }), (k) => lambdas[k] !== undefined)
+        : spec.translate({ name, args, rawArgs, at: nameToken, inTry: this.ctx.tryDepth > 0, lambdas });
     const afterCall = this.peek(2);
     if (isWord(afterCall, "WITHIN") && !spec.withinGroup) {
       throw new UnsupportedSqlError("syntax", `${name}(…) WITHIN GROUP`, nameToken, "WITHIN GROUP is listagg's clause");
@@ -631,10 +771,26 @@ class RunTranslator {
     const target = castTarget(children.slice(asIndex + 1), positionOf(children[asIndex]!));
     if (target.maxLength !== undefined) {
       // TRY_CAST gives NULL where CAST fails (a number too long for the type).
-      return this.consume(`${keyword === "TRY_CAST" ? "athena_try_varchar_n" : "athena_varchar_n"}(${expr}, ${target.maxLength})`, 1);
+      const macro = keyword === "TRY_CAST" ? "athena_try_varchar_n" : "athena_varchar_n";
+      return this.consume(withWindowsBound([expr], ([x]) => `${macro}(${x}, ${target.maxLength})`), 1);
     }
-    const value = target.integral ? `athena_round_float(${expr})` : target.duckdb === "VARCHAR" ? `athena_varchar(${expr})` : expr;
-    this.consume(`${keyword}(${value} AS ${target.duckdb})`, 1);
+    // Trino names INTEGER "INT" in its cast errors ("Cannot cast 'abc' to INT").
+    const trinoName = target.duckdb === "INTEGER" ? "INT" : target.duckdb;
+    // Inside TRY(…) as in TRY_CAST, bad text gives NULL (DuckDB's TRY refuses error()).
+    const integral = keyword === "TRY_CAST" || this.ctx.tryDepth > 0 ? "athena_try_integral" : "athena_integral";
+    const varchar = this.ctx.tryDepth > 0 ? "athena_try_varchar" : "athena_varchar";
+    const boolean = keyword === "TRY_CAST" || this.ctx.tryDepth > 0 ? "athena_try_boolean" : "athena_boolean";
+    const value = (x: string): string =>
+      target.integral
+        ? `${integral}(${x}, '${trinoName}')`
+        : target.duckdb === "VARCHAR"
+          ? `${varchar}(${x})`
+          : target.duckdb.startsWith("DECIMAL")
+            ? `athena_decimal_source(${x})`
+            : target.duckdb === "BOOLEAN"
+              ? `${boolean}(${x})`
+              : x;
+    this.consume(withWindowsBound([expr], ([x]) => `${keyword}(${value(x!)} AS ${target.duckdb})`), 1);
   }
 
   private extract(node: Token, group: Group): void {
@@ -648,8 +804,8 @@ class RunTranslator {
     if (part === undefined) throw new UnsupportedSqlError("syntax", `EXTRACT(${field.text} FROM …)`, field, "unknown field");
     addOnce(this.ctx.functions, "extract");
     const value = translateRun(group.children.slice(fromIndex + 1), this.ctx).trim();
-    // athena_extract_* read an interval as Trino does; DuckDB cannot pass a window function into a macro.
-    if (INTERVAL_FIELDS.has(part) && !/\bover\s*\(/i.test(value)) return this.consume(`athena_extract_${part}(${value})`, 1);
+    // athena_extract_* read an interval as Trino does.
+    if (INTERVAL_FIELDS.has(part)) return this.consume(withWindowsBound([value], ([v]) => `athena_extract_${part}(${v})`), 1);
     this.consume(`${node.text}(${part} FROM ${value})`, 1);
   }
 

@@ -62,6 +62,24 @@ export function splitOnCommas(nodes: readonly SqlNode[]): SqlNode[][] {
   return parts;
 }
 
+/**
+ * A call's arguments: splitOnCommas, except that an aggregate's `ORDER BY a, b` (`array_agg(x ORDER
+ * BY a, b)`) stays in the argument it starts in.
+ */
+export function splitArguments(nodes: readonly SqlNode[]): SqlNode[][] {
+  const parts: SqlNode[][] = [[]];
+  let ordered = false;
+  let previous: SqlNode | undefined;
+  for (const node of nodes) {
+    if (node.kind === "word" && node.text.toUpperCase() === "BY" && previous?.kind === "word" && previous.text.toUpperCase() === "ORDER") ordered = true;
+    if (node.kind === "punct" && node.text === "," && !ordered) parts.push([]);
+    else parts[parts.length - 1]!.push(node);
+    if (isSignificantNode(node)) previous = node;
+  }
+  if (parts.length === 1 && significant(parts[0]!).length === 0) return [];
+  return parts;
+}
+
 /** Source text of a node, comments replaced by a space so rebuilt SQL can be safely embedded. */
 export function rawText(node: SqlNode): string {
   if (node.kind === "group") return node.open.text + node.children.map(rawText).join("") + node.close.text;
