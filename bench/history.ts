@@ -6,10 +6,15 @@
  * `sluice query "SELECT 1"`. The reference, in the same run: plain DuckDB merging that day's 50
  * objects into its month's Parquet. Prints the ratios (long / short, run / plain DuckDB).
  *
- *   npx tsx bench/history.ts [--long 730] [--short 7] [--cities 50] [--keep] [--cpu-prof DIR]
+ *   npx tsx bench/history.ts [--long 730] [--short 7] [--cities 50] [--last-day 2024-12-07] [--keep] [--cpu-prof DIR]
  *
+ * Both histories end on `--last-day` and the new day is the next one. By default that is the 8th
+ * of a month, so both lakes' touched month holds the same 7 days and the comparison isolates the
+ * length of history; `--last-day 2024-12-30` shows a day merged into a full month (the merge
+ * re-reads its month: bytes grow with the month's fill, at most ~31 days, not with history).
  * `--keep` leaves both lakes in place and prints their paths; `--cpu-prof DIR` writes a V8 CPU
- * profile of each timed run into DIR.
+ * profile of each timed run into DIR. The plain-DuckDB reference is timed in this process and as
+ * a fresh process (what a scheduler starts, as it starts sluice).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -23,7 +28,8 @@ import { SyntheticWeatherSource } from "../packages/core/src/sources/synthetic/s
 import { numberArg, stringArg } from "./common";
 
 const REPO = join(import.meta.dirname, "..");
-const LAST_DAY = Date.UTC(2024, 11, 30);
+const LAST_DAY = Date.parse(`${stringArg("last-day") ?? "2024-12-07"}T00:00:00Z`);
+if (Number.isNaN(LAST_DAY)) throw new Error(`--last-day takes YYYY-MM-DD`);
 const DAY = 86_400_000;
 const cities = GAZETTEER_CITIES.slice(0, numberArg("cities", 50));
 const source = new SyntheticWeatherSource({ seed: 1 });
@@ -74,35 +80,42 @@ function measure(days: number): Measured & { lake: string } {
   landDay(store, newDay, days);
   const run = sluice(["run", "--skip-ingest", "--from", isoDay(newDay), "--to", isoDay(newDay), "--locations", locations, "--lake", lake, "--json"], true);
   const record = JSON.parse(run.stdout) as { mode: string; steps: { name: string; durationMs?: number; bytesScanned?: number }[] };
-  process.stderr.write(`${days} days, one-day run steps: ${record.steps.map((s) => `${s.name} ${((s.durationMs ?? 0) / 1000).toFixed(2)} s`).join(", ")}\n`);
+  process.stderr.write(`${days} days, one-day run steps: ${record.steps.map((s) => `${s.name} ${((s.durationMs ?? 0) / 1000).toFixed(2)} s${s.bytesScanned ? ` ${(s.bytesScanned / 1e3).toFixed(1)} kB` : ""}`).join(", ")}\n`);
   const selectOne = sluice(["query", "--lake", lake, "SELECT 1"]);
   return { lake, runMs: run.ms, rssMb: run.rssMb, scanned: record.steps.reduce((n, s) => n + (s.bytesScanned ?? 0), 0), selectOneMs: selectOne.ms, mode: record.mode };
 }
 
-/** Plain DuckDB: the new day's objects merged into its month's Parquet, written anew. */
-async function plainDuckDb(lake: string): Promise<number> {
+/** Plain DuckDB: the new day's objects merged into its month's Parquet, written anew; timed in this process, and as a fresh process. */
+async function plainDuckDb(lake: string): Promise<{ inProcessMs: number; processMs: number }> {
   const newDay = new Date(LAST_DAY + DAY + DAY + 3_600_000);
   const files: string[] = [];
   for (const city of cities) {
     const dir = join(lake, "raw", "weather", `location=${city.name}`, `year=${newDay.getUTCFullYear()}`, `month=${pad(newDay.getUTCMonth() + 1)}`, `day=${pad(newDay.getUTCDate())}`, `hour=${pad(newDay.getUTCHours())}`);
     for (const name of readdirSync(dir)) files.push(join(dir, name));
   }
-  const month = execFileSync("find", [join(lake, "prod"), "-path", "*yr_mo_partition=2024-12*", "-name", "*.parquet"], { encoding: "utf8" }).trim().split("\n").filter(Boolean);
+  const touched = isoDay(LAST_DAY + DAY).slice(0, 7);
+  const month = execFileSync("find", [join(lake, "prod"), "-path", `*yr_mo_partition=${touched}*`, "-name", "*.parquet"], { encoding: "utf8" }).trim().split("\n").filter(Boolean);
   const out = join(lake, "plain-duckdb");
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
   const list = (paths: string[]) => `[${paths.map((p) => `'${p}'`).join(", ")}]`;
-  const started = performance.now();
-  await connection.run(`COPY (
+  const merge = (target: string) => `COPY (
       SELECT city, measurement_time, arg_max(temperature, collection_time) AS temperature, count(*) AS n FROM (
         SELECT city, CAST(measurement_time AS TIMESTAMP) AS measurement_time, temperature, CAST(collection_time AS TIMESTAMP) AS collection_time FROM read_json(${list(files)}, format = 'newline_delimited')
         UNION ALL
         SELECT city, measurement_time, temperature, last_collection_time FROM read_parquet(${list(month)}))
-      GROUP BY ALL) TO '${out}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (city), OVERWRITE_OR_IGNORE)`);
-  const ms = performance.now() - started;
+      GROUP BY ALL) TO '${target}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (city), OVERWRITE_OR_IGNORE)`;
+  const started = performance.now();
+  await connection.run(merge(out));
+  const inProcessMs = performance.now() - started;
   connection.closeSync();
   instance.closeSync();
-  return ms;
+  // The same merge as a job a scheduler starts: node, DuckDB and the statement.
+  const script = `import { DuckDBInstance } from "@duckdb/node-api"; const i = await DuckDBInstance.create(":memory:"); const c = await i.connect(); await c.run(${JSON.stringify(merge(`${out}-process`))}); c.closeSync(); i.closeSync();`;
+  const spawned = performance.now();
+  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: REPO, encoding: "utf8" });
+  if (child.status !== 0) throw new Error(`plain DuckDB process exited ${child.status}: ${child.stderr}`);
+  return { inProcessMs, processMs: performance.now() - spawned };
 }
 
 const short = measure(numberArg("short", 7));
@@ -113,8 +126,10 @@ console.log(`| lake | mode | one-day run | bytes scanned | peak RSS | sluice que
 console.log(`|---|---|---|---|---|---|`);
 console.log(row(`${numberArg("short", 7)} days`, short));
 console.log(row(`${numberArg("long", 730)} days`, long));
-console.log(`\nplain DuckDB merging the day into its month: ${(reference / 1000).toFixed(3)} s`);
+const earlier = new Date(LAST_DAY + DAY).getUTCDate() - 1;
+console.log(`\nnew day ${isoDay(LAST_DAY + DAY)}: its month holds ${Math.min(numberArg("long", 730), earlier)} earlier days in the long lake, ${Math.min(numberArg("short", 7), earlier)} in the short one`);
+console.log(`plain DuckDB merging the day into its month: ${(reference.inProcessMs / 1000).toFixed(3)} s in process, ${(reference.processMs / 1000).toFixed(3)} s as a fresh process`);
 console.log(`long / short: run ${(long.runMs / short.runMs).toFixed(2)}x, bytes ${(long.scanned / Math.max(1, short.scanned)).toFixed(2)}x, SELECT 1 ${(long.selectOneMs / short.selectOneMs).toFixed(2)}x`);
-console.log(`long run / plain DuckDB: ${(long.runMs / reference).toFixed(1)}x`);
+console.log(`long run / plain DuckDB: ${(long.runMs / reference.processMs).toFixed(1)}x the fresh process, ${(long.runMs / reference.inProcessMs).toFixed(1)}x in process`);
 if (process.argv.includes("--keep")) console.log(`\nlakes kept: ${short.lake} ${long.lake}`);
 else for (const m of [short, long]) rmSync(m.lake, { recursive: true, force: true });
