@@ -1,16 +1,10 @@
 import type { DatasetDefinition } from "../pipeline/types";
 import type { Warehouse } from "../query/warehouse";
-import { AIR_QUALITY_VIEWS } from "./air-quality-views";
-import { STOCK_VIEWS } from "./stocks-views";
+import { DATASET_MODULES } from "../datasets/registry";
 import { createViewSql, type AnalyticsView } from "./view";
-import { WEATHER_VIEWS } from "./weather-views";
 
-/** Every analytics view, by dataset name. */
-export const ANALYTICS_VIEWS: Readonly<Record<string, readonly AnalyticsView[]>> = {
-  weather: WEATHER_VIEWS,
-  stocks: STOCK_VIEWS,
-  air_quality: AIR_QUALITY_VIEWS,
-};
+/** Every analytics view, by dataset name (each built-in module's `views`). */
+export const ANALYTICS_VIEWS: Readonly<Record<string, readonly AnalyticsView[]>> = Object.fromEntries(DATASET_MODULES.map((m) => [m.definition.name, m.views]));
 
 /** The analytics views of a dataset (none for a dataset without any). */
 export function analyticsViewsOf(dataset: string): readonly AnalyticsView[] {

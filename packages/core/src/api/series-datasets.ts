@@ -1,6 +1,5 @@
-import { GUIDELINE_UNIT, WHO_2021_GUIDELINES } from "../analytics/air-quality-views";
-import { AIR_QUALITY_PARAMETERS } from "../pipeline/air-quality";
-import { WEATHER_VARIABLES, weatherDataset } from "../pipeline/weather";
+import { WHO_2021_GUIDELINES } from "../analytics/air-quality-views";
+import { DATASET_MODULES } from "../datasets/registry";
 
 /** Where a metric is read: a column of the production view (`view` absent) or of an analytics view. */
 export interface MetricSource {
@@ -33,51 +32,8 @@ export interface SeriesDataset {
 /** Query parameters that name subjects, over all datasets. */
 export const SUBJECT_PARAMS = ["city", "ticker", "location"] as const;
 
-// Weather metrics are every numeric non-key column, as before datasets were added (unit from the variable list).
-const weatherMetrics = Object.fromEntries(
-  weatherDataset.recordSchema
-    .filter((c) => c.type === "double" && !weatherDataset.transform.keyColumns.includes(c.name))
-    .map((c) => [c.name, { column: c.name, unit: Object.values(WEATHER_VARIABLES).find((v) => v.column === c.name)?.unit ?? null }]),
-);
-
-const price = (column: string, view?: string): MetricSource => ({ column, unit: "USD", ...(view ? { view } : {}) });
-
-/** The datasets the series routes serve, by dataset name. */
-export const SERIES_DATASETS: Readonly<Record<string, SeriesDataset>> = {
-  weather: { subjectParam: "city", subjectColumn: "city", defaultMetric: "temperature", metrics: weatherMetrics },
-  stocks: {
-    subjectParam: "ticker",
-    subjectColumn: "ticker",
-    defaultMetric: "close",
-    metrics: {
-      close: price("close"),
-      open: price("open"),
-      high: price("high"),
-      low: price("low"),
-      volume: { column: "volume", unit: "shares" },
-      vwap: price("vwap"),
-      // Seed 004's 7- and 30-day averages (one point a day, at its last bar); the bar windows say so.
-      ma_7d: price("ma_7d", "stocks_daily_moving_averages"),
-      ma_30d: price("ma_30d", "stocks_daily_moving_averages"),
-      ma_7_bars: price("ma_7_bars", "stocks_moving_averages"),
-      ma_30_bars: price("ma_30_bars", "stocks_moving_averages"),
-      // Seed 001's hourly variation (high − low) per ticker.
-      hourly_var: price("hourly_var"),
-      bollinger_upper: price("upper_band", "stocks_bollinger"),
-      bollinger_lower: price("lower_band", "stocks_bollinger"),
-      macd: price("macd", "stocks_macd"),
-      signal: price("signal", "stocks_macd"),
-    },
-  },
-  air_quality: {
-    subjectParam: "location",
-    subjectColumn: "location",
-    defaultMetric: "value",
-    metrics: { value: { column: "value", unit: GUIDELINE_UNIT } },
-    fixed: { column: "unit", value: GUIDELINE_UNIT },
-    filter: { param: "parameter", column: "parameter", values: AIR_QUALITY_PARAMETERS, defaultValue: "pm25" },
-  },
-};
+/** The datasets the series routes serve, by dataset name (each built-in module's `series`). */
+export const SERIES_DATASETS: Readonly<Record<string, SeriesDataset>> = Object.fromEntries(DATASET_MODULES.map((m) => [m.definition.name, m.series]));
 
 /** The WHO 2021 short-term guideline of an air-quality parameter (µg/m³), when it has one. */
 export function guidelineOf(parameter: string | undefined): number | null {

@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import { AIR_QUALITY_PARAMETERS } from "../pipeline/air-quality";
-import { DEFAULT_TICKERS } from "../pipeline/stocks";
+import { datasetModule } from "../datasets/registry";
 import { pipeline as builtIn } from "../pipeline/pipeline";
 import type { DatasetDefinition, Location, PipelineDefinition } from "../pipeline/types";
 import type { SluiceConfig } from "./config";
@@ -43,32 +42,23 @@ export function resetBundledProject(): void {
   bundled = undefined;
 }
 
-/** The subjects a scheduled producer asks for when its event names none: the config's, else the dataset's own defaults (weather's three cities, the seeds' tickers); undefined: none (OpenAQ stations, a REST dataset without subjects). */
+/** The subjects a scheduled producer asks for when its event names none: the config's, else the built-in module's scheduled defaults (weather's three cities, the seeds' tickers); undefined: none (OpenAQ stations, a config dataset without subjects). */
 export function scheduledSubjectsOf(dataset: Pick<DatasetDefinition, "name" | "rest" | "files" | "defaults">): readonly (string | Location)[] | undefined {
   if (dataset.defaults?.subjects && dataset.defaults.subjects.length > 0) return dataset.defaults.subjects;
   if (dataset.rest || dataset.files) return undefined;
-  if (dataset.name === "weather") return ["Paris", "London", "Berlin"];
-  if (dataset.name === "stocks") return DEFAULT_TICKERS;
-  return undefined;
+  return datasetModule(dataset.name)?.subjects.scheduledDefaults;
 }
 
-/** The secrets (SST `Config.Secret` names) a dataset's real source needs: the built-in API keys, a REST source's auth secret. */
+/** The secrets (SST `Config.Secret` names) a dataset's real source needs: a built-in module's API keys, a REST source's auth secret. */
 export function datasetSecretNames(dataset: DatasetDefinition): string[] {
   if (dataset.rest) return dataset.rest.config.client.auth ? [dataset.rest.config.client.auth.secret] : [];
-  return [...(BUILT_IN_SECRETS[dataset.name] ?? [])];
+  if (dataset.files) return [];
+  return [...(datasetModule(dataset.name)?.secrets ?? [])];
 }
 
-/** The built-in datasets' API-key secrets (runtime/aws.ts's SST_BINDINGS names; the infra tests check they agree). */
-export const BUILT_IN_SECRETS: Readonly<Record<string, readonly string[]>> = {
-  stocks: ["POLYGON_API_KEY"],
-  air_quality: ["OPENAQ_API_KEY"],
-};
-
-/** The variables a run asks for when it names none: the config's, else the dataset's own (weather temperature_2m, the four air-quality parameters, none). */
+/** The variables a run asks for when it names none: the config's, else the built-in module's defaults (weather temperature_2m, the four air-quality parameters, none). */
 export function defaultVariablesOf(dataset: Pick<DatasetDefinition, "name" | "rest" | "files" | "defaults">): string[] {
   if (dataset.defaults?.variables) return [...dataset.defaults.variables];
   if (dataset.rest || dataset.files) return [];
-  if (dataset.name === "weather") return ["temperature_2m"];
-  if (dataset.name === "air_quality") return [...AIR_QUALITY_PARAMETERS];
-  return [];
+  return [...(datasetModule(dataset.name)?.variables.defaults ?? [])];
 }

@@ -1,14 +1,13 @@
+import { DATASET_MODULES } from "../datasets/registry";
 import type { DatasetDefinition, PipelineDefinition } from "./types";
-import { airQualityDataset } from "./air-quality";
-import { stocksDataset } from "./stocks";
-import { weatherDataset } from "./weather";
 
 /** The one pipeline definition: the stacks, the local twin and the docs all read this. */
 export const pipeline: PipelineDefinition = {
   app: "sluice",
   glueDatabase: "sluice",
   buckets: { raw: "raw", processed: "processed", prod: "prod", athenaResults: "athena-results" },
-  datasets: { weather: weatherDataset, stocks: stocksDataset, air_quality: airQualityDataset },
+  // The built-in datasets, from their modules (datasets/registry.ts).
+  datasets: Object.fromEntries(DATASET_MODULES.map((m) => [m.definition.name, m.definition])),
 };
 
 /** A dataset by name, or an error that lists the known ones. */

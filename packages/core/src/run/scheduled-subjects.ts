@@ -1,11 +1,12 @@
 import { defaultVariablesOf, scheduledSubjectsOf } from "../config/project";
+import { DATASET_MODULES } from "../datasets/registry";
 import type { DatasetDefinition, Location } from "../pipeline/types";
 import { sourcesOf } from "../sources/factory";
 import { lookupCity } from "../sources/gazetteer";
 import type { RunParameters } from "./run-record";
 
-/** The source an unattended run (a schedule, the producer) uses for a built-in dataset: its real API. */
-export const SCHEDULED_SOURCE: Readonly<Record<string, string>> = { weather: "open-meteo", stocks: "polygon", air_quality: "openaq" };
+/** The source an unattended run (a schedule, the producer) uses for a built-in dataset: its module's real API. */
+export const SCHEDULED_SOURCE: Readonly<Record<string, string>> = Object.fromEntries(DATASET_MODULES.map((m) => [m.definition.name, m.scheduledSource]));
 
 /** What of a dataset an unattended run's defaults depend on. */
 export type ScheduledDataset = Pick<DatasetDefinition, "name" | "rest" | "files" | "defaults">;

@@ -1,26 +1,17 @@
+import { datasetModule, DATASET_MODULES } from "../datasets/registry";
 import type { Clock } from "../lake/clock";
+import type { OpenMeteoEndpointChoice } from "./open-meteo/index";
 import type { ObjectStore } from "../lake/object-store";
 import { FilesSource } from "./files/files-source";
 import type { Logger } from "../log/logger";
-import { OpenAqSource } from "./openaq/index";
-import type { OpenMeteoEndpointChoice } from "./open-meteo/index";
-import { OpenMeteoSource } from "./open-meteo/index";
 import type { DatasetDefinition } from "../pipeline/types";
-import { PolygonSource } from "./polygon/index";
 import { envSecrets, type SecretResolver } from "./rest/secrets";
 import { RestSource } from "./rest/rest-source";
 import type { Source } from "./source";
 import { SourceError } from "./source";
-import { SyntheticAirQualitySource } from "./synthetic/air-quality";
-import { SyntheticStocksSource } from "./synthetic/stocks";
-import { SyntheticWeatherSource } from "./synthetic/synthetic-weather";
 
-/** The sources each dataset can be fed from; `synthetic` works offline for all of them. */
-export const DATASET_SOURCES: Readonly<Record<string, readonly string[]>> = {
-  weather: ["open-meteo", "synthetic"],
-  stocks: ["polygon", "synthetic"],
-  air_quality: ["openaq", "synthetic"],
-};
+/** The sources each built-in dataset can be fed from (its module's); `synthetic` works offline for all of them. */
+export const DATASET_SOURCES: Readonly<Record<string, readonly string[]>> = Object.fromEntries(DATASET_MODULES.map((m) => [m.definition.name, Object.keys(m.sources)]));
 
 /** Settings any source may use; API keys come from the composition root (env or SST secrets). */
 export interface SourceSettings {
@@ -67,27 +58,9 @@ export function sourceFor(definition: string | DatasetDefinition, name: string, 
     }) as Source<object>;
   }
   const dataset = typeof definition === "string" ? definition : definition.name;
-  const known = DATASET_SOURCES[dataset];
-  if (!known) throw new SourceError(`unknown dataset "${dataset}"; known: ${Object.keys(DATASET_SOURCES).join(", ")}`);
-  if (!known.includes(name)) throw new SourceError(`dataset ${dataset} has no source "${name}"; its sources: ${known.join(", ")}`);
-  const { clock, logger, seed, baseUrl } = settings;
-  switch (`${dataset}/${name}`) {
-    case "weather/open-meteo":
-      return new OpenMeteoSource({ endpoint: settings.endpoint, baseUrl, clock, logger });
-    case "weather/synthetic":
-      return new SyntheticWeatherSource({ seed, clock });
-    case "stocks/polygon":
-      return new PolygonSource({ apiKey: required(settings.polygonApiKey, "POLYGON_API_KEY", dataset), baseUrl, clock, logger });
-    case "stocks/synthetic":
-      return new SyntheticStocksSource({ seed, clock });
-    case "air_quality/openaq":
-      return new OpenAqSource({ apiKey: required(settings.openAqApiKey, "OPENAQ_API_KEY", dataset), baseUrl, clock, logger });
-    default:
-      return new SyntheticAirQualitySource({ seed, clock });
-  }
-}
-
-function required(key: string | undefined, variable: string, dataset: string): string {
-  if (!key) throw new SourceError(`the ${dataset} source needs an API key: set ${variable} (an SST secret on AWS), or use --source synthetic`);
-  return key;
+  const module = datasetModule(dataset);
+  if (!module) throw new SourceError(`unknown dataset "${dataset}"; known: ${Object.keys(DATASET_SOURCES).join(", ")}`);
+  const build = module.sources[name];
+  if (!build) throw new SourceError(`dataset ${dataset} has no source "${name}"; its sources: ${Object.keys(module.sources).join(", ")}`);
+  return build(settings);
 }
