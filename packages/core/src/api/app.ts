@@ -15,6 +15,7 @@ import { healthRouter } from "./routes/health";
 import { queryRouter } from "./routes/query";
 import { runsRouter } from "./routes/runs";
 import { seriesRouter } from "./routes/series";
+import { datasetsRouter } from "./routes/datasets";
 import { tablesRouter } from "./routes/tables";
 import { webRouter } from "./routes/web";
 
@@ -84,6 +85,7 @@ export function createApp(input: ApiDeps): OpenAPIHono<AppEnv> {
   app.route("/runs", runsRouter(deps));
   app.route("/dq", dqRouter(deps));
   app.route("/tables", tablesRouter(deps));
+  app.route("/datasets", datasetsRouter(deps));
   app.route("/", seriesRouter(deps));
   app.route("/query", queryRouter(deps));
   app.route("/", webRouter(deps));

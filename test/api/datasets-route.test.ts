@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseConfig } from "../../packages/core/src/config/load";
+import { BUILT_IN_DATASETS, pipelineFromConfig } from "../../packages/core/src/config/pipeline-from-config";
+import type { LocalRuntime } from "../../packages/core/src/runtime/local";
+import { CONFIG } from "../config/deploy-config";
+import { disposeRuntime, localApp, tempRuntime } from "./lake";
+
+interface Described {
+  name: string;
+  kind: string;
+  sources: string[];
+  subjects: { noun: string; field: string; seriesParam: string | null; column: string; defaults: string[] };
+  metrics: { name: string; unit: string | null; view: string | null }[];
+  views: { name: string }[];
+  tables: Record<string, string>;
+}
+
+// GET /datasets (issue 10): what each dataset is, from its module or its config entry.
+describe("GET /datasets", () => {
+  let runtime: LocalRuntime;
+  beforeAll(async () => {
+    runtime = await tempRuntime("datasets-route");
+  });
+  afterAll(() => disposeRuntime(runtime));
+
+  it("describes each built-in dataset from its module: subjects, sources, metrics (default first), views", async () => {
+    // Act
+    const { app } = await localApp(runtime);
+    const answer = (await (await app.request("/datasets")).json()) as { datasets: Described[] };
+
+    // Assess
+    expect(answer.datasets.map((d) => [d.name, d.kind, d.sources, d.subjects.noun, d.subjects.seriesParam])).toEqual([
+      ["weather", "built-in", ["open-meteo", "synthetic"], "city", "city"],
+      ["stocks", "built-in", ["polygon", "synthetic"], "ticker", "ticker"],
+      ["air_quality", "built-in", ["openaq", "synthetic"], "station", "location"],
+    ]);
+    const stocks = answer.datasets[1]!;
+    expect(stocks.metrics[0]).toEqual({ name: "close", unit: "USD", view: null });
+    expect(stocks.metrics).toContainEqual({ name: "ma_7d", unit: "USD", view: "stocks_daily_moving_averages" });
+    expect(stocks.views.map((v) => v.name)).toContain("stocks_daily_moving_averages");
+    expect(stocks.subjects.defaults).toHaveLength(7);
+    expect(answer.datasets[2]!.subjects.defaults).toEqual([]);
+    expect(answer.datasets[0]!.tables.prod).toBe("weather_prod");
+  });
+
+  it("describes a dataset of the project config, and leaves out a disabled one", async () => {
+    // Prepare
+    const pipeline = pipelineFromConfig(parseConfig(CONFIG, BUILT_IN_DATASETS));
+
+    // Act
+    const { app } = await localApp(runtime, { pipeline });
+    const answer = (await (await app.request("/datasets")).json()) as { datasets: Described[] };
+
+    // Assess
+    expect(answer.datasets.map((d) => d.name)).toEqual(["weather", "air_quality", "quakes"]);
+    const quakes = answer.datasets[2]!;
+    expect(quakes).toMatchObject({ kind: "rest", sources: ["rest"], subjects: { noun: "subject", field: "subjects", seriesParam: null, column: "subject", defaults: ["us", "ak"] }, views: [] });
+    expect(quakes.metrics.map((m) => m.name)).toEqual(["magnitude", "depth_km"]);
+    expect(answer.datasets[1]!.subjects.defaults).toEqual(["2178", "8118"]);
+  });
+});
