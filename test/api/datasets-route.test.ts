@@ -3,7 +3,9 @@ import { parseConfig } from "../../packages/core/src/config/load";
 import { BUILT_IN_DATASETS, pipelineFromConfig } from "../../packages/core/src/config/pipeline-from-config";
 import type { LocalRuntime } from "../../packages/core/src/runtime/local";
 import { CONFIG } from "../config/deploy-config";
-import { disposeRuntime, localApp, tempRuntime } from "./lake";
+import { FakeApi } from "../sources/polygon-fake";
+import { QUAKES_KEY, quakesReply } from "../sources/rest/rest-helpers";
+import { authJson, disposeRuntime, localApp, tempRuntime } from "./lake";
 
 interface Described {
   name: string;
@@ -57,5 +59,42 @@ describe("GET /datasets", () => {
     expect(quakes).toMatchObject({ kind: "rest", sources: ["rest"], subjects: { noun: "subject", field: "subjects", seriesParam: null, column: "subject", defaults: ["us", "ak"] }, views: [] });
     expect(quakes.metrics.map((m) => m.name)).toEqual(["magnitude", "depth_km"]);
     expect(answer.datasets[1]!.subjects.defaults).toEqual(["2178", "8118"]);
+  });
+
+  it("POST /runs takes subjects for any dataset: a config REST dataset's run fetches its API and publishes", async () => {
+    // Prepare: the earthquake example's API on 127.0.0.1, the config pointing at it, the key in the environment
+    const api = await FakeApi.start((url, _i, headers) => quakesReply(url, headers));
+    const config = structuredClone(CONFIG);
+    config.datasets.quakes.source.client.base_url = `${api.baseUrl}/v1/`;
+    const pipeline = pipelineFromConfig(parseConfig(config, BUILT_IN_DATASETS));
+    const own = await tempRuntime("datasets-route-rest", undefined, pipeline);
+    process.env.QUAKES_API_KEY = QUAKES_KEY;
+    try {
+      const { app, launcher } = await localApp(own, { pipeline });
+
+      // Act
+      const started = await app.request("/runs", { method: "POST", headers: authJson(), body: JSON.stringify({ dataset: "quakes", source: "rest", from: "2024-11-25", to: "2024-11-26", subjects: ["us"] }) });
+      await launcher.settled();
+      const refused = await app.request("/runs", { method: "POST", headers: authJson(), body: JSON.stringify({ dataset: "quakes", source: "rest", from: "2024-11-25", to: "2024-11-26", tickers: ["AAPL"] }) });
+      const weather = await app.request("/runs", { method: "POST", headers: authJson(), body: JSON.stringify({ dataset: "weather", source: "synthetic", from: "2024-11-25", to: "2024-11-25", subjects: ["Oslo", "Madrid"] }) });
+      await launcher.settled();
+
+      // Assess
+      expect(started.status).toBe(202);
+      const { runId } = (await started.json()) as { runId: string };
+      const run = (await (await app.request(`/runs/${runId}`)).json()) as { status: string; parameters: { locations: { name: string }[]; source: string } };
+      expect(run).toMatchObject({ status: "succeeded", parameters: { source: "rest", locations: [{ name: "us" }] } });
+      expect(api.requests.every((r) => r.url.searchParams.get("region") === "us")).toBe(true);
+      expect(refused.status).toBe(400);
+      expect(await refused.text()).toMatch(/tickers.*does not apply to dataset quakes/);
+      expect(weather.status).toBe(202);
+      const weatherRun = (await (await app.request(`/runs/${((await weather.json()) as { runId: string }).runId}`)).json()) as { parameters: { locations: { name: string; latitude: number }[] } };
+      expect(weatherRun.parameters.locations.map((l) => l.name)).toEqual(["Oslo", "Madrid"]);
+      expect(weatherRun.parameters.locations.every((l) => l.latitude !== 0)).toBe(true);
+    } finally {
+      delete process.env.QUAKES_API_KEY;
+      await api.close();
+      await disposeRuntime(own);
+    }
   });
 });

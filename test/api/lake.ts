@@ -1,3 +1,4 @@
+import type { PipelineDefinition } from "../../packages/core/src/pipeline/types";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,10 +15,10 @@ import { LocalRuntime } from "../../packages/core/src/runtime/local";
 /** The token every test app uses. */
 export const TOKEN = "test-token-0123456789abcdef";
 
-/** A local twin over a fresh temporary lake. */
-export async function tempRuntime(label: string, logger: Logger = createLogger("silent")): Promise<LocalRuntime> {
+/** A local twin over a fresh temporary lake (the built-in pipeline, or one from a project config). */
+export async function tempRuntime(label: string, logger: Logger = createLogger("silent"), definition: PipelineDefinition = pipeline): Promise<LocalRuntime> {
   const lake = await mkdtemp(join(tmpdir(), `sluice-api-${label}-`));
-  return new LocalRuntime({ lake, pipeline, logger });
+  return new LocalRuntime({ lake, pipeline: definition, logger });
 }
 
 /** Closes the runtime and removes its lake. */

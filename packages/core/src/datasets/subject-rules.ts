@@ -35,7 +35,7 @@ export function refuseFields(dataset: string, request: SubjectRequest, ...fields
 }
 
 /** Names as Locations (their sources ignore coordinates), each at most once and fit for a partition value. */
-export function namedSubjects(field: keyof SubjectRequest, names: readonly string[]): Location[] {
+export function namedSubjects(field: string, names: readonly string[]): Location[] {
   const seen = new Set<string>();
   for (const name of names) {
     const problem = subjectNameProblem(name);

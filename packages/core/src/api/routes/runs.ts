@@ -4,10 +4,14 @@ import { InvalidInputError, NotFoundError } from "../errors";
 import { etagged } from "../response-cache";
 import { newRouter } from "../router";
 import { CalendarDate, ConditionalHeaders, DqReportSchema, RunIdParam, RunSchema, conditionalOk, errorResponses } from "../schemas";
-import { AIR_QUALITY_PARAMETERS } from "../../pipeline/air-quality";
-import { REQUIRED_WEATHER_VARIABLE, WEATHER_VARIABLES } from "../../pipeline/weather";
-import { DATASET_SOURCES } from "../../sources/factory";
-import { InvalidSubjectError, subjectsFor } from "../../sources/subjects";
+import { defaultVariablesOf } from "../../config/project";
+import { datasetModule } from "../../datasets/registry";
+import { namedSubjects } from "../../datasets/subject-rules";
+import type { DatasetDefinition, Location } from "../../pipeline/types";
+import { REQUIRED_WEATHER_VARIABLE } from "../../pipeline/weather";
+import { sourcesOf } from "../../sources/factory";
+import { InvalidLocationError, UnknownLocationError } from "../../sources/gazetteer";
+import { InvalidSubjectError } from "../../sources/subjects";
 import { RUN_ID_RE } from "../../run/run-record";
 import type { RunRecord } from "../../run/run-record";
 
@@ -17,25 +21,28 @@ const LOCATION_NAME = z
   .max(100)
   .regex(/^[^/=\p{Cc}]+$/u, "must not contain '/', '=' or control characters");
 
-const ALL_SOURCES = [...new Set(Object.values(DATASET_SOURCES).flat())] as [string, ...string[]];
-
-/** The run's variables: weather's known hourly variables (temperature_2m always), air quality's parameters. */
-function variablesFor(dataset: string, requested: readonly string[] | undefined): string[] {
-  const known: readonly string[] = dataset === "weather" ? Object.keys(WEATHER_VARIABLES) : dataset === "air_quality" ? AIR_QUALITY_PARAMETERS : [];
+/** The run's variables: those the dataset's module knows (weather's temperature_2m always included), its defaults when none are named; a config dataset takes none. */
+function variablesFor(dataset: DatasetDefinition, requested: readonly string[] | undefined): string[] {
+  const module = dataset.rest || dataset.files ? undefined : datasetModule(dataset.name);
+  const known: readonly string[] = module?.variables.known ?? [];
   const unknown = (requested ?? []).find((v) => !known.includes(v));
-  if (unknown !== undefined) throw new InvalidInputError("variables", `"${unknown}" is not a variable of dataset ${dataset}${known.length ? `; known: ${known.join(", ")}` : ""}`);
-  if (dataset === "weather") return [...new Set([REQUIRED_WEATHER_VARIABLE, ...(requested ?? [])])];
-  if (dataset === "air_quality") return requested?.length ? [...new Set(requested)] : [...AIR_QUALITY_PARAMETERS];
-  return [];
+  if (unknown !== undefined) throw new InvalidInputError("variables", `"${unknown}" is not a variable of dataset ${dataset.name}${known.length ? `; known: ${known.join(", ")}` : ""}`);
+  if (dataset.name === "weather" && module) return [...new Set([REQUIRED_WEATHER_VARIABLE, ...(requested ?? [])])];
+  return requested?.length ? [...new Set(requested)] : defaultVariablesOf(dataset);
 }
 
 const RunRequest = z
   .object({
     dataset: z.string().max(64).default("weather").openapi({ example: "weather" }),
-    source: z.enum(ALL_SOURCES).openapi({ example: "synthetic", description: "weather: open-meteo|synthetic; stocks: polygon|synthetic; air_quality: openaq|synthetic" }),
+    source: z
+      .string()
+      .min(1)
+      .max(64)
+      .openapi({ example: "synthetic", description: "One of the dataset's sources (GET /datasets): weather open-meteo|synthetic; stocks polygon|synthetic; air_quality openaq|synthetic; a config dataset rest or files" }),
     from: CalendarDate.openapi({ example: "2024-11-24" }),
     to: CalendarDate.openapi({ example: "2024-11-30" }),
-    locations: z.array(z.string().min(1).max(100)).max(100).default([]).openapi({ description: "Gazetteer city names", example: ["Paris", "London"] }),
+    subjects: z.array(LOCATION_NAME).max(100).default([]).openapi({ description: "What to fetch, for any dataset: cities (weather), tickers (stocks), station ids (air_quality), a config dataset's subjects; default the config's, else the dataset's", example: ["Paris", "London"] }),
+    locations: z.array(z.string().min(1).max(100)).max(100).default([]).openapi({ description: "weather: gazetteer city names (an alias of subjects)", example: ["Paris", "London"] }),
     custom: z
       .array(z.object({ name: LOCATION_NAME, latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) }).strict())
       .max(100)
@@ -118,6 +125,50 @@ const getRunDq = createRoute({
   responses: { ...conditionalOk("The report", { "application/json": { schema: DqReportSchema } }), ...errorResponses(400, 404, 500) },
 });
 
+/**
+ * The run's subjects from the body: `subjects` (any dataset) or the dataset's own field, else the
+ * project config's subjects, else what the built-in module resolves (stocks' tickers, the synthetic
+ * stations); a config dataset's are names.
+ */
+function subjectsOfBody(dataset: DatasetDefinition, body: z.output<typeof RunRequest>): Location[] {
+  const own = { locations: body.locations, custom: body.custom, tickers: body.tickers, stations: body.stations };
+  const named = Object.entries(own).filter(([, v]) => v.length > 0).map(([k]) => k);
+  if (body.subjects.length > 0 && named.length > 0) throw new InvalidInputError("subjects", `give subjects or ${named.join(", ")}, not both`);
+  // The project config's subjects (not the built-in defaults: a body naming nothing for weather is refused).
+  const configured = dataset.defaults?.subjects?.map((s) => (typeof s === "string" ? s : `${s.name}=${s.latitude},${s.longitude}`));
+  const module = dataset.rest || dataset.files ? undefined : datasetModule(dataset.name);
+  if (!module) {
+    if (named.length > 0) throw new InvalidInputError(named[0]!, `does not apply to dataset ${dataset.name}: give subjects`);
+    const names = body.subjects.length > 0 ? body.subjects : (configured ?? []);
+    if (names.length === 0) throw new InvalidInputError("subjects", `dataset ${dataset.name} has no subjects configured: give subjects`);
+    try {
+      return namedSubjects("subjects", names);
+    } catch (error) {
+      if (error instanceof InvalidSubjectError) throw new InvalidInputError("subjects", error.reason);
+      throw error;
+    }
+  }
+  const names = body.subjects.length > 0 ? body.subjects : named.length === 0 && configured ? configured : undefined;
+  const request =
+    names !== undefined
+      ? module.subjects.field === "cities"
+        ? { cities: names.filter((n) => !n.includes("=")), custom: names.filter((n) => n.includes("=")) }
+        : { [module.subjects.field]: names }
+      : {
+          cities: body.locations.length > 0 || (dataset.name === "weather" && body.custom.length === 0) ? body.locations : undefined,
+          custom: body.custom.map((l) => `${l.name}=${l.latitude},${l.longitude}`),
+          tickers: body.tickers,
+          stations: body.stations,
+        };
+  try {
+    return module.subjects.resolve(request, body.source);
+  } catch (error) {
+    if (error instanceof InvalidSubjectError) throw new InvalidInputError(body.subjects.length > 0 ? "subjects" : error.field === "cities" ? "locations" : error.field, error.reason);
+    if (error instanceof UnknownLocationError || error instanceof InvalidLocationError) throw new InvalidInputError(body.subjects.length > 0 ? "subjects" : "locations", error.message);
+    throw error;
+  }
+}
+
 /** Checked before the id reaches the run store: it names objects in the lake. */
 function checkRunId(id: string): string {
   if (!RUN_ID_RE.test(id)) throw new InvalidInputError("id", "not a run id (e.g. r20241130t120000z-1a2b)");
@@ -138,23 +189,13 @@ export function runsRouter(deps: ResolvedDeps) {
       if (body.from > body.to) throw new InvalidInputError("to", `must not be before from (${body.from})`);
       const days = (Date.parse(body.to) - Date.parse(body.from)) / 86_400_000 + 1;
       if (days > deps.limits.rangeDays) throw new InvalidInputError("to", `the range is longer than ${deps.limits.rangeDays} days`);
-      const sources = DATASET_SOURCES[body.dataset] ?? [];
+      const dataset = deps.pipeline.datasets[body.dataset]!;
+      const sources = sourcesOf(dataset);
       if (!sources.includes(body.source)) throw new InvalidInputError("source", `dataset ${body.dataset} has no source "${body.source}"; its sources: ${sources.join(", ")}`);
-      let locations;
-      try {
-        locations = subjectsFor(body.dataset, body.source, {
-          cities: body.locations.length > 0 || (body.dataset === "weather" && body.custom.length === 0) ? body.locations : undefined,
-          custom: body.custom.map((l) => `${l.name}=${l.latitude},${l.longitude}`),
-          tickers: body.tickers,
-          stations: body.stations,
-        });
-      } catch (error) {
-        if (error instanceof InvalidSubjectError) throw new InvalidInputError(error.field === "cities" ? "locations" : error.field, error.reason);
-        throw error;
-      }
+      const locations = subjectsOfBody(dataset, body);
       if (locations.length === 0) throw new InvalidInputError("locations", "give at least one gazetteer name in locations or one custom location");
       if (locations.length > deps.limits.locations) throw new InvalidInputError("locations", `more than ${deps.limits.locations} locations`);
-      const variables = variablesFor(body.dataset, body.variables);
+      const variables = variablesFor(dataset, body.variables);
       const { runId } = await deps.launcher.start({
         dataset: body.dataset,
         source: body.source,
