@@ -199,7 +199,12 @@ describe("HttpJsonClient", () => {
     fake = await FakeOpenMeteo.start(() => ({ hang: true }));
     const { client } = recordingClient({ timeoutMs: 10_000 });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error("run cancelled")), 50);
+    // Aborted once the request reached the server (a fixed delay races the request on a loaded machine).
+    const abortWhenSeen = setInterval(() => {
+      if (fake!.requests.length === 0) return;
+      clearInterval(abortWhenSeen);
+      controller.abort(new Error("run cancelled"));
+    }, 5);
 
     // Act
     const error = await client.getJson(`${fake.baseUrl}/v1/forecast`, schema, { signal: controller.signal }).catch((e: unknown) => e);
