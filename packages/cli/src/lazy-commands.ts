@@ -25,6 +25,7 @@ export const COMMANDS: readonly LazyCommand[] = [
   { name: "tables", term: "tables [options]", summary: "List the catalog's tables and views (the twin of the Glue Data Catalog).", load: async () => (await import("./commands/tables")).registerTables },
   { name: "rollback", term: "rollback [options]", summary: "Point the production view back at the previous version that was production (or --to VERSION).", load: async () => (await import("./commands/rollback")).registerRollback },
   { name: "quarantine", term: "quarantine [options]", summary: "List the raw objects runs set aside (a failed DQ gate, an unreadable object); release a run's batch.", load: async () => (await import("./commands/quarantine")).registerQuarantine },
+  { name: "plan", term: "plan [options]", summary: "Estimate API calls, Firehose partitions, raw objects and Athena cost per dataset of the config; warn for limits crossed.", load: async () => (await import("./commands/plan")).registerPlan },
   { name: "serve", term: "serve [options]", summary: "Serve the HTTP API and the dashboard of a lake until Ctrl-C.", load: async () => (await import("./commands/serve")).registerServe },
 ];
 

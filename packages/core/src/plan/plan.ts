@@ -1,0 +1,229 @@
+import { scheduledSubjectsOf } from "../config/project";
+import type { DatasetDefinition, PipelineDefinition } from "../pipeline/types";
+
+/**
+ * `sluice plan`: what the deployed pipeline will do per dataset, from the project config, against
+ * the limits that matter — the source API's quotas, Firehose's 500 active partitions per stream,
+ * small files in raw, Athena's bill ($5 per TB scanned, 10 MB minimum per query) and the
+ * producer Lambda's timeout. Every figure is an estimate from the schedule, the subjects and the
+ * record schema; the assumptions are printed with it.
+ */
+
+/** A source's quota: at most `limit` calls per `per`. */
+export interface Quota {
+  readonly limit: number;
+  readonly per: "minute" | "hour" | "day";
+  readonly what: string;
+}
+
+/** How one source is called by a scheduled ingest of yesterday..today. */
+interface SourceProfile {
+  readonly api: string;
+  /** API calls of one scheduled invocation. */
+  calls(subjects: number, variables: number): number;
+  /** Records one subject yields per invocation (two days of hourly values). */
+  recordsPerSubject(variables: number): number;
+  readonly quotas: readonly Quota[];
+}
+
+// Quotas as the providers publish them (free tiers): https://open-meteo.com/en/terms (600/min,
+// 5,000/h, 10,000/day; a location counts as a call, more than 10 variables as more calls);
+// https://polygon.io/pricing (free: 5 calls/min); https://docs.openaq.org/using-the-api/rate-limits
+// (60/min, 2,000/h).
+const PROFILES: Readonly<Record<string, SourceProfile>> = {
+  weather: {
+    api: "Open-Meteo",
+    calls: (subjects, variables) => subjects * Math.max(1, Math.ceil(variables / 10)),
+    recordsPerSubject: () => 48,
+    quotas: [
+      { limit: 600, per: "minute", what: "Open-Meteo free tier" },
+      { limit: 5_000, per: "hour", what: "Open-Meteo free tier" },
+      { limit: 10_000, per: "day", what: "Open-Meteo free tier" },
+    ],
+  },
+  stocks: {
+    api: "Polygon",
+    calls: (subjects) => subjects,
+    recordsPerSubject: () => 32,
+    quotas: [{ limit: 5, per: "minute", what: "Polygon free tier" }],
+  },
+  air_quality: {
+    api: "OpenAQ v3",
+    // The location's sensors, then one measurements call per sensor (parameter).
+    calls: (subjects, variables) => subjects * (1 + Math.max(1, variables)),
+    recordsPerSubject: (variables) => 48 * Math.max(1, variables),
+    quotas: [
+      { limit: 60, per: "minute", what: "OpenAQ" },
+      { limit: 2_000, per: "hour", what: "OpenAQ" },
+    ],
+  },
+};
+
+/** Firehose's default quota of active partitions per delivery stream (dynamic partitioning). */
+export const FIREHOSE_ACTIVE_PARTITIONS = 500;
+/** Athena: $5 per TB scanned, at least 10 MB billed per query. */
+export const ATHENA_USD_PER_TB = 5;
+export const ATHENA_MIN_BYTES = 10 * 1024 * 1024;
+/** The producer Lambda's timeout (stacks/Ingest.ts). */
+export const PRODUCER_TIMEOUT_S = 300;
+/** Queries of one incremental run on Athena: stage, CTAS/INSERT, the DQ gate, publish, views. */
+const QUERIES_PER_RUN = 6;
+/** A raw object per subject per invocation; this many a day makes every listing and crawl heavy. */
+const OBJECTS_PER_DAY_WARN = 20_000;
+
+/** The plan of one dataset. */
+export interface DatasetPlan {
+  readonly dataset: string;
+  readonly api: string;
+  readonly subjects: number;
+  readonly schedule: string | null;
+  readonly ingestsPerDay: number;
+  readonly callsPerIngest: number;
+  readonly callsPerDay: number;
+  /** Worst quota use: calls in that window over the quota (1 = all of it). */
+  readonly quotaUse: { readonly quota: string; readonly used: number; readonly limit: number } | null;
+  readonly activePartitionsPerBuffer: number;
+  readonly rawObjectsPerDay: number;
+  readonly rawBytesPerDay: number;
+  readonly runSchedule: string | null;
+  readonly runsPerDay: number;
+  readonly athenaBytesPerRun: number;
+  readonly athenaUsdPerRun: number;
+  readonly athenaUsdPerMonth: number;
+  readonly producerSeconds: number;
+  /** Limits crossed. */
+  readonly warnings: readonly string[];
+  /** What is not deployed or not scheduled (no limit crossed). */
+  readonly notes: readonly string[];
+}
+
+/** The plan of every dataset of the pipeline; `subjectsOverride` asks "what if each had N subjects". */
+export function planOf(pipeline: PipelineDefinition, options: { subjectsOverride?: number } = {}): DatasetPlan[] {
+  return Object.values(pipeline.datasets).map((dataset) => planDataset(dataset, options.subjectsOverride));
+}
+
+function planDataset(dataset: DatasetDefinition, override: number | undefined): DatasetPlan {
+  const warnings: string[] = [];
+  const notes: string[] = [];
+  const configured = scheduledSubjectsOf(dataset);
+  const subjects = override ?? configured?.length ?? 0;
+  const variables = dataset.defaults?.variables?.length ?? (dataset.name === "air_quality" ? 4 : 1);
+  const profile = profileOf(dataset);
+  const scheduled = subjects > 0 && dataset.files === undefined;
+  if (!scheduled && dataset.files === undefined) notes.push(`no subjects: no producer is deployed (set datasets.${dataset.name}.subjects)`);
+  const ingestsPerDay = scheduled ? runsPerDayOf(dataset.schedule) : 0;
+  const callsPerIngest = scheduled ? profile.calls(subjects, variables) : 0;
+  const callsPerDay = callsPerIngest * ingestsPerDay;
+  // One invocation runs within minutes: its calls land in one minute/hour window when the quota allows.
+  let quotaUse: DatasetPlan["quotaUse"] = null;
+  let producerSeconds = callsPerIngest * 0.3;
+  for (const quota of profile.quotas) {
+    const inWindow = quota.per === "day" ? callsPerDay : quota.per === "hour" ? callsPerIngest * Math.min(ingestsPerDay, Math.max(1, ingestsPerDay / 24)) : callsPerIngest;
+    if (!quotaUse || inWindow / quota.limit > quotaUse.used / quotaUse.limit) quotaUse = { quota: `${quota.limit}/${quota.per} (${quota.what})`, used: Math.round(inWindow), limit: quota.limit };
+    if (quota.per === "minute" && callsPerIngest > quota.limit) producerSeconds = Math.max(producerSeconds, (callsPerIngest / quota.limit) * 60);
+    if (inWindow > quota.limit) {
+      const effect = quota.per === "minute" ? "the source paces them (the ingest takes longer) or the calls beyond get 429s" : "the calls beyond get 429s and their subjects are reported failed";
+      warnings.push(`${profile.api}: ${Math.round(inWindow)} calls ${quota.per === "hour" ? "an" : "a"} ${quota.per} against ${quota.limit}/${quota.per} (${quota.what}): ${effect}`);
+    }
+  }
+  if (producerSeconds > PRODUCER_TIMEOUT_S) warnings.push(`the producer needs ~${Math.round(producerSeconds)} s paced under the quota, beyond its ${PRODUCER_TIMEOUT_S} s Lambda timeout: split the subjects or back-fill`);
+  const activePartitionsPerBuffer = scheduled ? subjects : 0;
+  if (activePartitionsPerBuffer > FIREHOSE_ACTIVE_PARTITIONS) {
+    warnings.push(`Firehose: ${activePartitionsPerBuffer} active partitions per buffer against the default quota of ${FIREHOSE_ACTIVE_PARTITIONS}: records of the partitions beyond it go to the error output (ActivePartitionsExceeded) — ask AWS for a higher quota`);
+  }
+  const recordBytes = jsonBytesOf(dataset);
+  const recordsPerDay = scheduled ? profile.recordsPerSubject(variables) * subjects * ingestsPerDay : 0;
+  const rawObjectsPerDay = scheduled ? subjects * ingestsPerDay : 0;
+  const rawBytesPerDay = Math.round(recordsPerDay * recordBytes * GZIP_RATIO);
+  if (rawObjectsPerDay > OBJECTS_PER_DAY_WARN) warnings.push(`raw: ${rawObjectsPerDay.toLocaleString("en-US")} objects a day (one per subject and ingest, ~${Math.round(rawBytesPerDay / Math.max(1, rawObjectsPerDay))} B each): small files make listings and Athena's raw reads slow — ingest less often`);
+  const runSchedule = dataset.runSchedule ?? null;
+  const runsPerDay = runSchedule ? runsPerDayOf(runSchedule) : 0;
+  // An incremental run reads the raw it has not consumed and rewrites the touched month (Parquet ~ 1/6 of JSON).
+  const monthRecords = (recordsPerDay / Math.max(1, ingestsPerDay)) * (ingestsPerDay > 0 ? 30 / 2 : 0);
+  const athenaBytesPerRun = Math.round((runsPerDay > 0 ? rawBytesPerDay / runsPerDay : rawBytesPerDay) + monthRecords * recordBytes * PARQUET_RATIO * 2);
+  const billedPerRun = QUERIES_PER_RUN * ATHENA_MIN_BYTES + Math.max(0, athenaBytesPerRun - QUERIES_PER_RUN * ATHENA_MIN_BYTES);
+  const athenaUsdPerRun = (billedPerRun / 1e12) * ATHENA_USD_PER_TB;
+  const athenaUsdPerMonth = athenaUsdPerRun * runsPerDay * 30;
+  if (runsPerDay === 0 && scheduled) notes.push(`no runSchedule: records land in raw but production is only refreshed by POST /runs or sluice run`);
+  return {
+    dataset: dataset.name,
+    api: profile.api,
+    subjects,
+    schedule: scheduled ? dataset.schedule : null,
+    ingestsPerDay,
+    callsPerIngest,
+    callsPerDay,
+    quotaUse,
+    activePartitionsPerBuffer,
+    rawObjectsPerDay,
+    rawBytesPerDay,
+    runSchedule,
+    runsPerDay,
+    athenaBytesPerRun,
+    athenaUsdPerRun,
+    athenaUsdPerMonth,
+    producerSeconds: Math.round(producerSeconds),
+    warnings,
+    notes,
+  };
+}
+
+/** NDJSON compresses ~5× with gzip; Parquet with ZSTD holds a record in ~1/6 of its JSON. */
+const GZIP_RATIO = 0.2;
+const PARQUET_RATIO = 1 / 6;
+
+/** A record's JSON size estimated from its schema: each name quoted plus a typical value. */
+function jsonBytesOf(dataset: DatasetDefinition): number {
+  const value: Record<string, number> = { string: 14, double: 8, bigint: 8, boolean: 5, timestamp: 22, date: 12 };
+  return 2 + dataset.recordSchema.reduce((n, c) => n + c.name.length + 4 + (value[c.type] ?? 10), 0);
+}
+
+function profileOf(dataset: DatasetDefinition): SourceProfile {
+  if (dataset.rest) {
+    const rate = dataset.rest.config.rate_limit;
+    return {
+      api: new URL(dataset.rest.config.client.base_url).host,
+      calls: (subjects) => subjects,
+      recordsPerSubject: () => 100,
+      quotas: rate ? [{ limit: rate.requests * (rate.per === "second" ? 60 : 1), per: "minute", what: "the config's rate_limit" }] : [],
+    };
+  }
+  if (dataset.files) return { api: "files", calls: () => 0, recordsPerSubject: () => 0, quotas: [] };
+  return PROFILES[dataset.name] ?? { api: dataset.name, calls: (s) => s, recordsPerSubject: () => 48, quotas: [] };
+}
+
+/** How many times a day an EventBridge schedule fires (a cron's day-of-week share averaged over the week). */
+export function runsPerDayOf(expression: string): number {
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (rate) {
+    const n = Number(rate[1]);
+    const minutes = rate[2]!.startsWith("minute") ? n : rate[2]!.startsWith("hour") ? n * 60 : n * 1440;
+    return 1440 / minutes;
+  }
+  const cron = /^cron\((.*)\)$/.exec(expression);
+  if (!cron) return 0;
+  const [minutes, hours, dayOfMonth, , dayOfWeek] = cron[1]!.trim().split(/\s+/);
+  const perDay = countOf(minutes!, 0, 59) * countOf(hours!, 0, 23);
+  const weekShare = dayOfWeek && dayOfWeek !== "?" && dayOfWeek !== "*" ? countOf(dayOfWeek.replace(/#\d|L/g, ""), 1, 7, DAY_NAMES) / 7 : 1;
+  const monthShare = dayOfMonth && dayOfMonth !== "?" && dayOfMonth !== "*" ? Math.min(1, countOf(dayOfMonth.replace(/[LW]/g, ""), 1, 31) / 30.4) : 1;
+  return perDay * weekShare * monthShare;
+}
+
+const DAY_NAMES = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+
+/** How many values a cron field matches: `*`, lists, ranges and steps. */
+function countOf(field: string, min: number, max: number, names: readonly string[] = []): number {
+  const value = (text: string) => {
+    const named = names.indexOf(text.toUpperCase());
+    return named >= 0 ? named + min : Number(text);
+  };
+  const matched = new Set<number>();
+  for (const part of field.split(",")) {
+    const [range, stepText] = part.split("/");
+    const step = stepText ? Number(stepText) : 1;
+    let [from, to] = range === "*" ? [min, max] : range!.includes("-") ? range!.split("-").map(value) : [value(range!), stepText ? max : value(range!)];
+    if (!Number.isFinite(from) || !Number.isFinite(to)) continue;
+    for (let v = from!; v <= to!; v += step) matched.add(v);
+  }
+  return Math.max(1, matched.size);
+}
