@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows, removeLake, sluice, tempLake } from "../cli/sluice";
+import { deliver, syntheticRecords } from "./plant";
 
 interface RunView {
   status: string;
@@ -64,4 +65,38 @@ describe(`a full refresh under a small DuckDB memory limit (SLUICE_DUCKDB_MEMORY
     expect(answer).toEqual([{ n: RECORDS, months: 250, t: expect.any(Number), c: RECORDS }]);
     expect(await queryRows(lake, "SELECT count(*) AS n, count(DISTINCT yr_mo_partition) AS months, round(sum(temperature), 3) AS t, sum(collection_count) AS c FROM weather_prod")).toEqual(answer);
   }, 120_000);
+});
+
+describe("the collections of a key, ordered by the clean view", () => {
+  let lake: string;
+  beforeAll(async () => {
+    lake = await tempLake("collection-order");
+  });
+  afterAll(() => removeLake(lake));
+
+  it("are ordered by their instant, not their text: the later collection wins even when its text sorts first", async () => {
+    // Prepare: one day of Paris, then two more collections of its 10:00 hour whose ISO texts sort
+    // the other way round from their instants ('.' < 'Z': 10:05:00.500Z is later, its text smaller)
+    const day = syntheticRecords("Paris", "2024-11-24", 1);
+    const hour = day.find((r) => r.measurement_time === "2024-11-24T10:00:00Z")!;
+    const planted = [
+      ...day.map((r) => ({ ...r, collection_time: "2024-11-24T09:00:00Z" })),
+      { ...hour, temperature: 1.5, collection_time: "2024-11-24T10:05:00Z" },
+      { ...hour, temperature: 2.5, collection_time: "2024-11-24T10:05:00.500Z" },
+    ];
+    expect(await deliver(lake, planted)).toBe(26);
+
+    // Act
+    const run = await sluice("run", "--skip-ingest", "--from", "2024-11-24", "--to", "2024-11-24", "--locations", "Paris", "--lake", lake, "--json");
+
+    // Assess: latest wins by the instant, and first/last are the instants
+    expect(run.code, run.out + run.err).toBe(0);
+    expect(
+      await queryRows(
+        lake,
+        "SELECT temperature, first_collection_time = TIMESTAMP '2024-11-24 09:00:00' AS first_ok, last_collection_time = TIMESTAMP '2024-11-24 10:05:00.500' AS last_ok, collection_count AS n FROM weather_prod WHERE measurement_time = TIMESTAMP '2024-11-24 10:00:00'",
+      ),
+    ).toEqual([{ temperature: 2.5, first_ok: true, last_ok: true, n: 3 }]);
+    expect(await queryRows(lake, "SELECT count(*) AS n FROM weather_prod")).toEqual([{ n: 24 }]);
+  });
 });
