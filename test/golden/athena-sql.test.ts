@@ -108,6 +108,17 @@ describe("golden Athena SQL of the weather pipeline", () => {
 
   it("production view switch", () => golden("06-prod-view-switch.sql", find(/^CREATE OR REPLACE VIEW "weather_prod"/)));
   it("months of all raw (a full refresh's batching), read off the raw rows: no grouping of history", () => golden("07-months.sql", monthsSql(weatherDataset)));
+  it("filters raw rows by month before the grouping only when the time column is a key", () => {
+    // A dataset keyed without its time: a key's collections may fall in different months, so the
+    // month is the winning collection's and is filtered after the grouping (parquetSelectSql).
+    const timeIsValue = { ...weatherDataset, transform: { ...weatherDataset.transform, keyColumns: ["city"] } };
+    const month = `date_format(CAST(from_iso8601_timestamp("measurement_time") AS timestamp), '%Y-%m') IN ('2024-11')`;
+    expect(cleanViewSql(weatherDataset, "stage_weather", ["2024-11"])).toContain(`WHERE ${month}`);
+    expect(cleanViewSql(timeIsValue, "stage_weather", ["2024-11"])).not.toContain("WHERE");
+    expect(cleanViewSql(timeIsValue, "stage_weather", ["2024-11"])).toBe(cleanViewSql(timeIsValue, "stage_weather"));
+    expect(monthsSql(timeIsValue, "stage_weather")).toMatch(/^SELECT DISTINCT date_format\("measurement_time", '%Y-%m'\) AS "yr_mo_partition" FROM \(\nSELECT \*/);
+  });
+
   it("batched merge: CTAS of the first 100 months, INSERT INTO for the next", () => {
     // Each batch's staged rows are filtered to its months before they are grouped (as the engine does).
     const incoming = (months: string[]) => ({ sql: cleanViewSql(weatherDataset, weatherDataset.tables.stage, months) });

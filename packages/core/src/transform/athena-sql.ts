@@ -69,18 +69,18 @@ function rawMonthExpr(dataset: DatasetDefinition): string {
 
 /**
  * The clean view (Athena SQL) over a raw-shaped table (the raw table, or a run's staged new
- * objects): one row per key, the values of its winning collection (the dataset's \`dedup\`
+ * objects): one row per key, the values of its winning collection (the dataset's `dedup`
  * policy), when it was first and last collected, how many times, and the derived columns.
  * Grouping keeps it to one scan of the source.
  *
  * Collections are ordered by their collection time as a timestamp (as the incremental merge orders
- * them by \`last_<collectedAt>\`), cast once per raw row below the grouping: an aggregate whose
+ * them by `last_<collectedAt>`), cast once per raw row below the grouping: an aggregate whose
  * ordering value is a fixed-size timestamp can spill to disk, one ordered by text cannot, and a
  * full refresh of 10 M records then ran out of memory (docs/benchmarks.md).
  *
- * With \`months\` (a CTAS or INSERT batch), only the raw rows of those event months are grouped,
- * when \`monthsFilterRaw\` allows it: a batch then holds its own months in memory, not history.
- * The batch's SELECT filters the months after the grouping as well (\`parquetSelectSql\`).
+ * With `months` (a CTAS or INSERT batch), only the raw rows of those event months are grouped,
+ * when `monthsFilterRaw` allows it: a batch then holds its own months in memory, not history.
+ * The batch's SELECT filters the months after the grouping as well (`parquetSelectSql`).
  */
 export function cleanViewSql(dataset: DatasetDefinition, from: string = dataset.tables.raw, months: readonly string[] = []): string {
   const t = dataset.transform;
@@ -201,7 +201,7 @@ export function insertSql(dataset: DatasetDefinition, months: readonly string[],
 
 /**
  * The distinct month partitions the clean view over a raw-shaped table would produce: read off the
- * raw rows when \`monthsFilterRaw\` allows it (no grouping of history to learn its months), else
+ * raw rows when `monthsFilterRaw` allows it (no grouping of history to learn its months), else
  * off the clean view.
  */
 export function monthsSql(dataset: DatasetDefinition, from: string = dataset.tables.raw): string {
