@@ -87,7 +87,7 @@ export function fakeAws(options: { customSqlValue?: number } = {}) {
       return { state: "SUCCEEDED", statementType: "DDL", substatementType: "CREATE_TABLE_AS_SELECT", bytesScanned: 3_000_000, outputRows: ROWS };
     }
     // The months a run's staged objects touch (the one raw object below is of November 2024).
-    if (/^SELECT DISTINCT date_format\("\w+", '%Y-%m'\) AS "yr_mo_partition" FROM/.test(sql)) {
+    if (/^SELECT DISTINCT date_format\(.*, '%Y-%m'\) AS "yr_mo_partition" FROM/.test(sql)) {
       return { state: "SUCCEEDED", columns: [{ name: "yr_mo_partition", type: "varchar" }], rows: [["2024-11"]], bytesScanned: 10_000 };
     }
     // Athena's CREATE OR REPLACE VIEW leaves a VIRTUAL_VIEW in Glue, its SQL in ViewOriginalText.

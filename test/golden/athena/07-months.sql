@@ -1,1 +1,1 @@
-SELECT DISTINCT date_format("measurement_time", '%Y-%m') AS "yr_mo_partition" FROM "clean_weather" ORDER BY 1
+SELECT DISTINCT date_format(CAST(from_iso8601_timestamp("measurement_time") AS timestamp), '%Y-%m') AS "yr_mo_partition" FROM "raw_weather" ORDER BY 1

@@ -25,10 +25,14 @@ FROM (
     max_by("wind_direction_10m", "collection_time") AS "wind_direction_10m",
     max_by("wind_gusts_10m", "collection_time") AS "wind_gusts_10m",
     max_by("source", "collection_time") AS "source",
-    CAST(from_iso8601_timestamp(min("collection_time")) AS timestamp) AS "first_collection_time",
-    CAST(from_iso8601_timestamp(max("collection_time")) AS timestamp) AS "last_collection_time",
+    min("collection_time") AS "first_collection_time",
+    max("collection_time") AS "last_collection_time",
     count(*) AS "collection_count"
-  FROM "stage_weather"
+  FROM (
+    SELECT "city", "measurement_time", "latitude", "longitude", "temperature", "relative_humidity_2m", "dew_point_2m", "apparent_temperature", "precipitation", "rain", "snowfall", "weather_code", "cloud_cover", "surface_pressure", "wind_speed_10m", "wind_direction_10m", "wind_gusts_10m", "source", CAST(from_iso8601_timestamp("collection_time") AS timestamp) AS "collection_time"
+    FROM "stage_weather"
+    WHERE date_format(CAST(from_iso8601_timestamp("measurement_time") AS timestamp), '%Y-%m') IN ('2024-10', '2024-11')
+  )
   GROUP BY "city", "measurement_time"
 )
 )

@@ -762,8 +762,7 @@ export class RunEngine {
    */
   private async writeParquet(dataset: DatasetDefinition, runId: string, work: RunState): Promise<{ rows: number; bytesScanned: number; statements: number }> {
     const { warehouse } = this.deps;
-    const incoming = { sql: cleanViewSql(dataset, dataset.tables.stage) };
-    const found = await warehouse.query(monthsSql(dataset, incoming));
+    const found = await warehouse.query(monthsSql(dataset, dataset.tables.stage));
     work.months = found.rows.map((r) => String(r.yr_mo_partition));
     if (work.months.length === 0) throw new Error(`the ${work.staged.length} staged raw objects hold no records`);
     const location = runDataLocation(this.deps, dataset, runId);
@@ -771,6 +770,8 @@ export class RunEngine {
     let bytesScanned = found.bytesScanned;
     const batches = partitionBatches(work.months);
     for (const [i, months] of batches.entries()) {
+      // Each batch groups only its months' staged rows: memory follows a batch, not history.
+      const incoming = { sql: cleanViewSql(dataset, dataset.tables.stage, months) };
       const select = work.base ? mergeSelectSql(dataset, months, incoming, dataset.tables.prod) : parquetSelectSql(dataset, months, incoming);
       const result = await warehouse.execute(i === 0 ? ctasSql(dataset, location, months, select) : insertSql(dataset, months, select));
       rows += result.rowsWritten ?? 0;

@@ -51,12 +51,38 @@ function winning(dataset: DatasetDefinition, value: string, orderBy: string): st
 }
 
 /**
+ * Whether a month filter may run on raw rows before the grouping: when the event-time column is part
+ * of the key, every collection of a key has the key's month, so keeping a batch's months first
+ * leaves each group whole. Otherwise (a config dataset whose time is a value) the month is the
+ * winning collection's and can only be filtered after the grouping.
+ */
+export function monthsFilterRaw(dataset: DatasetDefinition): boolean {
+  return dataset.transform.keyColumns.includes(dataset.transform.timeColumn);
+}
+
+/** The month partition of a raw row: the clean view's month expression over the raw event time. */
+function rawMonthExpr(dataset: DatasetDefinition): string {
+  const t = dataset.transform;
+  const time = ident(t.timeColumn);
+  return `date_format(${t.timestampColumns.includes(t.timeColumn) ? asTimestamp(time) : time}, '%Y-%m')`;
+}
+
+/**
  * The clean view (Athena SQL) over a raw-shaped table (the raw table, or a run's staged new
  * objects): one row per key, the values of its winning collection (the dataset's `dedup`
  * policy), when it was first and last collected, how many times, and the derived columns.
  * Grouping keeps it to one scan of the source.
+ *
+ * Collections are ordered by their collection time as a timestamp (as the incremental merge orders
+ * them by `last_<collectedAt>`), cast once per raw row below the grouping: an aggregate whose
+ * ordering value is a fixed-size timestamp can spill to disk, one ordered by text cannot, and a
+ * full refresh of 10 M records then ran out of memory (docs/benchmarks.md).
+ *
+ * With `months` (a CTAS or INSERT batch), only the raw rows of those event months are grouped,
+ * when `monthsFilterRaw` allows it: a batch then holds its own months in memory, not history.
+ * The batch's SELECT filters the months after the grouping as well (`parquetSelectSql`).
  */
-export function cleanViewSql(dataset: DatasetDefinition, from: string = dataset.tables.raw): string {
+export function cleanViewSql(dataset: DatasetDefinition, from: string = dataset.tables.raw, months: readonly string[] = []): string {
   const t = dataset.transform;
   const ct = ident(t.collectedAt);
   const keys = t.keyColumns.map((c) => (t.timestampColumns.includes(c) ? `${asTimestamp(ident(c))} AS ${ident(c)}` : ident(c)));
@@ -64,22 +90,28 @@ export function cleanViewSql(dataset: DatasetDefinition, from: string = dataset.
     const value = winning(dataset, ident(c), ct);
     return `${t.timestampColumns.includes(c) ? asTimestamp(value) : value} AS ${ident(c)}`;
   });
-  const time = (aggregate: string) => (t.timestampColumns.includes(t.collectedAt) ? asTimestamp(`${aggregate}(${ct})`) : `${aggregate}(${ct})`);
+  // The raw columns the grouping reads, the collection time as a timestamp.
+  const rows = [...t.keyColumns, ...valueColumns(dataset)].map(ident);
+  rows.push(t.timestampColumns.includes(t.collectedAt) ? `${asTimestamp(ct)} AS ${ct}` : ct);
   // Derived expressions see the view's own columns, so they are computed over a subquery.
   const inner = [
     ...keys,
     ...values,
-    `${time("min")} AS ${ident(firstCollectedColumn(dataset))}`,
-    `${time("max")} AS ${ident(lastCollectedColumn(dataset))}`,
+    `min(${ct}) AS ${ident(firstCollectedColumn(dataset))}`,
+    `max(${ct}) AS ${ident(lastCollectedColumn(dataset))}`,
     `count(*) AS ${ident("collection_count")}`,
   ].join(",\n    ");
   const derived = Object.entries(t.derivedColumns).map(([name, expression]) => `${expression} AS ${ident(name)}`);
+  const where = monthsFilterRaw(dataset) ? monthFilter(rawMonthExpr(dataset), months, "    ") : "";
   return [
     `SELECT *${derived.length ? ", " + derived.join(", ") : ""}`,
     `FROM (`,
     `  SELECT`,
     `    ${inner}`,
-    `  FROM ${ident(from)}`,
+    `  FROM (`,
+    `    SELECT ${rows.join(", ")}`,
+    `    FROM ${ident(from)}${where}`,
+    `  )`,
     `  GROUP BY ${t.keyColumns.map(ident).join(", ")}`,
     `)`,
   ].join("\n");
@@ -106,8 +138,8 @@ export function parquetSelectList(dataset: DatasetDefinition): string {
 }
 
 /** ` WHERE <month> IN (…)` for a batch of month partitions, or nothing for all of them. */
-function monthFilter(expression: string, months: readonly string[]): string {
-  return months.length ? `\nWHERE ${expression} IN (${months.map(literal).join(", ")})` : "";
+function monthFilter(expression: string, months: readonly string[], indent = ""): string {
+  return months.length ? `\n${indent}WHERE ${expression} IN (${months.map(literal).join(", ")})` : "";
 }
 
 /** A relation to read clean rows from: a catalog view or table by name, or a subquery. */
@@ -167,9 +199,14 @@ export function insertSql(dataset: DatasetDefinition, months: readonly string[],
   return `INSERT INTO ${ident(dataset.tables.parquet)}\n${select}`;
 }
 
-/** The distinct month partitions a clean source would produce. */
-export function monthsSql(dataset: DatasetDefinition, source: CleanSource = { table: dataset.tables.clean }): string {
-  return `SELECT DISTINCT ${monthPartitionExpr(dataset)} AS ${ident("yr_mo_partition")} FROM ${relation(source)} ORDER BY 1`;
+/**
+ * The distinct month partitions the clean view over a raw-shaped table would produce: read off the
+ * raw rows when `monthsFilterRaw` allows it (no grouping of history to learn its months), else
+ * off the clean view.
+ */
+export function monthsSql(dataset: DatasetDefinition, from: string = dataset.tables.raw): string {
+  const [month, source] = monthsFilterRaw(dataset) ? [rawMonthExpr(dataset), ident(from)] : [monthPartitionExpr(dataset), relation({ sql: cleanViewSql(dataset, from) })];
+  return `SELECT DISTINCT ${month} AS ${ident("yr_mo_partition")} FROM ${source} ORDER BY 1`;
 }
 
 /** Athena writes at most 100 partitions per CTAS or INSERT INTO (HIVE_TOO_MANY_OPEN_PARTITIONS). */
