@@ -24,6 +24,8 @@ interface SourceProfile {
   /** Records one subject yields per invocation (two days of hourly values). */
   recordsPerSubject(variables: number): number;
   readonly quotas: readonly Quota[];
+  /** The source paces its requests under its per-minute quota (RequestPacer): more calls take longer instead of failing. */
+  readonly paced: boolean;
 }
 
 // Quotas as the providers publish them (free tiers): https://open-meteo.com/en/terms (600/min,
@@ -40,12 +42,14 @@ const PROFILES: Readonly<Record<string, SourceProfile>> = {
       { limit: 5_000, per: "hour", what: "Open-Meteo free tier" },
       { limit: 10_000, per: "day", what: "Open-Meteo free tier" },
     ],
+    paced: false,
   },
   stocks: {
     api: "Polygon",
     calls: (subjects) => subjects,
     recordsPerSubject: () => 32,
     quotas: [{ limit: 5, per: "minute", what: "Polygon free tier" }],
+    paced: true,
   },
   air_quality: {
     api: "OpenAQ v3",
@@ -56,6 +60,7 @@ const PROFILES: Readonly<Record<string, SourceProfile>> = {
       { limit: 60, per: "minute", what: "OpenAQ" },
       { limit: 2_000, per: "hour", what: "OpenAQ" },
     ],
+    paced: true,
   },
 };
 
@@ -122,8 +127,9 @@ function planDataset(dataset: DatasetDefinition, override: number | undefined): 
     if (!quotaUse || inWindow / quota.limit > quotaUse.used / quotaUse.limit) quotaUse = { quota: `${quota.limit}/${quota.per} (${quota.what})`, used: Math.round(inWindow), limit: quota.limit };
     if (quota.per === "minute" && callsPerIngest > quota.limit) producerSeconds = Math.max(producerSeconds, (callsPerIngest / quota.limit) * 60);
     if (inWindow > quota.limit) {
-      const effect = quota.per === "minute" ? "the source paces them (the ingest takes longer) or the calls beyond get 429s" : "the calls beyond get 429s and their subjects are reported failed";
-      warnings.push(`${profile.api}: ${Math.round(inWindow)} calls ${quota.per === "hour" ? "an" : "a"} ${quota.per} against ${quota.limit}/${quota.per} (${quota.what}): ${effect}`);
+      const said = `${profile.api}: ${Math.round(inWindow)} calls ${quota.per === "hour" ? "an" : "a"} ${quota.per} against ${quota.limit}/${quota.per} (${quota.what})`;
+      if (quota.per === "minute" && profile.paced) notes.push(`${said}: the source paces them, the ingest takes ~${Math.round((callsPerIngest / quota.limit) * 60)} s`);
+      else warnings.push(`${said}: the calls beyond get 429s and their subjects are reported failed`);
     }
   }
   if (producerSeconds > PRODUCER_TIMEOUT_S) warnings.push(`the producer needs ~${Math.round(producerSeconds)} s paced under the quota, beyond its ${PRODUCER_TIMEOUT_S} s Lambda timeout: split the subjects or back-fill`);
@@ -186,10 +192,11 @@ function profileOf(dataset: DatasetDefinition): SourceProfile {
       calls: (subjects) => subjects,
       recordsPerSubject: () => 100,
       quotas: rate ? [{ limit: rate.requests * (rate.per === "second" ? 60 : 1), per: "minute", what: "the config's rate_limit" }] : [],
+      paced: true,
     };
   }
-  if (dataset.files) return { api: "files", calls: () => 0, recordsPerSubject: () => 0, quotas: [] };
-  return PROFILES[dataset.name] ?? { api: dataset.name, calls: (s) => s, recordsPerSubject: () => 48, quotas: [] };
+  if (dataset.files) return { api: "files", calls: () => 0, recordsPerSubject: () => 0, quotas: [], paced: false };
+  return PROFILES[dataset.name] ?? { api: dataset.name, calls: (s) => s, recordsPerSubject: () => 48, quotas: [], paced: false };
 }
 
 /** How many times a day an EventBridge schedule fires (a cron's day-of-week share averaged over the week). */
