@@ -35,3 +35,4 @@ FROM (
 )
 )
 WHERE date_format("measurement_time", '%Y-%m') IN ('2024-11')
+ORDER BY "city", "measurement_time"

@@ -43,3 +43,4 @@ FROM "weather_prod"
 WHERE "yr_mo_partition" IN ('2024-11')
 ) AS merged
 GROUP BY "city", "measurement_time", "yr_mo_partition"
+ORDER BY "city", "measurement_time"

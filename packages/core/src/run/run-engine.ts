@@ -10,7 +10,7 @@ import type { ObjectInfo, ObjectStore } from "../lake/object-store";
 import type { Logger } from "../log/logger";
 import type { DatasetDefinition, PipelineDefinition } from "../pipeline/types";
 import type { Warehouse } from "../query/warehouse";
-import { cleanViewSql, ctasSql, ddlName, ident, insertSql, mergeSelectSql, monthsSql, parquetBaseColumns, parquetSelectSql, partitionBatches } from "../transform/athena-sql";
+import { cleanViewSql, ctasSql, ddlName, ident, insertSql, mergeSelectSql, monthsSql, orderedByKey, parquetBaseColumns, parquetSelectSql, partitionBatches } from "../transform/athena-sql";
 import type { LockHolder, RunLock } from "./run-lock";
 import { RunInProgressError } from "./run-lock";
 import type { RunParameters, RunRecord, RunStepName, StepRecord } from "./run-record";
@@ -772,7 +772,7 @@ export class RunEngine {
     for (const [i, months] of batches.entries()) {
       // Each batch groups only its months' staged rows: memory follows a batch, not history.
       const incoming = { sql: cleanViewSql(dataset, dataset.tables.stage, months) };
-      const select = work.base ? mergeSelectSql(dataset, months, incoming, dataset.tables.prod) : parquetSelectSql(dataset, months, incoming);
+      const select = orderedByKey(dataset, work.base ? mergeSelectSql(dataset, months, incoming, dataset.tables.prod) : parquetSelectSql(dataset, months, incoming));
       const result = await warehouse.execute(i === 0 ? ctasSql(dataset, location, months, select) : insertSql(dataset, months, select));
       rows += result.rowsWritten ?? 0;
       bytesScanned += result.bytesScanned;

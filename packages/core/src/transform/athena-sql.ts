@@ -182,6 +182,16 @@ export function mergeSelectSql(dataset: DatasetDefinition, months: readonly stri
   ].join("\n");
 }
 
+/**
+ * A Parquet batch's SELECT ordered by the key (partitions' rows by subject, then time): files of
+ * the same rows come out alike whatever order history arrived in, compress better and carry
+ * tight min/max statistics per row group for the readers' filters.
+ */
+export function orderedByKey(dataset: DatasetDefinition, select: string): string {
+  const keys = dataset.transform.keyColumns.filter((c) => !dataset.transform.partitionBy.includes(c)).map(ident);
+  return keys.length > 0 ? `${select}\nORDER BY ${keys.join(", ")}` : select;
+}
+
 /** Athena CTAS for the first batch of partitions (at most 100 per statement, partition columns last). */
 export function ctasSql(dataset: DatasetDefinition, externalLocation: string, months: readonly string[], select: string = parquetSelectSql(dataset, months)): string {
   const t = dataset.transform;
