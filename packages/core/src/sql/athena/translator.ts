@@ -769,6 +769,11 @@ class RunTranslator {
     if (asIndex === -1) throw new AthenaSqlSyntaxError(`${keyword} without AS`, group.open);
     const expr = translateRun(children.slice(0, asIndex), this.ctx).trim();
     const target = castTarget(children.slice(asIndex + 1), positionOf(children[asIndex]!));
+    // A TIMESTAMP literal is timestamp(p), p its fraction digits: Trino prints it with exactly
+    // those (TIMESTAMP '… 10:00:00' → '… 10:00:00'); the value's checks stay DuckDB's.
+    const operand = significant(children.slice(0, asIndex));
+    const literalText = target.duckdb === "VARCHAR" && target.maxLength === undefined && operand.length === 2 && isWord(operand[0], "TIMESTAMP") && operand[1]!.kind === "string" ? timestampLiteralText((operand[1] as Token).value) : undefined;
+    if (literalText !== undefined) return this.consume(`(CASE WHEN ${expr} IS NOT NULL THEN ${sqlString(literalText)} END)`, 1);
     if (target.maxLength !== undefined) {
       // TRY_CAST gives NULL where CAST fails (a number too long for the type).
       const macro = keyword === "TRY_CAST" ? "athena_try_varchar_n" : "athena_varchar_n";
@@ -952,4 +957,12 @@ class RunTranslator {
     addOnce(this.ctx.tables, name);
     this.consume(quoteIdentifier(name), extra);
   }
+}
+
+/** Trino's text of a zone-less TIMESTAMP literal (`YYYY-MM-DD[ HH:MM[:SS[.f…]]]`), seconds filled, its fraction kept; undefined for anything else. */
+function timestampLiteralText(literal: string): string | undefined {
+  const match = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,12}))?)?)?$/.exec(literal.trim());
+  if (!match) return undefined;
+  const [, date, hour, minute, second, fraction] = match;
+  return `${date} ${(hour ?? "0").padStart(2, "0")}:${minute ?? "00"}:${second ?? "00"}${fraction ? `.${fraction}` : ""}`;
 }
