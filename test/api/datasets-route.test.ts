@@ -56,7 +56,7 @@ describe("GET /datasets", () => {
     // Assess
     expect(answer.datasets.map((d) => d.name)).toEqual(["weather", "air_quality", "quakes"]);
     const quakes = answer.datasets[2]!;
-    expect(quakes).toMatchObject({ kind: "rest", sources: ["rest"], subjects: { noun: "subject", field: "subjects", seriesParam: null, column: "subject", defaults: ["us", "ak"] }, views: [] });
+    expect(quakes).toMatchObject({ kind: "rest", sources: ["rest"], subjects: { noun: "subject", field: "subjects", seriesParam: "subject", column: "subject", defaults: ["us", "ak"] }, views: [] });
     expect(quakes.metrics.map((m) => m.name)).toEqual(["magnitude", "depth_km"]);
     expect(answer.datasets[1]!.subjects.defaults).toEqual(["2178", "8118"]);
   });
@@ -85,6 +85,12 @@ describe("GET /datasets", () => {
       const run = (await (await app.request(`/runs/${runId}`)).json()) as { status: string; parameters: { locations: { name: string }[]; source: string } };
       expect(run).toMatchObject({ status: "succeeded", parameters: { source: "rest", locations: [{ name: "us" }] } });
       expect(api.requests.every((r) => r.url.searchParams.get("region") === "us")).toBe(true);
+      // Its numeric columns are /series metrics, its subjects the `subject` parameter.
+      const series = (await (await app.request("/series?dataset=quakes&subject=us&metric=magnitude&from=2024-11-25&to=2024-11-26")).json()) as { subjectParam: string; series: { subject: string; points: [string, number | null][] }[] };
+      expect(series.subjectParam).toBe("subject");
+      // us1 (4.6) and us2 (2.1) fall in the same hour: one hourly point, their mean.
+      expect(series.series.map((s) => [s.subject, s.points.map(([, v]) => v)])).toEqual([["us", [3.35]]]);
+      expect((await app.request("/series?dataset=quakes&city=Paris&from=2024-11-25&to=2024-11-26")).status).toBe(400);
       expect(refused.status).toBe(400);
       expect(await refused.text()).toMatch(/tickers.*does not apply to dataset quakes/);
       expect(weather.status).toBe(202);

@@ -1,5 +1,6 @@
 import { WHO_2021_GUIDELINES } from "../analytics/air-quality-views";
 import { DATASET_MODULES } from "../datasets/registry";
+import type { DatasetDefinition } from "../pipeline/types";
 
 /** Where a metric is read: a column of the production view (`view` absent) or of an analytics view. */
 export interface MetricSource {
@@ -20,7 +21,7 @@ export interface SeriesFilter {
 /** How GET /series and GET /stats read one dataset: the subject parameter and column, and its metrics. */
 export interface SeriesDataset {
   /** Query parameter naming the subjects, and the key each answer entry carries. */
-  readonly subjectParam: "city" | "ticker" | "location";
+  readonly subjectParam: (typeof SUBJECT_PARAMS)[number];
   readonly subjectColumn: string;
   readonly defaultMetric: string;
   readonly metrics: Readonly<Record<string, MetricSource>>;
@@ -30,10 +31,22 @@ export interface SeriesDataset {
 }
 
 /** Query parameters that name subjects, over all datasets. */
-export const SUBJECT_PARAMS = ["city", "ticker", "location"] as const;
+export const SUBJECT_PARAMS = ["city", "ticker", "location", "subject"] as const;
 
 /** The datasets the series routes serve, by dataset name (each built-in module's `series`). */
 export const SERIES_DATASETS: Readonly<Record<string, SeriesDataset>> = Object.fromEntries(DATASET_MODULES.map((m) => [m.definition.name, m.series]));
+
+/**
+ * How the series routes read a dataset: a built-in module's `series`; for a dataset of the project
+ * config, `subject` names its subjects and every numeric column that is not part of the key is a
+ * metric (the first the default); undefined when it has none.
+ */
+export function seriesOf(dataset: DatasetDefinition): SeriesDataset | undefined {
+  if (!dataset.rest && !dataset.files) return SERIES_DATASETS[dataset.name];
+  const numeric = dataset.recordSchema.filter((c) => (c.type === "double" || c.type === "bigint") && !dataset.transform.keyColumns.includes(c.name));
+  if (numeric.length === 0) return undefined;
+  return { subjectParam: "subject", subjectColumn: "subject", defaultMetric: numeric[0]!.name, metrics: Object.fromEntries(numeric.map((c) => [c.name, { column: c.name, unit: null }])) };
+}
 
 /** The WHO 2021 short-term guideline of an air-quality parameter (µg/m³), when it has one. */
 export function guidelineOf(parameter: string | undefined): number | null {

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ResolvedDeps } from "../app";
 import { newRouter } from "../router";
 import { errorResponses } from "../schemas";
-import { SERIES_DATASETS } from "../series-datasets";
+import { seriesOf } from "../series-datasets";
 import { scheduledSubjectsOf, defaultVariablesOf } from "../../config/project";
 import { datasetModule } from "../../datasets/registry";
 import { analyticsViewsOf } from "../../analytics/create";
@@ -57,7 +57,7 @@ export function datasetsRouter(deps: ResolvedDeps) {
 
 function describe(dataset: DatasetDefinition): z.infer<typeof DatasetDescription> {
   const module = dataset.rest || dataset.files ? undefined : datasetModule(dataset.name);
-  const series = module ? SERIES_DATASETS[dataset.name] : undefined;
+  const series = seriesOf(dataset);
   const numeric = dataset.recordSchema.filter((c) => (c.type === "double" || c.type === "bigint") && !dataset.transform.keyColumns.includes(c.name));
   const defaultMetric = series?.defaultMetric;
   const metrics = series

@@ -4,7 +4,7 @@ import { InvalidInputError } from "../errors";
 import { parseRange } from "../range";
 import { newRouter } from "../router";
 import { ConditionalHeaders, DateOrDateTime, conditionalOk, errorResponses } from "../schemas";
-import { SERIES_DATASETS, SUBJECT_PARAMS, guidelineOf } from "../series-datasets";
+import { SERIES_DATASETS, SUBJECT_PARAMS, guidelineOf, seriesOf } from "../series-datasets";
 import { seriesSql, statsSql } from "../series-sql";
 import type { BoundSql, SeriesRead } from "../series-sql";
 import type { DatasetDefinition } from "../../pipeline/types";
@@ -32,6 +32,7 @@ const RangeQuery = {
   city: subjectList("weather: city name; repeat for several (`city=Paris&city=London`)", "Paris"),
   ticker: subjectList("stocks: ticker; repeat for several (`ticker=AAPL&ticker=MSFT`)", "AAPL"),
   location: subjectList("air_quality: station name; repeat for several", "Paris Centre"),
+  subject: subjectList("a dataset of the project config: its subject; repeat for several", "us"),
   parameter: z
     .string()
     .max(32)
@@ -127,10 +128,10 @@ type RangeQueryValues = { dataset: string; metric?: string | undefined; paramete
 /** GET /series, GET /stats: read production with bound parameters, cached per production version. */
 export function seriesRouter(deps: ResolvedDeps) {
   const checked = (q: RangeQueryValues) => {
-    const spec = SERIES_DATASETS[q.dataset];
-    const dataset = spec ? deps.pipeline.datasets[q.dataset] : undefined;
+    const dataset = deps.pipeline.datasets[q.dataset];
+    const spec = dataset ? seriesOf(dataset) : undefined;
     if (!spec || !dataset) {
-      const known = Object.keys(SERIES_DATASETS).filter((name) => deps.pipeline.datasets[name]);
+      const known = Object.values(deps.pipeline.datasets).filter((d) => seriesOf(d)).map((d) => d.name);
       throw new InvalidInputError("dataset", `unknown dataset; known: ${known.join(", ")}`);
     }
     for (const param of SUBJECT_PARAMS) {
