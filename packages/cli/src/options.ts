@@ -1,12 +1,13 @@
 import { Option, type Command } from "commander";
 import { accessSync, constants, mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { defaultVariablesOf } from "../../core/src/config/project";
+import { configuredSubjectNames, defaultVariablesOf } from "../../core/src/config/project";
+import { datasetModule } from "../../core/src/datasets/registry";
+import { namedSubjects, subjectRequestOf } from "../../core/src/datasets/subject-rules";
 import { DEFAULT_TICKERS } from "../../core/src/pipeline/stocks";
 import type { DatasetDefinition, Location } from "../../core/src/pipeline/types";
 import type { RunParameters } from "../../core/src/run/run-record";
 import { sourcesOf } from "../../core/src/sources/factory";
-import { subjectNameProblem } from "../../core/src/sources/gazetteer";
 import { dayProblem } from "../../core/src/sources/day";
 import { InvalidSubjectError, subjectsFor, type SubjectRequest } from "../../core/src/sources/subjects";
 import { locationsOrUsage } from "./context";
@@ -186,14 +187,15 @@ function subjectsOf(values: IngestOptionValues, dataset: DatasetDefinition, sour
   try {
     if (dataset.rest || dataset.files) {
       if (named.length > 0) throw new UsageError(`${named.join(", ")} do(es) not apply to dataset ${dataset.name}: give its subjects with --subjects`);
-      const names = generic ?? dataset.defaults?.subjects?.map((s) => (typeof s === "string" ? s : s.name));
+      const names = generic ?? configuredSubjectNames(dataset);
       // A files dataset without named subjects takes every subject its files hold (subjectsOfFiles).
       if ((!names || names.length === 0) && dataset.files) return [];
       if (!names || names.length === 0) throw new UsageError(`dataset ${dataset.name} has no subjects: give --subjects, or set datasets.${dataset.name}.subjects in the config`);
-      return restSubjects(names);
+      return namedSubjects("subjects", names);
     }
     // --subjects, else the dataset's own flags, else the config's subjects (else subjectsFor's defaults).
-    const base: SubjectRequest = generic ? subjectFieldOf(dataset.name, generic) : named.length > 0 ? {} : defaultSubjects(dataset);
+    const configured = configuredSubjectNames(dataset);
+    const base: SubjectRequest = generic ? subjectFieldOf(dataset.name, generic) : named.length > 0 || !configured ? {} : subjectFieldOf(dataset.name, configured);
     return locationsOrUsage(() =>
       subjectsFor(dataset.name, source, {
         ...base,
@@ -209,31 +211,11 @@ function subjectsOf(values: IngestOptionValues, dataset: DatasetDefinition, sour
   }
 }
 
-/** `--subjects` as the built-in dataset's own field. */
-function subjectFieldOf(dataset: string, names: string[]): SubjectRequest {
-  if (dataset === "stocks") return { tickers: names };
-  if (dataset === "air_quality") return { stations: names };
-  return { cities: names.filter((n) => !n.includes("=")), custom: names.filter((n) => n.includes("=")) };
-}
-
-/** The config's subjects of a built-in dataset as its fields (places with coordinates become `Name=lat,lon`). */
-function defaultSubjects(dataset: DatasetDefinition): SubjectRequest {
-  const subjects = dataset.defaults?.subjects;
-  if (!subjects || subjects.length === 0) return {};
-  const names = subjects.map((s) => (typeof s === "string" ? s : `${s.name}=${s.latitude},${s.longitude}`));
-  return subjectFieldOf(dataset.name, names);
-}
-
-/** A REST dataset's subjects: names that can be a raw partition value, each once. */
-function restSubjects(names: readonly string[]): Location[] {
-  const seen = new Set<string>();
-  return names.map((name) => {
-    const problem = subjectNameProblem(name);
-    if (problem !== undefined) throw new UsageError(`--subjects ${problem}`);
-    if (seen.has(name)) throw new UsageError(`--subjects "${name}" is given twice; name each one once`);
-    seen.add(name);
-    return { name, latitude: 0, longitude: 0 };
-  });
+/** Names as the built-in dataset's own subject field. */
+function subjectFieldOf(dataset: string, names: readonly string[]): SubjectRequest {
+  const field = datasetModule(dataset)?.subjects.field;
+  if (!field) throw new UsageError(`dataset ${dataset} has no subject field`);
+  return subjectRequestOf(field, names);
 }
 
 function splitList(text: string): string[] {

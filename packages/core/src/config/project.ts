@@ -49,6 +49,13 @@ export function scheduledSubjectsOf(dataset: Pick<DatasetDefinition, "name" | "r
   return datasetModule(dataset.name)?.subjects.scheduledDefaults;
 }
 
+/** The project config's subjects of a dataset as names (a place with coordinates as `Name=lat,lon`); undefined when it sets none. */
+export function configuredSubjectNames(dataset: Pick<DatasetDefinition, "defaults">): string[] | undefined {
+  const subjects = dataset.defaults?.subjects;
+  if (!subjects || subjects.length === 0) return undefined;
+  return subjects.map((s) => (typeof s === "string" ? s : `${s.name}=${s.latitude},${s.longitude}`));
+}
+
 /** The secrets (SST `Config.Secret` names) a dataset's real source needs: a built-in module's API keys, a REST source's auth secret. */
 export function datasetSecretNames(dataset: DatasetDefinition): string[] {
   if (dataset.rest) return dataset.rest.config.client.auth ? [dataset.rest.config.client.auth.secret] : [];

@@ -45,3 +45,9 @@ export function namedSubjects(field: string, names: readonly string[]): Location
   }
   return names.map((name) => ({ name, latitude: 0, longitude: 0 }));
 }
+
+/** Names in a built-in dataset's own subject field; for cities, `Name=lat,lon` names are custom places. */
+export function subjectRequestOf(field: "cities" | "tickers" | "stations", names: readonly string[]): SubjectRequest {
+  if (field !== "cities") return { [field]: names };
+  return { cities: names.filter((n) => !n.includes("=")), custom: names.filter((n) => n.includes("=")) };
+}

@@ -58,13 +58,12 @@ export function datasetsRouter(deps: ResolvedDeps) {
 function describe(dataset: DatasetDefinition): z.infer<typeof DatasetDescription> {
   const module = dataset.rest || dataset.files ? undefined : datasetModule(dataset.name);
   const series = seriesOf(dataset);
-  const numeric = dataset.recordSchema.filter((c) => (c.type === "double" || c.type === "bigint") && !dataset.transform.keyColumns.includes(c.name));
-  const defaultMetric = series?.defaultMetric;
+  // seriesOf gives a config dataset its numeric columns as metrics; without any it has none.
   const metrics = series
     ? Object.entries(series.metrics)
-        .sort(([a], [b]) => Number(b === defaultMetric) - Number(a === defaultMetric))
+        .sort(([a], [b]) => Number(b === series.defaultMetric) - Number(a === series.defaultMetric))
         .map(([name, m]) => ({ name, unit: m.unit, view: m.view ?? null }))
-    : numeric.map((c) => ({ name: c.name, unit: null, view: null }));
+    : [];
   return {
     name: dataset.name,
     description: dataset.description,

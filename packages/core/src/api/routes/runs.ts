@@ -4,9 +4,9 @@ import { InvalidInputError, NotFoundError } from "../errors";
 import { etagged } from "../response-cache";
 import { newRouter } from "../router";
 import { CalendarDate, ConditionalHeaders, DqReportSchema, RunIdParam, RunSchema, conditionalOk, errorResponses } from "../schemas";
-import { defaultVariablesOf } from "../../config/project";
+import { configuredSubjectNames, defaultVariablesOf } from "../../config/project";
 import { datasetModule } from "../../datasets/registry";
-import { namedSubjects } from "../../datasets/subject-rules";
+import { namedSubjects, subjectRequestOf } from "../../datasets/subject-rules";
 import type { DatasetDefinition, Location } from "../../pipeline/types";
 import { REQUIRED_WEATHER_VARIABLE } from "../../pipeline/weather";
 import { sourcesOf } from "../../sources/factory";
@@ -135,7 +135,7 @@ function subjectsOfBody(dataset: DatasetDefinition, body: z.output<typeof RunReq
   const named = Object.entries(own).filter(([, v]) => v.length > 0).map(([k]) => k);
   if (body.subjects.length > 0 && named.length > 0) throw new InvalidInputError("subjects", `give subjects or ${named.join(", ")}, not both`);
   // The project config's subjects (not the built-in defaults: a body naming nothing for weather is refused).
-  const configured = dataset.defaults?.subjects?.map((s) => (typeof s === "string" ? s : `${s.name}=${s.latitude},${s.longitude}`));
+  const configured = configuredSubjectNames(dataset);
   const module = dataset.rest || dataset.files ? undefined : datasetModule(dataset.name);
   if (!module) {
     if (named.length > 0) throw new InvalidInputError(named[0]!, `does not apply to dataset ${dataset.name}: give subjects`);
@@ -151,9 +151,7 @@ function subjectsOfBody(dataset: DatasetDefinition, body: z.output<typeof RunReq
   const names = body.subjects.length > 0 ? body.subjects : named.length === 0 && configured ? configured : undefined;
   const request =
     names !== undefined
-      ? module.subjects.field === "cities"
-        ? { cities: names.filter((n) => !n.includes("=")), custom: names.filter((n) => n.includes("=")) }
-        : { [module.subjects.field]: names }
+      ? subjectRequestOf(module.subjects.field, names)
       : {
           cities: body.locations.length > 0 || (dataset.name === "weather" && body.custom.length === 0) ? body.locations : undefined,
           custom: body.custom.map((l) => `${l.name}=${l.latitude},${l.longitude}`),
