@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { extname, join, resolve } from "node:path";
 import rootConfig from "../sluice.config";
 import { ConfigError } from "../packages/core/src/config/load";
-import { BUNDLED_CONFIG_FILE, projectOf, type Project } from "../packages/core/src/config/project";
+import { BUNDLED_CONFIG_FILE, projectOf, projectOfJsonFile, type Project } from "../packages/core/src/config/project";
 
 export { BUNDLED_CONFIG_FILE } from "../packages/core/src/config/project";
 
@@ -22,13 +22,7 @@ export function stackProject(env: NodeJS.ProcessEnv = process.env): Project {
   if (named) {
     const path = resolve(named);
     if (extname(path) !== ".json") throw new ConfigError(path, [{ path: "(file)", message: "a deploy reads SLUICE_CONFIG as .json (or edit sluice.config.ts)" }]);
-    let input: unknown;
-    try {
-      input = JSON.parse(readFileSync(path, "utf8"));
-    } catch (error) {
-      throw new ConfigError(path, [{ path: "(file)", message: `cannot be read: ${error instanceof Error ? error.message : String(error)}` }]);
-    }
-    project = projectOf(input, path);
+    project = projectOfJsonFile(path);
   } else project = projectOf(rootConfig, "sluice.config.ts");
   memo.set(key, project);
   return project;

@@ -4,7 +4,7 @@ import { datasetModule } from "../datasets/registry";
 import { pipeline as builtIn } from "../pipeline/pipeline";
 import type { DatasetDefinition, Location, PipelineDefinition } from "../pipeline/types";
 import type { SluiceConfig } from "./config";
-import { parseConfig } from "./load";
+import { ConfigError, parseConfig } from "./load";
 import { BUILT_IN_DATASETS, pipelineFromConfig } from "./pipeline-from-config";
 
 /** The checked config and the pipeline it describes (the built-in pipeline without a config). */
@@ -22,6 +22,17 @@ export function projectOf(input: unknown, file: string): Project {
   return { config, pipeline: pipelineFromConfig(config) };
 }
 
+/** A JSON config file, checked: a file that cannot be read or parsed is a ConfigError naming it. */
+export function projectOfJsonFile(path: string): Project {
+  let input: unknown;
+  try {
+    input = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new ConfigError(path, [{ path: "(file)", message: `cannot be read: ${error instanceof Error ? error.message : String(error)}` }]);
+  }
+  return projectOf(input, path);
+}
+
 let bundled: Project | undefined;
 
 /**
@@ -33,7 +44,7 @@ export function bundledProject(env: NodeJS.ProcessEnv = process.env): Project {
   const named = env.SLUICE_CONFIG;
   if (!named) return (bundled = { pipeline: builtIn });
   const path = isAbsolute(named) ? named : join(env.LAMBDA_TASK_ROOT ?? process.cwd(), named);
-  bundled = projectOf(JSON.parse(readFileSync(path, "utf8")) as unknown, path);
+  bundled = projectOfJsonFile(path);
   return bundled;
 }
 
