@@ -16,6 +16,12 @@ const PINS = {
   // Node 20 is end-of-life; the tests pass on 22, 24 and 26. `.nvmrc` names the LTS we develop on.
   minNode: "22.0.0",
   nvmrc: "24",
+  // One generation of the AWS SDK in every Lambda bundle: our clients at one release (their
+  // @aws-sdk/core and @smithy/* ranges then dedupe onto one copy), and SST's exact 3.699 pin of the
+  // client-ssm its `sst/node/config` imports at runtime overridden onto the same release. SST's other
+  // clients (CLI only, never bundled) keep their own pins. test/infra/bundles.test.ts checks it.
+  awsSdk: "3.1178.0",
+  powertools: "2.36.0",
 };
 
 const project = new typescript.TypeScriptProject({
@@ -58,13 +64,18 @@ const project = new typescript.TypeScriptProject({
     "@hono/node-server@^2.1",
     "@hono/zod-openapi@^0.19.10",
     "uplot@^1.6.32",
-    "@aws-sdk/client-s3@^3",
-    "@aws-sdk/client-firehose@^3",
-    "@aws-sdk/client-glue@^3",
-    "@aws-sdk/client-athena@^3",
-    "@aws-sdk/client-sns@^3",
-    "@aws-sdk/client-sfn@^3",
+    `@aws-sdk/client-s3@${PINS.awsSdk}`,
+    `@aws-sdk/client-firehose@${PINS.awsSdk}`,
+    `@aws-sdk/client-glue@${PINS.awsSdk}`,
+    `@aws-sdk/client-athena@${PINS.awsSdk}`,
+    `@aws-sdk/client-sns@${PINS.awsSdk}`,
+    `@aws-sdk/client-sfn@${PINS.awsSdk}`,
     `cdk-nag@${PINS.cdkNag}`,
+    `@aws-lambda-powertools/logger@${PINS.powertools}`,
+    // Not imported by our code: declared so npm hoists our clients' copies to the top (SST's older
+    // exact pins move under node_modules/sst) and every bundle carries one copy instead of three.
+    "@smithy/signature-v4@^5.7.5",
+    "@aws-sdk/signature-v4-multi-region@^3.996.52",
   ],
   devDeps: [
     "vitest@^3.2",
@@ -107,7 +118,11 @@ project.package.addField("type", "module");
 // projen adds `constructs` as a floating dev dependency; one exact copy is shared by projen, SST and CDK
 // (two copies break construct identity), so SST's own exact pin is overridden too.
 project.deps.removeDependency("constructs", DependencyType.BUILD);
-project.package.addField("overrides", { constructs: PINS.constructs, "aws-cdk-lib": PINS.awsCdkLib });
+project.package.addField("overrides", {
+  constructs: PINS.constructs,
+  "aws-cdk-lib": PINS.awsCdkLib,
+  sst: { "@aws-sdk/client-ssm": PINS.awsSdk },
+});
 
 // vitest replaces jest: the test task runs the suite once, with no watch.
 const test = project.tasks.tryFind("test")!;

@@ -1,3 +1,4 @@
+import { sstLogRetention } from "./log-retention";
 import { RemovalPolicy } from "aws-cdk-lib";
 import * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
 import * as iam from "aws-cdk-lib/aws-iam";
@@ -166,7 +167,7 @@ export function Api({ app, stack }: StackContext) {
   const api = new HttpApi(stack, "Http", {
     // Same-origin only: the dashboard is served by this API; no browser on another origin needs it.
     cors: false,
-    accessLog: { retention: "one_month" },
+    accessLog: { retention: sstLogRetention() },
     // Read routes are public: a stage-wide cap keeps a flood from turning into Athena spend.
     defaults: { throttle: { burst: 50, rate: 25 } },
     routes: { "GET /": handler, "ANY /{proxy+}": handler },

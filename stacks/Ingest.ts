@@ -1,3 +1,4 @@
+import { logRetention } from "./log-retention";
 import { Annotations, ArnFormat, RemovalPolicy } from "aws-cdk-lib";
 import * as events from "aws-cdk-lib/aws-events";
 import * as iam from "aws-cdk-lib/aws-iam";
@@ -30,7 +31,7 @@ export function Ingest({ app, stack }: StackContext) {
     // An invalid config fails synthesis with the message CreateDeliveryStream would answer.
     assertValidFirehoseConfig(dataset.firehose, "aws");
     const objectPrefixes = [dataset.firehose.prefix, dataset.firehose.errorOutputPrefix].map((p) => raw.arnForObjects(`${staticPrefixOf(p)}*`));
-    const logGroup = new logs.LogGroup(stack, `FirehoseLogs-${dataset.name}`, { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    const logGroup = new logs.LogGroup(stack, `FirehoseLogs-${dataset.name}`, { retention: logRetention(), removalPolicy: RemovalPolicy.DESTROY });
     const logStream = logGroup.addStream("S3Delivery");
 
     // Least privilege from https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#using-iam-s3,

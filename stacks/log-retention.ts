@@ -2,9 +2,20 @@ import { Aspects, CfnResource, type IAspect, RemovalPolicy } from "aws-cdk-lib";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type { IConstruct } from "constructs";
+import { DEFAULT_LOG_RETENTION_DAYS } from "../packages/core/src/config/config";
+import { stackProject } from "./project";
 
-/** Days every function's logs are kept (a CloudWatch retention value); from the project config once it has one. */
-export const LOG_RETENTION_DAYS = logs.RetentionDays.ONE_MONTH;
+/** Days the deployed logs are kept: the config's `logRetentionDays` (checked against CloudWatch's values), default 30. */
+export function logRetention(): logs.RetentionDays {
+  return (stackProject().config?.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS) as logs.RetentionDays;
+}
+
+/** The same retention as SST's `accessLog.retention` spells it (`one_month`, `three_months`…). */
+export function sstLogRetention(): Lowercase<keyof typeof logs.RetentionDays> {
+  const days = logRetention();
+  const name = Object.entries(logs.RetentionDays).find(([key, value]) => value === days && key !== "INFINITE")![0];
+  return name.toLowerCase() as Lowercase<keyof typeof logs.RetentionDays>;
+}
 
 /**
  * Gives every Lambda function of the app (sluice's and the ones SST and CDK add) a log group of its
@@ -37,5 +48,5 @@ class FunctionLogGroups implements IAspect {
 }
 
 export function applyLogRetention(scope: IConstruct, retainLogs: boolean): void {
-  Aspects.of(scope).add(new FunctionLogGroups(LOG_RETENTION_DAYS, retainLogs ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY));
+  Aspects.of(scope).add(new FunctionLogGroups(logRetention(), retainLogs ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY));
 }

@@ -1,3 +1,4 @@
+import { logRetention } from "./log-retention";
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
@@ -93,7 +94,7 @@ export function runStateMachine(scope: Construct, props: RunStateMachineProps): 
     .next(state.crawl)
     .next(endsHere("NewRawObjects", state.drop.next(state.ctas).next(state.dq).next(endsHere("DqGate", state.publish.next(finish)))));
 
-  const logGroup = new logs.LogGroup(scope, "RunStateMachineLogs", { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: props.removalPolicy });
+  const logGroup = new logs.LogGroup(scope, "RunStateMachineLogs", { retention: logRetention(), removalPolicy: props.removalPolicy });
   const machine = new sfn.StateMachine(scope, "RunStateMachine", {
     definitionBody: sfn.DefinitionBody.fromChainable(definition),
     timeout: RUN_TIMEOUT,

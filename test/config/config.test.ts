@@ -96,12 +96,14 @@ describe("the project config", () => {
         },
       },
       stages: ["prod"],
+      logRetentionDays: 31,
     });
 
     // Assess
     expect(issues).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^\(root\)|stages/),
+        expect.stringMatching(/^logRetentionDays: a CloudWatch Logs retention: one of 1, 3, 5, 7, 14, 30, 60/),
         expect.stringMatching(/^datasets\.weather\.schedule: /),
         expect.stringMatching(/^datasets\.weather\.subjects: list at least one subject/),
         expect.stringMatching(/^datasets\.weather: .*colour/),

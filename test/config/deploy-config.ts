@@ -1,5 +1,8 @@
 /** A deploy config for the tests (stacks, producer): the earthquake dataset of docs/datasets.md plus air-quality stations (so its producer is scheduled). */
 export const CONFIG = {
+  // The infra test's stage "cfg" is production here: it keeps its buckets and logs, 90 days.
+  productionStages: ["cfg", "live"],
+  logRetentionDays: 90,
   datasets: {
     air_quality: { subjects: ["2178", "8118"], schedule: "rate(2 hours)" },
     stocks: { enabled: false },

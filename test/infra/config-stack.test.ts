@@ -103,4 +103,15 @@ describe("synthesizing the stacks from a project config (SLUICE_CONFIG)", () => 
     expect(failure!.message).toMatch(/datasets\.quakes\.source\.client\.base_url/);
     expect(failure!.message).toMatch(/datasets\.quakes\.source\.client\.paginator/);
   }, SYNTH_TIMEOUT_MS);
+
+  it("keeps the buckets of a stage the config names as production, and keeps every log the config's days", () => {
+    expect(resourcesOf(assembly, "AWS::S3::Bucket").map((b) => b.DeletionPolicy)).toEqual(Array(5).fill("Retain"));
+    expect(resourcesOf(assembly, "Custom::S3AutoDeleteObjects")).toEqual([]);
+    const groups = resourcesOf(assembly, "AWS::Logs::LogGroup");
+    expect(groups.length).toBeGreaterThanOrEqual(8);
+    expect(groups.filter((g) => g.Properties.RetentionInDays !== 90)).toEqual([]);
+    const stages = resourcesOf(assembly, "AWS::ApiGatewayV2::Stage");
+    expect(stages.length).toBeGreaterThan(0);
+    for (const stage of stages) expect(stage.Properties.AccessLogSettings).toBeDefined();
+  });
 });

@@ -1,10 +1,11 @@
 import { analyticsViewsOf } from "../../packages/core/src/analytics";
 import { execFile } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { gunzipSync } from "node:zlib";
 import type { CloudAssembly } from "aws-cdk-lib/cx-api";
 import { beforeAll, describe, expect, it } from "vitest";
 import { WEB_FILES } from "../../packages/core/src/api/web-assets";
@@ -565,6 +566,47 @@ describe("the SST v2 app's stacks", () => {
         expect(alarm.Properties.Dimensions).toEqual([{ Name: "DeliveryStreamName", Value: expect.anything() }]);
       }
       for (const alarm of byMetric("AWS/Lambda", "Errors")) expect(alarm.Properties).toMatchObject({ Statistic: "Sum", ComparisonOperator: "GreaterThanOrEqualToThreshold" });
+    });
+  });
+  // Issue 11: each function bundle minified, ≤ 2 MB, with one copy (so one version) of each
+  // @aws-sdk/* and @smithy/* package. SST writes each bundle's source map (gzipped) beside the
+  // assets; its `sources` name the installed folder of every bundled module.
+  describe("Function bundles", () => {
+    const handlers = () => resourcesOf(assembly, "AWS::Lambda::Function").filter((f) => String(f.Properties.Handler).startsWith("packages/functions/"));
+    const entryOf = (handler: string) => handler.replace(/\.[A-Za-z]+$/, "");
+    const sourceMaps = () =>
+      readdirSync(assembly.directory)
+        .filter((f) => f.startsWith("asset.") && f.endsWith(".map"))
+        .map((f) => JSON.parse(gunzipSync(readFileSync(join(assembly.directory, f))).toString("utf8")) as { sources: string[] });
+
+    it("keeps every function's bundle minified and under 2 MB", () => {
+      for (const fn of handlers()) {
+        const entry = entryOf(String(fn.Properties.Handler));
+        const bundle = join(assembly.directory, `asset.${String(fn.Properties.Code.S3Key).replace(/\.zip$/, "")}`, `${entry}.mjs`);
+        const size = statSync(bundle).size;
+        expect(size, `${entry}.mjs is ${(size / 1e6).toFixed(2)} MB`).toBeLessThanOrEqual(2 * 1024 * 1024);
+        // Minified: long lines (an unminified bundle averages ~40 characters a line).
+        expect(size / readFileSync(bundle, "utf8").split("\n").length).toBeGreaterThan(2_000);
+      }
+    });
+
+    it("bundles one copy of each AWS SDK and Smithy package in every function", () => {
+      const entries = new Set(handlers().map((fn) => entryOf(String(fn.Properties.Handler))));
+      const mapped = new Set<string>();
+      for (const map of sourceMaps()) {
+        const entry = map.sources.map((s) => s.match(/(packages\/functions\/src\/[a-z-]+)\.ts$/)?.[1]).find(Boolean);
+        if (!entry) continue;
+        mapped.add(entry);
+        const folders = new Map<string, Set<string>>();
+        for (const source of map.sources) {
+          const found = source.match(/^(.*node_modules\/(@(?:aws-sdk|smithy)\/[^/]+))\//);
+          if (found) folders.set(found[2]!, (folders.get(found[2]!) ?? new Set()).add(found[1]!.replace(/^(\.\.\/)+/, "")));
+        }
+        expect(folders.get("@aws-sdk/core")?.size, `${entry} bundles @aws-sdk/core`).toBe(1);
+        const copies = [...folders].filter(([, at]) => at.size > 1).map(([name, at]) => `${name}: ${[...at].join(", ")}`);
+        expect(copies, `${entry} bundles packages twice`).toEqual([]);
+      }
+      expect(mapped).toEqual(entries);
     });
   });
 });

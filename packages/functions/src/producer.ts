@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { IngestSummary } from "../../core/src/ingest/summary";
-import { createLogger } from "../../core/src/log/logger";
+import { lambdaLogger } from "../../core/src/log/lambda-logger";
+import type { LambdaInvocationContext } from "../../core/src/log/lambda-logger";
 import { bundledProject } from "../../core/src/config/project";
 import { scheduledSourceOf, scheduledSubjects } from "../../core/src/run/scheduled-subjects";
 import { AwsRuntime, fromSstBindings } from "../../core/src/runtime/aws";
@@ -86,10 +87,12 @@ function isScheduledEvent(event: unknown): boolean {
   return typeof event === "object" && event !== null && ((event as Record<string, unknown>)["detail-type"] === "Scheduled Event" || (event as Record<string, unknown>).source === "aws.events");
 }
 
+const logger = lambdaLogger({ serviceName: "sluice-producer" });
 let runtime: Promise<AwsRuntime> | undefined;
 
 /** `producer.handler`: the scheduled ingest of the dataset its schedule names. */
-export async function handler(event?: unknown): Promise<IngestSummary> {
-  runtime ??= fromSstBindings().then((config) => new AwsRuntime({ config, logger: createLogger("info") }));
+export async function handler(event?: unknown, context?: LambdaInvocationContext): Promise<IngestSummary> {
+  if (context) logger.addContext(context);
+  runtime ??= fromSstBindings().then((config) => new AwsRuntime({ config, logger }));
   return produce(await runtime, event);
 }

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { awsErrorName } from "../../core/src/aws/aws-errors";
-import { createLogger } from "../../core/src/log/logger";
+import { lambdaLogger } from "../../core/src/log/lambda-logger";
+import type { LambdaInvocationContext } from "../../core/src/log/lambda-logger";
 import type { RunParameters, RunRecord, RunStatus, RunStepName } from "../../core/src/run/run-record";
 import { RUN_ID_RE, RUN_STEPS, newRunId } from "../../core/src/run/run-record";
 import { scheduledSourceOf, scheduledSubjects, type ScheduledDataset } from "../../core/src/run/scheduled-subjects";
@@ -183,10 +184,12 @@ async function alert(runtime: AwsRuntime, run: RunRecord, kind: "dq" | "failure"
   await sent.catch((error: unknown) => runtime.logger.error("could not publish the alert", { runId: run.id, error }));
 }
 
+const logger = lambdaLogger({ serviceName: "sluice-step" });
 let runtime: Promise<AwsRuntime> | undefined;
 
 /** `step.handler`: one state of the run state machine. */
-export async function handler(event: unknown): Promise<StepResult> {
-  runtime ??= fromSstBindings().then((config) => new AwsRuntime({ config, logger: createLogger("info") }));
+export async function handler(event: unknown, context?: LambdaInvocationContext): Promise<StepResult> {
+  if (context) logger.addContext(context);
+  runtime ??= fromSstBindings().then((config) => new AwsRuntime({ config, logger }));
   return runStepEvent(await runtime, event);
 }

@@ -108,10 +108,22 @@ export const filesEntrySchema = z
 
 const datasetName = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, "a dataset name is lower case letters, digits and _ (it names tables, streams and prefixes)");
 
+/** The retentions CloudWatch Logs accepts, in days (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** How long the deployed logs are kept when the config does not say. */
+export const DEFAULT_LOG_RETENTION_DAYS = 30;
+
 export const sluiceConfigSchema = z
   .object({
     /** Stages whose buckets `sst remove` keeps (default prod, production); any other stage is disposable. */
     productionStages: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/)).min(1).optional(),
+    /** Days every function's, stream's and run's logs are kept on AWS (default 30). */
+    logRetentionDays: z
+      .number()
+      .int()
+      .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), { message: `a CloudWatch Logs retention: one of ${LOG_RETENTION_DAYS.join(", ")} days` })
+      .optional(),
     datasets: z.record(datasetName, z.unknown()).optional(),
   })
   .strict();
@@ -125,12 +137,14 @@ export type DatasetEntryInput = z.input<typeof builtInEntrySchema> | z.input<typ
 /** The config as written in `sluice.config.ts`. */
 export interface SluiceConfigInput {
   readonly productionStages?: readonly string[];
+  readonly logRetentionDays?: number;
   readonly datasets?: Readonly<Record<string, DatasetEntryInput>>;
 }
 
 /** The config, checked. */
 export interface SluiceConfig {
   readonly productionStages?: readonly string[];
+  readonly logRetentionDays?: number;
   readonly datasets: Readonly<Record<string, BuiltInEntry | RestEntry | FilesEntry>>;
   /** Where it was read from (undefined: no config file, the defaults). */
   readonly path?: string;

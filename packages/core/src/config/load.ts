@@ -50,7 +50,12 @@ export function parseConfig(input: unknown, builtIns: readonly string[], file = 
     if (parsed) datasets[name] = parsed;
   }
   if (issues.length > 0) throw new ConfigError(file, issues);
-  return { ...(top?.productionStages ? { productionStages: top.productionStages } : {}), datasets, path: file };
+  return {
+    ...(top?.productionStages ? { productionStages: top.productionStages } : {}),
+    ...(top?.logRetentionDays !== undefined ? { logRetentionDays: top.logRetentionDays } : {}),
+    datasets,
+    path: file,
+  };
 }
 
 /** Where the config comes from: `--config PATH`, else `$SLUICE_CONFIG`, else `sluice.config.*` in `cwd`; undefined: none. */
