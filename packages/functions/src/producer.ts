@@ -1,56 +1,23 @@
-import { z } from "zod";
+import type { z } from "zod";
 import type { IngestSummary } from "../../core/src/ingest/summary";
 import { lambdaLogger } from "../../core/src/log/lambda-logger";
 import type { LambdaInvocationContext } from "../../core/src/log/lambda-logger";
 import { bundledProject } from "../../core/src/config/project";
 import { scheduledSourceOf, scheduledSubjects } from "../../core/src/run/scheduled-subjects";
 import { AwsRuntime, fromSstBindings } from "../../core/src/runtime/aws";
-import { sourcesOf } from "../../core/src/sources/factory";
+import { checkRunRequest, runRequestSchema } from "../../core/src/run/run-request";
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const location = z.union([z.string().min(1), z.object({ name: z.string().min(1), latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) })]);
-
-/** The built-in subject fields and the dataset each belongs to (aliases of `subjects`). */
-const SUBJECT_FIELDS = { locations: "weather", tickers: "stocks", stations: "air_quality" } as const;
-
-/** What the producer may be invoked with; the stack's schedule sends `{ dataset }` only. */
-export const producerEventSchema = z
-  .object({
-    /** Any dataset of the bundled project (default weather, what the producer ingested before there were others). */
-    dataset: z.string().min(1).optional(),
-    from: z.string().regex(DAY).optional(),
-    to: z.string().regex(DAY).optional(),
-    /** What to ask the source about, for any dataset (default: the config's subjects, else the dataset's). */
-    subjects: z.array(location).min(1).optional(),
-    /** weather: gazetteer names or `{ name, latitude, longitude }` (default Paris, London, Berlin). */
-    locations: z.array(location).min(1).optional(),
-    /** stocks: ticker symbols (default the Magnificent 7). */
-    tickers: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9.-]{0,11}$/)).min(1).optional(),
-    /** air_quality: OpenAQ location ids (station names for the synthetic source); no default. */
-    stations: z.array(z.string().min(1)).min(1).optional(),
-    /** One of the dataset's sources (default its real API). */
-    source: z.string().min(1).optional(),
-    /** weather: Open-Meteo variables; air_quality: parameters (default: the config's). */
-    variables: z.array(z.string().min(1)).optional(),
-  })
-  .superRefine((event, ctx) => {
-    const name = event.dataset ?? "weather";
-    const { pipeline } = bundledProject();
-    const dataset = pipeline.datasets[name];
-    if (!dataset) {
-      ctx.addIssue({ code: "custom", path: ["dataset"], message: `unknown dataset "${name}"; the datasets: ${Object.keys(pipeline.datasets).join(", ")}` });
-      return;
-    }
-    const sources = sourcesOf(dataset);
-    if (event.source !== undefined && !sources.includes(event.source)) {
-      ctx.addIssue({ code: "custom", path: ["source"], message: `dataset ${name} has no source "${event.source}"; its sources: ${sources.join(", ")}` });
-    }
-    for (const [field, owner] of Object.entries(SUBJECT_FIELDS)) {
-      if (event[field as keyof typeof SUBJECT_FIELDS] === undefined) continue;
-      if (owner !== name) ctx.addIssue({ code: "custom", path: [field], message: `${field} applies to dataset ${owner}, not ${name}` });
-      else if (event.subjects !== undefined) ctx.addIssue({ code: "custom", path: [field], message: `give subjects or ${field}, not both` });
-    }
-  });
+/**
+ * What the producer may be invoked with: a run request (core/run/run-request.ts, the schema the
+ * run state machine's input shares) without a run's own fields. The stack's schedule sends
+ * `{ dataset }` only.
+ */
+export const producerEventSchema = runRequestSchema.superRefine((event, ctx) => {
+  for (const field of ["mode", "fullRefresh", "skipIngest"] as const) {
+    if (event[field] !== undefined) ctx.addIssue({ code: "custom", path: [field], message: `a run's field: the producer only ingests (start a run for ${field})` });
+  }
+  checkRunRequest(event, bundledProject().pipeline, ctx);
+});
 export type ProducerEvent = z.input<typeof producerEventSchema>;
 
 /** No location delivered anything: the scheduled invocation failed (and Lambda reports it). */
@@ -66,7 +33,7 @@ export { NoSubjectsError } from "../../core/src/run/scheduled-subjects";
 /** Ingests one dataset (weather by default) through its Firehose stream: yesterday..today (UTC) by default. */
 export async function produce(runtime: AwsRuntime, event: unknown, now = runtime.clock.now()): Promise<IngestSummary> {
   const input = producerEventSchema.parse(isScheduledEvent(event) ? {} : (event ?? {}));
-  const dataset = bundledProject().pipeline.datasets[input.dataset ?? "weather"]!;
+  const dataset = bundledProject().pipeline.datasets[input.dataset]!;
   const today = new Date(now).toISOString().slice(0, 10);
   const yesterday = new Date(now - 86_400_000).toISOString().slice(0, 10);
   const summary = await runtime.ingest({

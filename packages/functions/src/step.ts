@@ -7,34 +7,20 @@ import type { RunParameters, RunRecord, RunStatus, RunStepName } from "../../cor
 import { RUN_ID_RE, RUN_STEPS, newRunId } from "../../core/src/run/run-record";
 import { scheduledSourceOf, scheduledSubjects, type ScheduledDataset } from "../../core/src/run/scheduled-subjects";
 import { AwsRuntime, fromSstBindings } from "../../core/src/runtime/aws";
+import { placeSchema, runRequestSchema } from "../../core/src/run/run-request";
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const place = z.object({ name: z.string().min(1), latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) });
 
 /** What a state of the run state machine asks the step runner to do: take the lock, one run step, finish, or record a failure. */
 export const STEP_ACTIONS = ["start", ...RUN_STEPS, "finish", "fail"] as const;
 export type StepAction = (typeof STEP_ACTIONS)[number];
 
 /**
- * The execution's input: what POST /runs resolved (every field) or what a schedule names (the
- * dataset; the rest defaults: yesterday..today of the execution's start, the dataset's real
- * source and default subjects). `mode: "full"` is `fullRefresh`.
+ * The execution's input: a run request (core/run/run-request.ts, the schema the producer's event
+ * shares): what POST /runs resolved (every field; `StepFunctionsRunLauncher` checks it with the
+ * same schema) or what a schedule names (the dataset; the rest defaults: yesterday..today of the
+ * execution's start, the dataset's real source and default subjects). `mode: "full"` is `fullRefresh`.
  */
-export const runInputSchema = z
-  .object({
-    dataset: z.string().min(1),
-    source: z.string().min(1).optional(),
-    from: z.string().regex(DAY).optional(),
-    to: z.string().regex(DAY).optional(),
-    mode: z.enum(["incremental", "full"]).optional(),
-    fullRefresh: z.boolean().optional(),
-    locations: z.array(z.union([z.string().min(1), place])).min(1).optional(),
-    tickers: z.array(z.string().min(1)).min(1).optional(),
-    stations: z.array(z.string().min(1)).min(1).optional(),
-    variables: z.array(z.string().min(1)).optional(),
-    skipIngest: z.boolean().optional(),
-  })
-  .strict();
+export const runInputSchema = runRequestSchema;
 export type RunInput = z.input<typeof runInputSchema>;
 
 /** The step runner's event: every state passes the execution (name, start, input) from the context object. */
@@ -94,7 +80,7 @@ export function runParametersOf(input: z.output<typeof runInputSchema>, startTim
   const started = Date.parse(startTime);
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   // POST /runs resolved the places already; a schedule's names are resolved here.
-  const resolved = input.locations?.every((l) => typeof l !== "string") ? (input.locations as z.output<typeof place>[]) : undefined;
+  const resolved = input.locations?.every((l) => typeof l !== "string") ? (input.locations as z.output<typeof placeSchema>[]) : undefined;
   const known: ScheduledDataset = dataset ?? { name: input.dataset };
   const subjects = resolved ? { locations: resolved, variables: scheduledSubjects(known, { locations: resolved, ...(input.variables ? { variables: input.variables } : {}) }).variables } : scheduledSubjects(known, input);
   return {

@@ -7,6 +7,7 @@ import type { RunLock } from "../run/run-lock";
 import { RunInProgressError } from "../run/run-lock";
 import type { RunParameters, RunRecord } from "../run/run-record";
 import { RUN_STEPS, newRunId } from "../run/run-record";
+import { runRequestSchema } from "../run/run-request";
 import type { RunStore } from "../run/run-store";
 import { awsErrorName, messageOf } from "./aws-errors";
 import { DEFAULT_LOCK_TTL_MS } from "./s3-run-lock";
@@ -65,6 +66,8 @@ export class StepFunctionsRunLauncher implements RunLauncher {
     const since = holder ? Date.parse(holder.since) : Number.NaN;
     if (holder && !Number.isNaN(since) && this.clock.now() - since < this.ttlMs) throw new RunInProgressError(holder.runId, holder.since);
 
+    // The execution's input is a run request: what the step runner parses is checked here, before anything is saved.
+    const input = runRequestSchema.parse(parameters);
     const runId = newRunId(this.clock.now());
     const log = this.options.logger.child({ runId });
     const { stateMachineArn } = this.options;
@@ -72,7 +75,7 @@ export class StepFunctionsRunLauncher implements RunLauncher {
     const record = firstRecord(runId, parameters, this.clock.now());
     await this.options.runStore.save(record);
     try {
-      const answer = await this.sfn.send(new StartExecutionCommand({ stateMachineArn, name: runId, input: JSON.stringify(parameters) }));
+      const answer = await this.sfn.send(new StartExecutionCommand({ stateMachineArn, name: runId, input: JSON.stringify(input) }));
       if (!answer.executionArn) throw new RunNotStartedError(runId, stateMachineArn, "Step Functions answered without an executionArn");
       log.info("run execution started", { executionArn: answer.executionArn });
     } catch (error) {
