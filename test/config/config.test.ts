@@ -87,6 +87,8 @@ describe("the project config", () => {
     const issues = issuesOf({
       datasets: {
         weather: { schedule: "rate(0 minutes)", subjects: [], colour: "red" },
+        stocks: { runRange: { from: "2024-11-30", to: "2024-11-01" } },
+        air_quality: { runRange: { days: 0 } },
         mine: { subjects: ["a"] },
         quakes: {
           source: { type: "rest", client: { base_url: "https://x.example/" }, endpoint: { path: "e" }, fields: { id: "id" } },
@@ -105,6 +107,8 @@ describe("the project config", () => {
         expect.stringMatching(/^\(root\)|stages/),
         expect.stringMatching(/^logRetentionDays: a CloudWatch Logs retention: one of 1, 3, 5, 7, 14, 30, 60/),
         expect.stringMatching(/^datasets\.weather\.schedule: /),
+        expect.stringMatching(/^datasets\.stocks\.runRange\.to: from must not be after to/),
+        expect.stringMatching(/^datasets\.air_quality\.runRange(\.days)?: /),
         expect.stringMatching(/^datasets\.weather\.subjects: list at least one subject/),
         expect.stringMatching(/^datasets\.weather: .*colour/),
         expect.stringMatching(/^datasets\.mine: is not a built-in dataset/),

@@ -13,7 +13,7 @@ import { checkRunRequest, runRequestSchema } from "../../core/src/run/run-reques
  * `{ dataset }` only.
  */
 export const producerEventSchema = runRequestSchema.superRefine((event, ctx) => {
-  for (const field of ["mode", "fullRefresh", "skipIngest"] as const) {
+  for (const field of ["mode", "fullRefresh", "skipIngest", "days"] as const) {
     if (event[field] !== undefined) ctx.addIssue({ code: "custom", path: [field], message: `a run's field: the producer only ingests (start a run for ${field})` });
   }
   checkRunRequest(event, bundledProject().pipeline, ctx);

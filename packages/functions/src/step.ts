@@ -87,7 +87,7 @@ export function runParametersOf(input: z.output<typeof runInputSchema>, startTim
     dataset: input.dataset,
     // A dataset of the config's own has one source, its REST (or files) source.
     source: input.source ?? scheduledSourceOf(known),
-    from: input.from ?? day(started - 86_400_000),
+    from: input.from ?? day(started - ((input.days ?? 2) - 1) * 86_400_000),
     to: input.to ?? day(started),
     locations: subjects.locations,
     variables: subjects.variables,

@@ -47,6 +47,11 @@ const column = z
   })
   .strict();
 
+const calendarDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "a day, YYYY-MM-DD")
+  .refine((day) => new Date(`${day}T00:00:00Z`).toISOString().startsWith(day), { message: "not a calendar day" });
+
 /** What every dataset entry may set (built-in or the user's own). */
 const commonEntry = {
   enabled: z.boolean().optional(),
@@ -57,6 +62,19 @@ const commonEntry = {
   schedule: schedule.optional(),
   /** The end-to-end run's schedule on AWS (issue 11's state machine). */
   runSchedule: schedule.optional(),
+  /**
+   * What each scheduled run covers (its input carries it, seed 000): the last `days` days through the
+   * day the execution starts (default 2: yesterday..today), or a fixed `from`..`to`.
+   */
+  runRange: z
+    .union([
+      z.object({ days: z.number().int().min(1).max(366) }).strict(),
+      z
+        .object({ from: calendarDay, to: calendarDay })
+        .strict()
+        .refine((range) => range.from <= range.to, { message: "from must not be after to", path: ["to"] }),
+    ])
+    .optional(),
   dedup: z.enum(["latest", "first"]).optional(),
   /** DQDL rules added to the dataset's own, or replacing them with `replaceRules: true`. */
   rules: z.array(rule).optional(),

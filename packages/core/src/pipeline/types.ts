@@ -17,6 +17,9 @@ export interface Location {
   readonly longitude: number;
 }
 
+/** The days a scheduled run covers: relative to the day the execution starts, or fixed. */
+export type RunRange = { readonly days: number } | { readonly from: string; readonly to: string };
+
 /** Firehose buffering hints (AWS `BufferingHints`): flush at whichever comes first. */
 export interface BufferingHints {
   readonly sizeInMBs: number;
@@ -113,6 +116,8 @@ export interface DatasetDefinition {
   readonly schedule: string;
   /** EventBridge schedule of the end-to-end run on AWS, when the config sets one. */
   readonly runSchedule?: string;
+  /** What each scheduled run covers: the last `days` days through the execution's day, or fixed days (default: yesterday..today). */
+  readonly runRange?: RunRange;
   /** What a run of this dataset asks for when the CLI, API or producer names nothing (from the config). */
   readonly defaults?: DatasetDefaults;
   /** A dataset of the user's own: the declarative REST source that feeds it (`source: "rest"`). */

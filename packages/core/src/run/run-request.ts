@@ -27,6 +27,8 @@ export const runRequestSchema = z
     source: z.string().min(1).optional(),
     from: z.string().regex(DAY, "a day, YYYY-MM-DD").optional(),
     to: z.string().regex(DAY, "a day, YYYY-MM-DD").optional(),
+    /** A scheduled run's: the last `days` days through the day the execution starts (when from and to are not given; default 2). */
+    days: z.number().int().min(1).max(366).optional(),
     /** What to ask the source about, for any dataset (default: the config's subjects, else the dataset's). */
     subjects: z.array(subject).min(1).optional(),
     /**
