@@ -31,6 +31,8 @@ export const producerEventSchema = z
     source: z.string().min(1).optional(),
     /** weather: Open-Meteo variables; air_quality: parameters (default: the config's). */
     variables: z.array(z.string().min(1)).optional(),
+    /** weather (Open-Meteo): hourly, current or minutely_15 (default: the config's `mode`, else hourly). */
+    mode: z.enum(["hourly", "current", "minutely_15"]).optional(),
   })
   .superRefine((event, ctx) => {
     const name = event.dataset ?? "weather";
@@ -43,6 +45,9 @@ export const producerEventSchema = z
     const sources = sourcesOf(dataset);
     if (event.source !== undefined && !sources.includes(event.source)) {
       ctx.addIssue({ code: "custom", path: ["source"], message: `dataset ${name} has no source "${event.source}"; its sources: ${sources.join(", ")}` });
+    }
+    if (event.mode !== undefined && event.mode !== "hourly" && name !== "weather") {
+      ctx.addIssue({ code: "custom", path: ["mode"], message: `mode "${event.mode}" is Open-Meteo's (dataset weather); ${name} collects hourly` });
     }
     for (const [field, owner] of Object.entries(SUBJECT_FIELDS)) {
       if (event[field as keyof typeof SUBJECT_FIELDS] === undefined) continue;
@@ -62,22 +67,27 @@ export class NothingDeliveredError extends Error {
 
 export { NoSubjectsError } from "../../core/src/run/scheduled-subjects";
 
-/** Ingests one dataset (weather by default) through its Firehose stream: yesterday..today (UTC) by default. */
+/**
+ * Ingests one dataset (weather by default) through its Firehose stream. A scheduled invocation (no
+ * `from`/`to`) is incremental: each subject from its cursor (less the dataset's `overlapHours`) to
+ * now, a subject without one from yesterday (UTC); the delivered subjects' cursors then move. An
+ * explicit `from`/`to` (a re-fetch, a repair) fetches those days as given and neither reads nor
+ * moves a cursor (docs/deploy.md, "What runs when").
+ */
 export async function produce(runtime: AwsRuntime, event: unknown, now = runtime.clock.now()): Promise<IngestSummary> {
   const input = producerEventSchema.parse(isScheduledEvent(event) ? {} : (event ?? {}));
   const dataset = bundledProject().pipeline.datasets[input.dataset ?? "weather"]!;
+  const source = input.source ?? scheduledSourceOf(dataset);
+  const subjects = scheduledSubjects(dataset, input);
+  const explicit = input.from !== undefined || input.to !== undefined;
   const today = new Date(now).toISOString().slice(0, 10);
   const yesterday = new Date(now - 86_400_000).toISOString().slice(0, 10);
-  const summary = await runtime.ingest({
-    dataset: dataset.name,
-    source: input.source ?? scheduledSourceOf(dataset),
-    from: input.from ?? yesterday,
-    to: input.to ?? today,
-    ...scheduledSubjects(dataset, input),
-    skipIngest: false,
-  });
+  const summary = explicit
+    ? await runtime.ingest({ dataset: dataset.name, source, from: input.from ?? yesterday, to: input.to ?? today, ...subjects, skipIngest: false, ...(input.mode ? { mode: input.mode } : {}) })
+    : await runtime.ingestScheduled({ dataset: dataset.name, source, ...subjects, ...(input.mode ? { mode: input.mode } : {}) }, now);
   for (const failure of summary.failures) runtime.logger.error("location not ingested", { dataset: dataset.name, ...failure });
-  if (summary.recordsDelivered === 0) throw new NothingDeliveredError(summary);
+  // A scheduled ingest with nothing new (every cursor at the current hour) delivers nothing and is fine.
+  if (summary.recordsDelivered === 0 && (explicit || summary.failures.length > 0)) throw new NothingDeliveredError(summary);
   return summary;
 }
 

@@ -34,6 +34,8 @@ function tuned(dataset: DatasetDefinition, entry: BuiltInEntry | RestEntry | Fil
     ...(entry.description ? { description: entry.description } : {}),
     ...(entry.schedule ? { schedule: entry.schedule } : {}),
     ...(entry.runSchedule ? { runSchedule: entry.runSchedule } : {}),
+    ...(entry.overlapHours !== undefined ? { overlapHours: entry.overlapHours } : {}),
+    ...(entry.mode ? { mode: entry.mode } : {}),
     ...(entry.keepVersions ? { keepVersions: entry.keepVersions } : {}),
     ...(entry.dedup ? { transform: { ...dataset.transform, dedup: entry.dedup } } : {}),
     ...(entry.subjects || entry.variables ? { defaults: { ...dataset.defaults, ...(entry.subjects ? { subjects: entry.subjects } : {}), ...(entry.variables ? { variables: entry.variables } : {}) } } : {}),

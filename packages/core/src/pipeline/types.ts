@@ -113,6 +113,10 @@ export interface DatasetDefinition {
   readonly schedule: string;
   /** EventBridge schedule of the end-to-end run on AWS, when the config sets one. */
   readonly runSchedule?: string;
+  /** Hours a scheduled ingest re-fetches before its cursor (config `overlapHours`; default `DEFAULT_OVERLAP_HOURS`). */
+  readonly overlapHours?: number;
+  /** What a scheduled ingest collects (config `mode`; default hourly). */
+  readonly mode?: import("../sources/source").IngestMode;
   /** What a run of this dataset asks for when the CLI, API or producer names nothing (from the config). */
   readonly defaults?: DatasetDefaults;
   /** A dataset of the user's own: the declarative REST source that feeds it (`source: "rest"`). */
