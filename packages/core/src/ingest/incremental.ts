@@ -137,7 +137,7 @@ export interface IncrementalReport {
   /** What each group of subjects was asked for (UTC ISO, inclusive). */
   readonly windows: readonly { readonly subjects: readonly string[]; readonly start?: string; readonly end?: string }[];
   readonly upToDate: readonly string[];
-  /** The cursors moved by this ingest: subject → latest delivered measurement time. */
+  /** Subject → the latest measurement time it delivered (≤ now): its cursor is now at least this. */
   readonly cursorsAdvanced: Readonly<Record<string, string>>;
 }
 
