@@ -1,7 +1,7 @@
 import { readFile, readdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import { S3ObjectStore } from "../../packages/core/src/aws/s3-object-store";
 import { ObjectCursorStore } from "../../packages/core/src/ingest/cursor";
@@ -34,18 +34,24 @@ describeCursorStoreContract("ObjectCursorStore over S3ObjectStore (aws-sdk-clien
 });
 
 describe("ObjectCursorStore adapters", () => {
-  it("on AWS: one GetObject and one PutObject of the processed bucket's cursor key per advance", async () => {
+  it("on AWS: lists its own key before reading it (a producer may list only its cursor prefix), then one PutObject", async () => {
     // Prepare
     const s3 = new FakeS3();
     try {
       const cursors = new ObjectCursorStore(new S3ObjectStore(s3.client), "sluice-prod-processed");
-      // Act
+      // Act: the first advance (no cursor yet), then a second one
       await cursors.advance("weather", "open-meteo", { Paris: "2024-11-25T10:00:00Z" });
+      const firstGets = s3.mock.commandCalls(GetObjectCommand as never).length;
+      await cursors.advance("weather", "open-meteo", { Paris: "2024-11-25T11:00:00Z" });
       // Assess
+      const key = "_sluice/cursors/weather/open-meteo.json";
+      const lists = s3.mock.commandCalls(ListObjectsV2Command as never).map((c) => c.args[0].input as { Bucket: string; Prefix: string });
       const puts = s3.mock.commandCalls(PutObjectCommand as never).map((c) => c.args[0].input as { Bucket: string; Key: string });
       const gets = s3.mock.commandCalls(GetObjectCommand as never).map((c) => c.args[0].input as { Bucket: string; Key: string });
-      expect(puts.map((p) => [p.Bucket, p.Key])).toEqual([["sluice-prod-processed", "_sluice/cursors/weather/open-meteo.json"]]);
-      expect(gets.map((g) => [g.Bucket, g.Key])).toEqual([["sluice-prod-processed", "_sluice/cursors/weather/open-meteo.json"]]);
+      expect(lists.map((l) => [l.Bucket, l.Prefix])).toEqual([["sluice-prod-processed", key], ["sluice-prod-processed", key]]);
+      expect(firstGets).toBe(0);
+      expect(gets.map((g) => [g.Bucket, g.Key])).toEqual([["sluice-prod-processed", key]]);
+      expect(puts.map((p) => [p.Bucket, p.Key])).toEqual([["sluice-prod-processed", key], ["sluice-prod-processed", key]]);
     } finally {
       s3.mock.restore();
     }

@@ -33,6 +33,9 @@ interface CursorDocument {
   readonly subjects: Record<string, { readonly lastTime: string; readonly updatedAt: string }>;
 }
 
+/** Where the cursors live in the processed bucket (the producers' IAM policy is narrowed to it, per dataset). */
+export const CURSOR_PREFIX = "_sluice/cursors/";
+
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
 
 /**
@@ -45,7 +48,7 @@ export class ObjectCursorStore implements CursorStore {
   constructor(
     private readonly store: ObjectStore,
     private readonly bucket: string,
-    private readonly prefix = "_sluice/cursors/",
+    private readonly prefix = CURSOR_PREFIX,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -81,6 +84,9 @@ export class ObjectCursorStore implements CursorStore {
 
   private async load(dataset: string, source: string): Promise<CursorDocument | undefined> {
     const key = this.keyOf(dataset, source);
+    // Listed before it is read: a producer may list only its own cursor prefix, and without
+    // s3:ListBucket S3 answers a GetObject of a key not written yet with 403, not 404.
+    if (!(await this.store.list(this.bucket, key)).some((object) => object.key === key)) return undefined;
     let text: string;
     try {
       text = Buffer.from(await this.store.get(this.bucket, key)).toString("utf8");
