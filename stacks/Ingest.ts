@@ -6,6 +6,7 @@ import * as firehose from "aws-cdk-lib/aws-kinesisfirehose";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Config, Cron, type Function, use, type StackContext } from "sst/constructs";
 import { staticPrefixOf } from "../packages/core/src/catalog/raw-table";
+import { CURSOR_PREFIX } from "../packages/core/src/ingest/cursor";
 import { assertValidFirehoseConfig } from "../packages/core/src/delivery";
 import { stackProject } from "./project";
 import { firehoseDestinationOf } from "./firehose-destination";
@@ -23,7 +24,7 @@ import { Storage } from "./Storage";
  * sources' API keys are SST secrets created here once (the step runner binds them too).
  */
 export function Ingest({ app, stack }: StackContext) {
-  const { raw, parameters: storage } = use(Storage);
+  const { raw, processed, parameters: storage } = use(Storage);
   // The AWS composition root needs the lake's names in every function (runtime/aws.ts fromSstBindings).
   const lakeBindings = [...Object.values(storage), use(Catalog).parameters.GLUE_DATABASE, use(Analytics).parameters.ATHENA_WORKGROUP];
   const { pipeline } = stackProject();
@@ -85,6 +86,11 @@ export function Ingest({ app, stack }: StackContext) {
             new iam.PolicyStatement({ actions: ["firehose:PutRecordBatch"], resources: [stream.attrArn] }),
             // Records the client itself rejects go to the error prefix (the twin's `sluice-client-failed`).
             new iam.PolicyStatement({ actions: ["s3:PutObject"], resources: [objectPrefixes[1]!] }),
+            // The incremental cursors of its own dataset (packages/core/src/ingest/cursor.ts).
+            new iam.PolicyStatement({ actions: ["s3:GetObject", "s3:PutObject"], resources: [processed.arnForObjects(`${CURSOR_PREFIX}${dataset.name}/*`)] }),
+            // The cursor store lists its key before reading it: without s3:ListBucket, a GetObject of a
+            // key not written yet answers 403 AccessDenied, not 404 (GetObject API reference, "Permissions").
+            new iam.PolicyStatement({ actions: ["s3:ListBucket"], resources: [processed.bucketArn], conditions: { StringLike: { "s3:prefix": [`${CURSOR_PREFIX}${dataset.name}/*`] } } }),
           ],
         },
         // One code, one function per dataset: the schedule's event names the dataset it ingests.
@@ -93,7 +99,7 @@ export function Ingest({ app, stack }: StackContext) {
     });
     suppressSstFunctionDefaults(cron.jobFunction);
     producers.push({ dataset: dataset.name, fn: cron.jobFunction });
-    suppressObjectWildcards(cron.jobFunction.role!, "The producer writes client-rejected records under the dataset's error prefix only.");
+    suppressObjectWildcards(cron.jobFunction.role!, "The producer writes client-rejected records under the dataset's error prefix only, and its own dataset's cursors under _sluice/cursors/<dataset>/.");
   }
   return { unscheduled, streams: streams.map(({ dataset, stream, objectPrefixes }) => ({ dataset: dataset.name, stream, errorObjects: objectPrefixes[1]! })), producers, parameters, secrets };
 }

@@ -44,6 +44,22 @@ describe("the project config", () => {
     expect(text).toMatch(/,\n {4}ColumnValues "temperature" between -40 and 2\n\]$/);
   });
 
+  it("sets a dataset's scheduled-ingest overlap and ingestMode, and refuses bad ones naming the field", () => {
+    // Act
+    const tuned = pipelineFromConfig(parseConfig({ datasets: { weather: { overlapHours: 6, ingestMode: "current", schedule: "rate(15 minutes)" }, stocks: { overlapHours: 0 } } }, BUILT_IN_DATASETS));
+    const issues = issuesOf({ datasets: { weather: { overlapHours: 2.5, ingestMode: "daily" }, stocks: { overlapHours: 500 }, air_quality: { ingestMode: "current" } } });
+
+    // Assess
+    expect([tuned.datasets.weather!.overlapHours, tuned.datasets.weather!.ingestMode, tuned.datasets.weather!.schedule]).toEqual([6, "current", "rate(15 minutes)"]);
+    expect([tuned.datasets.stocks!.overlapHours, tuned.datasets.stocks!.ingestMode]).toEqual([0, undefined]);
+    expect(issues).toEqual([
+      "datasets.weather.overlapHours: overlapHours is a whole number of hours",
+      expect.stringMatching(/^datasets\.weather\.ingestMode: Invalid enum value\. Expected 'hourly' \| 'current' \| 'minutely_15', received 'daily'$/),
+      "datasets.stocks.overlapHours: overlapHours is at most 168 (a week); a longer gap is a back-fill",
+      'datasets.air_quality.ingestMode: "current" is an Open-Meteo mode (dataset weather only); air_quality collects "hourly"',
+    ]);
+  });
+
   it("replaces the rules with replaceRules, leaves a disabled dataset out, keeps the others as shipped", () => {
     // Act
     const config = parseConfig({ datasets: { stocks: { enabled: false }, weather: { replaceRules: true, rules: ["RowCount > 10"] } } }, BUILT_IN_DATASETS);

@@ -180,6 +180,15 @@ describe("the SST v2 app's stacks", () => {
         expect(own.find((s) => s.actions.includes("s3:PutObject"))!.resources.map(render)).toEqual([`<ref>/errors/${name}/*`]);
       });
 
+      it.skipIf(!scheduledSubjectsOf(dataset))("lets its producer read and write its own dataset's cursors in the processed bucket only", () => {
+        const own = statementsOf(assembly).filter((s) => s.policy.startsWith(`${STAGE}-sluice-Ingest/Producer${idOf(name)}`));
+        const cursors = own.filter((s) => s.resources.some((r) => render(r).includes("_sluice/cursors/")));
+        expect(cursors.map((s) => [s.actions.sort(), s.resources.map(render)])).toEqual([[["s3:GetObject", "s3:PutObject"], [`<ref>/_sluice/cursors/${name}/*`]]]);
+        const list = own.filter((s) => s.actions.includes("s3:ListBucket"));
+        expect(list).toHaveLength(1);
+        expect(own.flatMap((s) => s.actions).filter((a) => /Delete/.test(a))).toEqual([]);
+      });
+
       it.skipIf(!scheduledSubjectsOf(dataset))("binds its producer to its own source's API key secret only", () => {
         const producer = producerOf(dataset);
         expect(boundOf(producer, "Secret")).toEqual([...(SECRETS_OF[name] ?? [])]);

@@ -79,16 +79,59 @@ export function fakeValue(variable: string, latitude: number, hour: number): num
   return variable === "temperature_2m" ? Math.round((latitude / 10 + hour / 10) * 10) / 10 : hour;
 }
 
-/** A body shaped like Open-Meteo's for the request's coordinates, variables and days. */
-export function documentedResponse(url: URL, options: ResponseOptions = {}): string {
+/** The local times a request's range asks for: `start_date`..`end_date` by the hour, `start_hour`..`end_hour`, or `start_minutely_15`..`end_minutely_15` by the quarter. */
+function timesOf(url: URL, offsetSeconds: number): string[] {
+  const p = url.searchParams;
+  const minutely = p.has("minutely_15");
+  const step = minutely ? 900_000 : 3_600_000;
+  const [startText, endText] = minutely ? [p.get("start_minutely_15"), p.get("end_minutely_15")] : [p.get("start_hour"), p.get("end_hour")];
+  let start: number;
+  let end: number;
+  if (startText !== null && endText !== null) {
+    // With timezone=GMT, start_hour/end_hour are UTC wall times, both ends inclusive.
+    start = Date.parse(`${startText}:00Z`);
+    end = Date.parse(`${endText}:00Z`);
+  } else {
+    start = Date.parse(`${p.get("start_date")}T00:00:00Z`);
+    end = Date.parse(`${p.get("end_date")}T00:00:00Z`) + 86_400_000 - step;
+  }
+  const count = Math.floor((end - start) / step) + 1;
+  return Array.from({ length: count }, (_, i) => new Date(start + i * step + offsetSeconds * 1000).toISOString().slice(0, 16));
+}
+
+/** Options of a `current` answer: the reading's time (local, `2024-11-24T13:15`) and interval. */
+export interface CurrentOptions {
+  readonly time: string;
+  readonly interval?: number;
+}
+
+/**
+ * A body shaped like Open-Meteo's for the request's coordinates, variables and range: `hourly` or
+ * `minutely_15` arrays, or, for `current=…`, the documented current block
+ * (`current_units` and `current: { time, interval, <variable>: value }`, https://open-meteo.com/en/docs).
+ */
+export function documentedResponse(url: URL, options: ResponseOptions & { current?: CurrentOptions } = {}): string {
   const latitudes = (url.searchParams.get("latitude") ?? "").split(",").map(Number);
   const longitudes = (url.searchParams.get("longitude") ?? "").split(",").map(Number);
-  const variables = (url.searchParams.get("hourly") ?? "").split(",").filter((v) => v !== "");
-  const start = Date.parse(`${url.searchParams.get("start_date")}T00:00:00Z`);
-  const end = Date.parse(`${url.searchParams.get("end_date")}T00:00:00Z`);
-  const hours = ((end - start) / 86_400_000 + 1) * 24;
+  const block = url.searchParams.has("current") ? "current" : url.searchParams.has("minutely_15") ? "minutely_15" : "hourly";
+  const variables = (url.searchParams.get(block) ?? "").split(",").filter((v) => v !== "");
   const offset = options.utcOffsetSeconds ?? 0;
-  const time = Array.from({ length: hours }, (_, h) => new Date(start + h * 3_600_000 + offset * 1000).toISOString().slice(0, 16));
+  const units = (time: Record<string, string>) => Object.fromEntries([...Object.entries(time), ...variables.map((v) => [v, v === "temperature_2m" ? "°C" : "%"])]);
+  const series = (latitude: number) => {
+    if (block === "current") {
+      const current = options.current ?? { time: "2024-11-25T10:00" };
+      const minute = Number(current.time.slice(11, 13)) * 4 + Number(current.time.slice(14, 16)) / 15;
+      return {
+        current_units: units({ time: "iso8601", interval: "seconds" }),
+        current: Object.fromEntries([["time", current.time], ["interval", current.interval ?? 900], ...variables.map((v) => [v, fakeValue(v, latitude, minute)])]),
+      };
+    }
+    const time = timesOf(url, offset);
+    return {
+      [`${block}_units`]: units({ time: "iso8601" }),
+      [block]: Object.fromEntries([["time", time], ...variables.map((v) => [v, time.map((_, h) => (options.nullHours?.includes(h) ? null : fakeValue(v, latitude, h)))])]),
+    };
+  };
   const entries = latitudes.map((latitude, i) => ({
     // The API snaps to its grid cell; the source must keep the requested coordinates.
     latitude: Math.round(latitude * 10) / 10 + 0.02,
@@ -98,11 +141,7 @@ export function documentedResponse(url: URL, options: ResponseOptions = {}): str
     timezone: offset === 0 ? "GMT" : "Europe/Paris",
     timezone_abbreviation: offset === 0 ? "GMT" : "CET",
     elevation: 38,
-    hourly_units: Object.fromEntries([["time", "iso8601"], ...variables.map((v) => [v, v === "temperature_2m" ? "°C" : "%"])]),
-    hourly: Object.fromEntries([
-      ["time", time],
-      ...variables.map((v) => [v, time.map((_, h) => (options.nullHours?.includes(h) ? null : fakeValue(v, latitude, h)))]),
-    ]),
+    ...series(latitude),
   }));
   return JSON.stringify(entries.length === 1 ? entries[0] : entries);
 }

@@ -284,4 +284,35 @@ describe("Open-Meteo endpoints", () => {
     expect(() => new OpenMeteoSource({ baseUrl: "ftp://example.com" })).toThrow(/must use http or https/);
     expect(() => new OpenMeteoSource({ baseUrl: "localhost:8080" })).toThrow(SourceError);
   });
+
+  it("asks for a window's hours with start_hour/end_hour, and converts a current reading at an offset to UTC", async () => {
+    // Prepare: the current block as documented (https://open-meteo.com/en/docs), an hour ahead of UTC
+    fake = await FakeOpenMeteo.start((url) => (url.searchParams.has("current") ? { body: documentedResponse(url, { utcOffsetSeconds: 3600, current: { time: "2024-11-24T14:15", interval: 900 } }) } : undefined));
+    const window = { startMs: Date.parse("2024-11-24T05:00:00Z"), endMs: Date.parse("2024-11-24T08:00:00Z") };
+
+    // Act
+    const hours = await collect(source(), { ...oneDay, locations: [paris], window });
+    const current = await collect(source(), { ...oneDay, locations: [paris, london], variables: ["wind_speed_10m"], mode: "current" });
+
+    // Assess
+    const [hourly, now] = fake.requests.map((u) => u.searchParams);
+    expect([hourly!.get("start_hour"), hourly!.get("end_hour"), hourly!.get("start_date")]).toEqual(["2024-11-24T05:00", "2024-11-24T08:00", null]);
+    expect(hours[0]!.records!.map((r) => r.measurement_time)).toEqual(["2024-11-24T05:00:00Z", "2024-11-24T06:00:00Z", "2024-11-24T07:00:00Z", "2024-11-24T08:00:00Z"]);
+    expect([now!.get("current"), now!.get("hourly"), now!.get("start_date")]).toEqual(["temperature_2m,wind_speed_10m", null, null]);
+    expect(current.map((o) => o.records!.map((r) => [r.city, r.measurement_time]))).toEqual([[["Paris", "2024-11-24T13:15:00Z"]], [["London", "2024-11-24T13:15:00Z"]]]);
+    expect(current[0]!.records![0]).toMatchObject({ temperature: fakeValue("temperature_2m", paris.latitude, 57), wind_speed_10m: 57, source: "open-meteo" });
+  });
+
+  it("reports a current block without its interval or a variable, naming the field", async () => {
+    // Prepare
+    fake = await FakeOpenMeteo.start(() => ({ body: JSON.stringify({ utc_offset_seconds: 0, current_units: { time: "iso8601" }, current: { time: "2024-11-24T13:15", temperature_2m: 7.1 } }) }));
+
+    // Act
+    const outcomes = await collect(source(), { ...oneDay, locations: [paris], variables: ["wind_speed_10m"], mode: "current" });
+
+    // Assess
+    expect(outcomes[0]!.error).toBeInstanceOf(SourceError);
+    expect(outcomes[0]!.error!.message).toMatch(/current\.interval/);
+    expect(outcomes[0]!.error!.message).toMatch(/current\.wind_speed_10m/);
+  });
 });

@@ -30,22 +30,27 @@ export class NothingDeliveredError extends Error {
 
 export { NoSubjectsError } from "../../core/src/run/scheduled-subjects";
 
-/** Ingests one dataset (weather by default) through its Firehose stream: yesterday..today (UTC) by default. */
+/**
+ * Ingests one dataset (weather by default) through its Firehose stream. A scheduled invocation (no
+ * `from`/`to`) is incremental: each subject from its cursor (less the dataset's `overlapHours`) to
+ * now, a subject without one from yesterday (UTC); the delivered subjects' cursors then move. An
+ * explicit `from`/`to` (a re-fetch, a repair) fetches those days as given and neither reads nor
+ * moves a cursor (docs/deploy.md, "What runs when").
+ */
 export async function produce(runtime: AwsRuntime, event: unknown, now = runtime.clock.now()): Promise<IngestSummary> {
   const input = producerEventSchema.parse(isScheduledEvent(event) ? {} : (event ?? {}));
   const dataset = bundledProject().pipeline.datasets[input.dataset]!;
+  const source = input.source ?? scheduledSourceOf(dataset);
+  const subjects = scheduledSubjects(dataset, input);
+  const explicit = input.from !== undefined || input.to !== undefined;
   const today = new Date(now).toISOString().slice(0, 10);
   const yesterday = new Date(now - 86_400_000).toISOString().slice(0, 10);
-  const summary = await runtime.ingest({
-    dataset: dataset.name,
-    source: input.source ?? scheduledSourceOf(dataset),
-    from: input.from ?? yesterday,
-    to: input.to ?? today,
-    ...scheduledSubjects(dataset, input),
-    skipIngest: false,
-  });
+  const summary = explicit
+    ? await runtime.ingest({ dataset: dataset.name, source, from: input.from ?? yesterday, to: input.to ?? today, ...subjects, skipIngest: false, ...(input.ingestMode ? { mode: input.ingestMode } : {}) })
+    : await runtime.ingestScheduled({ dataset: dataset.name, source, ...subjects, ...(input.ingestMode ? { mode: input.ingestMode } : {}) }, now);
   for (const failure of summary.failures) runtime.logger.error("location not ingested", { dataset: dataset.name, ...failure });
-  if (summary.recordsDelivered === 0) throw new NothingDeliveredError(summary);
+  // A scheduled ingest with nothing new (every cursor at the current hour) delivers nothing and is fine.
+  if (summary.recordsDelivered === 0 && (explicit || summary.failures.length > 0)) throw new NothingDeliveredError(summary);
   return summary;
 }
 

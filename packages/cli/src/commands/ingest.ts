@@ -1,6 +1,10 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
+import { DEFAULT_OVERLAP_HOURS, ingestIncrementally } from "../../../core/src/ingest/incremental";
+import type { IncrementalReport } from "../../../core/src/ingest/incremental";
 import { ingest } from "../../../core/src/ingest/ingest";
-import type { IngestSummary } from "../../../core/src/ingest/summary";
+import type { IngestProgress, IngestSummary } from "../../../core/src/ingest/summary";
+import { INGEST_MODES } from "../../../core/src/sources/source";
+import type { IngestMode } from "../../../core/src/sources/source";
 import { sourceFor } from "../../../core/src/sources/factory";
 import type { OpenMeteoEndpointChoice } from "../../../core/src/sources/open-meteo/index";
 import { asUsageError, runtimeFor, subjectsOfFiles } from "../context";
@@ -17,6 +21,9 @@ export function registerIngest(program: Command, io: CliIo, setExit: (code: numb
     .command("ingest")
     .description("Fetch hourly values for each location and deliver them through the Firehose twin into raw/ (gzip NDJSON).");
   addIngestOptions(command);
+  command
+    .option("--incremental", "fetch only what is new since each subject's cursor (less the dataset's overlapHours, default 3) up to the current hour, then move the delivered subjects' cursors; no --from/--to (what the scheduled producer does)")
+    .addOption(new Option("--ingest-mode <mode>", "weather from open-meteo: hourly values, the current conditions (one reading per subject) or minutely_15 values (default: the config's ingestMode with --incremental, else hourly)").choices([...INGEST_MODES]));
   addLakeOption(command, "write")
     .option("--json", "print the summary as JSON on stdout")
     .option("--verbose", "log progress as JSON lines on stderr")
@@ -24,11 +31,17 @@ export function registerIngest(program: Command, io: CliIo, setExit: (code: numb
       "after",
       `${exitHelp([EXIT.ok, EXIT.error, EXIT.usage, EXIT.partial, EXIT.sigint, EXIT.sigterm], { [EXIT.error]: "nothing was delivered (every location failed or sent its records to the error output), or an unexpected error" })}
 
+Incremental ingests (--incremental) keep a cursor per subject in <lake>/processed/_sluice/cursors/:
+the first one starts from yesterday (UTC); later ones from the cursor's next hour less the dataset's
+overlapHours. A subject that failed keeps its cursor. An ingest with --from/--to reads and moves none.
+
 Examples:
   sluice ingest --source synthetic --from 2024-11-24 --to 2024-11-30 --locations Paris,London,Berlin --lake /tmp/l --json
-  sluice ingest --source open-meteo --from 2024-11-24 --to 2024-11-30 --location "Reykjavik=64.15,-21.94"`,
+  sluice ingest --source open-meteo --from 2024-11-24 --to 2024-11-30 --location "Reykjavik=64.15,-21.94"
+  sluice ingest --source open-meteo --incremental
+  sluice ingest --source open-meteo --incremental --ingest-mode current`,
     )
-    .action(async (values: IngestOptionValues & { json?: boolean; verbose?: boolean }) => {
+    .action(async (values: IngestCommandValues) => {
       const stop = stopOnSignals();
       try {
         const summary = await runIngest(values, stop.signal);
@@ -40,8 +53,16 @@ Examples:
     });
 }
 
-async function runIngest(values: IngestOptionValues & { verbose?: boolean }, signal: AbortSignal): Promise<IngestSummary & { lake: string }> {
-  const request = ingestRequestOf(values);
+/** The ingest command's own options on top of the shared ones. */
+type IngestCommandValues = IngestOptionValues & { json?: boolean; verbose?: boolean; incremental?: boolean; ingestMode?: IngestMode };
+
+async function runIngest(values: IngestCommandValues, signal: AbortSignal): Promise<IngestSummary & { lake: string; incremental?: IncrementalReport }> {
+  if (values.incremental && (values.from !== undefined || values.to !== undefined)) {
+    throw new UsageError("--incremental takes its range from the cursors: give it without --from/--to (or drop --incremental to ingest those days as given)");
+  }
+  // An incremental ingest's days come from the cursors; today stands in for the checks of the other options.
+  const today = new Date().toISOString().slice(0, 10);
+  const request = ingestRequestOf(values.incremental ? { ...values, from: today, to: today } : values);
   const { dataset } = request;
   const locations = request.locations.length === 0 && dataset.files ? await subjectsOfFiles(dataset) : request.locations;
   if (locations.length === 0) throw new UsageError("no locations: give --locations and/or --location (or --subjects)");
@@ -56,16 +77,27 @@ async function runIngest(values: IngestOptionValues & { verbose?: boolean }, sig
       seed: request.seed,
       logger: runtime.options.logger,
     });
-    const summary = await ingest({
+    const shared = {
       dataset: dataset.name,
-      request: { from: request.parameters.from, to: request.parameters.to, locations, variables: request.parameters.variables },
       source,
       delivery: await runtime.delivery(dataset),
       logger: runtime.options.logger,
-      onProgress: (p) => progress.update(p.locationsDone, `${p.recordsFetched} records ${p.lastLocation}`),
+      onProgress: (p: IngestProgress) => progress.update(p.locationsDone, `${p.recordsFetched} records ${p.lastLocation}`),
       journal: runtime.ingestJournal(),
       signal,
-    });
+    };
+    const summary = values.incremental
+      ? await ingestIncrementally({
+          ...shared,
+          locations,
+          variables: request.parameters.variables,
+          cursors: runtime.cursors(),
+          clock: runtime.clock,
+          timeColumn: dataset.transform.timeColumn,
+          overlapHours: dataset.overlapHours ?? DEFAULT_OVERLAP_HOURS,
+          mode: values.ingestMode ?? dataset.ingestMode ?? "hourly",
+        })
+      : await ingest({ ...shared, request: { from: request.parameters.from, to: request.parameters.to, locations, variables: request.parameters.variables, ...(values.ingestMode ? { mode: values.ingestMode } : {}) } });
     return { ...summary, lake: request.lake };
   } catch (error) {
     throw asUsageError(error);
@@ -76,7 +108,7 @@ async function runIngest(values: IngestOptionValues & { verbose?: boolean }, sig
 }
 
 /** The human summary of an ingest. */
-export function formatSummary(summary: IngestSummary, lake: string): string {
+export function formatSummary(summary: IngestSummary & { incremental?: IncrementalReport }, lake: string): string {
   const lines = [
     `Ingested ${summary.dataset} from ${summary.source}, ${summary.from} → ${summary.to} (UTC), into ${lake}/${project().pipeline.buckets.raw}/`,
     `  locations          ${summary.locationsDelivered}/${summary.locationsRequested} delivered`,
@@ -87,6 +119,14 @@ export function formatSummary(summary: IngestSummary, lake: string): string {
     `  error output       ${summary.recordsToErrorOutput}${summary.recordsToErrorOutput ? " (" + Object.entries(summary.errorOutput).map(([k, v]) => `${k}: ${v}`).join(", ") + ")" : ""}`,
     `  took               ${(summary.durationMs / 1000).toFixed(2)} s`,
   ];
+  const incremental = summary.incremental;
+  if (incremental) {
+    lines.push(`  incremental        mode ${incremental.mode}, overlap ${incremental.overlapHours} h`);
+    for (const w of incremental.windows) lines.push(`    asked ${w.start ? `${w.start} → ${w.end}` : "the current reading"}: ${w.subjects.join(", ")}`);
+    if (incremental.upToDate.length > 0) lines.push(`    up to date (nothing new yet): ${incremental.upToDate.join(", ")}`);
+    const moved = Object.entries(incremental.cursorsAdvanced);
+    lines.push(`    cursors now at     ${moved.length > 0 ? moved.map(([s, t]) => `${s} ${t}`).join(", ") : "(unchanged)"}`);
+  }
   if (summary.interrupted) lines.push(`  stopped by ${summary.interrupted}: the records accepted so far were written; the locations not fetched are listed below`);
   if (summary.failures.length > 0) {
     lines.push(`  failures by location:`);

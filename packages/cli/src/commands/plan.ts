@@ -17,7 +17,8 @@ export function registerPlan(program: Command, io: CliIo, setExit: (code: number
       "after",
       `${exitHelp([EXIT.ok, EXIT.usage, EXIT.partial], { [EXIT.partial]: "a limit is crossed (the warnings say which)" })}
 
-Assumptions: a scheduled ingest fetches yesterday..today; one raw object per subject and ingest;
+Assumptions: a scheduled ingest fetches the hours since the last one plus the dataset's overlapHours
+(default 3; one reading in mode current); one raw object per subject and ingest;
 gzip NDJSON ~1/5 of JSON, Parquet ~1/6; an incremental run makes ~6 Athena queries, each billed at
 least ${formatBytes(ATHENA_MIN_BYTES)} ($5 per TB); Firehose's default quota is ${FIREHOSE_ACTIVE_PARTITIONS} active partitions.
 

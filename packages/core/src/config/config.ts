@@ -75,6 +75,17 @@ const commonEntry = {
         .refine((range) => range.from <= range.to, { message: "from must not be after to", path: ["to"] }),
     ])
     .optional(),
+  /**
+   * Hours a scheduled ingest fetches again before its cursor, for late corrections (default 3):
+   * the producer, and `sluice ingest --incremental`, ask for cursor + 1 h − overlapHours .. now.
+   */
+  overlapHours: z.number().int("overlapHours is a whole number of hours").min(0).max(168, "overlapHours is at most 168 (a week); a longer gap is a back-fill").optional(),
+  /**
+   * What a scheduled ingest collects: `hourly` (default), `current` (Open-Meteo's current
+   * conditions, one reading per subject per invocation) or `minutely_15` (Open-Meteo's 15-minute
+   * values); the latter two are weather's (Open-Meteo) only.
+   */
+  ingestMode: z.enum(["hourly", "current", "minutely_15"]).optional(),
   dedup: z.enum(["latest", "first"]).optional(),
   /** DQDL rules added to the dataset's own, or replacing them with `replaceRules: true`. */
   rules: z.array(rule).optional(),

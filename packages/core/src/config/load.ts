@@ -47,6 +47,9 @@ export function parseConfig(input: unknown, builtIns: readonly string[], file = 
     }
     const files = !builtIn && isRecord((entry as { source?: unknown }).source) && ((entry as { source: Record<string, unknown> }).source.type === "files");
     const parsed = check(builtIn ? builtInEntrySchema : files ? filesEntrySchema : restEntrySchema, entry, ["datasets", name]);
+    if (parsed?.ingestMode !== undefined && parsed.ingestMode !== "hourly" && name !== "weather") {
+      issues.push({ path: `datasets.${name}.ingestMode`, message: `"${parsed.ingestMode}" is an Open-Meteo mode (dataset weather only); ${name} collects "hourly"` });
+    }
     if (parsed) datasets[name] = parsed;
   }
   if (issues.length > 0) throw new ConfigError(file, issues);

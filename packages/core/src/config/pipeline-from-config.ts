@@ -35,6 +35,8 @@ function tuned(dataset: DatasetDefinition, entry: BuiltInEntry | RestEntry | Fil
     ...(entry.schedule ? { schedule: entry.schedule } : {}),
     ...(entry.runSchedule ? { runSchedule: entry.runSchedule } : {}),
     ...(entry.runRange ? { runRange: entry.runRange } : {}),
+    ...(entry.overlapHours !== undefined ? { overlapHours: entry.overlapHours } : {}),
+    ...(entry.ingestMode ? { ingestMode: entry.ingestMode } : {}),
     ...(entry.keepVersions ? { keepVersions: entry.keepVersions } : {}),
     ...(entry.dedup ? { transform: { ...dataset.transform, dedup: entry.dedup } } : {}),
     ...(entry.subjects || entry.variables ? { defaults: { ...dataset.defaults, ...(entry.subjects ? { subjects: entry.subjects } : {}), ...(entry.variables ? { variables: entry.variables } : {}) } } : {}),

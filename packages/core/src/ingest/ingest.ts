@@ -1,5 +1,6 @@
 import type { RejectedRecord } from "../delivery/error-sink";
 import type { Logger } from "../log/logger";
+import { SourceError } from "../sources/source";
 import type { FetchRequest, LocationOutcome, Source } from "../sources/source";
 import type { IngestJournal } from "./journal";
 import type { IngestProgress, IngestSummary } from "./summary";
@@ -55,6 +56,10 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const now = options.now ?? Date.now;
   const started = now();
   const { request, logger } = options;
+  const mode = request.mode ?? "hourly";
+  if (!(options.source.modes ?? ["hourly"]).includes(mode)) {
+    throw new SourceError(`source ${options.source.name} of dataset ${options.dataset} cannot collect mode "${mode}"; its modes: ${(options.source.modes ?? ["hourly"]).join(", ")}`);
+  }
   const failures: { location: string; error: string }[] = [];
   let recordsFetched = 0;
   let locationsDone = 0;

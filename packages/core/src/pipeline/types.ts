@@ -118,6 +118,10 @@ export interface DatasetDefinition {
   readonly runSchedule?: string;
   /** What each scheduled run covers: the last `days` days through the execution's day, or fixed days (default: yesterday..today). */
   readonly runRange?: RunRange;
+  /** Hours a scheduled ingest re-fetches before its cursor (config `overlapHours`; default `DEFAULT_OVERLAP_HOURS`). */
+  readonly overlapHours?: number;
+  /** What a scheduled ingest collects (config `ingestMode`; default hourly). */
+  readonly ingestMode?: import("../sources/source").IngestMode;
   /** What a run of this dataset asks for when the CLI, API or producer names nothing (from the config). */
   readonly defaults?: DatasetDefaults;
   /** A dataset of the user's own: the declarative REST source that feeds it (`source: "rest"`). */

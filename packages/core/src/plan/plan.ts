@@ -1,4 +1,5 @@
 import { scheduledSubjectsOf } from "../config/project";
+import { DEFAULT_OVERLAP_HOURS } from "../ingest/incremental";
 import type { DatasetDefinition, PipelineDefinition } from "../pipeline/types";
 
 /**
@@ -16,7 +17,7 @@ export interface Quota {
   readonly what: string;
 }
 
-/** How one source is called by a scheduled ingest of yesterday..today. */
+/** How one source is called by a scheduled ingest (records given for two days of it, scaled by `hoursPerIngest`). */
 interface SourceProfile {
   readonly api: string;
   /** API calls of one scheduled invocation. */
@@ -102,6 +103,17 @@ export interface DatasetPlan {
   readonly notes: readonly string[];
 }
 
+/**
+ * Records one subject yields per scheduled (incremental) ingest: the hours since the last ingest
+ * plus the dataset's overlap (at most the two days a first ingest fetches), four values an hour in
+ * `minutely_15` mode, one reading in `current` mode. `perTwoDays` is the profile's two-day figure.
+ */
+export function recordsPerIngestOf(dataset: Pick<DatasetDefinition, "overlapHours" | "ingestMode">, perTwoDays: number, ingestsPerDay: number): number {
+  if (dataset.ingestMode === "current") return 1;
+  const hours = Math.min(48, Math.ceil(24 / Math.max(1, ingestsPerDay)) + (dataset.overlapHours ?? DEFAULT_OVERLAP_HOURS));
+  return (perTwoDays / 48) * hours * (dataset.ingestMode === "minutely_15" ? 4 : 1);
+}
+
 /** The plan of every dataset of the pipeline; `subjectsOverride` asks "what if each had N subjects". */
 export function planOf(pipeline: PipelineDefinition, options: { subjectsOverride?: number } = {}): DatasetPlan[] {
   return Object.values(pipeline.datasets).map((dataset) => planDataset(dataset, options.subjectsOverride));
@@ -138,7 +150,7 @@ function planDataset(dataset: DatasetDefinition, override: number | undefined): 
     warnings.push(`Firehose: ${activePartitionsPerBuffer} active partitions per buffer against the default quota of ${FIREHOSE_ACTIVE_PARTITIONS}: records of the partitions beyond it go to the error output (ActivePartitionsExceeded) — ask AWS for a higher quota`);
   }
   const recordBytes = jsonBytesOf(dataset);
-  const recordsPerDay = scheduled ? profile.recordsPerSubject(variables) * subjects * ingestsPerDay : 0;
+  const recordsPerDay = scheduled ? recordsPerIngestOf(dataset, profile.recordsPerSubject(variables), ingestsPerDay) * subjects * ingestsPerDay : 0;
   const rawObjectsPerDay = scheduled ? subjects * ingestsPerDay : 0;
   const rawBytesPerDay = Math.round(recordsPerDay * recordBytes * GZIP_RATIO);
   if (rawObjectsPerDay > OBJECTS_PER_DAY_WARN) warnings.push(`raw: ${rawObjectsPerDay.toLocaleString("en-US")} objects a day (one per subject and ingest, ~${Math.round(rawBytesPerDay / Math.max(1, rawObjectsPerDay))} B each): small files make listings and Athena's raw reads slow — ingest less often`);

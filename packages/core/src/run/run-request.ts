@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { PipelineDefinition } from "../pipeline/types";
 import { sourcesOf } from "../sources/factory";
+import { INGEST_MODES, type IngestMode } from "../sources/source";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -42,6 +43,8 @@ export const runRequestSchema = z
     stations: z.array(z.string().min(1)).min(1).optional(),
     /** weather: Open-Meteo variables; air_quality: parameters (default: the config's). */
     variables: z.array(z.string().min(1)).optional(),
+    /** An ingest's, weather (Open-Meteo) only: hourly, current or minutely_15 (default: the config's `ingestMode`, else hourly). */
+    ingestMode: z.enum(INGEST_MODES as [IngestMode, ...IngestMode[]]).optional(),
     /** A run's: `full` rebuilds production from all raw (as `fullRefresh`). */
     mode: z.enum(["incremental", "full"]).optional(),
     fullRefresh: z.boolean().optional(),
@@ -62,6 +65,9 @@ export function checkRunRequest(request: RunRequest, pipeline: PipelineDefinitio
   const sources = sourcesOf(dataset);
   if (request.source !== undefined && !sources.includes(request.source)) {
     ctx.addIssue({ code: "custom", path: ["source"], message: `dataset ${dataset.name} has no source "${request.source}"; its sources: ${sources.join(", ")}` });
+  }
+  if (request.ingestMode !== undefined && request.ingestMode !== "hourly" && dataset.name !== "weather") {
+    ctx.addIssue({ code: "custom", path: ["ingestMode"], message: `ingestMode "${request.ingestMode}" is Open-Meteo's (dataset weather); ${dataset.name} collects hourly` });
   }
   for (const [field, owner] of Object.entries(SUBJECT_ALIASES)) {
     const given = request[field as keyof typeof SUBJECT_ALIASES];

@@ -21,6 +21,11 @@ import { ObjectStoreErrorSink, PutRecordBatchBatcher } from "../delivery";
 import { CLIENT_ERROR_OUTPUT_TYPE } from "../delivery/error-sink";
 import { ingest } from "../ingest/ingest";
 import type { IngestDelivery } from "../ingest/ingest";
+import { ObjectCursorStore } from "../ingest/cursor";
+import type { CursorStore } from "../ingest/cursor";
+import { DEFAULT_OVERLAP_HOURS, ingestIncrementally } from "../ingest/incremental";
+import type { IncrementalReport, ScheduledIngestParameters } from "../ingest/incremental";
+import type { IngestMode, Source } from "../sources/source";
 import type { IngestProgress, IngestSummary } from "../ingest/summary";
 import type { Clock } from "../lake/clock";
 import { systemClock } from "../lake/clock";
@@ -351,15 +356,47 @@ export class AwsRuntime {
     };
   }
 
-  /** Fetches the run's range from its source and delivers it through Firehose. */
-  async ingest(parameters: RunParameters, onProgress?: (p: IngestProgress) => void): Promise<IngestSummary> {
-    const dataset = this.datasetOf(parameters.dataset);
+  /** The source `name` of `dataset` with the bound API keys, REST secrets and the source settings. */
+  private sourceOf(dataset: DatasetDefinition, name: string): Source<object> {
     const restSecrets = this.options.config.restSecrets ?? {};
-    const settings = { clock: this.clock, logger: this.logger, secrets: (name: string) => restSecrets[name], objectStore: this.store, ...this.options.config.sourceKeys, ...this.options.sourceSettings };
-    const source = sourceFor(dataset, parameters.source, settings);
+    const settings = { clock: this.clock, logger: this.logger, secrets: (secret: string) => restSecrets[secret], objectStore: this.store, ...this.options.config.sourceKeys, ...this.options.sourceSettings };
+    return sourceFor(dataset, name, settings);
+  }
+
+  /** The incremental ingests' cursors: `_sluice/cursors/` in the processed bucket (S3). */
+  cursors(): CursorStore {
+    return new ObjectCursorStore(this.store, this.pipeline.buckets.processed, undefined, () => this.clock.now());
+  }
+
+  /**
+   * A scheduled ingest through Firehose: only what is new since each subject's cursor (less the
+   * dataset's overlap) up to `nowMs`, then the delivered subjects' cursors move (`ingestIncrementally`).
+   */
+  async ingestScheduled(parameters: ScheduledIngestParameters, nowMs = this.clock.now()): Promise<IngestSummary & { incremental: IncrementalReport }> {
+    const dataset = this.datasetOf(parameters.dataset);
+    return ingestIncrementally({
+      dataset: dataset.name,
+      locations: parameters.locations,
+      variables: parameters.variables,
+      mode: parameters.mode ?? dataset.ingestMode ?? "hourly",
+      overlapHours: dataset.overlapHours ?? DEFAULT_OVERLAP_HOURS,
+      timeColumn: dataset.transform.timeColumn,
+      source: this.sourceOf(dataset, parameters.source),
+      delivery: await this.delivery(dataset),
+      cursors: this.cursors(),
+      logger: this.logger,
+      clock: this.clock,
+      nowMs,
+    });
+  }
+
+  /** Fetches the run's range from its source and delivers it through Firehose. */
+  async ingest(parameters: RunParameters & { mode?: IngestMode }, onProgress?: (p: IngestProgress) => void): Promise<IngestSummary> {
+    const dataset = this.datasetOf(parameters.dataset);
+    const source = this.sourceOf(dataset, parameters.source);
     return ingest({
       dataset: dataset.name,
-      request: { from: parameters.from, to: parameters.to, locations: parameters.locations, variables: parameters.variables },
+      request: { from: parameters.from, to: parameters.to, locations: parameters.locations, variables: parameters.variables, ...(parameters.mode ? { mode: parameters.mode } : {}) },
       source,
       delivery: await this.delivery(dataset),
       logger: this.logger,

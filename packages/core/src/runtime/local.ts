@@ -4,6 +4,8 @@ import { FirehoseTwin, ObjectStoreErrorSink, PutRecordBatchBatcher, UndeliveredR
 import type { IngestDelivery } from "../ingest/ingest";
 import { ingest } from "../ingest/ingest";
 import { IngestJournal } from "../ingest/journal";
+import { ObjectCursorStore } from "../ingest/cursor";
+import type { CursorStore } from "../ingest/cursor";
 import type { Clock } from "../lake/clock";
 import { systemClock } from "../lake/clock";
 import { FsObjectStore } from "../lake/fs-object-store";
@@ -120,6 +122,11 @@ export class LocalRuntime {
         };
       },
     };
+  }
+
+  /** The incremental ingests' cursors: `processed/_sluice/cursors/<dataset>/<source>.json`, written atomically. */
+  cursors(): CursorStore {
+    return new ObjectCursorStore(this.store, this.options.pipeline.buckets.processed, undefined, () => this.clock.now());
   }
 
   /** The journal of ingests in flight (`processed/_sluice/ingests/`): one that is killed is reported by the next ingest or run. */

@@ -10,7 +10,25 @@ export interface FetchRequest {
   readonly locations: readonly Location[];
   /** Source-specific variable names (Open-Meteo hourly variables for weather). */
   readonly variables: readonly string[];
+  /**
+   * An incremental ingest's hours, both ends inclusive, inside from..to (ms since the epoch, on the
+   * hour): a source with hour precision asks for these only (Open-Meteo `start_hour`/`end_hour`);
+   * the others fetch the days and the ingest drops the records outside.
+   */
+  readonly window?: { readonly startMs: number; readonly endMs: number };
+  /** What to collect (Open-Meteo; the other sources know `hourly` only): see {@link IngestMode}. */
+  readonly mode?: IngestMode;
 }
+
+/**
+ * `hourly`: the hours of from..to (the default). `current`: Open-Meteo's current conditions, one
+ * reading per subject, its time from the response (`current.time`, every `current.interval` s).
+ * `minutely_15`: Open-Meteo's 15-minute values of the window.
+ */
+export type IngestMode = "hourly" | "current" | "minutely_15";
+
+/** Every mode, for the config's and the CLI's validation. */
+export const INGEST_MODES: readonly IngestMode[] = ["hourly", "current", "minutely_15"];
 
 /** A failure that concerns one location (or a whole call when `location` is undefined). */
 export class SourceError extends Error {
@@ -38,6 +56,8 @@ export type LocationOutcome<R, X extends RejectedRecord = RejectedRecord> =
 /** A source of records, one outcome per requested location, in any order. */
 export interface Source<R> {
   readonly name: string;
+  /** The modes it can collect (default `hourly` only). */
+  readonly modes?: readonly IngestMode[];
   fetch(request: FetchRequest, signal?: AbortSignal): AsyncIterable<LocationOutcome<R>>;
 }
 

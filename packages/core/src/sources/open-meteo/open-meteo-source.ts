@@ -41,12 +41,13 @@ interface RunState {
 }
 
 /**
- * Hourly weather from Open-Meteo: several locations per call, one outcome per location as
+ * Hourly (or 15-minute, or current) weather from Open-Meteo: several locations per call, one outcome per location as
  * soon as its call completes. A 400 on a batch is retried location by location so the error
  * names exactly the rejected place(s) and the others still deliver.
  */
 export class OpenMeteoSource implements Source<WeatherRecord> {
   readonly name = "open-meteo";
+  readonly modes = ["hourly", "current", "minutely_15"] as const;
   private readonly endpoint: OpenMeteoEndpointChoice;
   private readonly baseUrl?: string;
   private readonly batchSize: number;
@@ -99,7 +100,7 @@ export class OpenMeteoSource implements Source<WeatherRecord> {
       return;
     }
     try {
-      const data = await this.client.getJson(buildRequestUrl(url, request, batch), responseSchema(request.variables, batch.length), { signal });
+      const data = await this.client.getJson(buildRequestUrl(url, request, batch), responseSchema(request.variables, batch.length, request.mode), { signal });
       const collectionTime = new Date(this.clock.now()).toISOString();
       for (const [i, location] of batch.entries()) {
         yield { location, records: toWeatherRecords(location, data[i]!, request.variables, collectionTime) };
