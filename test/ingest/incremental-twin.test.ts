@@ -67,6 +67,15 @@ describe("scheduled (incremental) ingest on the twin", () => {
     }
   }
 
+  /** A first invocation for all at 10:20, then one at 13:20 in which Open-Meteo refuses Berlin's coordinates (its documented 400). */
+  async function berlinFailsOnce() {
+    await scheduled();
+    clock.set(Date.parse("2024-11-25T13:20:00Z"));
+    const berlin = String(CITIES[2]!.latitude);
+    fake.handler = (url) => ((url.searchParams.get("latitude") ?? "").split(",").includes(berlin) ? { status: 400, body: JSON.stringify({ error: true, reason: "Cannot initialize WeatherVariable from invalid String value" }) } : undefined);
+    return scheduled();
+  }
+
   it("asks a second invocation only for the hours after the cursor (less the overlap), and raw re-collects only the overlap", async () => {
     // Prepare: the first invocation, no cursor yet
     const first = await scheduled();
@@ -104,11 +113,7 @@ describe("scheduled (incremental) ingest on the twin", () => {
 
   it("keeps the cursor of a subject whose request failed, and asks it for its own older window next time", async () => {
     // Prepare: a first invocation for all; then Berlin's coordinates are refused (documented 400)
-    await scheduled();
-    clock.set(Date.parse("2024-11-25T13:20:00Z"));
-    const berlin = String(CITIES[2]!.latitude);
-    fake.handler = (url) => ((url.searchParams.get("latitude") ?? "").split(",").includes(berlin) ? { status: 400, body: JSON.stringify({ error: true, reason: "Cannot initialize WeatherVariable from invalid String value" }) } : undefined);
-    const failed = await scheduled();
+    const failed = await berlinFailsOnce();
     fake.handler = () => undefined;
     fake.requests.splice(0);
     clock.set(Date.parse("2024-11-25T15:20:00Z"));
@@ -122,6 +127,23 @@ describe("scheduled (incremental) ingest on the twin", () => {
       [2, "2024-11-25T11:00", "2024-11-25T15:00"],
     ]);
     expect(next.incremental.cursorsAdvanced).toEqual({ Berlin: "2024-11-25T15:00:00Z", Paris: "2024-11-25T15:00:00Z", London: "2024-11-25T15:00:00Z" });
+  });
+
+  it("sends no later window after the API answered a rate limit, and every subject keeps its cursor", async () => {
+    // Prepare: Berlin failed once, so the next invocation has two windows (Berlin's older one, Paris and London)
+    const failed = await berlinFailsOnce();
+    // Open-Meteo's documented 429 for the daily limit (a wait past the client's 65 s: no retry)
+    fake.handler = () => ({ status: 429, body: JSON.stringify({ error: true, reason: "Daily API request limit exceeded. Please try again tomorrow." }) });
+    fake.requests.splice(0);
+    clock.set(Date.parse("2024-11-25T15:20:00Z"));
+    // Act
+    const limited = await scheduled();
+    // Assess: one request, the other window refused without a call, no cursor moved
+    expect(fake.requests).toHaveLength(1);
+    expect(limited.failures.map((f) => f.location).sort()).toEqual(["Berlin", "London", "Paris"]);
+    expect(limited.failures.filter((f) => /not sent: an earlier call of this ingest hit a rate limit/.test(f.error))).toHaveLength(limited.failures.length - (fake.requests[0]!.searchParams.get("latitude")!.split(",").length));
+    expect(limited.incremental.cursorsAdvanced).toEqual({});
+    expect(failed.incremental.cursorsAdvanced).toEqual({ Paris: "2024-11-25T13:00:00Z", London: "2024-11-25T13:00:00Z" });
   });
 
   it("drops a day-precision source's hours after now and never moves a cursor past now", async () => {

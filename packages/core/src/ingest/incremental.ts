@@ -1,5 +1,7 @@
 import type { Clock } from "../lake/clock";
 import type { Location } from "../pipeline/types";
+import { RateLimitedError } from "../sources/http/errors";
+import { SourceError } from "../sources/source";
 import type { FetchRequest, IngestMode, LocationOutcome, Source } from "../sources/source";
 import type { CursorStore } from "./cursor";
 import { ingest } from "./ingest";
@@ -76,11 +78,20 @@ function windowedSource(inner: Source<object>, groups: readonly WindowGroup[], t
     name: inner.name,
     ...(inner.modes ? { modes: inner.modes } : {}),
     async *fetch(request: FetchRequest, signal?: AbortSignal): AsyncIterable<LocationOutcome<object>> {
+      // A rate limit answered to one group is the API's for the whole invocation: the later groups are not sent.
+      let limited: RateLimitedError | undefined;
       for (const group of groups) {
+        if (limited) {
+          for (const location of group.locations) {
+            yield { location, error: new SourceError(`${inner.name} request for "${location.name}" not sent: an earlier call of this ingest hit a rate limit (${limited.message})`, location, { cause: limited }) };
+          }
+          continue;
+        }
         const days = group.window ? { from: dayOf(group.window.startMs), to: dayOf(group.window.endMs) } : { from: request.from, to: request.to };
         const asked: FetchRequest = { ...request, ...days, locations: group.locations, ...(group.window ? { window: group.window } : {}) };
         for await (const outcome of inner.fetch(asked, signal)) {
           if (outcome.error) {
+            limited ??= rateLimitOf(outcome.error);
             yield outcome;
             continue;
           }
@@ -95,6 +106,12 @@ function windowedSource(inner: Source<object>, groups: readonly WindowGroup[], t
       }
     },
   };
+}
+
+/** The rate limit an error stands for (itself or a cause), if any. */
+function rateLimitOf(error: unknown): RateLimitedError | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) if (e instanceof RateLimitedError) return e;
+  return undefined;
 }
 
 /** A record without a time is kept (it cannot be placed, and dropping it would lose data silently). */
