@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generatedDashboards, type GrafanaDashboard } from "../../packages/core/src/grafana/dashboard";
 import { pipeline } from "../../packages/core/src/pipeline/pipeline";
@@ -15,6 +15,11 @@ function interpolate(sql: string, variables: Readonly<Record<string, readonly st
 const GENERATED = generatedDashboards(Object.values(pipeline.datasets));
 
 describe("the generated Grafana dashboards (dashboards/<dataset>.json)", () => {
+  it("are one per built-in dataset, and dashboards/ holds nothing else", () => {
+    expect(Object.keys(GENERATED)).toEqual(["weather.json", "stocks.json", "air_quality.json"]);
+    expect(readdirSync(new URL("../../dashboards/", import.meta.url)).sort()).toEqual(Object.keys(GENERATED).sort());
+  });
+
   it.each(Object.keys(GENERATED))("%s is what the dataset's definition generates (npm run dashboards rewrites it)", (file) => {
     expect(readFileSync(new URL(`../../dashboards/${file}`, import.meta.url), "utf8"), `dashboards/${file} is stale: run npm run dashboards`).toBe(GENERATED[file]);
   });
@@ -32,6 +37,7 @@ describe("the generated Grafana dashboards (dashboards/<dataset>.json)", () => {
   describe("every panel's SQL, as Grafana sends it, on the twin after synthetic runs", () => {
     let lake: string;
     const runs = {
+      weather: { from: "2024-11-24", to: "2024-11-30", subjects: ["Paris", "Berlin"] },
       stocks: { from: "2024-10-01", to: "2024-11-29", subjects: ["AAPL", "MSFT"] },
       air_quality: { from: "2024-11-24", to: "2024-11-30", subjects: ["Paris Centre", "Berlin Mitte"] },
     } as const;
@@ -55,6 +61,17 @@ describe("the generated Grafana dashboards (dashboards/<dataset>.json)", () => {
         const sql = expandGrafanaMacros(interpolate(panel.targets[0]!.rawSQL, variables), range);
         const rows = await queryRows(lake, sql);
         expect(rows.length, `${dataset} panel ${panel.id} "${panel.title}"`).toBeGreaterThan(0);
+        if (panel.type === "stat") {
+          // One value over the chosen subjects and range: differs from the same panel over every subject's rows (the average), or lies inside the range (the latest).
+          expect(rows, panel.title).toHaveLength(1);
+          const [value] = Object.values(rows[0]!);
+          expect(value, panel.title).not.toBeNull();
+          if (typeof value === "number") {
+            const other = await queryRows(lake, expandGrafanaMacros(interpolate(panel.targets[0]!.rawSQL, { ...variables, [subject]: [run.subjects[1]] }), range));
+            expect(Object.values(other[0]!)[0], `${panel.title} for another subject`).not.toBe(value);
+          } else expect(String(value).slice(0, 10) >= run.from && String(value).slice(0, 10) <= run.to, panel.title).toBe(true);
+          continue;
+        }
         const subjectColumn = Object.keys(rows[0]!).find((k) => ["ticker", "location", "city"].includes(k))!;
         expect(new Set(rows.map((r) => r[subjectColumn])), `${panel.title}`).toEqual(new Set(chosen));
         if (panel.type === "timeseries") {
