@@ -1,8 +1,8 @@
-import { SERIES_DATASETS, type SeriesDataset } from "../api/series-datasets";
+import { seriesOf, type SeriesDataset } from "../api/series-datasets";
 import type { DatasetDefinition } from "../pipeline/types";
 
 /**
- * A Grafana dashboard per built-in dataset, generated from its definition and its `/series` metrics
+ * A Grafana dashboard per dataset, generated from its definition and its `/series` metrics
  * (`dashboards/<dataset>.json`, regenerated and diffed by test/grafana/generated.test.ts). It is
  * in Grafana's "export for sharing externally" form: `__inputs` names the Athena data source, so an
  * import asks which one to use, and every panel's datasource is `${DS_ATHENA}`. The SQL is the
@@ -50,8 +50,8 @@ const CONNECTION = { region: "__default", catalog: "__default", database: "__def
 /** Grafana's units for the metrics' units. */
 const UNITS: Readonly<Record<string, string>> = { USD: "currencyUSD", "µg/m³": "conμgm3", "°C": "celsius", "%": "percent", shares: "short" };
 
-/** The dashboard of `dataset` (one with `/series` metrics: the built-in datasets). */
-export function dashboardOf(dataset: DatasetDefinition, series: SeriesDataset | undefined = SERIES_DATASETS[dataset.name]): GrafanaDashboard {
+/** The dashboard of `dataset` (one with `/series` metrics: a built-in dataset, or one of the project config with numeric columns). */
+export function dashboardOf(dataset: DatasetDefinition, series: SeriesDataset | undefined = seriesOf(dataset)): GrafanaDashboard {
   if (!series) throw new Error(`dataset ${dataset.name} has no /series metrics to draw`);
   const variable = series.subjectParam;
   const time = dataset.transform.timeColumn;
@@ -189,7 +189,7 @@ export function dashboardOf(dataset: DatasetDefinition, series: SeriesDataset | 
   };
 }
 
-/** The generated dashboards, by file name under `dashboards/`: one per built-in dataset. */
+/** The generated dashboards by file name (`dashboards/` holds the built-in datasets'): one per dataset with `/series` metrics. */
 export function generatedDashboards(datasets: readonly DatasetDefinition[]): Record<string, string> {
-  return Object.fromEntries(datasets.filter((d) => SERIES_DATASETS[d.name]).map((d) => [`${d.name}.json`, JSON.stringify(dashboardOf(d), null, 2) + "\n"]));
+  return Object.fromEntries(datasets.filter((d) => seriesOf(d)).map((d) => [`${d.name}.json`, JSON.stringify(dashboardOf(d), null, 2) + "\n"]));
 }
