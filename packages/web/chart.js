@@ -9,8 +9,9 @@ export function colorAt(i) {
 }
 
 /**
- * Draws `lines` ([{ label, points: [[iso, value]…], stroke?, dash? }]) into `element`, replacing its
- * plot; returns the number of points drawn (also in `data-points`).
+ * Draws `lines` ([{ label, points: [[iso, value]…], stroke?, dash?, joined? }]) into `element`, replacing its
+ * plot; returns the number of points drawn (also in `data-points`). A `joined` line is drawn across
+ * the times only other lines have (a daily value among hourly ones); others break at a missing value.
  */
 export function drawLines(element, lines, { unit = "", height = 320 } = {}) {
   const times = [...new Set(lines.flatMap((l) => l.points.map(([t]) => Date.parse(t) / 1000)))].sort((a, b) => a - b);
@@ -26,7 +27,7 @@ export function drawLines(element, lines, { unit = "", height = 320 } = {}) {
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
     scales: { x: { time: true } },
     axes: [{}, { label: unit ?? "", size: 60 }],
-    series: [{}, ...lines.map((l, i) => ({ label: l.label, stroke: l.stroke ?? colorAt(i), width: l.width ?? 2, dash: l.dash, spanGaps: false }))],
+    series: [{}, ...lines.map((l, i) => ({ label: l.label, stroke: l.stroke ?? colorAt(i), width: l.width ?? 2, dash: l.dash, spanGaps: l.joined === true }))],
   };
   plots.get(element)?.destroy();
   element.replaceChildren();

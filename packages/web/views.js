@@ -69,9 +69,11 @@ function drawMetrics(plot, chart, answers, subject) {
     stroke: l.color ?? colorAt(i),
     width: l.width ?? 1.5,
     dash: l.dashed ? [5, 4] : undefined,
+    joined: l.joined,
   }));
   const points = drawLines(plot, lines, { unit: answers.get(chart.lines[0].metric).unit ?? "", height: chart.height ?? 260 });
-  plot.dataset.series = chart.lines.map((l, i) => `${l.metric}:${lines[i].points.length}`).join(",");
+  // Values drawn per metric (an indicator is null until its window is full).
+  plot.dataset.series = chart.lines.map((l, i) => `${l.metric}:${lines[i].points.filter(([, v]) => v !== null).length}`).join(",");
   return points;
 }
 

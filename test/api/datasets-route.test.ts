@@ -14,7 +14,7 @@ interface Described {
   subjects: { noun: string; field: string; seriesParam: string | null; column: string; defaults: string[]; initial: number | null };
   metrics: { name: string; unit: string | null; view: string | null }[];
   filter: { param: string; values: string[]; default: string } | null;
-  charts: { name: string; layout: string; metric: string | null; lines: { metric: string; label: string; dashed: boolean }[]; guideline: string | null; title: string | null }[];
+  charts: { name: string; layout: string; metric: string | null; lines: { metric: string; label: string; dashed: boolean; joined: boolean }[]; guideline: string | null; title: string | null }[];
   views: { name: string }[];
   tables: Record<string, string>;
 }
@@ -61,6 +61,8 @@ describe("GET /datasets", () => {
       ["macd", "metrics", ["macd", "signal"]],
     ]);
     expect(stocks!.charts[0]!.lines.filter((l) => l.dashed).map((l) => l.label)).toEqual(["Bollinger upper", "Bollinger lower"]);
+    // The daily averages (one point a day at its last bar) are joined across the hourly bars between them.
+    expect(stocks!.charts[0]!.lines.filter((l) => l.joined).map((l) => l.metric)).toEqual(["ma_7d", "ma_30d"]);
     expect(stocks!.subjects.initial).toBe(2);
     expect(air!.charts).toEqual([expect.objectContaining({ layout: "subjects", metric: "value", guideline: "WHO 2021 guideline" })]);
     expect(air!.filter).toEqual({ param: "parameter", values: ["pm25", "pm10", "no2", "o3"], default: "pm25" });

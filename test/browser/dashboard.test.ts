@@ -26,6 +26,9 @@ const WEATHER_CHART = '[data-chart="metric"] .chart[data-series*="Paris:168"] ca
 if (!hasChromium && refreshing) throw new Error(`cannot refresh ${refreshing}: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 if (!hasChromium) console.warn(`skipping the dashboard browser test: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 
+/** Five weeks of stock bars: enough days for the 7-day average (the 30-day one stays empty). */
+const STOCKS_RANGE = { from: "2024-10-21", to: "2024-11-22" } as const;
+
 /** The project config's earthquake dataset (docs/datasets.md) as the dashboard meets it: the built-in datasets plus `quakes`. */
 const QUAKES_RANGE = { from: "2024-11-25", to: "2024-11-26" } as const;
 
@@ -36,7 +39,8 @@ function quakePage(url: URL): string {
   const to = Date.parse(`${url.searchParams.get("endtime")}T00:00:00Z`) + 86_400_000;
   const features = [];
   for (let t = from, i = 0; t < to; t += 2 * 3_600_000, i++) {
-    features.push({ id: `${region}${i}`, properties: { mag: 2 + ((i * 7) % 30) / 10, time: t + 600_000 }, geometry: { type: "Point", coordinates: [-117.5, 35.7, 5 + (i % 9)] } });
+    const shift = region === "us" ? 0 : 4;
+    features.push({ id: `${region}${i}`, properties: { mag: 2 + (((i + shift) * 7) % 30) / 10, time: t + 600_000 }, geometry: { type: "Point", coordinates: [-117.5, 35.7, 5 + ((i + shift) % 9)] } });
   }
   return JSON.stringify({ type: "FeatureCollection", features, links: {} });
 }
@@ -56,7 +60,7 @@ describe.skipIf(!hasChromium)("the dashboard in headless Chromium (Debian's, via
     process.env.QUAKES_API_KEY = QUAKES_KEY;
     // A stocks week and an air-quality week first (the oldest runs), then the demo's weather week, which the dashboard opens on.
     const lake = await tempLake("browser");
-    const stocks = await sluice("run", "--dataset", "stocks", "--source", "synthetic", "--from", "2024-11-18", "--to", "2024-11-22", "--lake", lake);
+    const stocks = await sluice("run", "--dataset", "stocks", "--source", "synthetic", "--from", STOCKS_RANGE.from, "--to", STOCKS_RANGE.to, "--lake", lake);
     if (stocks.code !== 0) throw new Error(`stocks run exited ${stocks.code}: ${stocks.err}`);
     const air = await sluice("run", "--dataset", "air_quality", "--source", "synthetic", "--from", "2024-11-24", "--to", "2024-11-30", "--lake", lake);
     if (air.code !== 0) throw new Error(`air-quality run exited ${air.code}: ${air.err}`);
@@ -151,14 +155,20 @@ describe.skipIf(!hasChromium)("the dashboard in headless Chromium (Debian's, via
     await page.waitForSelector('.subject-card .chart[data-chart="price"] canvas');
     await page.waitForSelector('.subject-card .chart[data-chart="macd"] canvas');
 
-    // Assess: the first two tickers drawn (35 closes each, plus indicators), the weather chart gone, no metric picker
-    expect(await page.inputValue("#from")).toBe("2024-11-18");
+    // Assess: the first two tickers drawn (every close, plus indicators), the weather chart gone, no metric picker
+    expect(await page.inputValue("#from")).toBe(STOCKS_RANGE.from);
     const tickers = await page.locator(".subject-card").evaluateAll((cards) => cards.map((c) => c.getAttribute("data-subject")));
     expect(tickers).toHaveLength(2);
-    const price = await page.getAttribute('.subject-card .chart[data-chart="price"]', "data-series");
-    expect(price).toMatch(/^close:35,ma_7d:\d+,ma_30d:\d+,bollinger_upper:\d+,bollinger_lower:\d+$/);
-    expect(Number(await page.getAttribute('.subject-card .chart[data-chart="price"]', "data-points"))).toBeGreaterThan(35);
-    expect(await page.getAttribute('.subject-card .chart[data-chart="macd"]', "data-series")).toMatch(/^macd:35,signal:35$/);
+    const drawn = Object.fromEntries((await page.getAttribute('.subject-card .chart[data-chart="price"]', "data-series"))!.split(",").map((e) => [e.split(":")[0], Number(e.split(":")[1])]));
+    const closes = Number(await page.locator(`#stats tr[data-subject="${tickers[0]}"] td`).last().textContent());
+    expect(Object.keys(drawn)).toEqual(["close", "ma_7d", "ma_30d", "bollinger_upper", "bollinger_lower"]);
+    expect(drawn.close).toBe(closes);
+    // One 7-day average a day once 7 days are there; no 30-day one in five weeks; the bands after 20 bars
+    expect(drawn.ma_7d).toBeGreaterThan(10);
+    expect(drawn.ma_7d).toBeLessThan(25);
+    expect(drawn.ma_30d).toBe(0);
+    expect(drawn.bollinger_upper).toBe(closes - 19);
+    expect(await page.getAttribute('.subject-card .chart[data-chart="macd"]', "data-series")).toBe(`macd:${closes},signal:${closes}`);
     expect(await page.locator('.subject-card .chart[data-chart="price"] .u-legend').first().textContent()).toMatch(/MA 7 days.*MA 30 days.*Bollinger upper/);
     expect(await page.locator('[data-chart="metric"]').count()).toBe(0);
     expect(await page.isVisible("#metric-label")).toBe(false);

@@ -26,6 +26,8 @@ export interface ChartLine {
   readonly color?: string;
   readonly width?: number;
   readonly dashed?: boolean;
+  /** Drawn across the times only the other lines have: a daily value among hourly ones. */
+  readonly joined?: boolean;
 }
 
 /**

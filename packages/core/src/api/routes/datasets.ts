@@ -15,7 +15,16 @@ const ChartDescription = z
     title: z.string().nullable().openapi({ description: "null: the answer's metric (or filter value) and unit" }),
     layout: z.enum(["subjects", "metrics"]).openapi({ description: "subjects: one line per subject of one metric; metrics: one chart per subject, a line per metric of `lines`" }),
     metric: z.string().nullable().openapi({ description: "subjects layout: the metric drawn; null: the one the dashboard's metric picker chose (default first of `metrics`)" }),
-    lines: z.array(z.object({ metric: z.string(), label: z.string(), color: z.string().nullable(), width: z.number().nullable(), dashed: z.boolean() })),
+    lines: z.array(
+      z.object({
+        metric: z.string(),
+        label: z.string(),
+        color: z.string().nullable(),
+        width: z.number().nullable(),
+        dashed: z.boolean(),
+        joined: z.boolean().openapi({ description: "Draw it across the times only the other lines have (a daily value among hourly ones)" }),
+      }),
+    ),
     guideline: z.string().nullable().openapi({ description: "Draw the /series answer's `guideline` value as a dashed line with this label" }),
     height: z.number().int().nullable(),
   })
@@ -108,13 +117,14 @@ function describe(dataset: DatasetDefinition): z.infer<typeof DatasetDescription
   };
 }
 
+/** A module's chart as GET /datasets serves it (absent fields as null or false). */
 function chartOf(chart: SeriesChart): z.infer<typeof ChartDescription> {
   return {
     name: chart.name,
     title: chart.title ?? null,
     layout: chart.layout,
     metric: chart.metric ?? null,
-    lines: (chart.lines ?? []).map((l) => ({ metric: l.metric, label: l.label, color: l.color ?? null, width: l.width ?? null, dashed: l.dashed ?? false })),
+    lines: (chart.lines ?? []).map((l) => ({ metric: l.metric, label: l.label, color: l.color ?? null, width: l.width ?? null, dashed: l.dashed ?? false, joined: l.joined ?? false })),
     guideline: chart.guideline ?? null,
     height: chart.height ?? null,
   };

@@ -65,8 +65,8 @@ export const stocks: DatasetModule = {
         height: 260,
         lines: [
           { metric: "close", label: "close", color: "#1d2733", width: 2 },
-          { metric: "ma_7d", label: `MA ${W.shortMovingAverageDays} days`, color: "#f2994a", width: 1.5 },
-          { metric: "ma_30d", label: `MA ${W.longMovingAverageDays} days`, color: "#9b51e0", width: 1.5 },
+          { metric: "ma_7d", label: `MA ${W.shortMovingAverageDays} days`, color: "#f2994a", width: 1.5, joined: true },
+          { metric: "ma_30d", label: `MA ${W.longMovingAverageDays} days`, color: "#9b51e0", width: 1.5, joined: true },
           { metric: "bollinger_upper", label: "Bollinger upper", color: "#8895a3", width: 1, dashed: true },
           { metric: "bollinger_lower", label: "Bollinger lower", color: "#8895a3", width: 1, dashed: true },
         ],
