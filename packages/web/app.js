@@ -103,11 +103,12 @@ function renderStats(stats) {
   );
 }
 
-/** Nothing to draw: the previous charts go, with the reason. */
+/** Nothing to draw: the previous charts and stats go, with the reason. */
 function clearCharts(reason) {
   state.load++;
   $("charts").replaceChildren();
   $("charts").dataset.dataset = "";
+  $("stats").querySelector("tbody").replaceChildren();
   $("note").textContent = reason;
 }
 

@@ -204,6 +204,8 @@ describe.skipIf(!hasChromium)("the dashboard in headless Chromium (Debian's, via
     // Act: switch to it (nothing published yet), then Run now with its own source and subjects
     await page.selectOption("#dataset", "quakes");
     await expect.poll(() => page.locator("#note").textContent()).toBe("Pick at least one subject.");
+    expect(await page.locator("#charts > *").count()).toBe(0);
+    expect(await page.locator("#stats tbody tr").count()).toBe(0);
     await page.click("#run-now");
     const offered = { subjects: await page.inputValue("#run-subjects"), source: await page.inputValue("#run-source") };
     await page.fill("#token", TOKEN);
