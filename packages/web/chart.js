@@ -1,4 +1,4 @@
-// uPlot line charts, x in UTC seconds: one plot per element (weather, each ticker, air quality).
+// uPlot line charts, x in UTC seconds: one plot per element (a chart of every subject, or of one subject).
 
 const COLORS = ["#2f80ed", "#eb5757", "#27ae60", "#f2994a", "#9b51e0", "#56ccf2", "#333333"];
 const plots = new Map();
@@ -9,8 +9,9 @@ export function colorAt(i) {
 }
 
 /**
- * Draws `lines` ([{ label, points: [[iso, value]…], stroke?, dash? }]) into `element`, replacing its
- * plot; returns the number of points drawn (also in `data-points`).
+ * Draws `lines` ([{ label, points: [[iso, value]…], stroke?, dash?, joined? }]) into `element`, replacing its
+ * plot; returns the number of points drawn (also in `data-points`). A `joined` line is drawn across
+ * the times only other lines have (a daily value among hourly ones); others break at a missing value.
  */
 export function drawLines(element, lines, { unit = "", height = 320 } = {}) {
   const times = [...new Set(lines.flatMap((l) => l.points.map(([t]) => Date.parse(t) / 1000)))].sort((a, b) => a - b);
@@ -26,7 +27,7 @@ export function drawLines(element, lines, { unit = "", height = 320 } = {}) {
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
     scales: { x: { time: true } },
     axes: [{}, { label: unit ?? "", size: 60 }],
-    series: [{}, ...lines.map((l, i) => ({ label: l.label, stroke: l.stroke ?? colorAt(i), width: l.width ?? 2, dash: l.dash, spanGaps: false }))],
+    series: [{}, ...lines.map((l, i) => ({ label: l.label, stroke: l.stroke ?? colorAt(i), width: l.width ?? 2, dash: l.dash, spanGaps: l.joined === true }))],
   };
   plots.get(element)?.destroy();
   element.replaceChildren();
@@ -36,17 +37,7 @@ export function drawLines(element, lines, { unit = "", height = 320 } = {}) {
   return drawn;
 }
 
-/** Draws the answer of GET /series (one line per subject) into `element`; returns the number of points drawn. */
-export function drawSeries(element, answer, extraLines = []) {
-  const lines = answer.series.map((s, i) => ({ label: s.subject ?? s.city, points: s.points, stroke: colorAt(i) }));
-  drawLines(element, [...lines, ...extraLines], { unit: answer.unit ?? "" });
-  const total = answer.series.reduce((n, s) => n + s.points.length, 0);
-  element.dataset.points = String(total);
-  element.dataset.cities = answer.series.map((s) => `${s.subject ?? s.city}:${s.points.length}`).join(",");
-  return total;
-}
-
-/** Forgets the plots of elements no longer in the page (a view redrawn with other tickers). */
+/** Forgets the plots of elements no longer in the page (a view redrawn with other subjects). */
 export function dropDetached() {
   for (const [element, plot] of plots) {
     if (!element.isConnected) {

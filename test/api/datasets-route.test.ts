@@ -11,8 +11,10 @@ interface Described {
   name: string;
   kind: string;
   sources: string[];
-  subjects: { noun: string; field: string; seriesParam: string | null; column: string; defaults: string[] };
+  subjects: { noun: string; field: string; seriesParam: string | null; column: string; defaults: string[]; initial: number | null };
   metrics: { name: string; unit: string | null; view: string | null }[];
+  filter: { param: string; values: string[]; default: string } | null;
+  charts: { name: string; layout: string; metric: string | null; lines: { metric: string; label: string; dashed: boolean; joined: boolean }[]; guideline: string | null; title: string | null }[];
   views: { name: string }[];
   tables: Record<string, string>;
 }
@@ -45,6 +47,36 @@ describe("GET /datasets", () => {
     expect(answer.datasets[0]!.tables.prod).toBe("weather_prod");
   });
 
+  it("describes the dashboard's charts of each built-in dataset, each reading metrics the dataset serves", async () => {
+    // Act
+    const { app } = await localApp(runtime);
+    const answer = (await (await app.request("/datasets")).json()) as { datasets: Described[] };
+    const [weather, stocks, air] = answer.datasets;
+
+    // Assess: weather draws the picked metric per city; stocks two charts per ticker; air quality the parameter with its guideline
+    expect(weather!.charts).toEqual([{ name: "metric", title: null, layout: "subjects", metric: null, lines: [], guideline: null, height: null }]);
+    expect(weather!.metrics[0]!.name).toBe("temperature");
+    expect(stocks!.charts.map((c) => [c.name, c.layout, c.lines.map((l) => l.metric)])).toEqual([
+      ["price", "metrics", ["close", "ma_7d", "ma_30d", "bollinger_upper", "bollinger_lower"]],
+      ["macd", "metrics", ["macd", "signal"]],
+    ]);
+    expect(stocks!.charts[0]!.lines.filter((l) => l.dashed).map((l) => l.label)).toEqual(["Bollinger upper", "Bollinger lower"]);
+    // The daily averages (one point a day at its last bar) are joined across the hourly bars between them.
+    expect(stocks!.charts[0]!.lines.filter((l) => l.joined).map((l) => l.metric)).toEqual(["ma_7d", "ma_30d"]);
+    expect(stocks!.subjects.initial).toBe(2);
+    expect(air!.charts).toEqual([expect.objectContaining({ layout: "subjects", metric: "value", guideline: "WHO 2021 guideline" })]);
+    expect(air!.filter).toEqual({ param: "parameter", values: ["pm25", "pm10", "no2", "o3"], default: "pm25" });
+    expect(weather!.filter).toBeNull();
+    for (const dataset of answer.datasets) {
+      const served = new Set(dataset.metrics.map((m) => m.name));
+      const read = dataset.charts.flatMap((c) => [...(c.metric ? [c.metric] : []), ...c.lines.map((l) => l.metric)]);
+      expect(read.filter((m) => !served.has(m)), dataset.name).toEqual([]);
+    }
+    // …and /series answers a guideline for the chart to draw
+    const series = (await (await app.request("/series?dataset=air_quality&parameter=no2&from=2024-11-25&to=2024-11-25")).json()) as { guideline: number };
+    expect(series.guideline).toBe(25);
+  });
+
   it("describes a dataset of the project config, and leaves out a disabled one", async () => {
     // Prepare
     const pipeline = pipelineFromConfig(parseConfig(CONFIG, BUILT_IN_DATASETS));
@@ -58,6 +90,8 @@ describe("GET /datasets", () => {
     const quakes = answer.datasets[2]!;
     expect(quakes).toMatchObject({ kind: "rest", sources: ["rest"], subjects: { noun: "subject", field: "subjects", seriesParam: "subject", column: "subject", defaults: ["us", "ak"] }, views: [] });
     expect(quakes.metrics.map((m) => m.name)).toEqual(["magnitude", "depth_km"]);
+    // The dashboard draws its picked metric per subject, all subjects at first: no web code of its own.
+    expect(quakes).toMatchObject({ filter: null, charts: [{ name: "metric", layout: "subjects", metric: null }], subjects: { initial: null } });
     expect(answer.datasets[1]!.subjects.defaults).toEqual(["2178", "8118"]);
   });
 

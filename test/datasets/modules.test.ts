@@ -70,5 +70,16 @@ describe("the dataset modules (datasets/<name>/ + datasets/registry.ts)", () => 
       const bound: string[] = [SST_BINDINGS.polygonApiKey, SST_BINDINGS.openAqApiKey];
       for (const secret of module.secrets) expect(bound).toContain(secret);
     });
+
+    it("dashboard charts (GET /datasets) that read its own metrics, with unique names", () => {
+      const charts = module.series.charts ?? [];
+      expect(new Set(charts.map((c) => c.name)).size).toBe(charts.length);
+      for (const chart of charts) {
+        const read = chart.layout === "subjects" ? (chart.metric ? [chart.metric] : []) : (chart.lines ?? []).map((l) => l.metric);
+        if (chart.layout === "metrics") expect(read.length, `${chart.name} has lines`).toBeGreaterThan(0);
+        for (const metric of read) expect(Object.keys(module.series.metrics), `chart ${chart.name}`).toContain(metric);
+      }
+      if (module.series.initialSubjects !== undefined) expect(module.series.initialSubjects).toBeGreaterThan(0);
+    });
   });
 });

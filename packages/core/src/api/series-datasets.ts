@@ -18,6 +18,39 @@ export interface SeriesFilter {
   readonly defaultValue: string;
 }
 
+/** One line of a chart drawn per subject: a metric and how it looks. */
+export interface ChartLine {
+  readonly metric: string;
+  readonly label: string;
+  /** A CSS colour; absent: the dashboard's palette. */
+  readonly color?: string;
+  readonly width?: number;
+  readonly dashed?: boolean;
+  /** Drawn across the times only the other lines have: a daily value among hourly ones. */
+  readonly joined?: boolean;
+}
+
+/**
+ * A chart of the dashboard, served by GET /datasets so the web code knows no dataset: either one
+ * line per subject of a metric (`layout: "subjects"`; `metric` absent: the one the metric picker
+ * chose), or one chart per subject with a line per metric (`layout: "metrics"`, stocks' close with
+ * its moving averages). `guideline` draws /series' `guideline` value as a dashed line so labelled.
+ */
+export interface SeriesChart {
+  readonly name: string;
+  /** Absent: the metric (or filter value) and unit of the answer. */
+  readonly title?: string;
+  readonly layout: "subjects" | "metrics";
+  readonly metric?: string;
+  readonly lines?: readonly ChartLine[];
+  readonly guideline?: string;
+  /** Pixels; absent: the dashboard's default. */
+  readonly height?: number;
+}
+
+/** The dashboard's one chart for a dataset that describes none: every subject, the picked metric. */
+export const DEFAULT_CHARTS: readonly SeriesChart[] = [{ name: "metric", layout: "subjects" }];
+
 /** How GET /series and GET /stats read one dataset: the subject parameter and column, and its metrics. */
 export interface SeriesDataset {
   /** Query parameter naming the subjects, and the key each answer entry carries. */
@@ -28,6 +61,10 @@ export interface SeriesDataset {
   readonly filter?: SeriesFilter;
   /** A column every read is held to (air quality: one unit, so averages never mix µg/m³ and ppm). */
   readonly fixed?: { readonly column: string; readonly value: string };
+  /** What the dashboard draws, in order (absent: DEFAULT_CHARTS). */
+  readonly charts?: readonly SeriesChart[];
+  /** How many subjects the dashboard selects at first (absent: all of them). */
+  readonly initialSubjects?: number;
 }
 
 /** Query parameters that name subjects, over all datasets. */

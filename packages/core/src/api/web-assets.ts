@@ -20,7 +20,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** Bundled files: packages/web/* and uPlot from node_modules (no CDN: the dashboard works offline). */
-export const WEB_FILES = ["index.html", "app.js", "app.css", "api.js", "chart.js", "runs.js", "stocks.js", "air-quality.js"] as const;
+export const WEB_FILES = ["index.html", "app.js", "app.css", "api.js", "chart.js", "runs.js", "views.js"] as const;
 
 /** Reads the dashboard's files once, at start (packages/web of the checkout, from the sources or lib/). */
 export function loadWebAssets(webDir = join(packageRoot(), "packages", "web")): WebAssets {

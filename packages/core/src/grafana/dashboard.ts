@@ -1,4 +1,4 @@
-import { SERIES_DATASETS, type SeriesDataset } from "../api/series-datasets";
+import { seriesOf, type SeriesDataset } from "../api/series-datasets";
 import type { DatasetDefinition } from "../pipeline/types";
 
 /**
@@ -27,6 +27,8 @@ export interface GrafanaDashboard {
   readonly editable: boolean;
   readonly timezone: string;
   readonly time: { readonly from: string; readonly to: string };
+  /** "": no auto-refresh (production changes once a run at most; every refresh is a billed query per panel). */
+  readonly refresh: string;
   readonly templating: { readonly list: readonly Record<string, unknown>[] };
   readonly panels: readonly GrafanaPanel[];
 }
@@ -48,8 +50,8 @@ const CONNECTION = { region: "__default", catalog: "__default", database: "__def
 /** Grafana's units for the metrics' units. */
 const UNITS: Readonly<Record<string, string>> = { USD: "currencyUSD", "µg/m³": "conμgm3", "°C": "celsius", "%": "percent", shares: "short" };
 
-/** The dashboard of `dataset` (one with `/series` metrics: the built-in datasets). */
-export function dashboardOf(dataset: DatasetDefinition, series: SeriesDataset | undefined = SERIES_DATASETS[dataset.name]): GrafanaDashboard {
+/** The dashboard of `dataset` (one with `/series` metrics: a built-in dataset, or one of the project config with numeric columns). */
+export function dashboardOf(dataset: DatasetDefinition, series: SeriesDataset | undefined = seriesOf(dataset)): GrafanaDashboard {
   if (!series) throw new Error(`dataset ${dataset.name} has no /series metrics to draw`);
   const variable = series.subjectParam;
   const time = dataset.transform.timeColumn;
@@ -86,6 +88,31 @@ export function dashboardOf(dataset: DatasetDefinition, series: SeriesDataset | 
   }
   if (panels.length % 2 === 1) y += 8;
   const main = series.metrics[series.defaultMetric]!;
+  const mainUnit = main.unit && UNITS[main.unit] ? { unit: UNITS[main.unit] } : {};
+  const single = { reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false }, colorMode: "none", graphMode: "none" };
+  panels.push(
+    {
+      id: panels.length + 1,
+      type: "stat",
+      title: `Average ${series.defaultMetric}${main.unit ? ` (${main.unit})` : ""}`,
+      gridPos: { x: 0, y, w: 12, h: 4 },
+      datasource: DATASOURCE,
+      fieldConfig: { defaults: { ...mainUnit, decimals: 1 }, overrides: [] },
+      options: single,
+      targets: target(`SELECT round(avg(${main.column}), 1) AS average_${series.defaultMetric}\nFROM ${prod}\nWHERE ${where(prod, time)}`, 1),
+    },
+    {
+      id: panels.length + 2,
+      type: "stat",
+      title: "Latest value in production",
+      gridPos: { x: 12, y, w: 12, h: 4 },
+      datasource: DATASOURCE,
+      fieldConfig: { defaults: { unit: "dateTimeAsIso" }, overrides: [] },
+      options: single,
+      targets: target(`SELECT max(${time}) AS latest\nFROM ${prod}\nWHERE ${where(prod, time)}`, 1),
+    },
+  );
+  y += 4;
   panels.push({
     id: panels.length + 1,
     type: "table",
@@ -95,6 +122,19 @@ export function dashboardOf(dataset: DatasetDefinition, series: SeriesDataset | 
     fieldConfig: { defaults: {}, overrides: [] },
     targets: target(
       `SELECT ${series.subjectColumn}, count(*) AS rows, min(${main.column}) AS min_${series.defaultMetric}, round(avg(${main.column}), 3) AS avg_${series.defaultMetric}, max(${main.column}) AS max_${series.defaultMetric}, max(${time}) AS latest\nFROM ${prod}\nWHERE ${where(prod, time)}\nGROUP BY 1\nORDER BY 1`,
+      1,
+    ),
+  });
+  y += 8;
+  panels.push({
+    id: panels.length + 1,
+    type: "table",
+    title: `Daily ${series.defaultMetric} per ${variable}`,
+    gridPos: { x: 0, y, w: 24, h: 8 },
+    datasource: DATASOURCE,
+    fieldConfig: { defaults: {}, overrides: [] },
+    targets: target(
+      `SELECT date_trunc('day', ${time}) AS day, ${series.subjectColumn}, count(*) AS rows, min(${main.column}) AS min_${series.defaultMetric}, round(avg(${main.column}), 3) AS avg_${series.defaultMetric}, max(${main.column}) AS max_${series.defaultMetric}\nFROM ${prod}\nWHERE ${where(prod, time)}\nGROUP BY 1, 2\nORDER BY 1, 2`,
       1,
     ),
   });
@@ -113,6 +153,7 @@ export function dashboardOf(dataset: DatasetDefinition, series: SeriesDataset | 
     editable: true,
     timezone: "utc",
     time: { from: "now-7d", to: "now" },
+    refresh: "",
     templating: {
       list: [
         {
@@ -148,7 +189,7 @@ export function dashboardOf(dataset: DatasetDefinition, series: SeriesDataset | 
   };
 }
 
-/** The generated dashboards, by file name under `dashboards/` (weather's is written by hand: its panels mirror the DQ rules). */
+/** The generated dashboards by file name (`dashboards/` holds the built-in datasets'): one per dataset with `/series` metrics. */
 export function generatedDashboards(datasets: readonly DatasetDefinition[]): Record<string, string> {
-  return Object.fromEntries(datasets.filter((d) => SERIES_DATASETS[d.name] && d.name !== "weather").map((d) => [`${d.name}.json`, JSON.stringify(dashboardOf(d), null, 2) + "\n"]));
+  return Object.fromEntries(datasets.filter((d) => seriesOf(d)).map((d) => [`${d.name}.json`, JSON.stringify(dashboardOf(d), null, 2) + "\n"]));
 }

@@ -2,12 +2,33 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ResolvedDeps } from "../app";
 import { newRouter } from "../router";
 import { errorResponses } from "../schemas";
-import { seriesOf } from "../series-datasets";
+import { DEFAULT_CHARTS, seriesOf, type SeriesChart } from "../series-datasets";
 import { scheduledSubjectsOf, defaultVariablesOf } from "../../config/project";
 import { datasetModule } from "../../datasets/registry";
 import { analyticsViewsOf } from "../../analytics/create";
 import type { DatasetDefinition } from "../../pipeline/types";
 import { sourcesOf } from "../../sources/factory";
+
+const ChartDescription = z
+  .object({
+    name: z.string(),
+    title: z.string().nullable().openapi({ description: "null: the answer's metric (or filter value) and unit" }),
+    layout: z.enum(["subjects", "metrics"]).openapi({ description: "subjects: one line per subject of one metric; metrics: one chart per subject, a line per metric of `lines`" }),
+    metric: z.string().nullable().openapi({ description: "subjects layout: the metric drawn; null: the one the dashboard's metric picker chose (default first of `metrics`)" }),
+    lines: z.array(
+      z.object({
+        metric: z.string(),
+        label: z.string(),
+        color: z.string().nullable(),
+        width: z.number().nullable(),
+        dashed: z.boolean(),
+        joined: z.boolean().openapi({ description: "Draw it across the times only the other lines have (a daily value among hourly ones)" }),
+      }),
+    ),
+    guideline: z.string().nullable().openapi({ description: "Draw the /series answer's `guideline` value as a dashed line with this label" }),
+    height: z.number().int().nullable(),
+  })
+  .openapi("DatasetChart");
 
 const DatasetDescription = z
   .object({
@@ -22,6 +43,7 @@ const DatasetDescription = z
         seriesParam: z.string().nullable().openapi({ description: "Its query parameter in /series and /stats; null: not served there" }),
         column: z.string(),
         defaults: z.array(z.string()).openapi({ description: "What a scheduled run asks for (the config's subjects, else the dataset's); empty: it must be told" }),
+        initial: z.number().int().nullable().openapi({ description: "How many subjects the dashboard selects at first; null: all" }),
       })
       .openapi("DatasetSubjects"),
     variables: z.object({ known: z.array(z.string()).nullable(), defaults: z.array(z.string()) }),
@@ -30,6 +52,11 @@ const DatasetDescription = z
     key: z.array(z.string()),
     columns: z.array(z.object({ name: z.string(), type: z.string(), nullable: z.boolean() })),
     metrics: z.array(z.object({ name: z.string(), unit: z.string().nullable(), view: z.string().nullable() })).openapi({ description: "The /series metrics (default first)" }),
+    filter: z
+      .object({ param: z.string(), values: z.array(z.string()), default: z.string() })
+      .nullable()
+      .openapi({ description: "A /series query parameter choosing a fixed column's value (air_quality's parameter=pm25); null: none" }),
+    charts: z.array(ChartDescription).openapi({ description: "What the dashboard draws for it, in order" }),
     views: z.array(z.object({ name: z.string(), description: z.string() })),
     schedule: z.string().openapi({ description: "The producer's EventBridge schedule on AWS" }),
   })
@@ -75,6 +102,7 @@ function describe(dataset: DatasetDefinition): z.infer<typeof DatasetDescription
       seriesParam: series?.subjectParam ?? null,
       column: series?.subjectColumn ?? "subject",
       defaults: (scheduledSubjectsOf(dataset) ?? []).map((s) => (typeof s === "string" ? s : s.name)),
+      initial: series?.initialSubjects ?? null,
     },
     variables: { known: module?.variables.known ? [...module.variables.known] : null, defaults: defaultVariablesOf(dataset) },
     tables: { ...dataset.tables },
@@ -82,7 +110,22 @@ function describe(dataset: DatasetDefinition): z.infer<typeof DatasetDescription
     key: [...dataset.transform.keyColumns],
     columns: dataset.recordSchema.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable })),
     metrics,
+    filter: series?.filter ? { param: series.filter.param, values: [...series.filter.values], default: series.filter.defaultValue } : null,
+    charts: series ? (series.charts ?? DEFAULT_CHARTS).map(chartOf) : [],
     views: analyticsViewsOf(dataset.name).map((v) => ({ name: v.name, description: v.description })),
     schedule: dataset.schedule,
+  };
+}
+
+/** A module's chart as GET /datasets serves it (absent fields as null or false). */
+function chartOf(chart: SeriesChart): z.infer<typeof ChartDescription> {
+  return {
+    name: chart.name,
+    title: chart.title ?? null,
+    layout: chart.layout,
+    metric: chart.metric ?? null,
+    lines: (chart.lines ?? []).map((l) => ({ metric: l.metric, label: l.label, color: l.color ?? null, width: l.width ?? null, dashed: l.dashed ?? false, joined: l.joined ?? false })),
+    guideline: chart.guideline ?? null,
+    height: chart.height ?? null,
   };
 }

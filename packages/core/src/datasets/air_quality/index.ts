@@ -37,6 +37,8 @@ export const airQuality: DatasetModule = {
     metrics: { value: { column: "value", unit: GUIDELINE_UNIT } },
     fixed: { column: "unit", value: GUIDELINE_UNIT },
     filter: { param: "parameter", column: "parameter", values: AIR_QUALITY_PARAMETERS, defaultValue: "pm25" },
+    // The guideline is a 24-hour mean (o3: daily max 8-hour mean): against hourly values a reference, not a limit.
+    charts: [{ name: "value", layout: "subjects", metric: "value", guideline: "WHO 2021 guideline" }],
   },
   secrets: ["OPENAQ_API_KEY"],
 };

@@ -1,4 +1,4 @@
-import { STOCK_VIEWS } from "../../analytics/stocks-views";
+import { STOCK_VIEWS, STOCK_WINDOWS as W } from "../../analytics/stocks-views";
 import type { MetricSource } from "../../api/series-datasets";
 import { DEFAULT_TICKERS, stocksDataset } from "../../pipeline/stocks";
 import { PolygonSource } from "../../sources/polygon/index";
@@ -56,6 +56,33 @@ export const stocks: DatasetModule = {
       macd: price("macd", "stocks_macd"),
       signal: price("signal", "stocks_macd"),
     },
+    // Two charts per ticker (seed 004's view): the close with its averages and bands, then MACD.
+    charts: [
+      {
+        name: "price",
+        title: `Close with MA ${W.shortMovingAverageDays} and ${W.longMovingAverageDays} days and Bollinger bands (${W.bollinger} bars, ±${W.bollingerWidth}σ)`,
+        layout: "metrics",
+        height: 260,
+        lines: [
+          { metric: "close", label: "close", color: "#1d2733", width: 2 },
+          { metric: "ma_7d", label: `MA ${W.shortMovingAverageDays} days`, color: "#f2994a", width: 1.5, joined: true },
+          { metric: "ma_30d", label: `MA ${W.longMovingAverageDays} days`, color: "#9b51e0", width: 1.5, joined: true },
+          { metric: "bollinger_upper", label: "Bollinger upper", color: "#8895a3", width: 1, dashed: true },
+          { metric: "bollinger_lower", label: "Bollinger lower", color: "#8895a3", width: 1, dashed: true },
+        ],
+      },
+      {
+        name: "macd",
+        title: `MACD (${W.macdFast}, ${W.macdSlow}) and signal (${W.macdSignal})`,
+        layout: "metrics",
+        height: 160,
+        lines: [
+          { metric: "macd", label: "MACD", color: "#2f80ed", width: 1.5 },
+          { metric: "signal", label: "signal", color: "#eb5757", width: 1.5 },
+        ],
+      },
+    ],
+    initialSubjects: 2,
   },
   secrets: ["POLYGON_API_KEY"],
 };

@@ -6,6 +6,9 @@ import { SyntheticWeatherSource } from "../../sources/synthetic/synthetic-weathe
 import type { DatasetModule } from "../module";
 import { given, refuseFields } from "../subject-rules";
 
+/** A city's requested coordinates: constant per city, so no series to draw. */
+const CITY_COORDINATES = ["latitude", "longitude"];
+
 /** Seed 003's hourly weather per city: Open-Meteo, or the synthetic source offline. */
 export const weather: DatasetModule = {
   definition: weatherDataset,
@@ -26,14 +29,14 @@ export const weather: DatasetModule = {
   },
   variables: { known: Object.keys(WEATHER_VARIABLES), defaults: [REQUIRED_WEATHER_VARIABLE] },
   views: WEATHER_VIEWS,
-  // Every numeric non-key column is a metric (its unit from the variable list).
+  // Every numeric column that is neither key nor a city's own coordinates is a metric (its unit from the variable list).
   series: {
     subjectParam: "city",
     subjectColumn: "city",
     defaultMetric: "temperature",
     metrics: Object.fromEntries(
       weatherDataset.recordSchema
-        .filter((c) => c.type === "double" && !weatherDataset.transform.keyColumns.includes(c.name))
+        .filter((c) => c.type === "double" && !weatherDataset.transform.keyColumns.includes(c.name) && !CITY_COORDINATES.includes(c.name))
         .map((c) => [c.name, { column: c.name, unit: Object.values(WEATHER_VARIABLES).find((v) => v.column === c.name)?.unit ?? null }]),
     ),
   },
