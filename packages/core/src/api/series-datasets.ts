@@ -8,6 +8,8 @@ export interface MetricSource {
   readonly view?: string;
   readonly column: string;
   readonly unit: string | null;
+  /** The source variable that fills the column (weather's Open-Meteo variables): empty unless a run asks for it. */
+  readonly variable?: string;
 }
 
 /** A fixed filter column chosen by a query parameter (air quality's `parameter=pm25`). */

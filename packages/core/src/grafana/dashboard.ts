@@ -1,4 +1,5 @@
 import { seriesOf, type SeriesDataset } from "../api/series-datasets";
+import { defaultVariablesOf } from "../config/project";
 import type { DatasetDefinition } from "../pipeline/types";
 
 /**
@@ -50,9 +51,16 @@ const CONNECTION = { region: "__default", catalog: "__default", database: "__def
 /** Grafana's units for the metrics' units. */
 const UNITS: Readonly<Record<string, string>> = { USD: "currencyUSD", "µg/m³": "conμgm3", "°C": "celsius", "%": "percent", shares: "short" };
 
-/** The dashboard of `dataset` (one with `/series` metrics: a built-in dataset, or one of the project config with numeric columns). */
+/**
+ * The dashboard of `dataset` (one with `/series` metrics: a built-in dataset, or one of the project
+ * config with numeric columns). A metric filled by a source variable gets a panel only when the
+ * dataset collects that variable (the config's `variables`, else the module's defaults): weather
+ * as shipped draws temperature, not twelve empty panels.
+ */
 export function dashboardOf(dataset: DatasetDefinition, series: SeriesDataset | undefined = seriesOf(dataset)): GrafanaDashboard {
   if (!series) throw new Error(`dataset ${dataset.name} has no /series metrics to draw`);
+  const collected = new Set(defaultVariablesOf(dataset));
+  const drawn = Object.entries(series.metrics).filter(([, metric]) => metric.variable === undefined || collected.has(metric.variable));
   const variable = series.subjectParam;
   const time = dataset.transform.timeColumn;
   const prod = dataset.tables.prod;
@@ -69,7 +77,7 @@ export function dashboardOf(dataset: DatasetDefinition, series: SeriesDataset | 
   const panels: GrafanaPanel[] = [];
   const target = (rawSQL: string, format: 0 | 1) => [{ refId: "A", datasource: DATASOURCE, format, rawSQL, connectionArgs: CONNECTION }];
   let y = 0;
-  for (const [name, metric] of Object.entries(series.metrics)) {
+  for (const [name, metric] of drawn) {
     const table = metric.view ?? prod;
     // A daily view (one row a day at its last bar) is drawn by day; everything else by hour.
     const step = /daily/.test(table) ? "1d" : "1h";

@@ -37,7 +37,10 @@ export const weather: DatasetModule = {
     metrics: Object.fromEntries(
       weatherDataset.recordSchema
         .filter((c) => c.type === "double" && !weatherDataset.transform.keyColumns.includes(c.name) && !CITY_COORDINATES.includes(c.name))
-        .map((c) => [c.name, { column: c.name, unit: Object.values(WEATHER_VARIABLES).find((v) => v.column === c.name)?.unit ?? null }]),
+        .map((c) => {
+          const [variable, known] = Object.entries(WEATHER_VARIABLES).find(([, v]) => v.column === c.name) ?? [];
+          return [c.name, { column: c.name, unit: known?.unit ?? null, ...(variable ? { variable } : {}) }];
+        }),
     ),
   },
   secrets: [],
