@@ -1,4 +1,10 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { silentLogger } from "../../packages/core/src/log/logger";
+import { InvalidRunRequestError } from "../../packages/core/src/run/run-request";
+import { LocalRuntime } from "../../packages/core/src/runtime/local";
+import { removeLake, tempLake } from "../cli/sluice";
 import { pipeline } from "../../packages/core/src/pipeline/pipeline";
 import { runRequestOf, runRequestSchema } from "../../packages/core/src/run/run-request";
 import { producerEventSchema } from "../../packages/functions/src/producer";
@@ -45,5 +51,24 @@ describe("the run request", () => {
       "mode: a run's field: the producer only ingests (start a run for mode)",
       "fullRefresh: a run's field: the producer only ingests (start a run for fullRefresh)",
     ]);
+  });
+
+  it("is what the run engine checks before it takes the lock, whoever starts the run", async () => {
+    // Prepare: a twin lake, and parameters built wrong (a day without its leading zero, a stray field)
+    const lake = await tempLake("run-request");
+    const runtime = new LocalRuntime({ lake, pipeline, logger: silentLogger });
+    try {
+      const engine = await runtime.runEngine();
+      const parameters = { dataset: "weather", source: "synthetic", from: "2024-11-1", to: "2024-11-02", locations: [{ name: "Paris", latitude: 48.85, longitude: 2.35 }], variables: ["temperature_2m"], skipIngest: false, colour: "red" };
+      // Act
+      const error = await engine.run(parameters).catch((e: unknown) => e);
+      // Assess
+      expect(error).toBeInstanceOf(InvalidRunRequestError);
+      expect((error as InvalidRunRequestError).issues).toEqual(["from: a day, YYYY-MM-DD", "(request): Unrecognized key(s) in object: 'colour'"]);
+      expect(existsSync(join(lake, "_sluice", "run.lock"))).toBe(false);
+    } finally {
+      await runtime.close();
+      await removeLake(lake);
+    }
   });
 });

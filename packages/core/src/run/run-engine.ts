@@ -1,4 +1,5 @@
 import { createAnalyticsViews } from "../analytics";
+import { checkRunRequestShape } from "./run-request";
 import type { Catalog, CatalogPartition, CatalogTable } from "../catalog/catalog";
 import { parseS3Uri, s3Uri } from "../catalog/catalog";
 import { crawlTable, partitionOf } from "../catalog/crawler";
@@ -104,6 +105,7 @@ export class RunEngine {
 
   /** Runs the pipeline; `runId` lets a caller that answers before the run starts (HTTP 202) choose the id. */
   async run(parameters: RunParameters, hooks: RunHooks = {}, options: { runId?: string } = {}): Promise<RunRecord> {
+    checkRunRequestShape(parameters);
     const dataset = this.datasetOf(parameters.dataset);
     const id = this.runIdOf(options.runId);
     const lease = await this.deps.lock.acquire(id);
@@ -122,6 +124,7 @@ export class RunEngine {
 
   /** First state of a run executed step by step: takes the lock, saves the record and the state. */
   async startRun(parameters: RunParameters, options: { runId?: string } = {}): Promise<StepOutcome> {
+    checkRunRequestShape(parameters);
     const dataset = this.datasetOf(parameters.dataset);
     const id = this.runIdOf(options.runId);
     // A retried start (its first attempt took the lock, then failed) holds the lock already.

@@ -83,3 +83,21 @@ export function checkRunRequest(request: RunRequest, pipeline: PipelineDefinitio
 export function runRequestOf(pipeline: () => PipelineDefinition) {
   return runRequestSchema.superRefine((request, ctx) => checkRunRequest(request, pipeline(), ctx));
 }
+
+/** A run's parameters are not a run request (a caller built them wrong): each bad field named. */
+export class InvalidRunRequestError extends Error {
+  override readonly name = "InvalidRunRequestError";
+  constructor(readonly issues: readonly string[]) {
+    super(`not a run request: ${issues.join("; ")}`);
+  }
+}
+
+/**
+ * Every run the engine starts (the CLI's, the twin API's, the step runner's) is a run request:
+ * its parameters are checked with {@link runRequestSchema}, as the Step Functions launcher checks
+ * an execution's input.
+ */
+export function checkRunRequestShape(parameters: unknown): void {
+  const result = runRequestSchema.safeParse(parameters);
+  if (!result.success) throw new InvalidRunRequestError(result.error.issues.map((i) => `${i.path.join(".") || "(request)"}: ${i.message}`));
+}
