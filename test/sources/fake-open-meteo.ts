@@ -72,6 +72,8 @@ export interface ResponseOptions {
   /** Hour indexes whose values are `null` (Open-Meteo sends null for missing values). */
   readonly nullHours?: readonly number[];
   readonly utcOffsetSeconds?: number;
+  /** A variable's value at an hour index (default {@link fakeValue}, which grows with the hour: long ranges want a bounded one). */
+  readonly value?: (variable: string, latitude: number, hour: number) => number;
 }
 
 /** Deterministic value of a variable: temperature from latitude and hour, others the hour index. */
@@ -101,7 +103,7 @@ export function documentedResponse(url: URL, options: ResponseOptions = {}): str
     hourly_units: Object.fromEntries([["time", "iso8601"], ...variables.map((v) => [v, v === "temperature_2m" ? "°C" : "%"])]),
     hourly: Object.fromEntries([
       ["time", time],
-      ...variables.map((v) => [v, time.map((_, h) => (options.nullHours?.includes(h) ? null : fakeValue(v, latitude, h)))]),
+      ...variables.map((v) => [v, time.map((_, h) => (options.nullHours?.includes(h) ? null : (options.value ?? fakeValue)(v, latitude, h)))]),
     ]),
   }));
   return JSON.stringify(entries.length === 1 ? entries[0] : entries);
