@@ -73,66 +73,90 @@ export class BackfillStoppedError extends Error {
 }
 
 /**
- * A long range fetched chunk by chunk under the source's quotas, each chunk through the runtime's
- * ingest, its cursor saved as soon as the chunk is written; then one run over the whole range.
- * Started again with the same request, it resumes after the last chunk written (a chunk killed in
- * flight is fetched again; the run's dedup keeps one record per key).
+ * One back-fill: its chunks and its cursor. `backfill()` drives it in one process; a state machine
+ * drives it one chunk per invocation (`ingestChunk`, then `recordRun` after the run it started).
  */
-export async function backfill(request: BackfillRequest, deps: BackfillDeps, options: BackfillOptions = {}): Promise<BackfillResult> {
-  const { quotas, clock, logger, cursors } = deps;
-  const chunkDays = options.chunkDays ?? quotas.chunkDays(request.variables.length);
-  const chunks = planChunks(request, quotas, chunkDays);
-  const id = backfillIdOf(request, chunkDays);
-  const now = () => new Date(clock.now()).toISOString();
-  const saved = options.restart ? undefined : await cursors.load(id);
-  if (saved?.status === "succeeded") return { state: saved, resumedAt: saved.chunksDone, alreadyDone: true };
-  const state: BackfillState = saved ?? {
-    id,
-    dataset: request.dataset,
-    source: request.source,
-    from: request.from,
-    to: request.to,
-    subjects: request.locations.map((l) => l.name),
-    variables: [...request.variables],
-    chunkDays,
-    chunks: chunks.length,
-    chunksDone: 0,
-    records: 0,
-    status: "ingesting",
-    startedAt: now(),
-    updatedAt: now(),
-  };
-  const resumedAt = state.chunksDone;
-  const save = async (changes: Partial<BackfillState>) => {
-    Object.assign(state, changes, { updatedAt: now() });
-    await cursors.save(state);
-  };
-  await save({ status: state.chunksDone < chunks.length ? "ingesting" : state.status, failure: undefined });
-  const pacer = deps.pacer ?? new QuotaPacer({ windows: quotas.quotas.map((q) => ({ limit: q.limit, windowMs: windowMsOf(q), label: `${formatQuota(q)} (${q.what})` })), clock });
-  const log = logger.child({ backfill: id });
-  options.onStart?.(state, chunks);
-  const started = clock.now();
-  for (const chunk of chunks.slice(state.chunksDone)) {
-    const where = `chunk ${chunk.index + 1}/${chunks.length} (${chunk.from}..${chunk.to}, ${chunk.subjects.map((s) => s.name).join(",")})`;
-    const resume = `${state.chunksDone} chunk(s) are written and kept; run the same command again to resume from chunk ${chunk.index + 1} (--restart starts over)`;
+export class Backfill {
+  private constructor(
+    private readonly deps: BackfillDeps,
+    readonly request: BackfillRequest,
+    readonly chunks: readonly BackfillChunk[],
+    readonly state: BackfillState,
+    /** Chunk index this back-fill was opened at (0 unless it resumed). */
+    readonly resumedAt: number,
+  ) {}
+
+  /** Loads the back-fill's cursor (or starts one, also with `restart`) and cuts the request into its chunks. */
+  static async open(request: BackfillRequest, deps: BackfillDeps, options: Pick<BackfillOptions, "restart" | "chunkDays"> = {}): Promise<Backfill> {
+    const chunkDays = options.chunkDays ?? deps.quotas.chunkDays(request.variables.length);
+    const chunks = planChunks(request, deps.quotas, chunkDays);
+    const id = backfillIdOf(request, chunkDays);
+    const now = new Date(deps.clock.now()).toISOString();
+    const saved = options.restart ? undefined : await deps.cursors.load(id);
+    const state: BackfillState = saved ?? {
+      id,
+      dataset: request.dataset,
+      source: request.source,
+      from: request.from,
+      to: request.to,
+      subjects: request.locations.map((l) => l.name),
+      variables: [...request.variables],
+      chunkDays,
+      chunks: chunks.length,
+      chunksDone: 0,
+      records: 0,
+      status: "ingesting",
+      startedAt: now,
+      updatedAt: now,
+    };
+    const opened = new Backfill(deps, request, chunks, state, state.chunksDone);
+    if (!saved) await opened.save({});
+    return opened;
+  }
+
+  /** Every chunk is written. */
+  get ingested(): boolean {
+    return this.state.chunksDone >= this.chunks.length;
+  }
+
+  /** The run over the whole range finished and published. */
+  get finished(): boolean {
+    return this.state.status === "succeeded";
+  }
+
+  /** The parameters of the one run over the whole range (nothing left to ingest). */
+  runParameters(): RunParameters {
+    const { dataset, source, from, to, locations, variables } = this.request;
+    return { dataset, source, from, to, locations, variables, skipIngest: true };
+  }
+
+  /**
+   * Ingests chunk `index`, the one after the cursor, paced by `pacer`; saves the cursor past it. A
+   * chunk already written is not fetched again (a retried state). A failure saves the back-fill
+   * stopped and throws a BackfillStoppedError naming the chunk and how to resume.
+   */
+  async ingestChunk(index: number, pacer: QuotaPacer | undefined, signal?: AbortSignal): Promise<{ readonly chunk: BackfillChunk; readonly records: number; readonly skipped: boolean }> {
+    const chunk = this.chunks[index];
+    if (!chunk) throw new RangeError(`back-fill ${this.state.id} has chunks 0..${this.chunks.length - 1}, not ${index}`);
+    if (index < this.state.chunksDone) return { chunk, records: 0, skipped: true };
+    if (index > this.state.chunksDone) throw new RangeError(`back-fill ${this.state.id}: chunk ${index + 1} asked for before chunk ${this.state.chunksDone + 1}`);
+    const where = `chunk ${chunk.index + 1}/${this.chunks.length} (${chunk.from}..${chunk.to}, ${chunk.subjects.map((s) => s.name).join(",")})`;
     const stop = async (message: string, cause?: unknown): Promise<never> => {
-      await save({ status: "stopped", failure: { chunk: chunk.index + 1, from: chunk.from, to: chunk.to, message } });
-      throw new BackfillStoppedError(`back-fill ${id} stopped at ${where}: ${message}. ${resume}`, state, chunk, { cause });
+      const resume = `${this.state.chunksDone} chunk(s) are written and kept; run the same command again to resume from chunk ${chunk.index + 1} (--restart starts over)`;
+      await this.save({ status: "stopped", failure: { chunk: chunk.index + 1, from: chunk.from, to: chunk.to, message } });
+      throw new BackfillStoppedError(`back-fill ${this.state.id} stopped at ${where}: ${message}. ${resume}`, this.state, chunk, { cause });
     };
     let summary: IngestSummary;
     try {
-      const release = await pacer.acquire(chunk.weight, options.signal);
+      const release = pacer ? await pacer.acquire(chunk.weight, signal) : () => undefined;
       try {
-        summary = await deps.ingest(
-          { dataset: request.dataset, source: request.source, from: chunk.from, to: chunk.to, locations: chunk.subjects, variables: request.variables, skipIngest: false },
-          undefined,
-          options.signal,
-        );
+        const { dataset, source, variables } = this.request;
+        summary = await this.deps.ingest({ dataset, source, from: chunk.from, to: chunk.to, locations: chunk.subjects, variables, skipIngest: false }, undefined, signal);
       } finally {
         release();
       }
     } catch (error) {
-      if (options.signal?.aborted) return stop(`stopped by ${String(options.signal.reason ?? "abort")}`, error);
+      if (signal?.aborted) return stop(`stopped by ${String(signal.reason ?? "abort")}`, error);
       return stop(error instanceof Error ? error.message : String(error), error);
     }
     if (summary.interrupted) return stop(`stopped by ${summary.interrupted}`);
@@ -140,17 +164,61 @@ export async function backfill(request: BackfillRequest, deps: BackfillDeps, opt
       const first = summary.failures[0]!;
       return stop(`${summary.failures.length} subject(s) failed, first ${first.location}: ${first.error}`);
     }
-    await save({ chunksDone: chunk.index + 1, records: state.records + summary.recordsDelivered });
-    const doneHere = state.chunksDone - resumedAt;
-    const etaMs = ((clock.now() - started) / doneHere) * (chunks.length - state.chunksDone);
-    log.info("back-fill chunk written", { chunk: chunk.index + 1, chunks: chunks.length, from: chunk.from, to: chunk.to, records: summary.recordsDelivered });
+    await this.save({ status: "ingesting", failure: undefined, chunksDone: chunk.index + 1, records: this.state.records + summary.recordsDelivered });
+    this.deps.logger.info("back-fill chunk written", { backfill: this.state.id, chunk: chunk.index + 1, chunks: this.chunks.length, from: chunk.from, to: chunk.to, records: summary.recordsDelivered });
+    return { chunk, records: summary.recordsDelivered, skipped: false };
+  }
+
+  /** Marks the run over the whole range started. */
+  async runStarted(runId?: string): Promise<void> {
+    await this.save({ status: "running", ...(runId ? { runId } : {}) });
+  }
+
+  /** Records the outcome of the run over the whole range. */
+  async recordRun(run: Pick<RunRecord, "id" | "status">): Promise<void> {
+    await this.save({ status: run.status === "succeeded" ? "succeeded" : run.status === "dq_failed" ? "dq_failed" : "failed", runId: run.id });
+  }
+
+  private async save(changes: Partial<BackfillState>): Promise<void> {
+    Object.assign(this.state, changes, { updatedAt: new Date(this.deps.clock.now()).toISOString() });
+    await this.deps.cursors.save(this.state);
+  }
+}
+
+/** A pacer over the quotas' windows. */
+export function pacerOf(quotas: SourceQuotas, clock: Clock): QuotaPacer {
+  return new QuotaPacer({ windows: quotas.quotas.map((q) => ({ limit: q.limit, windowMs: windowMsOf(q), label: `${formatQuota(q)} (${q.what})` })), clock });
+}
+
+/**
+ * Seconds to wait after a call of `weight` so that calls spaced so never fill a window: the
+ * tightest window's share of it (weight × window / limit). A state machine, whose invocations keep
+ * no pacer between them, waits this long in a Wait state after each chunk.
+ */
+export function paceSeconds(weight: number, quotas: SourceQuotas): number {
+  return Math.max(0, ...quotas.quotas.map((q) => Math.ceil((weight * windowMsOf(q)) / q.limit / 1000)));
+}
+
+/**
+ * A long range fetched chunk by chunk under the source's quotas, each chunk through the runtime's
+ * ingest, its cursor saved as soon as the chunk is written; then one run over the whole range.
+ * Started again with the same request, it resumes after the last chunk written (a chunk killed in
+ * flight is fetched again; the run's dedup keeps one record per key).
+ */
+export async function backfill(request: BackfillRequest, deps: BackfillDeps, options: BackfillOptions = {}): Promise<BackfillResult> {
+  const opened = await Backfill.open(request, deps, options);
+  const { state, chunks, resumedAt } = opened;
+  if (opened.finished) return { state, resumedAt, alreadyDone: true };
+  const pacer = deps.pacer ?? pacerOf(deps.quotas, deps.clock);
+  options.onStart?.(state, chunks);
+  const started = deps.clock.now();
+  for (const chunk of chunks.slice(state.chunksDone)) {
+    await opened.ingestChunk(chunk.index, pacer, options.signal);
+    const etaMs = ((deps.clock.now() - started) / (state.chunksDone - resumedAt)) * (chunks.length - state.chunksDone);
     options.onChunk?.({ chunk, chunksDone: state.chunksDone, chunksTotal: chunks.length, records: state.records, etaMs });
   }
-  await save({ status: "running" });
-  const run = await deps.run(
-    { dataset: request.dataset, source: request.source, from: request.from, to: request.to, locations: request.locations, variables: request.variables, skipIngest: true },
-    options.signal,
-  );
-  await save({ status: run.status === "succeeded" ? "succeeded" : run.status === "dq_failed" ? "dq_failed" : "failed", runId: run.id });
+  await opened.runStarted();
+  const run = await deps.run(opened.runParameters(), options.signal);
+  await opened.recordRun(run);
   return { state, resumedAt, run };
 }

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { ObjectStoreBackfillCursors, type BackfillCursorStore } from "../backfill/cursor-store";
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { FirehoseClient } from "@aws-sdk/client-firehose";
 import { GlueClient } from "@aws-sdk/client-glue";
@@ -349,6 +350,11 @@ export class AwsRuntime {
       ...(options.limits ? { limits: options.limits } : {}),
       redact: awsRedactor(this.options.config, logical),
     };
+  }
+
+  /** Back-fill cursors in the processed bucket (`_sluice/backfills/<id>.json`), the twin's layout. */
+  backfillCursors(): BackfillCursorStore {
+    return new ObjectStoreBackfillCursors(this.store, this.pipeline.buckets.processed);
   }
 
   /** Fetches the run's range from its source and delivers it through Firehose. */

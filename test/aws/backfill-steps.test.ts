@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { paceSeconds } from "../../packages/core/src/backfill/backfill";
+import { AwsRuntime } from "../../packages/core/src/runtime/aws";
+import { OPEN_METEO_QUOTAS } from "../../packages/core/src/sources/open-meteo/quotas";
+import { OPENAQ_QUOTAS } from "../../packages/core/src/sources/openaq/quotas";
+import { POLYGON_QUOTAS } from "../../packages/core/src/sources/polygon/quotas";
+import { runBackfillEvent, type BackfillChunkResult, type BackfillPlan } from "../../packages/functions/src/backfill";
+import { AWS_CONFIG, RUN_PARAMETERS, fakeAws } from "./fake-aws";
+
+const INPUT = { dataset: "weather", source: "synthetic", from: "2024-01-01", to: "2024-03-31", locations: RUN_PARAMETERS.locations, variables: ["temperature_2m"] };
+const execution = (input: object = INPUT) => ({ startTime: "2024-11-25T10:00:00.000Z", input });
+
+describe("the back-fill step runner over the AWS adapters (one chunk per invocation, the cursor in S3)", () => {
+  let restore: () => void = () => undefined;
+  afterEach(() => restore());
+
+  it("plans the chunks left, ingests them in order through Firehose, keeps the cursor in the processed bucket, records the run", async () => {
+    // Prepare: each invocation on a runtime of its own, as each may be a cold start
+    const aws = fakeAws();
+    restore = aws.restore;
+    const invoke = (event: object) => runBackfillEvent(new AwsRuntime(aws.runtime.options), event);
+
+    // Act
+    const plan = (await invoke({ step: "plan", execution: execution() })) as BackfillPlan;
+    const first = (await invoke({ step: "chunk", index: 0, execution: execution() })) as BackfillChunkResult;
+    const retried = (await invoke({ step: "chunk", index: 0, execution: execution() })) as BackfillChunkResult;
+    const outOfOrder = await invoke({ step: "chunk", index: 2, execution: execution() }).catch((error: unknown) => error);
+    await invoke({ step: "chunk", index: 1, execution: execution() });
+    await invoke({ step: "chunk", index: 2, execution: execution() });
+    const replanned = (await invoke({ step: "plan", execution: execution() })) as BackfillPlan;
+    const recorded = await invoke({ step: "record", run: { id: "r20241125t100000z-0001", status: "succeeded" }, execution: execution() });
+    const cursor = JSON.parse(Buffer.from(await aws.runtime.store.get(AWS_CONFIG.buckets.processed, `_sluice/backfills/${plan.backfillId}.json`)).toString("utf8"));
+    const restarted = (await invoke({ step: "plan", execution: execution({ ...INPUT, restart: true }) })) as BackfillPlan;
+
+    // Assess
+    expect(plan.backfillId).toMatch(/^b-weather-2024-01-01-2024-03-31-[0-9a-f]{10}$/);
+    expect(plan.chunks).toEqual([{ index: 0 }, { index: 1 }, { index: 2 }]);
+    expect(plan.run).toMatchObject({ dataset: "weather", from: "2024-01-01", to: "2024-03-31", skipIngest: true });
+    expect(plan.settleSeconds).toBeGreaterThan(30);
+    expect(first).toEqual({ index: 0, records: 31 * 24 * 3, waitSeconds: 0 });
+    expect(retried).toEqual({ index: 0, records: 0, waitSeconds: 0 });
+    expect((outOfOrder as Error).message).toMatch(/chunk 3 asked for before chunk 2/);
+    expect(aws.firehose.accepted.get("sluice-prod-weather")!.length).toBe(91 * 24 * 3);
+    expect(replanned.chunks).toEqual([]);
+    expect(recorded).toEqual({ backfillId: plan.backfillId, status: "succeeded" });
+    expect(cursor).toMatchObject({ chunks: 3, records: 91 * 24 * 3, status: "succeeded", runId: "r20241125t100000z-0001" });
+    // --restart ignores the cursor: every chunk is left again
+    expect(restarted.chunks).toHaveLength(3);
+  });
+
+  it("refuses an event that is not a back-fill state's", async () => {
+    const aws = fakeAws();
+    restore = aws.restore;
+    await expect(runBackfillEvent(aws.runtime, { step: "chunk", execution: execution() })).rejects.toThrow(/index/);
+    await expect(runBackfillEvent(aws.runtime, { step: "plan", execution: execution({ ...INPUT, from: "2024-1-1" }) })).rejects.toThrow(/from/);
+  });
+});
+
+describe("paceSeconds: the wait after a chunk that keeps every window under its limit", () => {
+  it("is the tightest window's share of the chunk's weight", () => {
+    // Open-Meteo: 3 cities of 140 days weigh 3, 600 a minute → 0.3 s, 5,000 an hour → 2.16 s, 10,000 a day → 25.92 s
+    expect(paceSeconds(3, OPEN_METEO_QUOTAS)).toBe(26);
+    // Polygon: one ticker a chunk at 5 a minute → 12 s
+    expect(paceSeconds(1, POLYGON_QUOTAS)).toBe(12);
+    // OpenAQ: a station with 4 parameters weighs 5: 60 a minute → 5 s, 2,000 an hour → 9 s
+    expect(paceSeconds(5, OPENAQ_QUOTAS)).toBe(9);
+  });
+});
