@@ -2,6 +2,8 @@ import { scheduledSubjectsOf } from "../config/project";
 import { datasetModule } from "../datasets/registry";
 import type { Quota, SourceQuotas } from "../sources/quota";
 import { quotasOf, quotasOfSource } from "../sources/source-quotas";
+import { windowMsOf } from "../sources/quota";
+import { planChunks } from "../backfill/chunks";
 import type { DatasetDefinition, PipelineDefinition } from "../pipeline/types";
 
 /**
@@ -80,6 +82,8 @@ export interface DatasetPlan {
   readonly athenaUsdPerRun: number;
   readonly athenaUsdPerMonth: number;
   readonly producerSeconds: number;
+  /** `sluice backfill` of one year for the subjects: chunks, weighted calls, and the time pacing them under the quotas takes. */
+  readonly backfillYear: { readonly chunks: number; readonly calls: number; readonly seconds: number } | null;
   /** Limits crossed. */
   readonly warnings: readonly string[];
   /** What is not deployed or not scheduled (no limit crossed). */
@@ -153,9 +157,25 @@ function planDataset(dataset: DatasetDefinition, override: number | undefined): 
     athenaUsdPerRun,
     athenaUsdPerMonth,
     producerSeconds: Math.round(producerSeconds),
+    backfillYear: subjects > 0 && dataset.files === undefined ? backfillYearOf(dataset, subjects, variables) : null,
     warnings,
     notes,
   };
+}
+
+/**
+ * A year's back-fill for `subjects` subjects, cut and weighed as `sluice backfill` does (planChunks
+ * over the source's declared quotas); its duration is the windows it fills, the tightest one
+ * deciding: a call waits a whole window once the window's limit is spent.
+ */
+function backfillYearOf(dataset: DatasetDefinition, subjects: number, variables: number): DatasetPlan["backfillYear"] {
+  const source = dataset.rest ? "rest" : (datasetModule(dataset.name)?.scheduledSource ?? dataset.name);
+  const quotas = quotasOf(dataset, source);
+  const locations = Array.from({ length: subjects }, (_, i) => ({ name: `s${i}`, latitude: 0, longitude: 0 }));
+  const chunks = planChunks({ dataset: dataset.name, source, from: "2023-01-01", to: "2023-12-31", locations, variables: Array.from({ length: Math.max(1, variables) }, (_, i) => `v${i}`) }, quotas);
+  const calls = chunks.reduce((n, c) => n + c.weight, 0);
+  const seconds = Math.max(0, ...quotas.quotas.map((q) => (Math.ceil(calls / q.limit) - 1) * (windowMsOf(q) / 1000)));
+  return { chunks: chunks.length, calls: Math.round(calls), seconds };
 }
 
 /** NDJSON compresses ~5× with gzip; Parquet with ZSTD holds a record in ~1/6 of its JSON. */
