@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { S3ObjectStore } from "../../packages/core/src/aws/s3-object-store";
-import { backfill, BackfillStoppedError, type BackfillDeps } from "../../packages/core/src/backfill/backfill";
+import { backfill, BackfillPlanChangedError, BackfillStoppedError, type BackfillDeps } from "../../packages/core/src/backfill/backfill";
 import { backfillIdOf, planChunks, type BackfillRequest } from "../../packages/core/src/backfill/chunks";
 import { ObjectStoreBackfillCursors, type BackfillState } from "../../packages/core/src/backfill/cursor-store";
 import { FsObjectStore } from "../../packages/core/src/lake/fs-object-store";
@@ -75,7 +75,7 @@ describe.each([
     try {
       // Prepare
       const cursors = new ObjectStoreBackfillCursors(store, "processed");
-      const state: BackfillState = { id: "b-weather-x", dataset: "weather", source: "synthetic", from: "2019-01-01", to: "2019-12-31", subjects: ["Paris"], variables: ["temperature_2m"], chunkDays: 31, chunks: 12, chunksDone: 3, records: 2_000, status: "ingesting", startedAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:01.000Z" };
+      const state: BackfillState = { id: "b-weather-x", dataset: "weather", source: "synthetic", from: "2019-01-01", to: "2019-12-31", subjects: ["Paris"], variables: ["temperature_2m"], chunkDays: 31, subjectsPerChunk: 1, chunks: 12, chunksDone: 3, records: 2_000, status: "ingesting", startedAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:01.000Z" };
 
       // Act
       await cursors.save(state);
@@ -162,6 +162,20 @@ describe("backfill on the twin (synthetic source, a real lake)", () => {
     expect(restarted.run!.id).not.toBe(first.run!.id);
     // The run dedups the chunks fetched twice: one row per city and hour
     expect(restarted.run!.steps.find((s) => s.name === "publish")!.rowsOut).toBe(182 * 24 * 3);
+  }, 60_000);
+
+  it("refuses to resume under quotas that group the subjects differently, naming both plans", async () => {
+    // Prepare: a back-fill stopped after its first chunk, all three cities a chunk
+    const deps = await depsWith({ from: "2024-02-01", error: new Error("network down") });
+    await backfill(HALF_YEAR, deps).catch(() => undefined);
+
+    // Act: the same request under a quota that fits one city a chunk
+    const tight = { ...deps, quotas: { ...deps.quotas, quotas: [{ limit: 1, per: "minute" as const, what: "test" }] } };
+    const refused = await backfill(HALF_YEAR, tight).catch((error: unknown) => error);
+
+    // Assess
+    expect(refused).toBeInstanceOf(BackfillPlanChangedError);
+    expect((refused as Error).message).toMatch(/was cut into 6 chunk\(s\) of 3 subject\(s\); with these quotas it is 18 of 1: give the same quotas \(--quota\) to resume, or --restart/);
   }, 60_000);
 
   it("stops after the chunk in flight when the signal aborts, at the next chunk", async () => {

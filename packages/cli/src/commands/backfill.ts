@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { backfill, BackfillStoppedError, type BackfillResult } from "../../../core/src/backfill/backfill";
+import { backfill, BackfillPlanChangedError, BackfillStoppedError, type BackfillResult } from "../../../core/src/backfill/backfill";
 import { formatQuota, parseQuota, type SourceQuotas } from "../../../core/src/sources/quota";
 import { quotasOf } from "../../../core/src/sources/source-quotas";
 import { asUsageError, runtimeFor, subjectsOfFiles } from "../context";
@@ -91,6 +91,7 @@ Examples:
           setExit(stop.exitCode()!);
           return;
         }
+        if (error instanceof BackfillPlanChangedError) throw new UsageError(error.message);
         throw asUsageError(error);
       } finally {
         stop.dispose();

@@ -72,6 +72,11 @@ export class BackfillStoppedError extends Error {
   }
 }
 
+/** A saved back-fill whose chunks this start would cut differently (other quotas): resuming would skip or repeat chunks. */
+export class BackfillPlanChangedError extends Error {
+  override readonly name = "BackfillPlanChangedError";
+}
+
 /**
  * One back-fill: its chunks and its cursor. `backfill()` drives it in one process; a state machine
  * drives it one chunk per invocation (`ingestChunk`, then `recordRun` after the run it started).
@@ -93,6 +98,13 @@ export class Backfill {
     const id = backfillIdOf(request, chunkDays);
     const now = new Date(deps.clock.now()).toISOString();
     const saved = options.restart ? undefined : await deps.cursors.load(id);
+    const subjectsPerChunk = chunks[0]?.subjects.length ?? 0;
+    if (saved && (saved.chunks !== chunks.length || saved.subjectsPerChunk !== subjectsPerChunk)) {
+      // The quotas changed how the subjects are grouped: the cursor's chunk numbers would name other chunks.
+      throw new BackfillPlanChangedError(
+        `back-fill ${id} was cut into ${saved.chunks} chunk(s) of ${saved.subjectsPerChunk} subject(s); with these quotas it is ${chunks.length} of ${subjectsPerChunk}: give the same quotas (--quota) to resume, or --restart`,
+      );
+    }
     const state: BackfillState = saved ?? {
       id,
       dataset: request.dataset,
@@ -102,6 +114,7 @@ export class Backfill {
       subjects: request.locations.map((l) => l.name),
       variables: [...request.variables],
       chunkDays,
+      subjectsPerChunk,
       chunks: chunks.length,
       chunksDone: 0,
       records: 0,

@@ -8,6 +8,8 @@ export interface BackfillState extends Pick<BackfillRequest, "dataset" | "source
   /** The request's subjects by name. */
   readonly subjects: readonly string[];
   readonly chunkDays: number;
+  /** Subjects fetched together per chunk (fewer under a tight quota): with `chunkDays`, what the cursor's chunk numbers mean. */
+  readonly subjectsPerChunk: number;
   readonly chunks: number;
   /** The cursor: chunks 0 … chunksDone-1 are written to raw. */
   chunksDone: number;
