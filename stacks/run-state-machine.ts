@@ -94,20 +94,29 @@ export function runStateMachine(scope: Construct, props: RunStateMachineProps): 
     .next(state.crawl)
     .next(endsHere("NewRawObjects", state.drop.next(state.ctas).next(state.dq).next(endsHere("DqGate", state.publish.next(finish)))));
 
-  const logGroup = new logs.LogGroup(scope, "RunStateMachineLogs", { retention: logRetention(), removalPolicy: props.removalPolicy });
-  const machine = new sfn.StateMachine(scope, "RunStateMachine", {
+  const machine = loggedStateMachine(scope, "RunStateMachine", definition, RUN_TIMEOUT, props.removalPolicy, "the step runner");
+  // Publishing to a topic under a customer-managed key needs the key (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
+  machine.addToRolePolicy(new iam.PolicyStatement({ actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [props.alertsKey.keyArn] }));
+  return machine;
+}
+
+/**
+ * A state machine that logs every event to a log group (kept the config's logRetentionDays) and is traced with X-Ray, its
+ * LambdaInvoke and log-delivery wildcards suppressed with their reasons (`invokes` names the function).
+ */
+export function loggedStateMachine(scope: Construct, id: string, definition: sfn.IChainable, timeout: Duration, removalPolicy: RemovalPolicy, invokes: string): sfn.StateMachine {
+  const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: logRetention(), removalPolicy });
+  const machine = new sfn.StateMachine(scope, id, {
     definitionBody: sfn.DefinitionBody.fromChainable(definition),
-    timeout: RUN_TIMEOUT,
+    timeout,
     tracingEnabled: true,
     // Execution data (run parameters, step results) holds no secret; ALL is what cdk-nag SF1 asks for.
     logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
   });
-  // Publishing to a topic under a customer-managed key needs the key (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
-  machine.addToRolePolicy(new iam.PolicyStatement({ actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [props.alertsKey.keyArn] }));
   NagSuppressions.addResourceSuppressions(defaultPolicyOf(machine.role), [
     {
       id: "AwsSolutions-IAM5",
-      reason: "CDK's LambdaInvoke grants the step runner and its versions (<arn>:*); the state machine invokes only that function.",
+      reason: `CDK's LambdaInvoke grants ${invokes} and its versions (<arn>:*); the state machine invokes only that function.`,
       appliesTo: [{ regex: "/^Resource::<[A-Za-z0-9]+\\.Arn>:\\*$/g" }],
     },
     {

@@ -4,96 +4,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { RunRecord } from "../../packages/core/src/run/run-record";
 import { AwsRuntime } from "../../packages/core/src/runtime/aws";
 import { runStepEvent } from "../../packages/functions/src/step";
-import type { Asl } from "../infra/asl";
 import { goldenAsl } from "../infra/asl";
+import { walk } from "./asl-walk";
 import { AWS_CONFIG, RUN_PARAMETERS, fakeAws } from "./fake-aws";
-
-/** What the walk saw: the states in order, the waits and back-offs, how the execution ended. */
-interface Walk {
-  readonly status: "SUCCEEDED" | "FAILED";
-  readonly error?: string;
-  readonly states: string[];
-  readonly waits: number[];
-  readonly retries: { state: string; error: string; delaySeconds: number }[];
-}
-
-/** A JSONPath of the simple kind the definition uses: `$.a.b` over the state's data, `$$.Execution.X` over the context. */
-function read(path: string, data: unknown, context: Record<string, unknown>): unknown {
-  const [root, ...keys] = path.startsWith("$$.") ? [context, ...path.slice(3).split(".")] : [data, ...path.slice(2).split(".").filter(Boolean)];
-  return keys.reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], root);
-}
-
-function resolve(template: unknown, data: unknown, context: Record<string, unknown>): unknown {
-  if (!template || typeof template !== "object" || Array.isArray(template)) return template;
-  return Object.fromEntries(
-    Object.entries(template).map(([key, value]) => (key.endsWith(".$") ? [key.slice(0, -2), read(value as string, data, context)] : [key, resolve(value, data, context)])),
-  );
-}
-
-/**
- * Runs an execution along the ASL as Step Functions would, for the state types, Retry and Catch
- * fields the definition uses: each Task's Parameters go to `invoke` (the step runner's handler), a
- * thrown error's `name` is the ASL error name (as Lambda reports `errorType`), Retry backs off by
- * IntervalSeconds × BackoffRate^n (recorded, not slept), Catch puts `{ Error, Cause }` at ResultPath.
- * https://states-language.net/spec.html
- */
-async function walk(asl: Asl, execution: { name: string; startTime: string; input: object }, invoke: (payload: unknown) => Promise<unknown>): Promise<Walk> {
-  const context = { Execution: { Name: execution.name, StartTime: execution.startTime, Input: execution.input, Id: `arn:aws:states:eu-west-1:123456789012:execution:runs:${execution.name}` } };
-  const seen: Walk = { status: "SUCCEEDED", states: [], waits: [], retries: [] };
-  let data: unknown = execution.input;
-  let name: string | undefined = asl.StartAt;
-  while (name) {
-    const state: Asl["States"][string] = asl.States[name]!;
-    seen.states.push(name);
-    if (seen.states.length > 100) throw new Error("the walk does not end");
-    switch (state.Type) {
-      case "Task": {
-        const attempts = new Map<number, number>();
-        for (;;) {
-          try {
-            data = await invoke(resolve(state.Parameters, data, context));
-            name = state.Next;
-            break;
-          } catch (error) {
-            const errorName = (error as Error).name;
-            const matches = (equals: readonly string[]) => equals.includes(errorName) || equals.includes("States.ALL");
-            const retrier = (state.Retry ?? []).findIndex((r) => matches(r.ErrorEquals));
-            const tried = attempts.get(retrier) ?? 0;
-            if (retrier >= 0 && tried < (state.Retry![retrier]!.MaxAttempts ?? 3)) {
-              const r = state.Retry![retrier]!;
-              attempts.set(retrier, tried + 1);
-              seen.retries.push({ state: name!, error: errorName, delaySeconds: Math.min((r.IntervalSeconds ?? 1) * (r.BackoffRate ?? 2) ** tried, r.MaxDelaySeconds ?? Infinity) });
-              continue;
-            }
-            const handler = (state.Catch ?? []).find((c) => matches(c.ErrorEquals));
-            if (!handler) return { ...seen, status: "FAILED", error: errorName };
-            const key = handler.ResultPath!.slice(2);
-            data = { ...(data as object), [key]: { Error: errorName, Cause: JSON.stringify({ errorType: errorName, errorMessage: (error as Error).message }) } };
-            name = handler.Next;
-            break;
-          }
-        }
-        break;
-      }
-      case "Choice": {
-        const choice = state.Choices!.find((c) => read(c.Variable, data, context) === c.StringEquals);
-        name = choice ? choice.Next : state.Default;
-        break;
-      }
-      case "Wait":
-        seen.waits.push(read(state.SecondsPath!, data, context) as number);
-        name = state.Next;
-        break;
-      case "Fail":
-        return { ...seen, status: "FAILED", error: state.Error! };
-      case "Succeed":
-        return seen;
-      default:
-        throw new Error(`the walk does not know state type ${state.Type}`);
-    }
-  }
-  return seen;
-}
 
 type Aws = ReturnType<typeof fakeAws>;
 const RUN_ID = "r20241125t100000z-0001";

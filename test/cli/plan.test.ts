@@ -55,6 +55,11 @@ describe("sluice plan", () => {
     expect(result.out).toMatch(/weather: Firehose: 1000 active partitions per buffer against the default quota of 500/);
     expect(result.out).toMatch(/weather: raw: 24,000 objects a day/);
     expect(result.out).toMatch(/stocks: the producer needs ~12000 s paced under the quota, beyond its 300 s Lambda timeout/);
+    // A year's back-fill as sluice backfill cuts and paces it: Open-Meteo's 140-day chunks of 10 cities (3,000 calls, 600 a minute);
+    // a Polygon call a ticker at 5 a minute; OpenAQ's 41-day chunks of a station's 5 calls at 2,000 an hour.
+    expect(result.out).toMatch(/weather .* 3000 calls, ~4 min\n/);
+    expect(result.out).toMatch(/stocks .* 1000 calls, ~3.32 h\n/);
+    expect(result.out).toMatch(/air_quality .* 45000 calls, ~22 h\n/);
   });
 
   it("refuses a bad --subjects", async () => {

@@ -11,7 +11,7 @@ export interface Asl {
 
 /** One state of an ASL definition. */
 export interface AslState {
-  readonly Type: "Task" | "Choice" | "Wait" | "Fail" | "Succeed" | "Pass";
+  readonly Type: "Task" | "Choice" | "Wait" | "Fail" | "Succeed" | "Pass" | "Map";
   readonly Resource?: string;
   readonly Parameters?: Record<string, unknown>;
   readonly ResultPath?: string | null;
@@ -28,6 +28,8 @@ export interface AslState {
 
 /** Where the run state machine's definition is kept: `UPDATE_GOLDEN=1 npx vitest run test/infra/stacks.test.ts` rewrites it. */
 export const RUN_STATE_MACHINE_GOLDEN = join(__dirname, "golden", "run-state-machine.asl.json");
+/** The back-fill state machine's definition, kept the same way. */
+export const BACKFILL_STATE_MACHINE_GOLDEN = join(__dirname, "golden", "backfill-state-machine.asl.json");
 
 /**
  * The ASL of a synthesized `DefinitionString` with its tokens normalised: a `Fn::GetAtt` becomes
@@ -51,7 +53,7 @@ export function renderAsl(definition: unknown): string {
 export function expectGoldenAsl(text: string, path = RUN_STATE_MACHINE_GOLDEN): void {
   if (process.env.UPDATE_GOLDEN === "1") writeFileSync(path, text);
   expect(existsSync(path), `${path} is missing; create it with UPDATE_GOLDEN=1 npx vitest run test/infra/stacks.test.ts`).toBe(true);
-  expect(text, `the run state machine differs from ${path}; rerun with UPDATE_GOLDEN=1 if the change is intended`).toBe(readFileSync(path, "utf8"));
+  expect(text, `the state machine differs from ${path}; rerun with UPDATE_GOLDEN=1 if the change is intended`).toBe(readFileSync(path, "utf8"));
 }
 
 /** The golden definition, parsed (the state machine walk runs the step runner along it). */

@@ -68,6 +68,9 @@ describe("cdk-nag AwsSolutionsChecks over the whole app", () => {
         "Api/RunStateMachineRoleDefaultPolicy AwsSolutions-IAM5",
         "Api/ApiHandlerServiceRole AwsSolutions-IAM4",
         "Api/ApiHandlerServiceRoleDefaultPolicy AwsSolutions-IAM5",
+        "Api/BackfillRunnerServiceRole AwsSolutions-IAM4",
+        "Api/BackfillRunnerServiceRoleDefaultPolicy AwsSolutions-IAM5",
+        "Api/BackfillStateMachineRoleDefaultPolicy AwsSolutions-IAM5",
         "Api/HttpRouteGET AwsSolutions-APIG4",
         "Api/HttpRouteANYproxy AwsSolutions-APIG4",
       ].sort(),
@@ -81,7 +84,7 @@ describe("cdk-nag AwsSolutionsChecks over the whole app", () => {
         .filter(([, r]) => r.Type === "AWS::Lambda::Function" && String(r.Properties?.Handler).startsWith("packages/functions/"))
         .map(([, r]) => r.Properties!.Runtime),
     );
-    // One producer per dataset with subjects, the step runner and the API.
-    expect(runtimes).toEqual(Array(SCHEDULED.length + 2).fill("nodejs24.x"));
+    // One producer per dataset with subjects, the step runner, the back-fill runner and the API.
+    expect(runtimes).toEqual(Array(SCHEDULED.length + 3).fill("nodejs24.x"));
   });
 });

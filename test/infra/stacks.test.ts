@@ -17,8 +17,8 @@ import { cleanViewSql } from "../../packages/core/src/transform/athena-sql";
 import { SYNTH_TIMEOUT_MS, synthesizeTestApp, STAGE } from "./synth";
 import { logicalIdOf, render, resourcesOf, statementsOf, templateOf } from "./template";
 import type { Cfn } from "./template";
-import type { Asl } from "./asl";
-import { expectGoldenAsl, renderAsl } from "./asl";
+import type { Asl, AslState } from "./asl";
+import { BACKFILL_STATE_MACHINE_GOLDEN, expectGoldenAsl, renderAsl } from "./asl";
 import { DEFAULT_LOCK_TTL_MS } from "../../packages/core/src/aws/s3-run-lock";
 import { RUN_STEPS } from "../../packages/core/src/run/run-record";
 import { StepThrottledError } from "../../packages/functions/src/step";
@@ -452,8 +452,9 @@ describe("the SST v2 app's stacks", () => {
     beforeAll(() => {
       api = templateOf(assembly, STAGE, "Api");
       const machines = resourcesOf(assembly, "AWS::StepFunctions::StateMachine");
-      expect(machines.map((m) => m.stack)).toEqual([`${STAGE}-sluice-Api`]);
-      machine = machines[0]!;
+      // The run state machine and the back-fill's, both in the Api stack.
+      expect(machines.map((m) => m.stack)).toEqual([`${STAGE}-sluice-Api`, `${STAGE}-sluice-Api`]);
+      machine = machines.find((m) => m.id === logicalIdOf(api, "AWS::StepFunctions::StateMachine", "RunStateMachine"))!;
       asl = JSON.parse(renderAsl(machine.Properties.DefinitionString)) as Asl;
     });
 
@@ -506,7 +507,8 @@ describe("the SST v2 app's stacks", () => {
 
     it("is the only thing that runs the run engine on AWS: no function's handler is a whole-run runner", () => {
       const handlers = resourcesOf(assembly, "AWS::Lambda::Function").map((f) => String(f.Properties.Handler)).filter((h) => h.startsWith("packages/functions/"));
-      expect(handlers.sort()).toEqual(["packages/functions/src/api.handler", ...SCHEDULED.map(() => "packages/functions/src/producer.handler"), "packages/functions/src/step.handler"].sort());
+      // The back-fill runner ingests one chunk per invocation; its run is an execution of the run state machine.
+      expect(handlers.sort()).toEqual(["packages/functions/src/api.handler", "packages/functions/src/backfill.handler", ...SCHEDULED.map(() => "packages/functions/src/producer.handler"), "packages/functions/src/step.handler"].sort());
     });
 
     it("is started by one EventBridge rule per dataset with a runSchedule (none in the built-in definition: test/infra/run-schedules.test.ts)", () => {
@@ -516,12 +518,46 @@ describe("the SST v2 app's stacks", () => {
     });
   });
 
+  describe("Back-fill state machine", () => {
+    let api: Cfn;
+    let machine: ReturnType<typeof resourcesOf>[number];
+    let asl: Asl;
+    beforeAll(() => {
+      api = templateOf(assembly, STAGE, "Api");
+      machine = resourcesOf(assembly, "AWS::StepFunctions::StateMachine").find((m) => m.id === logicalIdOf(api, "AWS::StepFunctions::StateMachine", "BackfillStateMachine"))!;
+      asl = JSON.parse(renderAsl(machine.Properties.DefinitionString)) as Asl;
+    });
+
+    it("keeps its definition (ASL, tokens normalised) as the golden file test/infra/golden/backfill-state-machine.asl.json", () => {
+      expectGoldenAsl(renderAsl(machine.Properties.DefinitionString), BACKFILL_STATE_MACHINE_GOLDEN);
+    });
+
+    it("plans, ingests the chunks one at a time with a pacing Wait after each, waits for Firehose, then runs the run state machine once and records it", () => {
+      expect(asl.StartAt).toBe("Plan");
+      const states = asl.States as Record<string, AslState & { ItemsPath?: string; MaxConcurrency?: number; ItemProcessor?: { StartAt: string; States: Record<string, AslState> } }>;
+      expect(states.Plan).toMatchObject({ Type: "Task", Resource: "<BackfillRunner.Arn>", Parameters: { step: "plan" }, ResultPath: "$.plan", Next: "Chunks" });
+      expect(states.Chunks).toMatchObject({ Type: "Map", ItemsPath: "$.plan.chunks", MaxConcurrency: 1, Next: "WaitForLastChunk", Catch: [{ ErrorEquals: ["States.ALL"], Next: "BackfillStopped" }] });
+      const inner = states.Chunks!.ItemProcessor!;
+      expect(inner.StartAt).toBe("IngestChunk");
+      expect(inner.States.IngestChunk).toMatchObject({ Resource: "<BackfillRunner.Arn>", Parameters: { step: "chunk", "index.$": "$.index" }, Next: "PaceChunk" });
+      expect(inner.States.PaceChunk).toMatchObject({ Type: "Wait", SecondsPath: "$.chunk.waitSeconds", End: true });
+      expect(states.WaitForLastChunk).toMatchObject({ Type: "Wait", SecondsPath: "$.plan.settleSeconds", Next: "RunOverRange" });
+      expect(states.RunOverRange).toMatchObject({ Resource: "arn:<AWS::Partition>:states:::states:startExecution.sync:2", Parameters: { StateMachineArn: "<RunStateMachine>", "Input.$": "$.plan.run" }, Next: "RecordRun" });
+      expect(states.RecordRun).toMatchObject({ Resource: "<BackfillRunner.Arn>", Parameters: { step: "record" }, Next: "BackfillDone" });
+    });
+
+    it("runs the back-fill runner on the run engine's rights, for up to 15 minutes an invocation", () => {
+      const runner = resourcesOf(assembly, "AWS::Lambda::Function").find((f) => f.Properties.Handler === "packages/functions/src/backfill.handler")!;
+      expect(runner.Properties).toMatchObject({ Timeout: 900, Runtime: "nodejs24.x" });
+    });
+  });
+
   it("grants * resources to X-Ray and the state machine's log delivery only, and no service-wide action anywhere", () => {
     const statements = statementsOf(assembly).filter((s) => s.effect === "Allow");
     const star = statements.filter((s) => s.resources.includes("*"));
     // CloudWatch Logs vended delivery has no resource-level permissions (Step Functions' logging guide).
     const logDelivery = ["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"];
-    expect(star.filter((s) => s.actions.some((a) => a.startsWith("logs:"))).map((s) => s.policy)).toEqual([expect.stringMatching(/\/RunStateMachineRoleDefaultPolicy/)]);
+    expect(star.filter((s) => s.actions.some((a) => a.startsWith("logs:"))).map((s) => s.policy)).toEqual([expect.stringMatching(/\/RunStateMachineRoleDefaultPolicy/), expect.stringMatching(/\/BackfillStateMachineRoleDefaultPolicy/)]);
     expect(star.flatMap((s) => s.actions).filter((a) => !a.startsWith("xray:") && !logDelivery.includes(a))).toEqual([]);
     expect(statements.flatMap((s) => s.actions).filter((a) => a.endsWith(":*") || a === "*")).toEqual([]);
   });
@@ -603,7 +639,8 @@ describe("the SST v2 app's stacks", () => {
       const entries = new Set(handlers().map((fn) => entryOf(String(fn.Properties.Handler))));
       const mapped = new Set<string>();
       for (const map of sourceMaps()) {
-        const entry = map.sources.map((s) => s.match(/(packages\/functions\/src\/[a-z-]+)\.ts$/)?.[1]).find(Boolean);
+        // esbuild lists a bundle's modules dependencies first: its entry is the last handler file (backfill imports step).
+        const entry = map.sources.map((s) => s.match(/(packages\/functions\/src\/[a-z-]+)\.ts$/)?.[1]).filter(Boolean).at(-1);
         if (!entry) continue;
         mapped.add(entry);
         const folders = new Map<string, Set<string>>();

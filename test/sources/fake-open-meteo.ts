@@ -72,6 +72,8 @@ export interface ResponseOptions {
   /** Hour indexes whose values are `null` (Open-Meteo sends null for missing values). */
   readonly nullHours?: readonly number[];
   readonly utcOffsetSeconds?: number;
+  /** A variable's value at an hour index (default {@link fakeValue}, which grows with the hour: long ranges want a bounded one). */
+  readonly value?: (variable: string, latitude: number, hour: number) => number;
 }
 
 /** Deterministic value of a variable: temperature from latitude and hour, others the hour index. */
@@ -123,13 +125,13 @@ export function documentedResponse(url: URL, options: ResponseOptions & { curren
       const minute = Number(current.time.slice(11, 13)) * 4 + Number(current.time.slice(14, 16)) / 15;
       return {
         current_units: units({ time: "iso8601", interval: "seconds" }),
-        current: Object.fromEntries([["time", current.time], ["interval", current.interval ?? 900], ...variables.map((v) => [v, fakeValue(v, latitude, minute)])]),
+        current: Object.fromEntries([["time", current.time], ["interval", current.interval ?? 900], ...variables.map((v) => [v, (options.value ?? fakeValue)(v, latitude, minute)])]),
       };
     }
     const time = timesOf(url, offset);
     return {
       [`${block}_units`]: units({ time: "iso8601" }),
-      [block]: Object.fromEntries([["time", time], ...variables.map((v) => [v, time.map((_, h) => (options.nullHours?.includes(h) ? null : fakeValue(v, latitude, h)))])]),
+      [block]: Object.fromEntries([["time", time], ...variables.map((v) => [v, time.map((_, h) => (options.nullHours?.includes(h) ? null : (options.value ?? fakeValue)(v, latitude, h)))])]),
     };
   };
   const entries = latitudes.map((latitude, i) => ({

@@ -21,6 +21,8 @@ Assumptions: a scheduled ingest fetches the hours since the last one plus the da
 (default 3; one reading in mode current); one raw object per subject and ingest;
 gzip NDJSON ~1/5 of JSON, Parquet ~1/6; an incremental run makes ~6 Athena queries, each billed at
 least ${formatBytes(ATHENA_MIN_BYTES)} ($5 per TB); Firehose's default quota is ${FIREHOSE_ACTIVE_PARTITIONS} active partitions.
+backfill/year: a year of \`sluice backfill\` for the subjects, in the source's chunks and call
+weights, and how long pacing it under the source's quotas takes.
 
 Examples:
   sluice plan
@@ -50,6 +52,7 @@ Examples:
           "$/run": p.ingestsPerDay > 0 ? `$${p.athenaUsdPerRun.toFixed(5)}` : "",
           "$/month": p.runsPerDay > 0 ? `$${p.athenaUsdPerMonth.toFixed(2)}` : "",
           "producer s": p.producerSeconds,
+          "backfill/year": p.backfillYear ? `${p.backfillYear.calls} calls, ${duration(p.backfillYear.seconds)}` : "",
         }));
         io.out(textTable(Object.keys(rows[0] ?? { dataset: "" }), rows) + "\n");
         io.out(warnings.length ? `\nLimits crossed:\n${warnings.map((w) => `  ! ${w}`).join("\n")}\n` : "\nNo limit crossed.\n");
@@ -57,6 +60,14 @@ Examples:
       }
       setExit(warnings.length > 0 ? EXIT.partial : EXIT.ok);
     });
+}
+
+/** `~4 min`, `~2.5 h`, `~3 days`: a paced duration as the plan prints it. */
+function duration(seconds: number): string {
+  if (seconds < 60) return "< 1 min";
+  if (seconds < 3_600) return `~${Math.round(seconds / 60)} min`;
+  if (seconds < 86_400) return `~${round(seconds / 3_600)} h`;
+  return `~${round(seconds / 86_400)} days`;
 }
 
 function round(n: number): number {

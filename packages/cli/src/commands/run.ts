@@ -92,7 +92,7 @@ Examples:
  * nothing written instead of becoming a run that failed at ingest. With no locations the source
  * validates the request and fetches nothing (no HTTP call).
  */
-async function checkSourceRequest(values: IngestOptionValues, request: ReturnType<typeof ingestRequestOf>): Promise<void> {
+export async function checkSourceRequest(values: IngestOptionValues, request: ReturnType<typeof ingestRequestOf>): Promise<void> {
   const { source, from, to, variables } = request.parameters;
   let probe;
   try {

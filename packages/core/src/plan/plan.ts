@@ -1,5 +1,10 @@
 import { scheduledSubjectsOf } from "../config/project";
 import { DEFAULT_OVERLAP_HOURS } from "../ingest/incremental";
+import { datasetModule } from "../datasets/registry";
+import type { Quota, SourceQuotas } from "../sources/quota";
+import { quotasOf, quotasOfSource } from "../sources/source-quotas";
+import { windowMsOf } from "../sources/quota";
+import { planChunks } from "../backfill/chunks";
 import type { DatasetDefinition, PipelineDefinition } from "../pipeline/types";
 
 /**
@@ -10,12 +15,8 @@ import type { DatasetDefinition, PipelineDefinition } from "../pipeline/types";
  * record schema; the assumptions are printed with it.
  */
 
-/** A source's quota: at most `limit` calls per `per`. */
-export interface Quota {
-  readonly limit: number;
-  readonly per: "minute" | "hour" | "day";
-  readonly what: string;
-}
+/** A source's quota: at most `limit` calls per `per` (declared with the source, packages/core/src/sources/quota.ts). */
+export type { Quota } from "../sources/quota";
 
 /** How one source is called by a scheduled ingest (records given for two days of it, scaled by `hoursPerIngest`). */
 interface SourceProfile {
@@ -29,41 +30,26 @@ interface SourceProfile {
   readonly paced: boolean;
 }
 
-// Quotas as the providers publish them (free tiers): https://open-meteo.com/en/terms (600/min,
-// 5,000/h, 10,000/day; a location counts as a call, more than 10 variables as more calls);
-// https://polygon.io/pricing (free: 5 calls/min); https://docs.openaq.org/using-the-api/rate-limits
-// (60/min, 2,000/h).
-const PROFILES: Readonly<Record<string, SourceProfile>> = {
-  weather: {
-    api: "Open-Meteo",
-    calls: (subjects, variables) => subjects * Math.max(1, Math.ceil(variables / 10)),
-    recordsPerSubject: () => 48,
-    quotas: [
-      { limit: 600, per: "minute", what: "Open-Meteo free tier" },
-      { limit: 5_000, per: "hour", what: "Open-Meteo free tier" },
-      { limit: 10_000, per: "day", what: "Open-Meteo free tier" },
-    ],
-    paced: false,
-  },
-  stocks: {
-    api: "Polygon",
-    calls: (subjects) => subjects,
-    recordsPerSubject: () => 32,
-    quotas: [{ limit: 5, per: "minute", what: "Polygon free tier" }],
-    paced: true,
-  },
-  air_quality: {
-    api: "OpenAQ v3",
-    // The location's sensors, then one measurements call per sensor (parameter).
-    calls: (subjects, variables) => subjects * (1 + Math.max(1, variables)),
-    recordsPerSubject: (variables) => 48 * Math.max(1, variables),
-    quotas: [
-      { limit: 60, per: "minute", what: "OpenAQ" },
-      { limit: 2_000, per: "hour", what: "OpenAQ" },
-    ],
-    paced: true,
-  },
+/** Days of one scheduled ingest (yesterday..today). */
+const SCHEDULED_DAYS = 2;
+
+/** Records one subject yields per scheduled ingest, by dataset (the quotas come from the source's declaration). */
+const RECORDS_PER_SUBJECT: Readonly<Record<string, (variables: number) => number>> = {
+  weather: () => 48,
+  stocks: () => 32,
+  air_quality: (variables) => 48 * Math.max(1, variables),
 };
+
+/** A source's declared quotas as the plan weighs a scheduled ingest; a per-second quota counts per minute. */
+function profileFrom(quotas: SourceQuotas, recordsPerSubject: (variables: number) => number): SourceProfile {
+  return {
+    api: quotas.api,
+    calls: (subjects, variables) => Math.ceil(quotas.callWeight({ days: SCHEDULED_DAYS, variables, subjects })),
+    recordsPerSubject,
+    quotas: quotas.quotas.map((q) => (q.per === "second" ? { ...q, limit: q.limit * 60, per: "minute" as const } : q)),
+    paced: quotas.paced,
+  };
+}
 
 /** Firehose's default quota of active partitions per delivery stream (dynamic partitioning). */
 export const FIREHOSE_ACTIVE_PARTITIONS = 500;
@@ -97,6 +83,8 @@ export interface DatasetPlan {
   readonly athenaUsdPerRun: number;
   readonly athenaUsdPerMonth: number;
   readonly producerSeconds: number;
+  /** `sluice backfill` of one year for the subjects: chunks, weighted calls, and the time pacing them under the quotas takes. */
+  readonly backfillYear: { readonly chunks: number; readonly calls: number; readonly seconds: number } | null;
   /** Limits crossed. */
   readonly warnings: readonly string[];
   /** What is not deployed or not scheduled (no limit crossed). */
@@ -181,9 +169,25 @@ function planDataset(dataset: DatasetDefinition, override: number | undefined): 
     athenaUsdPerRun,
     athenaUsdPerMonth,
     producerSeconds: Math.round(producerSeconds),
+    backfillYear: subjects > 0 && dataset.files === undefined ? backfillYearOf(dataset, subjects, variables) : null,
     warnings,
     notes,
   };
+}
+
+/**
+ * A year's back-fill for `subjects` subjects, cut and weighed as `sluice backfill` does (planChunks
+ * over the source's declared quotas); its duration is the windows it fills, the tightest one
+ * deciding: a call waits a whole window once the window's limit is spent.
+ */
+function backfillYearOf(dataset: DatasetDefinition, subjects: number, variables: number): DatasetPlan["backfillYear"] {
+  const source = dataset.rest ? "rest" : (datasetModule(dataset.name)?.scheduledSource ?? dataset.name);
+  const quotas = quotasOf(dataset, source);
+  const locations = Array.from({ length: subjects }, (_, i) => ({ name: `s${i}`, latitude: 0, longitude: 0 }));
+  const chunks = planChunks({ dataset: dataset.name, source, from: "2023-01-01", to: "2023-12-31", locations, variables: Array.from({ length: Math.max(1, variables) }, (_, i) => `v${i}`) }, quotas);
+  const calls = chunks.reduce((n, c) => n + c.weight, 0);
+  const seconds = Math.max(0, ...quotas.quotas.map((q) => (Math.ceil(calls / q.limit) - 1) * (windowMsOf(q) / 1000)));
+  return { chunks: chunks.length, calls: Math.round(calls), seconds };
 }
 
 /** NDJSON compresses ~5× with gzip; Parquet with ZSTD holds a record in ~1/6 of its JSON. */
@@ -197,18 +201,11 @@ function jsonBytesOf(dataset: DatasetDefinition): number {
 }
 
 function profileOf(dataset: DatasetDefinition): SourceProfile {
-  if (dataset.rest) {
-    const rate = dataset.rest.config.rate_limit;
-    return {
-      api: new URL(dataset.rest.config.client.base_url).host,
-      calls: (subjects) => subjects,
-      recordsPerSubject: () => 100,
-      quotas: rate ? [{ limit: rate.requests * (rate.per === "second" ? 60 : 1), per: "minute", what: "the config's rate_limit" }] : [],
-      paced: true,
-    };
-  }
+  if (dataset.rest) return profileFrom(quotasOf(dataset, "rest"), () => 100);
   if (dataset.files) return { api: "files", calls: () => 0, recordsPerSubject: () => 0, quotas: [], paced: false };
-  return PROFILES[dataset.name] ?? { api: dataset.name, calls: (s) => s, recordsPerSubject: () => 48, quotas: [], paced: false };
+  const source = datasetModule(dataset.name)?.scheduledSource;
+  if (!source) return { api: dataset.name, calls: (s) => s, recordsPerSubject: () => 48, quotas: [], paced: false };
+  return profileFrom(quotasOfSource(source), RECORDS_PER_SUBJECT[dataset.name] ?? (() => 48));
 }
 
 /** How many times a day an EventBridge schedule fires (a cron's day-of-week share averaged over the week). */

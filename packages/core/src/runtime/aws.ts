@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { ObjectStoreBackfillCursors, type BackfillCursorStore } from "../backfill/cursor-store";
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { FirehoseClient } from "@aws-sdk/client-firehose";
 import { GlueClient } from "@aws-sdk/client-glue";
@@ -354,6 +355,11 @@ export class AwsRuntime {
       ...(options.limits ? { limits: options.limits } : {}),
       redact: awsRedactor(this.options.config, logical),
     };
+  }
+
+  /** Back-fill cursors in the processed bucket (`_sluice/backfills/<id>.json`), the twin's layout. */
+  backfillCursors(): BackfillCursorStore {
+    return new ObjectStoreBackfillCursors(this.store, this.pipeline.buckets.processed);
   }
 
   /** The source `name` of `dataset` with the bound API keys, REST secrets and the source settings. */

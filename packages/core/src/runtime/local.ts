@@ -12,7 +12,8 @@ import { FsObjectStore } from "../lake/fs-object-store";
 import type { Logger } from "../log/logger";
 import type { DatasetDefinition, PipelineDefinition } from "../pipeline/types";
 import { evaluateDqdl } from "../run/dq-evaluator";
-import { RunEngine } from "../run/run-engine";
+import { RunEngine, type RunEngineDeps } from "../run/run-engine";
+import { ObjectStoreBackfillCursors, type BackfillCursorStore } from "../backfill/cursor-store";
 import { ObjectRunStore } from "../run/run-store";
 import { sourceFor, type SourceSettings } from "../sources/factory";
 import { athenaMacrosSql, translateAthenaSql } from "../sql";
@@ -164,21 +165,32 @@ export class LocalRuntime {
       clock: this.clock,
       logger,
       cutShortIngests: () => this.ingestJournal().takeCutShort(),
-      ingest: async (parameters, onProgress, signal) => {
-        const dataset = pipeline.datasets[parameters.dataset];
-        if (!dataset) throw new Error(`unknown dataset "${parameters.dataset}"`);
-        return ingest({
-          dataset: dataset.name,
-          request: { from: parameters.from, to: parameters.to, locations: parameters.locations, variables: parameters.variables },
-          source: sourceFor(dataset, parameters.source, { logger, ...sources }),
-          delivery: await this.delivery(dataset),
-          logger,
-          onProgress,
-          journal: this.ingestJournal(),
-          signal,
-        });
-      },
+      ingest: this.ingestWith(sources),
     });
+  }
+
+  /** The twin's ingest of run parameters (source → Firehose twin → raw/), as a run's ingest step and a back-fill's chunks call it. */
+  ingestWith(sources: SourceSettings = {}): NonNullable<RunEngineDeps["ingest"]> {
+    const { pipeline, logger } = this.options;
+    return async (parameters, onProgress, signal) => {
+      const dataset = pipeline.datasets[parameters.dataset];
+      if (!dataset) throw new Error(`unknown dataset "${parameters.dataset}"`);
+      return ingest({
+        dataset: dataset.name,
+        request: { from: parameters.from, to: parameters.to, locations: parameters.locations, variables: parameters.variables },
+        source: sourceFor(dataset, parameters.source, { logger, ...sources }),
+        delivery: await this.delivery(dataset),
+        logger,
+        onProgress,
+        journal: this.ingestJournal(),
+        signal,
+      });
+    };
+  }
+
+  /** Back-fill cursors in the lake's processed bucket (`processed/_sluice/backfills/`). */
+  backfillCursors(): BackfillCursorStore {
+    return new ObjectStoreBackfillCursors(this.store, this.options.pipeline.buckets.processed);
   }
 
   /** Athena SQL on the twin. */

@@ -38,3 +38,123 @@ export class RequestPacer {
     if (start > now) await this.sleep(start - now, signal);
   }
 }
+
+/** One window of a {@link QuotaPacer}: at most `limit` weight per `windowMs`. */
+export interface PacerWindow {
+  readonly limit: number;
+  readonly windowMs: number;
+  /** Named in errors ("600/minute (Open-Meteo free tier)"). */
+  readonly label: string;
+}
+
+/** Settings of a {@link QuotaPacer}. */
+export interface QuotaPacerOptions {
+  readonly windows: readonly PacerWindow[];
+  readonly clock?: Clock;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** A call as the pacer remembers it: it holds its weight in every window until `endMs + windowMs`. */
+interface PacedCall {
+  readonly weight: number;
+  /** When its response arrived; `Infinity` while it is in flight. */
+  endMs: number;
+}
+
+/**
+ * Paces weighted calls under several windows at once (Open-Meteo: 600 a minute, 5,000 an hour and
+ * 10,000 a day, a call of many days × variables weighing several): a call of weight `w` waits until
+ * every window has room for it. A call holds its weight from its start until one window after its
+ * response arrived — the server counted it somewhere in between, so whichever way the server cuts
+ * its windows (fixed UTC minutes, sliding), the calls it sees in one never exceed the limit.
+ * Callers are served in arrival order.
+ */
+export class QuotaPacer {
+  private readonly windows: readonly PacerWindow[];
+  private readonly clock: Clock;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly calls: PacedCall[] = [];
+  private queue: Promise<unknown> = Promise.resolve();
+  private released: { promise: Promise<void>; resolve: () => void } = deferred();
+
+  constructor(options: QuotaPacerOptions) {
+    for (const w of options.windows) {
+      if (!(w.limit > 0) || !(w.windowMs > 0)) throw new RangeError(`quota ${w.label}: limit and window must be > 0`);
+    }
+    this.windows = options.windows;
+    this.clock = options.clock ?? systemClock;
+    this.sleep = options.sleep ?? abortableSleep;
+  }
+
+  /**
+   * Resolves when a call of `weight` may start; call the returned function when its response
+   * arrived (or it failed). A weight no window can ever hold is a RangeError naming the window.
+   */
+  async acquire(weight: number, signal?: AbortSignal): Promise<() => void> {
+    if (!(weight > 0)) throw new RangeError(`a call's weight must be > 0, got ${weight}`);
+    const tooHeavy = this.windows.find((w) => weight > w.limit);
+    if (tooHeavy) throw new RangeError(`a call weighing ${round(weight)} can never fit the quota ${tooHeavy.label}`);
+    const turn = this.queue.then(() => this.waitForRoom(weight, signal));
+    this.queue = turn.catch(() => undefined);
+    const call = await turn;
+    return () => {
+      if (call.endMs === Infinity) call.endMs = this.clock.now();
+      const { resolve } = this.released;
+      this.released = deferred();
+      resolve();
+    };
+  }
+
+  /** Weight held in each window right now (for progress and tests). */
+  used(): number[] {
+    const now = this.clock.now();
+    return this.windows.map((w) => this.calls.filter((c) => c.endMs + w.windowMs > now).reduce((n, c) => n + c.weight, 0));
+  }
+
+  private async waitForRoom(weight: number, signal?: AbortSignal): Promise<PacedCall> {
+    for (;;) {
+      signal?.throwIfAborted();
+      const now = this.clock.now();
+      const longest = Math.max(0, ...this.windows.map((w) => w.windowMs));
+      for (let i = this.calls.length - 1; i >= 0; i--) if (this.calls[i]!.endMs + longest <= now) this.calls.splice(i, 1);
+      let until = now;
+      let blockedByFlight = false;
+      for (const w of this.windows) {
+        const holding = this.calls.filter((c) => c.endMs + w.windowMs > now).sort((a, b) => a.endMs - b.endMs);
+        let used = holding.reduce((n, c) => n + c.weight, 0);
+        // Free the oldest holders until the call fits: the window has room once the last of them expires.
+        for (const call of holding) {
+          if (used + weight <= w.limit) break;
+          used -= call.weight;
+          if (call.endMs === Infinity) blockedByFlight = true;
+          else until = Math.max(until, call.endMs + w.windowMs);
+        }
+      }
+      if (blockedByFlight) {
+        await abortable(this.released.promise, signal);
+        continue;
+      }
+      if (until <= now) {
+        const call: PacedCall = { weight, endMs: Infinity };
+        this.calls.push(call);
+        return call;
+      }
+      await this.sleep(until - now, signal);
+    }
+  }
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+function abortable(promise: Promise<void>, signal?: AbortSignal): Promise<void> {
+  if (!signal) return promise;
+  return Promise.race([promise, new Promise<void>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }))]);
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}

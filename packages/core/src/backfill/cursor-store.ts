@@ -1,0 +1,63 @@
+import type { ObjectStore } from "../lake/object-store";
+import type { BackfillRequest } from "./chunks";
+import { ObjectNotFoundError } from "../lake/object-store";
+
+/** Where a back-fill is: written after every chunk, read when the same back-fill starts again. */
+export interface BackfillState extends Pick<BackfillRequest, "dataset" | "source" | "from" | "to" | "variables"> {
+  readonly id: string;
+  /** The request's subjects by name. */
+  readonly subjects: readonly string[];
+  readonly chunkDays: number;
+  /** Subjects fetched together per chunk (fewer under a tight quota): with `chunkDays`, what the cursor's chunk numbers mean. */
+  readonly subjectsPerChunk: number;
+  readonly chunks: number;
+  /** The cursor: chunks 0 … chunksDone-1 are written to raw. */
+  chunksDone: number;
+  /** Records delivered by the chunks done. */
+  records: number;
+  /** `ingesting` until every chunk is written, then `running` the one run, then its outcome. */
+  status: "ingesting" | "stopped" | "running" | "succeeded" | "dq_failed" | "failed";
+  readonly startedAt: string;
+  updatedAt: string;
+  /** The run over the whole range, once started. */
+  runId?: string;
+  /** Why the back-fill stopped: the chunk and the error. */
+  failure?: { readonly chunk: number; readonly from: string; readonly to: string; readonly message: string };
+}
+
+/** The port that keeps back-fill cursors (the lake's processed bucket locally and on S3). */
+export interface BackfillCursorStore {
+  load(id: string): Promise<BackfillState | undefined>;
+  /** Replaces the state at once: a reader sees the old state or the new one, never a part. */
+  save(state: BackfillState): Promise<void>;
+}
+
+/**
+ * Cursors as JSON objects under `_sluice/backfills/` of a bucket: FsObjectStore writes them
+ * atomically (a temp file renamed), S3's PutObject replaces an object whole, so one adapter
+ * serves the twin and AWS.
+ */
+export class ObjectStoreBackfillCursors implements BackfillCursorStore {
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly bucket: string,
+    private readonly prefix = "_sluice/backfills/",
+  ) {}
+
+  async load(id: string): Promise<BackfillState | undefined> {
+    try {
+      return JSON.parse(new TextDecoder().decode(await this.store.get(this.bucket, this.keyOf(id)))) as BackfillState;
+    } catch (error) {
+      if (error instanceof ObjectNotFoundError) return undefined;
+      throw error;
+    }
+  }
+
+  async save(state: BackfillState): Promise<void> {
+    await this.store.put(this.bucket, this.keyOf(state.id), JSON.stringify(state, null, 2) + "\n");
+  }
+
+  private keyOf(id: string): string {
+    return `${this.prefix}${id}.json`;
+  }
+}
