@@ -100,4 +100,19 @@ describe("dashboards/weather.json on the twin", () => {
       expect((r.min_temperature as number) <= (r.avg_temperature as number) && (r.avg_temperature as number) <= (r.max_temperature as number)).toBe(true);
     }
   });
+
+  it("counts each of the rules' row checks per city: none on the clean week, a duplicated hour where one is planted", async () => {
+    // Act: the panel as generated, then over production with one Paris hour twice
+    const clean = await queryRows(lake, panelSql("Data quality of production"));
+    const planted = panelSql("Data quality of production").replace(
+      "FROM weather_prod",
+      `FROM (SELECT * FROM weather_prod UNION ALL SELECT * FROM weather_prod WHERE city = 'Paris' AND measurement_time = TIMESTAMP '${WEEK.from} 12:00:00')`,
+    );
+    const dirty = await queryRows(lake, planted);
+    // Assess
+    expect(clean.map((r) => r.city)).toEqual(cities);
+    for (const row of clean) expect(row).toEqual({ city: row.city, rows: 168, measurement_time_missing: 0, temperature_outside: 0, duplicate_measurement_time: 0 });
+    expect(dirty.find((r) => r.city === "Paris")).toMatchObject({ rows: 169, duplicate_measurement_time: 1 });
+    expect(dirty.filter((r) => r.city !== "Paris").every((r) => r.duplicate_measurement_time === 0)).toBe(true);
+  });
 });

@@ -1,5 +1,6 @@
 import { seriesOf, type SeriesDataset } from "../api/series-datasets";
 import { defaultVariablesOf } from "../config/project";
+import { dqColumnsOf } from "./dq-panel";
 import type { DatasetDefinition } from "../pipeline/types";
 
 /**
@@ -43,6 +44,7 @@ export interface GrafanaPanel {
   readonly datasource: typeof DATASOURCE;
   readonly fieldConfig: { readonly defaults: Record<string, unknown>; readonly overrides: readonly unknown[] };
   readonly options?: Record<string, unknown>;
+  readonly description?: string;
   readonly targets: readonly { readonly refId: string; readonly datasource: typeof DATASOURCE; readonly format: 0 | 1; readonly rawSQL: string; readonly connectionArgs: Record<string, unknown> }[];
 }
 
@@ -146,6 +148,24 @@ export function dashboardOf(dataset: DatasetDefinition, series: SeriesDataset | 
       1,
     ),
   });
+  const checks = dqColumnsOf(dataset, [series.subjectColumn, ...(filterParam ? [filterParam.column] : []), ...(series.fixed ? [series.fixed.column] : [])]);
+  if (checks.length > 0) {
+    y += 8;
+    panels.push({
+      id: panels.length + 1,
+      type: "table",
+      title: `Data quality of production: rows failing each of the rules' row checks, per ${variable} (live)`,
+      gridPos: { x: 0, y, w: 24, h: 8 },
+      datasource: DATASOURCE,
+      fieldConfig: { defaults: {}, overrides: [] },
+      options: { footer: { show: false } },
+      targets: target(
+        `SELECT ${series.subjectColumn}, count(*) AS rows,\n  ${checks.map((c) => `${c.sql} AS ${c.alias}`).join(",\n  ")}\nFROM ${prod}\nWHERE ${where(prod, time)}\nGROUP BY 1\nORDER BY 1`,
+        1,
+      ),
+      description: `The dataset's DQ rules counted per ${variable} over the dashboard's range (the run's DQ report is the gate): ${checks.map((c) => `${c.alias} = ${c.rule}`).join("; ")}.`,
+    });
+  }
   return {
     __inputs: [{ name: "DS_ATHENA", label: "Athena", description: "sluice's Athena workgroup and Glue database", type: "datasource", pluginId: ATHENA_PLUGIN, pluginName: "Amazon Athena" }],
     __requires: [
