@@ -89,7 +89,7 @@ const project = new typescript.TypeScriptProject({
     "esbuild@^0.18.13",
   ],
   allowScripts: ["esbuild", "aws-crt", "aws-sdk", "@duckdb/node-bindings"],
-  gitignore: ["/node_modules", ".sst/", "cdk.out/", ".lake/", "bench/out/", ".ci/out/", "*.log"],
+  gitignore: ["/node_modules", ".sst/", "cdk.out/", ".lake/", "bench/out/", ".ci/out/", ".ci/node/", "*.log"],
   tsconfig: {
     include: ["packages/**/*.ts", "stacks/**/*.ts", "sst.config.ts", "bench/**/*.ts", "test/**/*.ts", "scripts/**/*.ts"],
     compilerOptions: {
