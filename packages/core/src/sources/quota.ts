@@ -76,3 +76,10 @@ export function parseQuota(text: string, what = "--quota"): Quota {
 export function formatQuota(quota: Quota): string {
   return quota.windowMs === undefined ? `${quota.limit}/${quota.per}` : `${quota.limit}/${quota.windowMs}ms`;
 }
+
+/** The per-minute quota a source spaces its own request starts under (its RequestPacer's rate): the declared minute window's limit. */
+export function requestsPerMinuteOf(quotas: SourceQuotas): number {
+  const minute = quotas.quotas.find((q) => q.per === "minute" && q.windowMs === undefined);
+  if (!minute) throw new Error(`${quotas.api} declares no per-minute quota`);
+  return minute.limit;
+}

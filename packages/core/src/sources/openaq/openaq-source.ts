@@ -8,6 +8,8 @@ import { HttpStatusError, RateLimitedError } from "../http/errors";
 import { HttpJsonClient } from "../http/http-json-client";
 import type { HttpJsonClientOptions } from "../http/http-json-client";
 import { RequestPacer } from "../http/pacer";
+import { requestsPerMinuteOf } from "../quota";
+import { OPENAQ_QUOTAS } from "./quotas";
 import { scrubSecret } from "../polygon/request";
 import { SourceError } from "../source";
 import type { FetchRequest, LocationOutcome, Source } from "../source";
@@ -68,7 +70,7 @@ export class OpenAqSource implements Source<AirQualityRecord> {
     if (!Number.isInteger(this.maxPages) || this.maxPages < 1) throw new SourceError(`maxPages must be an integer ≥ 1, got ${options.maxPages}`);
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
-    this.pacer = new RequestPacer({ requestsPerMinute: options.requestsPerMinute ?? 60, clock: this.clock, sleep: options.sleep });
+    this.pacer = new RequestPacer({ requestsPerMinute: options.requestsPerMinute ?? requestsPerMinuteOf(OPENAQ_QUOTAS), clock: this.clock, sleep: options.sleep });
     this.client =
       options.client ??
       new HttpJsonClient({

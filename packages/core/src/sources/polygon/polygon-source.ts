@@ -12,6 +12,8 @@ import { SourceError } from "../source";
 import type { FetchRequest, LocationOutcome, Source } from "../source";
 import { PolygonKeyRejectedError } from "./errors";
 import { RequestPacer } from "../http/pacer";
+import { requestsPerMinuteOf } from "../quota";
+import { POLYGON_QUOTAS } from "./quotas";
 import { polygonHooks } from "./polygon-hooks";
 import { POLYGON_BASE_URL, aggsUrl, isValidTicker, nextPageUrl, scrubSecret, validateStocksRequest } from "./request";
 import type { ValidatedStocksRequest } from "./request";
@@ -70,7 +72,7 @@ export class PolygonSource implements Source<StockBarRecord> {
     if (!Number.isInteger(this.maxPages) || this.maxPages < 1) throw new SourceError(`maxPages must be an integer ≥ 1, got ${options.maxPages}`);
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
-    this.pacer = new RequestPacer({ requestsPerMinute: options.requestsPerMinute ?? 5, clock: this.clock, sleep: options.sleep });
+    this.pacer = new RequestPacer({ requestsPerMinute: options.requestsPerMinute ?? requestsPerMinuteOf(POLYGON_QUOTAS), clock: this.clock, sleep: options.sleep });
     this.client =
       options.client ??
       new HttpJsonClient({
