@@ -143,6 +143,7 @@ project.addTask("start", {
   receiveArgs: true,
 });
 project.addTask("bench:ingest", { description: "Benchmark: ingest through the Firehose twin vs DuckDB", exec: "tsx bench/ingest.ts", receiveArgs: true });
+project.addTask("bench:producer", { description: "Benchmark: the hourly scheduled producer with cursors vs yesterday..today, as the lake ages", exec: "tsx bench/producer.ts", receiveArgs: true });
 project.addTask("synth", {
   description: "Write the SST v2 app's CloudFormation templates offline (cdk.out/)",
   exec: "tsx scripts/synth.ts",
