@@ -20,6 +20,7 @@ export const COMMANDS: readonly LazyCommand[] = [
   { name: "ingest", term: "ingest [options]", summary: "Fetch hourly values and deliver them through the Firehose twin into raw/.", load: async () => (await import("./commands/ingest")).registerIngest },
   { name: "run", term: "run [options]", summary: "Run the pipeline: ingest, crawl, rebuild Parquet, check DQ, publish production.", load: async () => (await import("./commands/run")).registerRun },
   { name: "backfill", term: "backfill [options]", summary: "Back-fill a long range in chunks paced under the source's quotas, resumable, then one run.", load: async () => (await import("./commands/backfill")).registerBackfill },
+  { name: "cursors", term: "cursors [options]", summary: "List where each subject's incremental ingest left off; --reset forgets some.", load: async () => (await import("./commands/cursors")).registerCursors },
   { name: "runs", term: "runs [options]", summary: "List runs, newest first.", load: async () => (await import("./commands/runs")).registerRuns },
   { name: "dq", term: "dq [options] [run]", summary: "Show the data-quality report of a run (the latest by default).", load: async () => (await import("./commands/runs")).registerRuns },
   { name: "query", term: "query [options] [sql]", summary: "Run a read-only Athena (Trino) SQL query on the local twin.", load: async () => (await import("./commands/query")).registerQuery },

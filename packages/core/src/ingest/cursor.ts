@@ -26,6 +26,18 @@ export class CursorFileError extends Error {
   }
 }
 
+/** A reset that names what has no cursor. */
+export class CursorResetError extends Error {
+  override readonly name = "CursorResetError";
+}
+
+/** One (dataset, source)'s cursors, as listed. */
+export interface CursorListing {
+  readonly dataset: string;
+  readonly source: string;
+  readonly subjects: Readonly<Record<string, { readonly lastTime: string; readonly updatedAt: string }>>;
+}
+
 /** The body of one cursor object. */
 interface CursorDocument {
   readonly dataset: string;
@@ -80,6 +92,36 @@ export class ObjectCursorStore implements CursorStore {
     }
     if (!changed) return;
     await this.store.put(this.bucket, this.keyOf(dataset, source), JSON.stringify({ dataset, source, subjects } satisfies CursorDocument, null, 2) + "\n");
+  }
+
+  /** Every cursor of the bucket, per dataset and source (what `sluice cursors` lists). */
+  async list(): Promise<CursorListing[]> {
+    const listings: CursorListing[] = [];
+    for (const object of await this.store.list(this.bucket, this.prefix)) {
+      const match = /^([^/]+)\/([^/]+)\.json$/.exec(object.key.slice(this.prefix.length));
+      if (!match) continue;
+      const document = await this.load(match[1]!, match[2]!);
+      if (document) listings.push({ dataset: document.dataset, source: document.source, subjects: document.subjects });
+    }
+    return listings.sort((a, b) => `${a.dataset}/${a.source}`.localeCompare(`${b.dataset}/${b.source}`));
+  }
+
+  /**
+   * Forgets the cursors of `subjects` (all of them when undefined): the next scheduled ingest asks
+   * those subjects from yesterday again. A subject that has no cursor is an error naming those that do.
+   */
+  async reset(dataset: string, source: string, subjects?: readonly string[]): Promise<string[]> {
+    const document = await this.load(dataset, source);
+    const known = Object.keys(document?.subjects ?? {});
+    if (!document || known.length === 0) throw new CursorResetError(`${dataset}/${source} has no cursors`);
+    const unknown = (subjects ?? []).filter((s) => !known.includes(s));
+    if (unknown.length > 0) throw new CursorResetError(`${dataset}/${source} has no cursor for ${unknown.map((s) => `"${s}"`).join(", ")}; its subjects: ${known.join(", ")}`);
+    const removed = subjects ? [...new Set(subjects)] : known;
+    const kept = Object.fromEntries(Object.entries(document.subjects).filter(([subject]) => !removed.includes(subject)));
+    const key = this.keyOf(dataset, source);
+    if (Object.keys(kept).length === 0) await this.store.delete(this.bucket, key);
+    else await this.store.put(this.bucket, key, JSON.stringify({ dataset, source, subjects: kept } satisfies CursorDocument, null, 2) + "\n");
+    return removed;
   }
 
   private async load(dataset: string, source: string): Promise<CursorDocument | undefined> {

@@ -5,7 +5,6 @@ import type { IngestDelivery } from "../ingest/ingest";
 import { ingest } from "../ingest/ingest";
 import { IngestJournal } from "../ingest/journal";
 import { ObjectCursorStore } from "../ingest/cursor";
-import type { CursorStore } from "../ingest/cursor";
 import type { Clock } from "../lake/clock";
 import { systemClock } from "../lake/clock";
 import { FsObjectStore } from "../lake/fs-object-store";
@@ -126,7 +125,7 @@ export class LocalRuntime {
   }
 
   /** The incremental ingests' cursors: `processed/_sluice/cursors/<dataset>/<source>.json`, written atomically. */
-  cursors(): CursorStore {
+  cursors(): ObjectCursorStore {
     return new ObjectCursorStore(this.store, this.options.pipeline.buckets.processed, undefined, () => this.clock.now());
   }
 
