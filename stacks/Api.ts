@@ -13,7 +13,7 @@ import { Ingest } from "./Ingest";
 import { NagSuppressions } from "cdk-nag";
 import { defaultPolicyOf, suppressObjectWildcards, suppressSstFunctionDefaults } from "./nag";
 import { datasetGlueTables } from "./names";
-import { runnerPolicy } from "./runner-policy";
+import { backfillRunnerPolicy, runnerPolicy } from "./runner-policy";
 import { backfillStateMachine } from "./backfill-state-machine";
 import { runStateMachine } from "./run-state-machine";
 import { runSchedules } from "./schedule";
@@ -135,14 +135,16 @@ export function Api({ app, stack }: StackContext) {
   const runs = runStateMachine(stack, { stepRunner, alerts, alertsKey, removalPolicy: retainsData(app) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY });
   const runStateMachineArn = new Config.Parameter(stack, "RUN_STATE_MACHINE", { value: runs.stateMachineArn });
   runSchedules(stack, runs, Object.values(stackProject().pipeline.datasets));
-  // Back-fills: one chunk per invocation of their own runner (the run engine's rights: it ingests and keeps cursors in processed).
-  const backfillRunner = new Function(stack, "BackfillRunner", { handler: "packages/functions/src/backfill.handler", ...runEngine });
+  // Back-fills: one chunk per invocation of their own runner, which only ingests and keeps its cursors.
+  const backfillRunner = new Function(stack, "BackfillRunner", {
+    handler: "packages/functions/src/backfill.handler",
+    timeout: runEngine.timeout,
+    memorySize: runEngine.memorySize,
+    bind: runEngine.bind,
+    permissions: backfillRunnerPolicy({ buckets: storage, streams: ingest.streams }),
+  });
   suppressSstFunctionDefaults(backfillRunner);
-  suppressObjectWildcards(backfillRunner.role!, "A back-fill writes its cursor and ingests records under keys made at run time, with the run engine's rights.");
-  NagSuppressions.addResourceSuppressions(
-    defaultPolicyOf(backfillRunner.role!),
-    [{ id: "AwsSolutions-IAM5", reason: "The runner shares the run engine's policy, which names version tables (weather_prod_v0001, …) by a wildcard.", appliesTo: [{ regex: "/^Resource::arn:<AWS::Partition>:glue:.*:table\\/.*_v\\*$/g" }] }],
-  );
+  suppressObjectWildcards(backfillRunner.role!, "A back-fill writes its cursors under _sluice/backfills/ and client-rejected records under the datasets' error prefixes, keys made at run time.");
   const backfills = backfillStateMachine(stack, { backfillRunner, runs, removalPolicy: retainsData(app) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY });
 
   const handler = new Function(stack, "ApiHandler", {

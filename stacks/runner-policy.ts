@@ -4,6 +4,7 @@ import type { CfnDeliveryStream } from "aws-cdk-lib/aws-kinesisfirehose";
 import type { Stack } from "sst/constructs";
 import { staticPrefixOf } from "../packages/core/src/catalog/raw-table";
 import type { DatasetDefinition } from "../packages/core/src/pipeline/types";
+import { BACKFILL_PREFIX } from "../packages/core/src/backfill/cursor-store";
 import { datasetGlueTables } from "./names";
 
 /** What the runner's policy is scoped to. */
@@ -52,3 +53,21 @@ export function runnerPolicy(t: RunnerPolicyTargets): iam.PolicyStatement[] {
     new iam.PolicyStatement({ actions: ["s3:PutObject"], resources: t.streams.map((s) => s.errorObjects) }),
   ];
 }
+
+/**
+ * The back-fill runner's permissions: it only ingests chunks and keeps their cursors. Firehose and
+ * the error prefix as the ingest step; its cursors under `_sluice/backfills/` of processed. No
+ * Athena, no Glue, no other object: the run over the range is an execution of the run state machine.
+ */
+export function backfillRunnerPolicy(t: Pick<RunnerPolicyTargets, "buckets" | "streams">): iam.PolicyStatement[] {
+  const { processed } = t.buckets;
+  return [
+    new iam.PolicyStatement({ actions: ["firehose:PutRecordBatch"], resources: t.streams.map((s) => s.stream.attrArn) }),
+    new iam.PolicyStatement({ actions: ["s3:PutObject"], resources: t.streams.map((s) => s.errorObjects) }),
+    new iam.PolicyStatement({ actions: ["s3:GetObject", "s3:PutObject"], resources: [processed.arnForObjects(`${BACKFILL_PREFIX}*`)] }),
+    // Unconditioned: S3 answers a GetObject of a key not written yet (a new back-fill) with 404 only to
+    // a caller allowed s3:ListBucket on the bucket, and a prefix condition does not apply to GetObject.
+    new iam.PolicyStatement({ actions: ["s3:ListBucket"], resources: [processed.bucketArn] }),
+  ];
+}
+

@@ -546,9 +546,16 @@ describe("the SST v2 app's stacks", () => {
       expect(states.RecordRun).toMatchObject({ Resource: "<BackfillRunner.Arn>", Parameters: { step: "record" }, Next: "BackfillDone" });
     });
 
-    it("runs the back-fill runner on the run engine's rights, for up to 15 minutes an invocation", () => {
+    it("runs the back-fill runner for up to 15 minutes an invocation, allowed only to ingest and keep its cursors", () => {
       const runner = resourcesOf(assembly, "AWS::Lambda::Function").find((f) => f.Properties.Handler === "packages/functions/src/backfill.handler")!;
       expect(runner.Properties).toMatchObject({ Timeout: 900, Runtime: "nodejs24.x" });
+      const own = statementsOf(assembly).filter((st) => /\/BackfillRunnerServiceRoleDefaultPolicy/.test(st.policy) && st.effect === "Allow");
+      const actions = new Set(own.flatMap((st) => st.actions));
+      // No Athena, no Glue, no SNS: the run over the range is the run state machine's.
+      expect([...actions].filter((a) => /^(athena|glue|sns|kms):/.test(a))).toEqual([]);
+      expect(own.find((st) => st.actions.includes("firehose:PutRecordBatch"))!.resources).toHaveLength(DATASETS.length);
+      const writes = own.filter((st) => st.actions.includes("s3:PutObject")).flatMap((st) => st.resources.map(render));
+      expect(writes.filter((r) => !/\/errors\//.test(r))).toEqual([expect.stringMatching(/\/_sluice\/backfills\/\*$/)]);
     });
   });
 

@@ -32,6 +32,9 @@ export interface BackfillCursorStore {
   save(state: BackfillState): Promise<void>;
 }
 
+/** Where the back-fill cursors live in the processed bucket (the back-fill runner's IAM policy is narrowed to it). */
+export const BACKFILL_PREFIX = "_sluice/backfills/";
+
 /**
  * Cursors as JSON objects under `_sluice/backfills/` of a bucket: FsObjectStore writes them
  * atomically (a temp file renamed), S3's PutObject replaces an object whole, so one adapter
@@ -41,7 +44,7 @@ export class ObjectStoreBackfillCursors implements BackfillCursorStore {
   constructor(
     private readonly store: ObjectStore,
     private readonly bucket: string,
-    private readonly prefix = "_sluice/backfills/",
+    private readonly prefix = BACKFILL_PREFIX,
   ) {}
 
   async load(id: string): Promise<BackfillState | undefined> {
