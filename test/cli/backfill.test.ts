@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { documentedResponse, FakeOpenMeteo, type FakeReply } from "../sources/fake-open-meteo";
@@ -146,6 +146,36 @@ describe("sluice backfill against a fake Open-Meteo archive that enforces a per-
     expect(fake.requests.map((u) => `${u.searchParams.get("start_date")}..${u.searchParams.get("end_date")}`)).toEqual(["2019-01-01..2019-05-20", "2019-05-21..2019-10-07", "2019-10-08..2019-12-31", "2019-10-08..2019-12-31"]);
     expect(again.out).toMatch(/already finished \(run r\d{8}t\d{6}z-[0-9a-f]{4}\): nothing to do/);
     expect(fake.requests).toHaveLength(4);
+  }, 60_000);
+});
+
+describe("sluice backfill killed during its run", () => {
+  let lake: string;
+  beforeAll(async () => {
+    lake = await tempLake("backfill-run-killed");
+  });
+  afterAll(() => removeLake(lake));
+
+  it("resumes with the run when every chunk was written but the run did not finish, fetching nothing again", async () => {
+    // Prepare: a finished back-fill, its cursor set back to what a process killed during the run
+    // leaves (every chunk done, status running, no run id), and production dropped with it
+    const args = ["backfill", "--source", "synthetic", "--from", "2024-01-01", "--to", "2024-03-31", "--subjects", CITIES, "--lake", lake, "--json"];
+    const first = await sluice(...args);
+    expect(first.code, first.err).toBe(0);
+    const file = join(lake, "processed", "_sluice", "backfills", (await cursorFile(lake))!);
+    const { runId: _runId, ...state } = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
+    await writeFile(file, JSON.stringify({ ...state, status: "running" }, null, 2));
+    // Act
+    const resumed = await sluice(...args);
+    // Assess
+    expect(resumed.code, resumed.err).toBe(0);
+    expect(resumed.err).toMatch(/all \d+ chunk\(s\) written before; running the run over the range again/);
+    expect(resumed.err).not.toMatch(/backfill chunk /);
+    const answer = JSON.parse(resumed.out) as { backfill: { status: string; runId: string }; run: { id: string; status: string } };
+    expect(answer.run.status).toBe("succeeded");
+    expect(answer.backfill).toMatchObject({ status: "succeeded", runId: answer.run.id });
+    const [count] = await queryRows(lake, "SELECT count(*) AS n FROM weather_prod");
+    expect(count!.n).toBe(91 * 24 * 3);
   }, 60_000);
 });
 

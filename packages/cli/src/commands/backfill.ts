@@ -74,7 +74,12 @@ Examples:
             chunkDays,
             signal: stop.signal,
             onStart: (state, chunks) => {
-              const where = state.chunksDone > 0 ? `resuming at chunk ${state.chunksDone + 1}/${chunks.length}` : `${chunks.length} chunk(s) of up to ${state.chunkDays} days`;
+              const where =
+                state.chunksDone >= chunks.length
+                  ? `all ${chunks.length} chunk(s) written before; running the run over the range again (the last one did not finish)`
+                  : state.chunksDone > 0
+                    ? `resuming at chunk ${state.chunksDone + 1}/${chunks.length}`
+                    : `${chunks.length} chunk(s) of up to ${state.chunkDays} days`;
               const paced = quotas.quotas.length ? `, paced under ${quotas.quotas.map(formatQuota).join(", ")}` : "";
               io.err(`backfill ${state.id}: ${where}${paced}\n`);
             },
