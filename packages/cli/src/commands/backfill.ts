@@ -68,6 +68,7 @@ Examples:
             quotas,
             clock: runtime.clock,
             logger: runtime.options.logger,
+            lock: (id) => runtime.backfillLock(id),
           },
           {
             restart: values.restart,

@@ -23,7 +23,7 @@ export function errorResponses<S extends number>(...statuses: S[]): Record<S, { 
     400: "Invalid input: `field` and `reason` say which and why",
     401: 'Missing bearer token (`WWW-Authenticate: Bearer realm="sluice"`) or a wrong one (`error="invalid_token"`)',
     404: "Not found",
-    409: "A run is in progress: `runningId` names it",
+    409: "A run (or, POST /backfills, a back-fill) is in progress: `runningId` names it",
     413: "Request body too large, or (POST /query) an answer over the byte limit",
     503: "The query was cancelled (the client went away), or the server is stopping (`Retry-After`)",
     504: "The query ran past the time limit and was cancelled",
