@@ -88,6 +88,8 @@ export class StepFunctionsBackfillLauncher implements BackfillLauncher {
     const log = logger.child({ backfill: backfillId });
     // A finished back-fill is not run again (its Plan would find no chunk and run the range once more).
     if (opened.finished) return { backfillId };
+    // Under way from now: a second POST meanwhile is refused.
+    await opened.resumed();
     try {
       const answer = await this.sfn.send(new StartExecutionCommand({ stateMachineArn, name: executionName(backfillId, this.clock.now()), input: JSON.stringify(input) }));
       if (!answer.executionArn) throw new BackfillNotStartedError(backfillId, "Step Functions answered without an executionArn");

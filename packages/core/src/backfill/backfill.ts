@@ -207,6 +207,11 @@ export class Backfill {
     return { chunk, records: summary.recordsDelivered, skipped: false };
   }
 
+  /** Marks the back-fill under way again (a resume after a stop): its cursor says so, with the time, before the next chunk is fetched. */
+  async resumed(): Promise<void> {
+    await this.save({ status: this.ingested ? "running" : "ingesting", failure: undefined });
+  }
+
   /** Marks the back-fill stopped before its next chunk because its driver never started (an execution that could not be started): a new start resumes there. */
   async stoppedBeforeStart(message: string): Promise<void> {
     const next = this.chunks[Math.min(this.state.chunksDone, this.chunks.length - 1)]!;
@@ -274,6 +279,7 @@ async function driveBackfill(request: BackfillRequest, deps: BackfillDeps, optio
   const { state, chunks, resumedAt } = opened;
   if (opened.finished) return { state, resumedAt, alreadyDone: true };
   const pacer = deps.pacer ?? pacerOf(deps.quotas, deps.clock);
+  await opened.resumed();
   options.onStart?.(state, chunks);
   const started = deps.clock.now();
   for (const chunk of chunks.slice(state.chunksDone)) {
