@@ -1,6 +1,7 @@
 import { BackfillInProgressError, BackfillStoppedError, type BackfillOptions, type BackfillRequest, type BackfillResult, type BackfillState } from "../backfill/backfill";
 import type { Clock } from "../lake/clock";
 import type { Logger } from "../log/logger";
+import { BackgroundSlot } from "./background-slot";
 
 /** What POST /backfills asks for: a back-fill request (subjects resolved), and whether to ignore its cursor. */
 export interface BackfillStart extends BackfillRequest {
@@ -38,17 +39,16 @@ export interface InProcessBackfillLauncherOptions {
  * on the next POST of the same request.
  */
 export class InProcessBackfillLauncher implements BackfillLauncher {
-  private running?: { id: string; since: string; done: Promise<void>; stop: AbortController };
+  private readonly slot = new BackgroundSlot();
 
   constructor(private readonly options: InProcessBackfillLauncherOptions) {}
 
   async start(request: BackfillStart): Promise<{ backfillId: string }> {
-    if (this.running) throw new BackfillInProgressError(this.running.id, this.running.since);
+    const running = this.slot.current;
+    if (running) throw new BackfillInProgressError(running.id, running.since);
     const { restart, ...backfillRequest } = request;
     const backfillId = this.options.idOf(backfillRequest);
-    const stop = new AbortController();
-    let settle!: () => void;
-    this.running = { id: backfillId, since: new Date(this.options.clock.now()).toISOString(), done: new Promise((resolve) => (settle = resolve)), stop };
+    const { signal, release } = this.slot.claim(backfillId, new Date(this.options.clock.now()).toISOString());
     const log = this.options.logger.child({ backfill: backfillId });
     return new Promise((resolve, reject) => {
       let started = false;
@@ -57,7 +57,7 @@ export class InProcessBackfillLauncher implements BackfillLauncher {
         resolve({ backfillId });
       };
       Promise.resolve()
-        .then(() => this.options.drive(backfillRequest, { restart, signal: stop.signal, onStart: answer }))
+        .then(() => this.options.drive(backfillRequest, { restart, signal, onStart: answer }))
         .then(
           (result) => {
             // A back-fill that had finished already answers without starting.
@@ -71,29 +71,22 @@ export class InProcessBackfillLauncher implements BackfillLauncher {
             else log.error("background back-fill crashed", { error });
           },
         )
-        .finally(() => {
-          this.running = undefined;
-          settle();
-        });
+        .finally(release);
     });
   }
 
   async active(state: BackfillState): Promise<boolean> {
     if (state.status !== "ingesting" && state.status !== "running") return false;
-    return this.running?.id === state.id || (await this.options.heldElsewhere(state.id));
+    return this.slot.current?.id === state.id || (await this.options.heldElsewhere(state.id));
   }
 
   /** Stops the background back-fill after the chunk in flight (its cursor stays before it); resolves with its id once it ended. */
-  async stop(reason: string): Promise<string | undefined> {
-    const running = this.running;
-    if (!running) return undefined;
-    running.stop.abort(reason);
-    await running.done;
-    return running.id;
+  stop(reason: string): Promise<string | undefined> {
+    return this.slot.stop(reason);
   }
 
   /** Resolves when the background back-fill, if any, has ended. */
   settled(): Promise<void> {
-    return this.running?.done ?? Promise.resolve();
+    return this.slot.settled();
   }
 }

@@ -32,6 +32,12 @@ export function errorResponses<S extends number>(...statuses: S[]): Record<S, { 
   return Object.fromEntries(statuses.map((s) => [s, { description: descriptions[s] ?? "Error", content: { "application/json": { schema: ErrorSchema } } }])) as never;
 }
 
+/** One page of a list, newest first: `limit` 1–100 (default 20) from `offset`. */
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+});
+
 /** The `If-None-Match` request header of the GET routes that answer with an ETag. */
 export const ConditionalHeaders = z.object({
   "if-none-match": z

@@ -3,7 +3,7 @@ import type { ResolvedDeps } from "../app";
 import { InvalidInputError, NotFoundError } from "../errors";
 import { etagged } from "../response-cache";
 import { newRouter } from "../router";
-import { ConditionalHeaders, conditionalOk, errorResponses } from "../schemas";
+import { ConditionalHeaders, PageQuery, conditionalOk, errorResponses } from "../schemas";
 import type { BackfillState } from "../../backfill/cursor-store";
 import { checkedRequest, RunRequestFields } from "./runs";
 
@@ -71,10 +71,7 @@ const listBackfills = createRoute({
   tags: ["backfills"],
   summary: "Back-fills, newest first",
   request: {
-    query: z.object({
-      limit: z.coerce.number().int().min(1).max(100).default(20),
-      offset: z.coerce.number().int().min(0).max(100_000).default(0),
-    }),
+    query: PageQuery,
     headers: ConditionalHeaders,
   },
   responses: {

@@ -3,7 +3,7 @@ import type { ResolvedDeps } from "../app";
 import { InvalidInputError, NotFoundError } from "../errors";
 import { etagged } from "../response-cache";
 import { newRouter } from "../router";
-import { CalendarDate, ConditionalHeaders, DqReportSchema, RunIdParam, RunSchema, conditionalOk, errorResponses } from "../schemas";
+import { CalendarDate, ConditionalHeaders, DqReportSchema, PageQuery, RunIdParam, RunSchema, conditionalOk, errorResponses } from "../schemas";
 import { configuredSubjectNames, defaultVariablesOf } from "../../config/project";
 import { datasetModule } from "../../datasets/registry";
 import { namedSubjects, subjectRequestOf } from "../../datasets/subject-rules";
@@ -91,10 +91,7 @@ const listRuns = createRoute({
   tags: ["runs"],
   summary: "Runs, newest first",
   request: {
-    query: z.object({
-      limit: z.coerce.number().int().min(1).max(100).default(20),
-      offset: z.coerce.number().int().min(0).max(100_000).default(0),
-    }),
+    query: PageQuery,
     headers: ConditionalHeaders,
   },
   responses: {
