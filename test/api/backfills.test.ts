@@ -124,6 +124,27 @@ describe("POST /backfills and GET /backfills on the twin", () => {
     expect(bad.body.error.field).toBe("id");
   });
 
+  it("stops a back-fill after the chunk in flight when serve stops, and resumes it from the cursor on the next serve's POST", async () => {
+    // Prepare: a second server over the same lake, stopped right after its back-fill started
+    const body = { ...HALF_YEAR, from: "2023-01-01", to: "2023-12-31" };
+    const first = await startServer(runtime, { token: TOKEN, host: "127.0.0.1", port: 0 });
+    const answer = await fetch(new URL("backfills", first.url), { method: "POST", headers: authJson(), body: JSON.stringify(body) });
+    expect(answer.status).toBe(202);
+    const { backfillId } = (await answer.json()) as { backfillId: string };
+    // Act
+    const report = await first.close("SIGTERM");
+    // Assess: stopped, naming the chunk and the signal
+    expect(report.backfillStopped).toBe(backfillId);
+    const stopped = await get<BackfillView>(`backfills/${backfillId}`);
+    expect(stopped.body).toMatchObject({ status: "stopped", phase: "stopped" });
+    expect(stopped.body.chunksDone).toBeLessThan(12);
+    expect(stopped.body.stopReason).toMatch(new RegExp(`^chunk ${stopped.body.chunksDone + 1}/12 .*SIGTERM`));
+    // The server still running takes it up where the cursor is.
+    const resumed = await post(body);
+    expect(resumed.status).toBe(202);
+    expect(await settled(backfillId)).toMatchObject({ status: "finished", chunksDone: 12, records: 365 * 24, startedAt: stopped.body.startedAt });
+  });
+
   it("keeps one driver per back-fill across processes: 409 while `sluice backfill` drives it, a resume from its cursor once that process is killed", async () => {
     // Prepare: the CLI drives the half year paced at one chunk per 3 s, holding the back-fill's lock
     const args = ["bin/sluice.js", "backfill", "--source", "synthetic", "--from", HALF_YEAR.from, "--to", HALF_YEAR.to, "--subjects", "Paris", "--quota", "1/3s", "--lake", runtime.options.lake];
