@@ -166,6 +166,27 @@ describe("api.handler on AWS adapters (hono/aws-lambda, fake S3, Glue, Athena an
     expect(polled.json()).toMatchObject({ id: runId, status: "running" });
   });
 
+  it("POST /backfills with the token answers 202, starts the back-fill state machine, and GET /backfills/{id} answers from the first cursor at once", async () => {
+    // Act
+    const body = { source: "synthetic", from: "2020-01-01", to: "2024-12-31", subjects: ["Paris"] };
+    const answer = await request("POST", "/backfills", { body, headers: { authorization: `Bearer ${TOKEN}` } });
+    const again = await request("POST", "/backfills", { body, headers: { authorization: `Bearer ${TOKEN}` } });
+    const { backfillId } = answer.json();
+    const polled = await request("GET", answer.headers!.location as string);
+    const listed = await request("GET", "/backfills");
+    // Assess
+    expect(answer.statusCode).toBe(202);
+    expect(answer.headers?.location).toBe(`/backfills/${backfillId}`);
+    expect(sfn.started).toEqual([expect.objectContaining({ stateMachineArn: BACKFILL_STATE_MACHINE, name: expect.stringMatching(new RegExp(`^${backfillId}-\\d{8}T\\d{6}Z$`)) })]);
+    expect(JSON.parse(sfn.started[0]!.input!)).toMatchObject({ dataset: "weather", source: "synthetic", from: "2020-01-01", to: "2024-12-31", locations: [{ name: "Paris" }] });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error).toMatchObject({ code: "backfill_in_progress", runningId: backfillId });
+    expect(again.body).not.toContain(BACKFILL_STATE_MACHINE);
+    expect(polled.statusCode).toBe(200);
+    expect(polled.json()).toMatchObject({ id: backfillId, status: "running", phase: "ingesting", chunksDone: 0, chunksTotal: 59 });
+    expect(listed.json().backfills.map((b: { id: string }) => b.id)).toEqual([backfillId]);
+  });
+
   it("POST /runs that Step Functions throttles is a 500 naming only the request id, and the run's record says it did not start", async () => {
     // Prepare: a minute after the published run, so this run sorts first
     aws.clock.advance(60_000);
