@@ -30,12 +30,14 @@ interface ApiPolicyTargets {
   readonly databaseName: string;
   readonly workgroupArn: string;
   readonly stateMachineArn: string;
+  readonly backfillStateMachineArn: string;
 }
 
 /**
  * The HTTP API's permissions, read-mostly: Athena queries in sluice's workgroup, Glue reads of the
  * datasets' tables, reads of processed (run records, lock) and prod, query results in
- * athena-results, the first record of a run it starts, and starting the run state machine, nothing else.
+ * athena-results, the first record of a run it starts and the first cursor of a back-fill, and
+ * starting the run and back-fill state machines, nothing else.
  */
 function apiPolicy(t: ApiPolicyTargets): iam.PolicyStatement[] {
   const tables = Object.values(stackProject().pipeline.datasets).flatMap(datasetGlueTables);
@@ -56,8 +58,8 @@ function apiPolicy(t: ApiPolicyTargets): iam.PolicyStatement[] {
       actions: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
       resources: [athenaResults.arnForObjects("results/*")],
     }),
-    new iam.PolicyStatement({ actions: ["s3:PutObject"], resources: [processed.arnForObjects("_sluice/runs/*")] }),
-    new iam.PolicyStatement({ actions: ["states:StartExecution"], resources: [t.stateMachineArn] }),
+    new iam.PolicyStatement({ actions: ["s3:PutObject"], resources: [processed.arnForObjects("_sluice/runs/*"), processed.arnForObjects("_sluice/backfills/*")] }),
+    new iam.PolicyStatement({ actions: ["states:StartExecution"], resources: [t.stateMachineArn, t.backfillStateMachineArn] }),
   ];
 }
 
@@ -146,13 +148,14 @@ export function Api({ app, stack }: StackContext) {
   suppressSstFunctionDefaults(backfillRunner);
   suppressObjectWildcards(backfillRunner.role!, "A back-fill writes its cursors under _sluice/backfills/ and client-rejected records under the datasets' error prefixes, keys made at run time.");
   const backfills = backfillStateMachine(stack, { backfillRunner, runs, removalPolicy: retainsData(app) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY });
+  const backfillStateMachineArn = new Config.Parameter(stack, "BACKFILL_STATE_MACHINE", { value: backfills.stateMachineArn });
 
   const handler = new Function(stack, "ApiHandler", {
     handler: "packages/functions/src/api.handler",
     // API Gateway gives up on an integration after 30 s; the app stops Athena queries at 25 s.
     timeout: "30 seconds",
     memorySize: "512 MB",
-    bind: [...Object.values(storage.parameters), catalog.parameters.GLUE_DATABASE, analytics.parameters.ATHENA_WORKGROUP, runStateMachineArn, apiToken],
+    bind: [...Object.values(storage.parameters), catalog.parameters.GLUE_DATABASE, analytics.parameters.ATHENA_WORKGROUP, runStateMachineArn, backfillStateMachineArn, apiToken],
     // The dashboard is served by the app itself: packages/web/* into web/, and uPlot where
     // loadWebAssets resolves it (node_modules/uplot/dist, next to the bundle).
     // (copyFiles replaces the app's default: the bundled project config is listed again.)
@@ -167,6 +170,7 @@ export function Api({ app, stack }: StackContext) {
       databaseName: catalog.databaseName,
       workgroupArn: analytics.workgroupArn,
       stateMachineArn: runs.stateMachineArn,
+      backfillStateMachineArn: backfills.stateMachineArn,
     }),
   });
   suppressSstFunctionDefaults(handler);
@@ -194,5 +198,5 @@ export function Api({ app, stack }: StackContext) {
     ],
   );
   stack.addOutputs({ ApiUrl: api.url, RunStateMachine: runs.stateMachineArn, BackfillStateMachine: backfills.stateMachineArn, DqAlertTopic: alerts.topicArn });
-  return { runs, alerts, apiToken, api, bindings: [...resources, runStateMachineArn] };
+  return { runs, backfills, alerts, apiToken, api, bindings: [...resources, runStateMachineArn] };
 }

@@ -10,13 +10,14 @@ const PERIOD = Duration.minutes(5);
 
 /**
  * The alarms that tell someone the unattended pipeline needs a look, each notifying the alert topic
- * (the one failed DQ gates publish to): a producer that failed, a run that failed, a Firehose stream
+ * (the one failed DQ gates publish to): a producer that failed, a run or a back-fill that failed or
+ * timed out, a Firehose stream
  * whose deliveries to S3 did not all succeed. No data (no invocation, no delivery in the period) is
  * not a failure.
  */
 export function Operations({ stack }: StackContext) {
   const { producers, streams } = use(Ingest);
-  const { alerts, runs } = use(Api);
+  const { alerts, runs, backfills } = use(Api);
   const notify = new SnsAction(alerts);
   const alarm = (id: string, props: Omit<cloudwatch.AlarmProps, "evaluationPeriods">) => {
     const created = new cloudwatch.Alarm(stack, id, { treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, ...props, evaluationPeriods: 1 });
@@ -40,6 +41,9 @@ export function Operations({ stack }: StackContext) {
   // executions whose failure could not be recorded. A timed-out execution runs no Catch at all.
   onAny("RunExecutionsFailed", "A run's state machine execution failed (ExecutionsFailed ≥ 1 in 5 minutes; a failed DQ gate counts): see its run record and the execution's history.", (p) => runs.metricFailed(p));
   onAny("RunExecutionsTimedOut", "A run's state machine execution timed out (ExecutionsTimedOut ≥ 1 in 5 minutes): its record says running and its lock stays until the next run takes it over (2 h).", (p) => runs.metricTimedOut(p));
+  // A back-fill whose chunk failed ends in its BackfillStopped Fail state: its cursor names the chunk.
+  onAny("BackfillExecutionsFailed", "A back-fill's state machine execution failed (ExecutionsFailed ≥ 1 in 5 minutes): GET /backfills/{id} names the chunk it stopped at; POST the same request again to resume.", (p) => backfills.metricFailed(p));
+  onAny("BackfillExecutionsTimedOut", "A back-fill's state machine execution timed out (ExecutionsTimedOut ≥ 1 in 5 minutes, 30 days): its cursor keeps the chunks written; POST the same request again to resume.", (p) => backfills.metricTimedOut(p));
   for (const { dataset, stream } of streams) {
     // DeliveryToS3.Success is successful S3 puts over all S3 puts: below 1, some delivery failed.
     // https://docs.aws.amazon.com/firehose/latest/dev/monitoring-with-cloudwatch-metrics.html

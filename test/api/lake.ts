@@ -36,9 +36,9 @@ export async function publishDemoWeek(runtime: LocalRuntime): Promise<RunRecord>
 
 /** The app over a runtime, as `sluice serve` builds it (production version read on every request). */
 export async function localApp(runtime: LocalRuntime, overrides: Partial<ApiDeps> = {}) {
-  const { deps, launcher } = await localApiDeps(runtime, { token: TOKEN, productionTtlMs: 0 });
+  const { deps, launcher, backfills } = await localApiDeps(runtime, { token: TOKEN, productionTtlMs: 0 });
   const app = createApp({ ...deps, ...overrides });
-  return { app, launcher: launcher as InProcessRunLauncher, deps };
+  return { app, launcher: launcher as InProcessRunLauncher, backfills, deps };
 }
 
 /** Headers of an authenticated JSON POST. */

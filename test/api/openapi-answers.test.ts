@@ -116,7 +116,7 @@ describe("every answer of every operation matches the served OpenAPI document", 
     runtime = await tempRuntime("answers");
     empty = await tempRuntime("answers-empty");
     run = await publishDemoWeek(runtime);
-    const { app, launcher } = await localApp(runtime);
+    const { app, launcher, backfills } = await localApp(runtime);
     const { app: stopping } = await localApp(runtime, { stopping: () => 7 });
     const { app: limited } = await localApp(runtime, { limits: { queryMs: 300, answerBytes: 200 } });
     const { app: bare } = await localApp(runtime, { assets: undefined });
@@ -170,6 +170,13 @@ describe("every answer of every operation matches the served OpenAPI document", 
       { operationId: "startRun", expect: 400, app, path: "/runs", init: post({ ...WEEK_BODY, from: "2024-13-45" }) },
       { operationId: "startRun", expect: 401, app, path: "/runs", init: post(WEEK_BODY, { "Content-Type": "application/json" }) },
       { operationId: "startRun", expect: 413, app, path: "/runs", init: post({ ...WEEK_BODY, locations: Array(9000).fill("Paris") }) },
+      { operationId: "listBackfills", expect: 200, app, path: "/backfills" },
+      { operationId: "listBackfills", expect: 400, app, path: "/backfills?offset=-1" },
+      { operationId: "getBackfill", expect: 400, app, path: "/backfills/..%2F..%2Fetc" },
+      { operationId: "getBackfill", expect: 404, app, path: "/backfills/b-weather-2020-01-01-2020-12-31-0123456789" },
+      { operationId: "startBackfill", expect: 400, app, path: "/backfills", init: post({ ...WEEK_BODY, to: "2024-11-01" }) },
+      { operationId: "startBackfill", expect: 401, app, path: "/backfills", init: post(WEEK_BODY, { "Content-Type": "application/json" }) },
+      { operationId: "startBackfill", expect: 413, app, path: "/backfills", init: post({ ...WEEK_BODY, locations: Array(9000).fill("Paris") }) },
       { operationId: "getDashboard", expect: 200, app, path: "/" },
       { operationId: "getDashboard", expect: 404, app: bare, path: "/" },
       { operationId: "getDashboardFile", expect: 200, app, path: "/ui/app.js" },
@@ -203,6 +210,13 @@ describe("every answer of every operation matches the served OpenAPI document", 
     await send({ operationId: "startRun", expect: 202, app, path: "/runs", init: post(WEEK_BODY) });
     await send({ operationId: "startRun", expect: 409, app, path: "/runs", init: post(WEEK_BODY) });
     await launcher.settled();
+    // A back-fill: 202, then the same one while it runs is a 409; once it ended, its state (listed too).
+    const started = await send({ operationId: "startBackfill", expect: 202, app, path: "/backfills", init: post({ ...WEEK_BODY, from: "2024-10-01" }) });
+    await send({ operationId: "startBackfill", expect: 409, app, path: "/backfills", init: post({ ...WEEK_BODY, from: "2024-10-01" }) });
+    await backfills.settled();
+    const state = await send({ operationId: "getBackfill", expect: 200, app, path: (JSON.parse(started.text) as { location: string }).location });
+    await send({ ...state.call, expect: 304 }, { "If-None-Match": state.headers.get("ETag")! });
+    await send({ operationId: "listBackfills", expect: 200, app, path: "/backfills?limit=1" });
     // A cache hit answers from the app's first middleware: the same checks apply.
     await send(calls.find((c) => c.operationId === "getSeries")!);
   }, 120_000);

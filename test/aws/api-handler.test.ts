@@ -15,6 +15,7 @@ import { FakeSfn } from "./fake-sfn";
 
 const TOKEN = "test-token-0123456789abcdef";
 const RUN_STATE_MACHINE = "arn:aws:states:eu-west-1:123456789012:stateMachine:RunStateMachine-abc";
+const BACKFILL_STATE_MACHINE = "arn:aws:states:eu-west-1:123456789012:stateMachine:BackfillStateMachine-abc";
 const HOST = "abc123.execute-api.eu-west-1.amazonaws.com";
 const PARIS = { name: "Paris", latitude: 48.8566, longitude: 2.3522 };
 
@@ -93,7 +94,7 @@ describe("api.handler on AWS adapters (hono/aws-lambda, fake S3, Glue, Athena an
     sfn = new FakeSfn();
     const runtime = new AwsRuntime({
       ...aws.runtime.options,
-      config: { ...AWS_CONFIG, runStateMachine: RUN_STATE_MACHINE },
+      config: { ...AWS_CONFIG, runStateMachine: RUN_STATE_MACHINE, backfillStateMachine: BACKFILL_STATE_MACHINE },
       clients: { ...aws.runtime.options.clients, athena: athena.client, sfn: sfn.client },
     });
     invoke = apiHandler(() => runtime.apiDeps({ token: TOKEN, assets: loadWebAssets() }));
@@ -163,6 +164,27 @@ describe("api.handler on AWS adapters (hono/aws-lambda, fake S3, Glue, Athena an
     expect(invocations()[0]!.input.locations.map((l) => l.name)).toEqual(["Paris", "London"]);
     expect(polled.statusCode).toBe(200);
     expect(polled.json()).toMatchObject({ id: runId, status: "running" });
+  });
+
+  it("POST /backfills with the token answers 202, starts the back-fill state machine, and GET /backfills/{id} answers from the first cursor at once", async () => {
+    // Act
+    const body = { source: "synthetic", from: "2020-01-01", to: "2024-12-31", subjects: ["Paris"] };
+    const answer = await request("POST", "/backfills", { body, headers: { authorization: `Bearer ${TOKEN}` } });
+    const again = await request("POST", "/backfills", { body, headers: { authorization: `Bearer ${TOKEN}` } });
+    const { backfillId } = answer.json();
+    const polled = await request("GET", answer.headers!.location as string);
+    const listed = await request("GET", "/backfills");
+    // Assess
+    expect(answer.statusCode).toBe(202);
+    expect(answer.headers?.location).toBe(`/backfills/${backfillId}`);
+    expect(sfn.started).toEqual([expect.objectContaining({ stateMachineArn: BACKFILL_STATE_MACHINE, name: expect.stringMatching(new RegExp(`^${backfillId}-\\d{8}T\\d{6}Z$`)) })]);
+    expect(JSON.parse(sfn.started[0]!.input!)).toMatchObject({ dataset: "weather", source: "synthetic", from: "2020-01-01", to: "2024-12-31", locations: [{ name: "Paris" }] });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error).toMatchObject({ code: "backfill_in_progress", runningId: backfillId });
+    expect(again.body).not.toContain(BACKFILL_STATE_MACHINE);
+    expect(polled.statusCode).toBe(200);
+    expect(polled.json()).toMatchObject({ id: backfillId, status: "running", phase: "ingesting", chunksDone: 0, chunksTotal: 59 });
+    expect(listed.json().backfills.map((b: { id: string }) => b.id)).toEqual([backfillId]);
   });
 
   it("POST /runs that Step Functions throttles is a 500 naming only the request id, and the run's record says it did not start", async () => {
@@ -244,7 +266,7 @@ describe("api.handler: what clients are told when AWS fails", () => {
     // POST /query only reads tables of the catalog (an allow-list): the table the query names is in Glue.
     const parquet = tableInputOf({ database: AWS_CONFIG.glueDatabase, name: "weather_parquet", kind: "table", columns: [{ name: "city", type: "string" }], partitionKeys: [], parameters: {} });
     aws.glue.tables.set(`${AWS_CONFIG.glueDatabase}.weather_parquet`, { ...parquet, DatabaseName: AWS_CONFIG.glueDatabase, VersionId: "1" });
-    const runtime = new AwsRuntime({ ...aws.runtime.options, config: { ...AWS_CONFIG, runStateMachine: RUN_STATE_MACHINE }, clients: { ...aws.runtime.options.clients, athena: athena.client } });
+    const runtime = new AwsRuntime({ ...aws.runtime.options, config: { ...AWS_CONFIG, runStateMachine: RUN_STATE_MACHINE, backfillStateMachine: BACKFILL_STATE_MACHINE }, clients: { ...aws.runtime.options.clients, athena: athena.client } });
     const invoke = apiHandler(() => runtime.apiDeps({ token: TOKEN, assets: new Map() }));
     // Act
     const answer = await call(invoke, httpEvent("POST", "/query", { body: { sql: "SELECT count(*) AS n FROM weather_parquet" }, headers: { authorization: `Bearer ${TOKEN}` } }));
@@ -265,7 +287,7 @@ describe("api.handler: what clients are told when AWS fails", () => {
     const invoke = apiHandler(async () => {
       builds++;
       if (builds === 1) throw new Error("SSM GetParameters throttled");
-      return new AwsRuntime({ ...aws.runtime.options, config: { ...AWS_CONFIG, runStateMachine: RUN_STATE_MACHINE } }).apiDeps({ token: TOKEN, assets: new Map() });
+      return new AwsRuntime({ ...aws.runtime.options, config: { ...AWS_CONFIG, runStateMachine: RUN_STATE_MACHINE, backfillStateMachine: BACKFILL_STATE_MACHINE } }).apiDeps({ token: TOKEN, assets: new Map() });
     });
     // Act
     const first = await call(invoke, httpEvent("GET", "/health")).catch((e: unknown) => e);
@@ -282,7 +304,7 @@ describe("api.handler: what clients are told when AWS fails", () => {
 describe("awsRedactor", () => {
   it("replaces ARNs, account ids, bucket names, the workgroup and the Glue database by neutral names", () => {
     // Prepare
-    const redact = awsRedactor({ ...AWS_CONFIG, runStateMachine: RUN_STATE_MACHINE });
+    const redact = awsRedactor({ ...AWS_CONFIG, runStateMachine: RUN_STATE_MACHINE, backfillStateMachine: BACKFILL_STATE_MACHINE });
     // Act
     const out = redact(
       "TABLE_NOT_FOUND: sluice_prod.weather_x in sluice-prod; s3://sluice-prod-athena-results/results/q.csv, sluice-prod-prod, account 123456789012, role arn:aws:iam::123456789012:role/x, state machine arn:aws:states:eu-west-1:123456789012:stateMachine:RunStateMachine-abc",

@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { StepFunctionsBackfillLauncher } from "../../packages/core/src/aws/sfn-backfill-launcher";
 import { StepFunctionsRunLauncher } from "../../packages/core/src/aws/sfn-run-launcher";
 import { createLogger } from "../../packages/core/src/log/logger";
 
@@ -18,6 +19,7 @@ const BOUND: Record<string, string> = {
   SST_Parameter_value_GLUE_DATABASE: "prod_sluice",
   SST_Parameter_value_ATHENA_WORKGROUP: "prod-sluice-workgroup",
   SST_Parameter_value_RUN_STATE_MACHINE: "arn:aws:states:eu-west-1:123456789012:stateMachine:prod-sluice-RunStateMachine",
+  SST_Parameter_value_BACKFILL_STATE_MACHINE: "arn:aws:states:eu-west-1:123456789012:stateMachine:prod-sluice-BackfillStateMachine",
   SST_Secret_value_API_TOKEN: "bound-secret-token-0123456789",
 };
 
@@ -30,7 +32,7 @@ describe("apiDepsFromSst: the API's ports from the function's bindings", () => {
     else process.env.LAMBDA_TASK_ROOT = previousRoot;
   });
 
-  it("takes the token from the API_TOKEN secret, starts runs on RUN_STATE_MACHINE and serves the dashboard copied into the bundle", async () => {
+  it("takes the token from the API_TOKEN secret, starts runs on RUN_STATE_MACHINE, back-fills on BACKFILL_STATE_MACHINE and serves the dashboard copied into the bundle", async () => {
     // Prepare: the bundle layout stacks/Api.ts's copyFiles makes
     Object.assign(process.env, { SST_APP: "sluice", SST_STAGE: "prod", AWS_REGION: "eu-west-1", LAMBDA_TASK_ROOT: taskRoot, ...BOUND });
     cpSync(join(process.cwd(), "packages", "web"), join(taskRoot, "web"), { recursive: true });
@@ -41,6 +43,7 @@ describe("apiDepsFromSst: the API's ports from the function's bindings", () => {
     expect(LAMBDA_WEB_DIR).toBe("web");
     expect(deps.token).toBe("bound-secret-token-0123456789");
     expect(deps.launcher).toBeInstanceOf(StepFunctionsRunLauncher);
+    expect(deps.backfills.launcher).toBeInstanceOf(StepFunctionsBackfillLauncher);
     expect(deps.pipeline.buckets.processed).toBe("sluice-prod-processed");
     expect(deps.pipeline.glueDatabase).toBe("prod_sluice");
     expect([...deps.assets!.keys()].sort()).toEqual([...WEB_FILES, "uPlot.iife.min.js", "uPlot.min.css"].sort());

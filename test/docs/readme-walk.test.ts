@@ -137,15 +137,15 @@ describe("the README walk: the commands of README.md and docs/*.md, in order, as
     throw new Error(`\`${text}\` did not answer on ${url} within 120 s:\n${output}`);
   }
 
-  /** Waits for a run started by POST /runs to end (a user would poll /runs/{id} too). */
-  async function awaitRun(id: string): Promise<void> {
+  /** Waits for a run (`runs/<id>`) or a back-fill (`backfills/<id>`) started by a POST to end, polling it as a user would. */
+  async function awaitEnd(path: string): Promise<void> {
     const deadline = Date.now() + 120_000;
     while (Date.now() < deadline) {
-      const record = (await (await fetch(`${serverUrl}/runs/${id}`)).json().catch(() => ({}))) as { status?: string };
+      const record = (await (await fetch(`${serverUrl}/${path}`)).json().catch(() => ({}))) as { status?: string };
       if (record.status && record.status !== "running") return;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    throw new Error(`run ${id} did not end within 120 s`);
+    throw new Error(`${path} did not end within 120 s`);
   }
 
   /** Runs one command of the docs; returns why it was not run, or undefined. */
@@ -198,8 +198,9 @@ describe("the README walk: the commands of README.md and docs/*.md, in order, as
     expect(outcome, `${command.file}:${command.line} \`${command.text}\``).toMatchObject({ code: 0 });
     if (/-X POST \$URL\/runs\b/.test(text)) {
       lastRunId = (JSON.parse(outcome.out) as { runId: string }).runId;
-      await awaitRun(lastRunId);
+      await awaitEnd(`runs/${lastRunId}`);
     }
+    if (/-X POST \$URL\/backfills\b/.test(text)) await awaitEnd(`backfills/${(JSON.parse(outcome.out) as { backfillId: string }).backfillId}`);
     if (/-si .*<etag>|If-None-Match/.test(command.text)) expect(outcome.out, `${command.file}:${command.line}`).toMatch(/^HTTP\/1\.1 304/);
     return undefined;
   }

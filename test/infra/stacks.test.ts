@@ -318,24 +318,30 @@ describe("the SST v2 app's stacks", () => {
       expect(stage!.Properties.DefaultRouteSettings).toEqual({ ThrottlingBurstLimit: 50, ThrottlingRateLimit: 25 });
     });
 
-    it("runs api.handler for at most 30 s (API Gateway's limit), bound to the lake, catalog, workgroup, run state machine and API_TOKEN only", () => {
+    it("runs api.handler for at most 30 s (API Gateway's limit), bound to the lake, catalog, workgroup, run and back-fill state machines and API_TOKEN only", () => {
       const fn = apiFunction();
       expect(fn.Properties.Timeout).toBe(30);
       expect(fn.Properties.Runtime).toBe("nodejs24.x");
       const variables = fn.Properties.Environment.Variables as Record<string, unknown>;
       const bound = Object.keys(variables).filter((k) => k.startsWith("SST_Parameter_value_")).map((k) => k.slice(20));
-      expect(bound.sort()).toEqual(["ATHENA_RESULTS_BUCKET", "ATHENA_WORKGROUP", "GLUE_DATABASE", "PROCESSED_BUCKET", "PROD_BUCKET", "RAW_BUCKET", "RUN_STATE_MACHINE"]);
+      expect(bound.sort()).toEqual(["ATHENA_RESULTS_BUCKET", "ATHENA_WORKGROUP", "BACKFILL_STATE_MACHINE", "GLUE_DATABASE", "PROCESSED_BUCKET", "PROD_BUCKET", "RAW_BUCKET", "RUN_STATE_MACHINE"]);
       expect(variables.SST_Secret_value_API_TOKEN).toBe("__FETCH_FROM_SSM__");
       expect(variables.SST_Parameter_value_RUN_STATE_MACHINE).toEqual({ Ref: logicalIdOf(templateOf(assembly, STAGE, "Api"), "AWS::StepFunctions::StateMachine", "RunStateMachine") });
+      expect(variables.SST_Parameter_value_BACKFILL_STATE_MACHINE).toEqual({ Ref: logicalIdOf(templateOf(assembly, STAGE, "Api"), "AWS::StepFunctions::StateMachine", "BackfillStateMachine") });
     });
 
-    it("lets the API start only the run state machine, query only the workgroup, read Glue and processed/prod, and write only query results and run records", () => {
+    it("lets the API start only the run and back-fill state machines, query only the workgroup, read Glue and processed/prod, and write only query results, run records and back-fill cursors", () => {
       const api = templateOf(assembly, STAGE, "Api");
       const own = statementsOf(assembly).filter((s) => s.policy.includes("ApiHandler") && !s.actions.every((a) => a.startsWith("xray:")));
       expect(own.flatMap((s) => s.resources)).not.toContain("*");
       expect(own.filter((s) => s.actions.some((a) => a.startsWith("lambda:")))).toEqual([]);
       const start = own.filter((s) => s.actions.some((a) => a.startsWith("states:")));
-      expect(start).toEqual([expect.objectContaining({ actions: ["states:StartExecution"], resources: [{ Ref: logicalIdOf(api, "AWS::StepFunctions::StateMachine", "RunStateMachine") }] })]);
+      expect(start).toEqual([
+        expect.objectContaining({
+          actions: ["states:StartExecution"],
+          resources: [{ Ref: logicalIdOf(api, "AWS::StepFunctions::StateMachine", "RunStateMachine") }, { Ref: logicalIdOf(api, "AWS::StepFunctions::StateMachine", "BackfillStateMachine") }],
+        }),
+      ]);
       const athena = own.filter((s) => s.actions.some((a) => a.startsWith("athena:")));
       expect(athena.flatMap((s) => s.resources).map(render)).toEqual(["arn:<ref>:athena:eu-west-1:123456789012:workgroup/<ref>"]);
       const glue = own.filter((s) => s.actions.some((a) => a.startsWith("glue:")));
@@ -344,7 +350,7 @@ describe("the SST v2 app's stacks", () => {
         DATASETS.flatMap(glueTablesOf),
       );
       const writes = own.filter((s) => s.actions.includes("s3:PutObject"));
-      expect(writes.flatMap((s) => s.resources).map(render).sort()).toEqual(["<ref>/_sluice/runs/*", "<ref>/results/*"]);
+      expect(writes.flatMap((s) => s.resources).map(render).sort()).toEqual(["<ref>/_sluice/backfills/*", "<ref>/_sluice/runs/*", "<ref>/results/*"]);
       expect(own.flatMap((s) => s.actions).filter((a) => /Delete|Create|Update|Publish|PutRecord/.test(a))).toEqual([]);
       expect(own.filter((s) => JSON.stringify(s.resources).includes(rawId))).toEqual([]);
       const ssm = own.filter((s) => s.actions.some((a) => a.startsWith("ssm:")));
@@ -390,7 +396,7 @@ describe("the SST v2 app's stacks", () => {
         SST_APP: "sluice",
         SST_STAGE: STAGE,
         SST_Secret_value_API_TOKEN: "bundle-test-token-0123456789",
-        ...Object.fromEntries(["RAW_BUCKET", "PROCESSED_BUCKET", "PROD_BUCKET", "ATHENA_RESULTS_BUCKET", "ATHENA_WORKGROUP", "RUN_STATE_MACHINE"].map((n) => [`SST_Parameter_value_${n}`, n.toLowerCase()])),
+        ...Object.fromEntries(["RAW_BUCKET", "PROCESSED_BUCKET", "PROD_BUCKET", "ATHENA_RESULTS_BUCKET", "ATHENA_WORKGROUP", "RUN_STATE_MACHINE", "BACKFILL_STATE_MACHINE"].map((n) => [`SST_Parameter_value_${n}`, n.toLowerCase()])),
         SST_Parameter_value_GLUE_DATABASE: `${STAGE}_sluice`,
       };
       try {
@@ -589,18 +595,26 @@ describe("the SST v2 app's stacks", () => {
 
     const byMetric = (namespace: string, metric: string) => alarms.filter((a) => a.Properties.Namespace === namespace && a.Properties.MetricName === metric);
 
-    it("alarms on each producer's errors, failed and timed-out runs and each stream's failed S3 deliveries, in one stack", () => {
+    it("alarms on each producer's errors, failed and timed-out runs and back-fills and each stream's failed S3 deliveries, in one stack", () => {
       expect(new Set(alarms.map((a) => a.stack))).toEqual(new Set([`${STAGE}-sluice-Operations`]));
       // The producers' errors (one producer per dataset with subjects); the runs' failures are the state machine's.
       expect(byMetric("AWS/Lambda", "Errors")).toHaveLength(SCHEDULED.length);
       expect(byMetric("AWS/Firehose", "DeliveryToS3.Success")).toHaveLength(DATASETS.length);
+      // One alarm per metric on each state machine, the run's and the back-fill's (each named by the Api stack's export of its ARN).
+      const api = templateOf(assembly, STAGE, "Api");
+      const machineExports = ["RunStateMachine", "BackfillStateMachine"].map((name) => {
+        const ref = { Ref: logicalIdOf(api, "AWS::StepFunctions::StateMachine", name) };
+        return Object.values(api.Outputs ?? {}).map((o) => o as { Value: unknown; Export?: { Name: string } }).find((o) => JSON.stringify(o.Value) === JSON.stringify(ref) && o.Export)!.Export!.Name;
+      });
       for (const metric of ["ExecutionsFailed", "ExecutionsTimedOut"]) {
-        const [alarm, ...more] = byMetric("AWS/States", metric);
-        expect(more).toEqual([]);
-        expect(alarm!.Properties).toMatchObject({ Statistic: "Sum", ComparisonOperator: "GreaterThanOrEqualToThreshold" });
-        expect(alarm!.Properties.Dimensions).toEqual([{ Name: "StateMachineArn", Value: expect.anything() }]);
+        const found = byMetric("AWS/States", metric);
+        expect(found).toHaveLength(2);
+        for (const alarm of found) expect(alarm.Properties).toMatchObject({ Statistic: "Sum", ComparisonOperator: "GreaterThanOrEqualToThreshold" });
+        expect(found.map((a) => a.Properties.Dimensions).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual(
+          machineExports.map((name) => [{ Name: "StateMachineArn", Value: { "Fn::ImportValue": name } }]).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+        );
       }
-      expect(alarms).toHaveLength(SCHEDULED.length + DATASETS.length + 2);
+      expect(alarms).toHaveLength(SCHEDULED.length + DATASETS.length + 4);
     });
 
     it("breaches on one 5-minute period, treats no data as fine, and notifies the alert topic", () => {

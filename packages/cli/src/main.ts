@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { packageVersion } from "../../core/src/package-root";
+import { BackfillInProgressError } from "../../core/src/backfill/backfill";
 import { RunInProgressError } from "../../core/src/run/run-lock";
 import { EXIT, UsageError } from "./exit-codes";
 import { invokedCommand, registerCommands } from "./lazy-commands";
@@ -54,7 +55,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       // --help and --version end here with exit code 0; usage errors were already printed.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (error instanceof RunInProgressError) {
+    if (error instanceof RunInProgressError || error instanceof BackfillInProgressError) {
       io.err(`sluice: ${error.message}\n`);
       return EXIT.busy;
     }

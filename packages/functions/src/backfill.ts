@@ -5,7 +5,8 @@ import type { LambdaInvocationContext } from "../../core/src/log/lambda-logger";
 import type { RunParameters } from "../../core/src/run/run-record";
 import { AwsRuntime, fromSstBindings } from "../../core/src/runtime/aws";
 import { quotasOf } from "../../core/src/sources/source-quotas";
-import { runInputSchema, runParametersOf } from "./step";
+import { backfillRequestSchema } from "../../core/src/run/run-request";
+import { runParametersOf } from "./step";
 
 /**
  * What a state of a back-fill execution asks: `plan` (cut the range, start or load the cursor,
@@ -14,7 +15,7 @@ import { runInputSchema, runParametersOf } from "./step";
  * invocation rebuilds the same back-fill (the same request is the same id).
  */
 /** The execution's start and input: a run's input, plus `restart` (ignore the cursor; read by `plan` only). */
-const backfillExecution = z.object({ startTime: z.string().min(1), input: runInputSchema.extend({ restart: z.boolean().optional() }) });
+const backfillExecution = z.object({ startTime: z.string().min(1), input: backfillRequestSchema });
 
 export const backfillEventSchema = z.discriminatedUnion("step", [
   z.object({ step: z.literal("plan"), execution: backfillExecution }),

@@ -33,11 +33,16 @@ export function registerBackfill(program: Command, io: CliIo, setExit: (code: nu
     .option("--verbose", "log progress as JSON lines on stderr")
     .addHelpText(
       "after",
-      `${exitHelp([EXIT.ok, EXIT.error, EXIT.usage, EXIT.dqFailed, EXIT.busy, EXIT.sigint, EXIT.sigterm], { [EXIT.error]: "a chunk failed (a rate limit that outlasted the waits, a failed subject) or the run failed: the message names the chunk; run the same command again to resume" })}
+      `${exitHelp([EXIT.ok, EXIT.error, EXIT.usage, EXIT.dqFailed, EXIT.busy, EXIT.sigint, EXIT.sigterm], {
+        [EXIT.error]: "a chunk failed (a rate limit that outlasted the waits, a failed subject) or the run failed: the message names the chunk; run the same command again to resume",
+        [EXIT.busy]: "another run holds the lake, or another process drives the same back-fill",
+      })}
 
 The same dataset, source, range, subjects and variables are the same back-fill: started again,
 it resumes after the last chunk written (its cursor is processed/_sluice/backfills/<id>.json in
-the lake). A different range is a new back-fill. Quotas (Open-Meteo: 600/minute, 5000/hour,
+the lake). One process drives a back-fill at a time (it holds _sluice/backfills/<id>.lock; a
+second start of the same one exits 5, a lock left by a killed process is taken over); sluice
+serve's POST /backfills starts the same back-fills. A different range is a new back-fill. Quotas (Open-Meteo: 600/minute, 5000/hour,
 10000/day, a call weighed by days x variables per location; Polygon 5/minute; OpenAQ 60/minute,
 2000/hour) are declared with each source; a chunk waits until every window has room for it.
 Progress goes to stderr: chunks done/total, records, ETA.
@@ -68,6 +73,7 @@ Examples:
             quotas,
             clock: runtime.clock,
             logger: runtime.options.logger,
+            lock: (id) => runtime.backfillLock(id),
           },
           {
             restart: values.restart,

@@ -7,7 +7,10 @@ import { Option, type Command } from "commander";
 import { createApp } from "../../../core/src/api/app";
 import type { ApiDeps, ApiLimits } from "../../../core/src/api/deps";
 import { CatalogProductionVersion } from "../../../core/src/api/production-version";
+import { InProcessBackfillLauncher } from "../../../core/src/api/backfill-launcher";
 import { InProcessRunLauncher } from "../../../core/src/api/run-launcher";
+import { backfill, backfillIdFor } from "../../../core/src/backfill/backfill";
+import { quotasOf } from "../../../core/src/sources/source-quotas";
 import { loadWebAssets } from "../../../core/src/api/web-assets";
 import type { RunStore } from "../../../core/src/run/run-store";
 import type { LocalRuntime } from "../../../core/src/runtime/local";
@@ -17,7 +20,7 @@ import { project } from "../project";
 import type { CliIo } from "../main";
 import { addLakeOption } from "../options";
 import { stopOnSignals } from "../signals";
-import { localRunEngine } from "./run";
+import { localRunEngine, sourceSettingsOf } from "./run";
 import { DEMO, runDemoIfEmpty } from "./demo";
 
 /** Options of the local API. */
@@ -31,11 +34,37 @@ export interface LocalApiOptions {
 }
 
 /** The API's ports bound to the local twin: runs execute in this process, reads go to the twin catalog and DuckDB. */
-export async function localApiDeps(runtime: LocalRuntime, options: LocalApiOptions): Promise<{ deps: ApiDeps; launcher: InProcessRunLauncher }> {
+export async function localApiDeps(runtime: LocalRuntime, options: LocalApiOptions): Promise<{ deps: ApiDeps; launcher: InProcessRunLauncher; backfills: InProcessBackfillLauncher }> {
   const { pipeline } = project();
   const production = new CatalogProductionVersion(runtime.catalog, pipeline, options.productionTtlMs);
+  const seed = options.seed ?? 42;
   const launcher = new InProcessRunLauncher({
-    engine: () => localRunEngine(runtime, { endpoint: "auto" }, options.seed ?? 42),
+    engine: () => localRunEngine(runtime, { endpoint: "auto" }, seed),
+    clock: runtime.clock,
+    logger: runtime.options.logger,
+    onFinished: () => production.invalidate(),
+  });
+  // The source's declared quotas, as `sluice backfill` without --quota: the same request is the same back-fill id.
+  const quotasFor = (dataset: string, source: string) => quotasOf(pipeline.datasets[dataset]!, source);
+  const backfills = new InProcessBackfillLauncher({
+    idOf: (request) => backfillIdFor(request, quotasFor(request.dataset, request.source)),
+    drive: async (request, backfillOptions) => {
+      const engine = await localRunEngine(runtime, { endpoint: "auto" }, seed);
+      return backfill(
+        request,
+        {
+          cursors: runtime.backfillCursors(),
+          ingest: runtime.ingestWith({ ...sourceSettingsOf({ endpoint: "auto" }), seed }),
+          run: (parameters, signal) => engine.run(parameters, { signal }),
+          quotas: quotasFor(request.dataset, request.source),
+          clock: runtime.clock,
+          logger: runtime.options.logger,
+          lock: (id) => runtime.backfillLock(id),
+        },
+        backfillOptions,
+      );
+    },
+    heldElsewhere: (id) => runtime.backfillHeld(id),
     clock: runtime.clock,
     logger: runtime.options.logger,
     onFinished: () => production.invalidate(),
@@ -47,6 +76,7 @@ export async function localApiDeps(runtime: LocalRuntime, options: LocalApiOptio
     runStore: withTornReadRetry(runtime.runStore),
     warehouse: await runtime.warehouse(),
     launcher,
+    backfills: { cursors: runtime.backfillCursors(), launcher: backfills },
     production,
     token: options.token,
     logger: runtime.options.logger,
@@ -54,7 +84,7 @@ export async function localApiDeps(runtime: LocalRuntime, options: LocalApiOptio
     limits: options.limits,
     redact: (message) => message.split(lake).join("<lake>"),
   };
-  return { deps, launcher };
+  return { deps, launcher, backfills };
 }
 
 /**
@@ -88,12 +118,15 @@ export interface StopReport {
   readonly requestsCut: number;
   /** The background run stopped at the step it was in (recorded failed), if one was running. */
   readonly runStopped?: string;
+  /** The background back-fill stopped after its chunk in flight, if one was running. */
+  readonly backfillStopped?: string;
 }
 
 /** A running local API. */
 export interface LocalServer {
   readonly url: string;
   readonly launcher: InProcessRunLauncher;
+  readonly backfills: InProcessBackfillLauncher;
   /**
    * Drains and stops: no new connection is accepted, a new request on an open connection answers
    * 503 with Retry-After, the requests in flight get up to `drainMs` to finish, then their sockets
@@ -108,7 +141,7 @@ export const DEFAULT_DRAIN_MS = 5_000;
 
 /** Serves the API and dashboard of a lake on host:port (port 0 picks a free one). */
 export async function startServer(runtime: LocalRuntime, options: LocalApiOptions & { host: string; port: number; drainMs?: number }): Promise<LocalServer> {
-  const { deps, launcher } = await localApiDeps(runtime, options);
+  const { deps, launcher, backfills } = await localApiDeps(runtime, options);
   const drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
   let stopping = false;
   // A client told to come back once this server is gone: another instance, or this one restarted.
@@ -133,9 +166,12 @@ export async function startServer(runtime: LocalRuntime, options: LocalApiOption
   return {
     url: `http://${host}:${address.port}/`,
     launcher,
+    backfills,
     close: async (reason = "the server stopping") => {
       stopping = true;
       const runStopped = launcher.stop(reason);
+      // A back-fill stops after the chunk in flight; its cursor stays before the next one.
+      const backfillStopped = backfills.stop(reason);
       // No new connection; idle keep-alive sockets are closed (Node closes them on close() too).
       const closed = new Promise<void>((done) => server.close(() => done()));
       if ("closeIdleConnections" in server) server.closeIdleConnections();
@@ -147,8 +183,8 @@ export async function startServer(runtime: LocalRuntime, options: LocalApiOption
       const requestsCut = inFlight.size;
       if (requestsCut > 0 && "closeAllConnections" in server) server.closeAllConnections();
       await closed;
-      const run = await runStopped;
-      return { requestsCut, ...(run ? { runStopped: run } : {}) };
+      const [run, backfill] = await Promise.all([runStopped, backfillStopped]);
+      return { requestsCut, ...(run ? { runStopped: run } : {}), ...(backfill ? { backfillStopped: backfill } : {}) };
     },
   };
 }

@@ -10,6 +10,7 @@ import { NotFoundError, ServerStoppingError, errorResponse, invalidInputOf } fro
 import { OPENAPI_INFO, finishDocument, registerHeaderComponents } from "./openapi-document";
 import { ResponseCache } from "./response-cache";
 import { securityHeaders } from "./security-headers";
+import { backfillsRouter } from "./routes/backfills";
 import { dqRouter } from "./routes/dq";
 import { healthRouter } from "./routes/health";
 import { queryRouter } from "./routes/query";
@@ -83,6 +84,7 @@ export function createApp(input: ApiDeps): OpenAPIHono<AppEnv> {
 
   app.route("/health", healthRouter(deps));
   app.route("/runs", runsRouter(deps));
+  app.route("/backfills", backfillsRouter(deps));
   app.route("/dq", dqRouter(deps));
   app.route("/tables", tablesRouter(deps));
   app.route("/datasets", datasetsRouter(deps));

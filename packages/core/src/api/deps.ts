@@ -4,6 +4,8 @@ import type { PipelineDefinition } from "../pipeline/types";
 import type { QueryEngine } from "../query/query-engine";
 import type { RunStore } from "../run/run-store";
 import type { ProductionVersion } from "./production-version";
+import type { BackfillCursorStore } from "../backfill/cursor-store";
+import type { BackfillLauncher } from "./backfill-launcher";
 import type { RunLauncher } from "./run-launcher";
 import type { WebAssets } from "./web-assets";
 
@@ -17,6 +19,8 @@ export interface ApiLimits {
   readonly queryRows: number;
   /** Longest SQL text, characters. */
   readonly sqlChars: number;
+  /** Longest POST /backfills range, days (a back-fill may be years long). */
+  readonly backfillDays: number;
   /** Most locations a run may ask for. */
   readonly locations: number;
   /** Longest a POST /query may run, ms (504 `query_timeout` above; the query is interrupted). */
@@ -28,6 +32,7 @@ export interface ApiLimits {
 export const DEFAULT_LIMITS: ApiLimits = {
   bodyBytes: 64 * 1024,
   rangeDays: 366,
+  backfillDays: 36_525,
   queryRows: 10_000,
   sqlChars: 20_000,
   locations: 100,
@@ -46,6 +51,8 @@ export interface ApiDeps {
   /** Read-only Athena SQL (the Warehouse's `query`). */
   readonly warehouse: Pick<QueryEngine, "query">;
   readonly launcher: RunLauncher;
+  /** Back-fills: their cursors (GET) and what starts them (POST). */
+  readonly backfills: { readonly cursors: BackfillCursorStore; readonly launcher: BackfillLauncher };
   readonly production: ProductionVersion;
   /** Bearer token of the POST routes. */
   readonly token: string;

@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
 import { TableNotFoundError } from "../catalog/catalog";
 import { QueryCancelledError, QueryError } from "../query/query-engine";
+import { BackfillInProgressError, BackfillPlanChangedError } from "../backfill/backfill";
 import { RunInProgressError } from "../run/run-lock";
 import { InvalidRunIdError } from "../run/run-store";
 import { InvalidLocationError, UnknownLocationError } from "../sources/gazetteer";
@@ -114,6 +115,8 @@ export function errorResponse(error: unknown, c: Context<AppEnv>, redact: (messa
   }
   if (error instanceof NotFoundError || error instanceof TableNotFoundError) return body(404, "not_found", error.message);
   if (error instanceof RunInProgressError) return body(409, "run_in_progress", error.message, { runningId: error.runningId });
+  if (error instanceof BackfillInProgressError) return body(409, "backfill_in_progress", error.message, { runningId: error.backfillId });
+  if (error instanceof BackfillPlanChangedError) return body(409, "backfill_plan_changed", error.message);
   if (error instanceof HTTPException) {
     const status = error.status as ContentfulStatusCode;
     const code = status === 401 ? "unauthorized" : status === 413 ? "payload_too_large" : status === 404 ? "not_found" : "http_error";

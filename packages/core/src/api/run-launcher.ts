@@ -4,6 +4,7 @@ import type { RunEngine } from "../run/run-engine";
 import { RunInProgressError } from "../run/run-lock";
 import type { RunParameters, RunRecord } from "../run/run-record";
 import { newRunId } from "../run/run-record";
+import { BackgroundSlot } from "./background-slot";
 
 /**
  * Starts a run and answers once it is under way (its lock held, its record saved). On the twin the
@@ -26,24 +27,23 @@ export interface InProcessRunLauncherOptions {
 
 /** Runs the engine in this process, in the background, one run at a time (the lake's lock decides across processes). */
 export class InProcessRunLauncher implements RunLauncher {
-  private running?: { id: string; since: string; done: Promise<void>; stop: AbortController };
+  private readonly slot = new BackgroundSlot();
 
   constructor(private readonly options: InProcessRunLauncherOptions) {}
 
   async start(parameters: RunParameters): Promise<{ runId: string }> {
     const { clock, logger } = this.options;
-    if (this.running) throw new RunInProgressError(this.running.id, this.running.since);
+    const running = this.slot.current;
+    if (running) throw new RunInProgressError(running.id, running.since);
     const runId = newRunId(clock.now());
-    let settle!: () => void;
-    const stop = new AbortController();
-    this.running = { id: runId, since: new Date(clock.now()).toISOString(), done: new Promise((resolve) => (settle = resolve)), stop };
+    const { signal, release } = this.slot.claim(runId, new Date(clock.now()).toISOString());
     const log = logger.child({ runId });
     try {
       const engine = await this.options.engine();
       return await new Promise<{ runId: string }>((resolve, reject) => {
         let started = false;
         engine
-          .run(parameters, { onRunStarted: () => ((started = true), resolve({ runId })), signal: stop.signal }, { runId })
+          .run(parameters, { onRunStarted: () => ((started = true), resolve({ runId })), signal }, { runId })
           .then(
             (run) => {
               log.info("background run finished", { status: run.status });
@@ -54,16 +54,10 @@ export class InProcessRunLauncher implements RunLauncher {
               else log.error("background run crashed", { error });
             },
           )
-          .finally(() => {
-            this.running = undefined;
-            settle();
-          });
+          .finally(release);
       });
     } catch (error) {
-      if (this.running?.id === runId) {
-        this.running = undefined;
-        settle();
-      }
+      release();
       throw error;
     }
   }
@@ -72,16 +66,12 @@ export class InProcessRunLauncher implements RunLauncher {
    * Stops the background run, if any, as `sluice run` stops on a signal: the step under way ends,
    * no later one starts, the run is recorded failed naming `reason`. Resolves with its id once it ended.
    */
-  async stop(reason: string): Promise<string | undefined> {
-    const running = this.running;
-    if (!running) return undefined;
-    running.stop.abort(reason);
-    await running.done;
-    return running.id;
+  stop(reason: string): Promise<string | undefined> {
+    return this.slot.stop(reason);
   }
 
   /** Resolves when the background run, if any, has ended (tests and shutdown wait on it). */
   settled(): Promise<void> {
-    return this.running?.done ?? Promise.resolve();
+    return this.slot.settled();
   }
 }

@@ -23,7 +23,7 @@ export function errorResponses<S extends number>(...statuses: S[]): Record<S, { 
     400: "Invalid input: `field` and `reason` say which and why",
     401: 'Missing bearer token (`WWW-Authenticate: Bearer realm="sluice"`) or a wrong one (`error="invalid_token"`)',
     404: "Not found",
-    409: "A run is in progress: `runningId` names it",
+    409: "A run (or, POST /backfills, a back-fill) is in progress: `runningId` names it",
     413: "Request body too large, or (POST /query) an answer over the byte limit",
     503: "The query was cancelled (the client went away), or the server is stopping (`Retry-After`)",
     504: "The query ran past the time limit and was cancelled",
@@ -31,6 +31,12 @@ export function errorResponses<S extends number>(...statuses: S[]): Record<S, { 
   };
   return Object.fromEntries(statuses.map((s) => [s, { description: descriptions[s] ?? "Error", content: { "application/json": { schema: ErrorSchema } } }])) as never;
 }
+
+/** One page of a list, newest first: `limit` 1–100 (default 20) from `offset`. */
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+});
 
 /** The `If-None-Match` request header of the GET routes that answer with an ETag. */
 export const ConditionalHeaders = z.object({

@@ -1,6 +1,8 @@
 import type { IngestProgress, IngestSummary } from "../ingest/summary";
 import type { Clock } from "../lake/clock";
 import type { Logger } from "../log/logger";
+import type { RunLock } from "../run/run-lock";
+import { RunInProgressError } from "../run/run-lock";
 import type { RunParameters, RunRecord } from "../run/run-record";
 import { QuotaPacer } from "../sources/http/pacer";
 import { formatQuota, windowMsOf, type SourceQuotas } from "../sources/quota";
@@ -23,6 +25,12 @@ export interface BackfillDeps {
   readonly logger: Logger;
   /** Paces the chunks' calls (default: a pacer over `quotas`). */
   readonly pacer?: QuotaPacer;
+  /**
+   * The lock of one back-fill id (the twin's lock file under `_sluice/backfills/`): `backfill()`
+   * holds it from before it reads the cursor until it returns, so two processes never drive the
+   * same back-fill at once. Without it nothing keeps them apart.
+   */
+  readonly lock?: (backfillId: string) => RunLock;
 }
 
 /** How a back-fill is asked to go. */
@@ -70,6 +78,23 @@ export class BackfillStoppedError extends Error {
   ) {
     super(message, options);
   }
+}
+
+/** The same back-fill is being driven already (by `sluice backfill` or `sluice serve`, in this process or another). */
+export class BackfillInProgressError extends Error {
+  override readonly name = "BackfillInProgressError";
+  constructor(
+    readonly backfillId: string,
+    readonly since: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`back-fill ${backfillId} has been running since ${since}; one at a time per back-fill: wait for it, or see GET /backfills/${backfillId}`, options);
+  }
+}
+
+/** The id a back-fill of `request` has with these quotas (and chunk length, default the source's). */
+export function backfillIdFor(request: BackfillRequest, quotas: SourceQuotas, chunkDays = quotas.chunkDays(request.variables.length)): string {
+  return backfillIdOf(request, chunkDays);
 }
 
 /** A saved back-fill whose chunks this start would cut differently (other quotas): resuming would skip or repeat chunks. */
@@ -182,6 +207,17 @@ export class Backfill {
     return { chunk, records: summary.recordsDelivered, skipped: false };
   }
 
+  /** Marks the back-fill under way again (a resume after a stop): its cursor says so, with the time, before the next chunk is fetched. */
+  async resumed(): Promise<void> {
+    await this.save({ status: this.ingested ? "running" : "ingesting", failure: undefined });
+  }
+
+  /** Marks the back-fill stopped before its next chunk because its driver never started (an execution that could not be started): a new start resumes there. */
+  async stoppedBeforeStart(message: string): Promise<void> {
+    const next = this.chunks[Math.min(this.state.chunksDone, this.chunks.length - 1)]!;
+    await this.save({ status: "stopped", failure: { chunk: next.index + 1, from: next.from, to: next.to, message } });
+  }
+
   /** Marks the run over the whole range started. */
   async runStarted(runId?: string): Promise<void> {
     await this.save({ status: "running", ...(runId ? { runId } : {}) });
@@ -219,10 +255,31 @@ export function paceSeconds(weight: number, quotas: SourceQuotas): number {
  * flight is fetched again; the run's dedup keeps one record per key).
  */
 export async function backfill(request: BackfillRequest, deps: BackfillDeps, options: BackfillOptions = {}): Promise<BackfillResult> {
+  const id = backfillIdFor(request, deps.quotas, options.chunkDays);
+  const lease = deps.lock ? await acquireBackfill(deps.lock(id), id) : undefined;
+  try {
+    return await driveBackfill(request, deps, options);
+  } finally {
+    await lease?.release();
+  }
+}
+
+/** Takes the back-fill's lock (a stale one, left by a killed process, is taken over). */
+async function acquireBackfill(lock: RunLock, id: string): Promise<{ release(): Promise<void> }> {
+  try {
+    return await lock.acquire(id);
+  } catch (error) {
+    if (error instanceof RunInProgressError) throw new BackfillInProgressError(id, error.since, { cause: error });
+    throw error;
+  }
+}
+
+async function driveBackfill(request: BackfillRequest, deps: BackfillDeps, options: BackfillOptions): Promise<BackfillResult> {
   const opened = await Backfill.open(request, deps, options);
   const { state, chunks, resumedAt } = opened;
   if (opened.finished) return { state, resumedAt, alreadyDone: true };
   const pacer = deps.pacer ?? pacerOf(deps.quotas, deps.clock);
+  await opened.resumed();
   options.onStart?.(state, chunks);
   const started = deps.clock.now();
   for (const chunk of chunks.slice(state.chunksDone)) {

@@ -30,6 +30,8 @@ export interface BackfillCursorStore {
   load(id: string): Promise<BackfillState | undefined>;
   /** Replaces the state at once: a reader sees the old state or the new one, never a part. */
   save(state: BackfillState): Promise<void>;
+  /** Every saved back-fill, newest start first. */
+  list(): Promise<BackfillState[]>;
 }
 
 /** Where the back-fill cursors live in the processed bucket (the back-fill runner's IAM policy is narrowed to it). */
@@ -58,6 +60,13 @@ export class ObjectStoreBackfillCursors implements BackfillCursorStore {
 
   async save(state: BackfillState): Promise<void> {
     await this.store.put(this.bucket, this.keyOf(state.id), JSON.stringify(state, null, 2) + "\n");
+  }
+
+  async list(): Promise<BackfillState[]> {
+    // One small object per back-fill, and a lake holds few: each is read (its start time orders them).
+    const keys = (await this.store.list(this.bucket, this.prefix)).map((o) => o.key).filter((k) => k.endsWith(".json") && !k.slice(this.prefix.length).includes("/"));
+    const states = await Promise.all(keys.map((key) => this.load(key.slice(this.prefix.length, -".json".length))));
+    return states.filter((s): s is BackfillState => s !== undefined).sort((a, b) => b.startedAt.localeCompare(a.startedAt) || a.id.localeCompare(b.id));
   }
 
   private keyOf(id: string): string {

@@ -53,6 +53,9 @@ export const runRequestSchema = z
   })
   .strict();
 export type RunRequest = z.output<typeof runRequestSchema>;
+
+/** A back-fill execution's input (the back-fill state machine's, which POST /backfills starts): a run request plus `restart`, ignore the saved cursor. */
+export const backfillRequestSchema = runRequestSchema.extend({ restart: z.boolean().optional() }).strict();
 export type RunRequestInput = z.input<typeof runRequestSchema>;
 
 /** Checks a request against the project's datasets: the dataset, its source, and subject fields that belong to it. */

@@ -14,6 +14,7 @@ import { AthenaWarehouse } from "../aws/athena-warehouse";
 import { realSleep } from "../aws/aws-errors";
 import { FirehoseDeliveryStream } from "../aws/firehose-delivery-stream";
 import { GlueCatalog } from "../aws/glue-catalog";
+import { StepFunctionsBackfillLauncher } from "../aws/sfn-backfill-launcher";
 import { StepFunctionsRunLauncher } from "../aws/sfn-run-launcher";
 import { S3ObjectStore } from "../aws/s3-object-store";
 import { S3RunLock } from "../aws/s3-run-lock";
@@ -39,6 +40,7 @@ import { RunEngine } from "../run/run-engine";
 import type { RunParameters } from "../run/run-record";
 import { ObjectRunStore } from "../run/run-store";
 import { sourceFor } from "../sources/factory";
+import { quotasOf } from "../sources/source-quotas";
 import type { SourceSettings } from "../sources/factory";
 
 /** Physical AWS names the stacks bind to the functions (plain values, so tests need no env). */
@@ -52,6 +54,8 @@ export interface AwsRuntimeConfig {
   readonly rawCrawler?: string;
   /** The run state machine's ARN (RUN_STATE_MACHINE): POST /runs starts its executions. */
   readonly runStateMachine?: string;
+  /** The back-fill state machine's ARN (BACKFILL_STATE_MACHINE): POST /backfills starts its executions. */
+  readonly backfillStateMachine?: string;
   readonly dqAlertTopic?: string;
   /** API keys of the sources, from the POLYGON_API_KEY / OPENAQ_API_KEY secrets bound to this function. */
   readonly sourceKeys?: Pick<SourceSettings, "polygonApiKey" | "openAqApiKey">;
@@ -100,6 +104,7 @@ export const SST_BINDINGS = {
   athenaWorkgroup: "ATHENA_WORKGROUP",
   rawCrawler: "RAW_CRAWLER",
   runStateMachine: "RUN_STATE_MACHINE",
+  backfillStateMachine: "BACKFILL_STATE_MACHINE",
   dqAlertTopic: "DQ_ALERT_TOPIC",
   apiToken: "API_TOKEN",
   polygonApiKey: "POLYGON_API_KEY",
@@ -164,6 +169,7 @@ export async function fromSstBindings(datasets: readonly string[] = Object.keys(
   }
   const rawCrawler = optional(SST_BINDINGS.rawCrawler);
   const runStateMachine = optional(SST_BINDINGS.runStateMachine);
+  const backfillStateMachine = optional(SST_BINDINGS.backfillStateMachine);
   const dqAlertTopic = optional(SST_BINDINGS.dqAlertTopic);
   // Secrets are bound only to the functions that fetch stocks or air quality (stacks/source-secrets.ts).
   const polygonApiKey = optional(SST_BINDINGS.polygonApiKey);
@@ -186,6 +192,7 @@ export async function fromSstBindings(datasets: readonly string[] = Object.keys(
     firehoseStreams: streams,
     ...(rawCrawler ? { rawCrawler } : {}),
     ...(runStateMachine ? { runStateMachine } : {}),
+    ...(backfillStateMachine ? { backfillStateMachine } : {}),
     ...(dqAlertTopic ? { dqAlertTopic } : {}),
     ...(Object.keys(restSecrets).length > 0 ? { restSecrets } : {}),
     ...(polygonApiKey || openAqApiKey ? { sourceKeys: { ...(polygonApiKey ? { polygonApiKey } : {}), ...(openAqApiKey ? { openAqApiKey } : {}) } } : {}),
@@ -334,6 +341,23 @@ export class AwsRuntime {
     });
   }
 
+  /** Starts back-fills as executions of the bound back-fill state machine (BACKFILL_STATE_MACHINE). */
+  backfillLauncher(): StepFunctionsBackfillLauncher {
+    const stateMachineArn = this.options.config.backfillStateMachine;
+    if (!stateMachineArn) throw new MissingBindingError(SST_BINDINGS.backfillStateMachine);
+    return new StepFunctionsBackfillLauncher(this.clients.sfn, {
+      stateMachineArn,
+      cursors: this.backfillCursors(),
+      quotasOf: ({ dataset, source }) => {
+        const definition = this.pipeline.datasets[dataset];
+        if (!definition) throw new Error(`unknown dataset "${dataset}"`);
+        return quotasOf(definition, source);
+      },
+      clock: this.clock,
+      logger: this.logger,
+    });
+  }
+
   /**
    * The HTTP API's ports on AWS (what `localApiDeps` is for the twin): the Glue catalog, run
    * records on S3, Athena for reads, the run state machine for runs, the dashboard's files from the
@@ -347,6 +371,7 @@ export class AwsRuntime {
       runStore: this.runStore,
       warehouse: await this.warehouse({ timeoutMs: options.queryTimeoutMs ?? API_QUERY_TIMEOUT_MS }),
       launcher: this.launcher(),
+      backfills: { cursors: this.backfillCursors(), launcher: this.backfillLauncher() },
       // Runs publish in the step runner, never here: another container's publish is seen within the TTL.
       production: new CatalogProductionVersion(this.catalog, this.pipeline, options.productionTtlMs ?? 5_000),
       token: options.token,

@@ -17,7 +17,7 @@ import { ObjectRunStore } from "../run/run-store";
 import { sourceFor, type SourceSettings } from "../sources/factory";
 import { athenaMacrosSql, translateAthenaSql } from "../sql";
 import { DuckDbQueryEngine } from "../twin/duckdb-query-engine";
-import { FsRunLock, localProcessProbe } from "../twin/fs-run-lock";
+import { FsRunLock, isDead, localProcessProbe } from "../twin/fs-run-lock";
 import { TwinWarehouse } from "../twin/twin-warehouse";
 
 /** Options of the local twin. */
@@ -61,6 +61,9 @@ export function defaultConnections(env: NodeJS.ProcessEnv = process.env): number
   const threads = Number(env.UV_THREADPOOL_SIZE);
   return Number.isInteger(threads) && threads > 0 ? Math.min(threads, 16) : 4;
 }
+
+/** A back-fill lock older than this is taken over even if its holder looks alive. */
+const BACKFILL_LOCK_MAX_AGE_MS = 30 * 86_400_000;
 
 /**
  * The local composition root: every port bound to its twin adapter (filesystem lake, Firehose twin,
@@ -190,6 +193,22 @@ export class LocalRuntime {
   /** Back-fill cursors in the lake's processed bucket (`processed/_sluice/backfills/`). */
   backfillCursors(): BackfillCursorStore {
     return new ObjectStoreBackfillCursors(this.store, this.options.pipeline.buckets.processed);
+  }
+
+  /**
+   * The lock of one back-fill (`_sluice/backfills/<id>.lock` in the lake, beside the run lock): held
+   * by the process that drives it (`sluice backfill`, or `sluice serve` for POST /backfills). A lock
+   * whose process died is taken over; a live holder is never aged out before 30 days, since a
+   * back-fill paced under a daily quota runs for days.
+   */
+  backfillLock(backfillId: string): FsRunLock {
+    return new FsRunLock(join(this.options.lake, "_sluice", "backfills", `${backfillId}.lock`), { maxAgeMs: BACKFILL_LOCK_MAX_AGE_MS });
+  }
+
+  /** Whether a live process holds the back-fill's lock. */
+  async backfillHeld(backfillId: string): Promise<boolean> {
+    const holder = await this.backfillLock(backfillId).holder();
+    return holder !== undefined && !(await isDead(holder, BACKFILL_LOCK_MAX_AGE_MS));
   }
 
   /** Athena SQL on the twin. */

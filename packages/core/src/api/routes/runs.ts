@@ -3,7 +3,7 @@ import type { ResolvedDeps } from "../app";
 import { InvalidInputError, NotFoundError } from "../errors";
 import { etagged } from "../response-cache";
 import { newRouter } from "../router";
-import { CalendarDate, ConditionalHeaders, DqReportSchema, RunIdParam, RunSchema, conditionalOk, errorResponses } from "../schemas";
+import { CalendarDate, ConditionalHeaders, DqReportSchema, PageQuery, RunIdParam, RunSchema, conditionalOk, errorResponses } from "../schemas";
 import { configuredSubjectNames, defaultVariablesOf } from "../../config/project";
 import { datasetModule } from "../../datasets/registry";
 import { namedSubjects, subjectRequestOf } from "../../datasets/subject-rules";
@@ -22,7 +22,7 @@ const LOCATION_NAME = z
   .regex(/^[^/=\p{Cc}]+$/u, "must not contain '/', '=' or control characters");
 
 /** The run's variables: those the dataset's module knows (weather's temperature_2m always included), its defaults when none are named; a config dataset takes none. */
-function variablesFor(dataset: DatasetDefinition, requested: readonly string[] | undefined): string[] {
+export function variablesFor(dataset: DatasetDefinition, requested: readonly string[] | undefined): string[] {
   const module = dataset.rest || dataset.files ? undefined : datasetModule(dataset.name);
   const known: readonly string[] = module?.variables.known ?? [];
   const unknown = (requested ?? []).find((v) => !known.includes(v));
@@ -31,7 +31,8 @@ function variablesFor(dataset: DatasetDefinition, requested: readonly string[] |
   return requested?.length ? [...new Set(requested)] : defaultVariablesOf(dataset);
 }
 
-const RunRequest = z
+/** The body fields POST /runs and POST /backfills share: what, from where, over which days. */
+export const RunRequestFields = z
   .object({
     dataset: z.string().max(64).default("weather").openapi({ example: "weather" }),
     source: z
@@ -55,8 +56,11 @@ const RunRequest = z
       .max(20)
       .optional()
       .openapi({ description: "weather: Open-Meteo hourly variables; air_quality: parameters (pm25, pm10, no2, o3)" }),
-    fullRefresh: z.boolean().default(false).openapi({ description: "rebuild production from all raw instead of merging only the raw objects no run has read" }),
-  })
+  });
+
+const RunRequest = RunRequestFields.extend({
+  fullRefresh: z.boolean().default(false).openapi({ description: "rebuild production from all raw instead of merging only the raw objects no run has read" }),
+})
   .strict()
   .openapi("RunRequest");
 
@@ -87,10 +91,7 @@ const listRuns = createRoute({
   tags: ["runs"],
   summary: "Runs, newest first",
   request: {
-    query: z.object({
-      limit: z.coerce.number().int().min(1).max(100).default(20),
-      offset: z.coerce.number().int().min(0).max(100_000).default(0),
-    }),
+    query: PageQuery,
     headers: ConditionalHeaders,
   },
   responses: {
@@ -130,7 +131,7 @@ const getRunDq = createRoute({
  * project config's subjects, else what the built-in module resolves (stocks' tickers, the synthetic
  * stations); a config dataset's are names.
  */
-function subjectsOfBody(dataset: DatasetDefinition, body: z.output<typeof RunRequest>): Location[] {
+export function subjectsOfBody(dataset: DatasetDefinition, body: z.output<typeof RunRequestFields>): Location[] {
   const own = { locations: body.locations, custom: body.custom, tickers: body.tickers, stations: body.stations };
   const named = Object.entries(own).filter(([, v]) => v.length > 0).map(([k]) => k);
   if (body.subjects.length > 0 && named.length > 0) throw new InvalidInputError("subjects", `give subjects or ${named.join(", ")}, not both`);
@@ -167,6 +168,25 @@ function subjectsOfBody(dataset: DatasetDefinition, body: z.output<typeof RunReq
   }
 }
 
+/**
+ * A run's or a back-fill's body checked against the project: a known dataset and source, a range
+ * of at most `rangeDays`, at least one subject and at most the limit; the subjects resolved and the
+ * variables the dataset knows.
+ */
+export function checkedRequest(deps: ResolvedDeps, body: z.output<typeof RunRequestFields>, rangeDays: number): { locations: Location[]; variables: string[] } {
+  const dataset = deps.pipeline.datasets[body.dataset];
+  if (!dataset) throw new InvalidInputError("dataset", `unknown dataset; known: ${Object.keys(deps.pipeline.datasets).join(", ")}`);
+  if (body.from > body.to) throw new InvalidInputError("to", `must not be before from (${body.from})`);
+  const days = (Date.parse(body.to) - Date.parse(body.from)) / 86_400_000 + 1;
+  if (days > rangeDays) throw new InvalidInputError("to", `the range is longer than ${rangeDays} days`);
+  const sources = sourcesOf(dataset);
+  if (!sources.includes(body.source)) throw new InvalidInputError("source", `dataset ${body.dataset} has no source "${body.source}"; its sources: ${sources.join(", ")}`);
+  const locations = subjectsOfBody(dataset, body);
+  if (locations.length === 0) throw new InvalidInputError("locations", "give at least one gazetteer name in locations or one custom location");
+  if (locations.length > deps.limits.locations) throw new InvalidInputError("locations", `more than ${deps.limits.locations} locations`);
+  return { locations, variables: variablesFor(dataset, body.variables) };
+}
+
 /** Checked before the id reaches the run store: it names objects in the lake. */
 function checkRunId(id: string): string {
   if (!RUN_ID_RE.test(id)) throw new InvalidInputError("id", "not a run id (e.g. r20241130t120000z-1a2b)");
@@ -181,19 +201,7 @@ export function runsRouter(deps: ResolvedDeps) {
   return router
     .openapi(startRun, async (c) => {
       const body = c.req.valid("json");
-      if (!deps.pipeline.datasets[body.dataset]) {
-        throw new InvalidInputError("dataset", `unknown dataset; known: ${Object.keys(deps.pipeline.datasets).join(", ")}`);
-      }
-      if (body.from > body.to) throw new InvalidInputError("to", `must not be before from (${body.from})`);
-      const days = (Date.parse(body.to) - Date.parse(body.from)) / 86_400_000 + 1;
-      if (days > deps.limits.rangeDays) throw new InvalidInputError("to", `the range is longer than ${deps.limits.rangeDays} days`);
-      const dataset = deps.pipeline.datasets[body.dataset]!;
-      const sources = sourcesOf(dataset);
-      if (!sources.includes(body.source)) throw new InvalidInputError("source", `dataset ${body.dataset} has no source "${body.source}"; its sources: ${sources.join(", ")}`);
-      const locations = subjectsOfBody(dataset, body);
-      if (locations.length === 0) throw new InvalidInputError("locations", "give at least one gazetteer name in locations or one custom location");
-      if (locations.length > deps.limits.locations) throw new InvalidInputError("locations", `more than ${deps.limits.locations} locations`);
-      const variables = variablesFor(dataset, body.variables);
+      const { locations, variables } = checkedRequest(deps, body, deps.limits.rangeDays);
       const { runId } = await deps.launcher.start({
         dataset: body.dataset,
         source: body.source,
