@@ -135,6 +135,18 @@ describe("the project config", () => {
     );
   });
 
+  it("says what a runRange and a productionStages entry must look like, not only that they are invalid", () => {
+    // Act
+    const issues = issuesOf({ productionStages: ["Prod Stage"], datasets: { weather: { runRange: { from: "2024-03-01" } }, stocks: { runRange: "2 days" } } });
+
+    // Assess
+    expect(issues).toEqual([
+      "productionStages[0]: a stage name is a letter, then letters, digits and - (as SST names stages)",
+      'datasets.weather.runRange: either { "days": N } (1–366) or { "from": "YYYY-MM-DD", "to": "YYYY-MM-DD" }',
+      'datasets.stocks.runRange: either { "days": N } (1–366) or { "from": "YYYY-MM-DD", "to": "YYYY-MM-DD" }',
+    ]);
+  });
+
   it("refuses a built-in dataset's subjects its scheduled source cannot take, naming each by its index", () => {
     // Act
     const issues = issuesOf({
