@@ -180,11 +180,15 @@ describe("sluice ingest", () => {
 
   it("--ingest-mode current collects one reading per city from Open-Meteo's current block", async () => {
     // Prepare
-    const fake = await FakeOpenMeteo.start((url) => ({ body: documentedResponse(url, { current: { time: "2024-11-25T10:15", interval: 900 } }) }));
+    const today = new Date().toISOString().slice(0, 10);
+    const fake = await FakeOpenMeteo.start((url) => ({ body: documentedResponse(url, { current: { time: `${today}T00:15`, interval: 900 } }) }));
     try {
       // Act
-      const result = await sluice("ingest", "--ingest-mode", "current", "--from", "2024-11-25", "--to", "2024-11-25", "--source", "open-meteo", "--base-url", fake.baseUrl, "--locations", "Paris,Berlin", "--lake", lake, "--json");
+      const result = await sluice("ingest", "--ingest-mode", "current", "--from", today, "--to", today, "--source", "open-meteo", "--base-url", fake.baseUrl, "--locations", "Paris,Berlin", "--lake", lake, "--json");
+      const past = await sluice("ingest", "--ingest-mode", "current", "--from", "2024-11-25", "--to", "2024-11-26", "--source", "open-meteo", "--base-url", fake.baseUrl, "--locations", "Paris", "--lake", lake);
       // Assess
+      expect(past.code).toBe(2);
+      expect(past.err).toMatch(/--ingest-mode current collects the conditions of now \(\d{4}-\d{2}-\d{2}, UTC\), which --from 2024-11-25 --to 2024-11-26 does not include: use --incremental/);
       expect(result.code, result.err).toBe(0);
       expect(JSON.parse(result.out)).toMatchObject({ recordsDelivered: 2, failures: [] });
       expect(fake.requests.map((u) => [u.searchParams.get("current"), u.searchParams.get("start_date")])).toEqual([["temperature_2m", null]]);

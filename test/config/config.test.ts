@@ -135,6 +135,39 @@ describe("the project config", () => {
     );
   });
 
+  it("says what a runRange and a productionStages entry must look like, not only that they are invalid", () => {
+    // Act
+    const issues = issuesOf({ productionStages: ["Prod Stage"], datasets: { weather: { runRange: { from: "2024-03-01" } }, stocks: { runRange: "2 days" } } });
+
+    // Assess
+    expect(issues).toEqual([
+      "productionStages[0]: a stage name is a letter, then letters, digits and - (as SST names stages)",
+      'datasets.weather.runRange: either { "days": N } (1–366) or { "from": "YYYY-MM-DD", "to": "YYYY-MM-DD" }',
+      'datasets.stocks.runRange: either { "days": N } (1–366) or { "from": "YYYY-MM-DD", "to": "YYYY-MM-DD" }',
+    ]);
+  });
+
+  it("refuses a built-in dataset's subjects its scheduled source cannot take, naming each by its index", () => {
+    // Act
+    const issues = issuesOf({
+      datasets: {
+        weather: { subjects: ["Paris", "Atlantis", "a/b", { name: "Tromso", latitude: 69.65, longitude: 18.96 }] },
+        stocks: { subjects: ["AAPL", "A/B", "not a ticker"] },
+        air_quality: { subjects: ["2178", "2178"] },
+      },
+    });
+
+    // Assess
+    expect(issues).toEqual([
+      expect.stringMatching(/^datasets\.weather\.subjects\[1\]: unknown city "Atlantis".*\{ "name": …, "latitude": …, "longitude": … \}/),
+      expect.stringMatching(/^datasets\.weather\.subjects\[2\]: unknown city "a\/b"/),
+      expect.stringMatching(/^datasets\.stocks\.subjects\[1\]: "A\/B" is not a ticker symbol/),
+      expect.stringMatching(/^datasets\.stocks\.subjects\[2\]: "NOT A TICKER" is not a ticker symbol/),
+      expect.stringMatching(/^datasets\.air_quality\.subjects: "2178" is given twice/),
+    ]);
+    expect(() => parseConfig({ datasets: { weather: { subjects: ["Oslo", { name: "Tromso", latitude: 69.65, longitude: 18.96 }] }, stocks: { subjects: ["msft"] } } }, BUILT_IN_DATASETS)).not.toThrow();
+  });
+
   it("reads .ts (defineConfig), .mjs and .json files, and says what is wrong with a file", async () => {
     // Prepare
     const define = join(__dirname, "..", "..", "packages", "core", "src", "config", "config.ts");

@@ -100,6 +100,28 @@ describe("the generated Grafana dashboards (dashboards/<dataset>.json)", () => {
     }, 120_000);
   });
 
+  it("npm run dashboards -- --config FILE without --out is refused and leaves dashboards/ as it is", async () => {
+    // Prepare
+    const lake = await tempLake("grafana-no-out");
+    const configFile = join(lake, "sluice.config.json");
+    await writeFile(configFile, JSON.stringify(CONFIG));
+    const before = readdirSync(join(ROOT, "dashboards")).sort();
+    try {
+      // Act
+      const failure = await execFileAsync(join(ROOT, "node_modules", ".bin", "tsx"), [join(ROOT, "scripts", "dashboards.ts"), "--config", configFile], { cwd: ROOT }).then(
+        () => undefined,
+        (error: { code?: number; stderr?: string }) => error,
+      );
+
+      // Assess
+      expect(failure?.code).toBe(2);
+      expect(failure?.stderr).toMatch(/--config .*sluice\.config\.json needs --out DIR: dashboards\/ keeps the built-in dashboards only/);
+      expect(readdirSync(join(ROOT, "dashboards")).sort()).toEqual(before);
+    } finally {
+      await removeLake(lake);
+    }
+  }, 60_000);
+
   describe("a dataset of the project config (docs/datasets.md's earthquake REST example)", () => {
     let lake: string;
     let api: FakeApi;

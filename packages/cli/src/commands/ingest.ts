@@ -23,7 +23,7 @@ export function registerIngest(program: Command, io: CliIo, setExit: (code: numb
   addIngestOptions(command);
   command
     .option("--incremental", "fetch only what is new since each subject's cursor (less the dataset's overlapHours, default 3) up to the current hour, then move the delivered subjects' cursors; no --from/--to (what the scheduled producer does)")
-    .addOption(new Option("--ingest-mode <mode>", "weather from open-meteo: hourly values, the current conditions (one reading per subject) or minutely_15 values (default: the config's ingestMode with --incremental, else hourly)").choices([...INGEST_MODES]));
+    .addOption(new Option("--ingest-mode <mode>", "weather from open-meteo: hourly values, the current conditions (one reading per subject) or minutely_15 values (default: the config's ingestMode with --incremental, else hourly; current with --from/--to only for a range holding today)").choices([...INGEST_MODES]));
   addLakeOption(command, "write")
     .option("--json", "print the summary as JSON on stdout")
     .option("--verbose", "log progress as JSON lines on stderr")
@@ -62,6 +62,10 @@ async function runIngest(values: IngestCommandValues, signal: AbortSignal): Prom
   }
   // An incremental ingest's days come from the cursors; today stands in for the checks of the other options.
   const today = new Date().toISOString().slice(0, 10);
+  // The current conditions are now's: a range without today would be labelled with days it never holds.
+  if (values.ingestMode === "current" && !values.incremental && values.from !== undefined && values.to !== undefined && (values.from > today || values.to < today)) {
+    throw new UsageError(`--ingest-mode current collects the conditions of now (${today}, UTC), which --from ${values.from} --to ${values.to} does not include: use --incremental (no --from/--to), or --ingest-mode hourly for those days`);
+  }
   const request = ingestRequestOf(values.incremental ? { ...values, from: today, to: today } : values);
   const { dataset } = request;
   const locations = request.locations.length === 0 && dataset.files ? await subjectsOfFiles(dataset) : request.locations;

@@ -73,7 +73,7 @@ const commonEntry = {
         .object({ from: calendarDay, to: calendarDay })
         .strict()
         .refine((range) => range.from <= range.to, { message: "from must not be after to", path: ["to"] }),
-    ])
+    ], { errorMap: () => ({ message: 'either { "days": N } (1–366) or { "from": "YYYY-MM-DD", "to": "YYYY-MM-DD" }' }) })
     .optional(),
   /**
    * Hours a scheduled ingest fetches again before its cursor, for late corrections (default 3):
@@ -146,7 +146,7 @@ export const DEFAULT_LOG_RETENTION_DAYS = 30;
 export const sluiceConfigSchema = z
   .object({
     /** Stages whose buckets `sst remove` keeps (default prod, production); any other stage is disposable. */
-    productionStages: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/)).min(1).optional(),
+    productionStages: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/, "a stage name is a letter, then letters, digits and - (as SST names stages)")).min(1, "name at least one stage, or leave productionStages out").optional(),
     /** Days every function's, stream's and run's logs are kept on AWS (default 30). */
     logRetentionDays: z
       .number()

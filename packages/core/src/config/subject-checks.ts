@@ -1,0 +1,43 @@
+import { datasetModule } from "../datasets/registry";
+import { InvalidSubjectError, subjectRequestOf } from "../datasets/subject-rules";
+import { UnknownLocationError } from "../sources/gazetteer";
+import type { ConfigIssue } from "./load";
+
+/** A built-in dataset's config subject: a name, or (weather) a place with coordinates. */
+type ConfigSubject = string | { readonly name: string; readonly latitude: number; readonly longitude: number };
+
+/**
+ * The issues of a built-in dataset's `subjects`, checked as its scheduled source would take them
+ * (weather: gazetteer names; stocks: ticker symbols; partition-safe names, each once), so a config
+ * the producer could not use stops the command or the synthesis naming the field, instead of
+ * deploying a producer that fails every hour or blaming a CLI flag nobody gave.
+ */
+export function builtInSubjectIssues(dataset: string, subjects: readonly ConfigSubject[] | undefined): ConfigIssue[] {
+  const module = datasetModule(dataset);
+  if (!module || !subjects || subjects.length === 0) return [];
+  const names = subjects.map((s) => (typeof s === "string" ? s : `${s.name}=${s.latitude},${s.longitude}`));
+  const resolve = (list: readonly string[]) => module.subjects.resolve(subjectRequestOf(module.subjects.field, list), module.scheduledSource);
+  const issues: ConfigIssue[] = [];
+  for (const [index, name] of names.entries()) {
+    const problem = problemOf(() => resolve([name]));
+    if (problem !== undefined) issues.push({ path: `datasets.${dataset}.subjects[${index}]`, message: problem });
+  }
+  if (issues.length > 0) return issues;
+  const together = problemOf(() => resolve(names));
+  return together === undefined ? [] : [{ path: `datasets.${dataset}.subjects`, message: together }];
+}
+
+function problemOf(resolve: () => unknown): string | undefined {
+  try {
+    resolve();
+    return undefined;
+  } catch (error) {
+    if (error instanceof UnknownLocationError) {
+      const guess = error.suggestions.length > 0 ? `; did you mean ${error.suggestions.map((s) => `"${s}"`).join(", ")}?` : "";
+      return `unknown city "${error.query}"${guess} (a place not in the built-in list: { "name": …, "latitude": …, "longitude": … })`;
+    }
+    if (error instanceof InvalidSubjectError) return error.reason;
+    if (error instanceof Error) return error.message;
+    throw error;
+  }
+}
