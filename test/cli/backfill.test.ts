@@ -117,7 +117,7 @@ describe("sluice backfill against a fake Open-Meteo archive that enforces a per-
     expect(twice.length).toBeLessThanOrEqual(1);
     expect(fetchedByFirst.length + fetchedBySecond.length).toBeLessThanOrEqual(15);
     // Progress on stderr: chunks done/total, records, ETA
-    expect(second.stderr()).toMatch(/backfill chunk 14\/14 2023-\d\d-\d\d\.\.2023-12-31 written, 131,472 records, ETA 0 s/);
+    expect(second.stderr()).toMatch(/backfill chunk 14\/14 2023-\d\d-\d\d\.\.2023-12-31 \(Paris,London,Berlin\) written, 131,472 records, ETA 0 s/);
     // Production: every hour of every city once
     const [prod] = await queryRows(lake, "SELECT count(*) AS n, count(DISTINCT city || CAST(measurement_time AS VARCHAR)) AS distinct_hours, min(measurement_time) AS first, max(measurement_time) AS last FROM weather_prod");
     expect(prod).toMatchObject({ n: 3 * HOURS, distinct_hours: 3 * HOURS });

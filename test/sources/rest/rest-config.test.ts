@@ -75,6 +75,11 @@ describe("REST source config", () => {
     }
   });
 
+  it("names the dataset when a base URL given instead of base_url (--base-url) is not a URL", () => {
+    const config = parseRestSourceConfig(example());
+    expect(() => new RestSource({ config, secrets: () => "k", baseUrl: "notaurl", dataset: "quakes" })).toThrow(`dataset quakes's REST source: base URL "notaurl" is not a URL`);
+  });
+
   it("names endpoint.path when it is a URL, carries a query or climbs out with ..", () => {
     for (const bad of ["https://evil.example/events", "//evil.example/x", "events?limit=5", "../admin", "a/./b", "", "events/{region}"]) {
       const config = example();

@@ -90,7 +90,7 @@ Examples:
               io.err(`backfill ${state.id}: ${where}${paced}\n`);
             },
             onChunk: (p) =>
-              io.err(`backfill chunk ${p.chunksDone}/${p.chunksTotal} ${p.chunk.from}..${p.chunk.to} written, ${p.records.toLocaleString("en-US")} records, ETA ${Math.round(p.etaMs / 1000)} s\n`),
+              io.err(`backfill chunk ${p.chunksDone}/${p.chunksTotal} ${p.chunk.from}..${p.chunk.to} (${p.chunk.subjects.map((l) => l.name).join(",")}) written, ${p.records.toLocaleString("en-US")} records, ETA ${Math.round(p.etaMs / 1000)} s\n`),
           },
         );
         io.out(values.json ? JSON.stringify({ backfill: result.state, run: result.run }, null, 2) + "\n" : formatBackfill(result));

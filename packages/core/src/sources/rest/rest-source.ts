@@ -50,6 +50,8 @@ export interface RestSourceOptions {
   readonly baseUrl?: string;
   /** The source's name in summaries and logs (default "rest"). */
   readonly name?: string;
+  /** The dataset it feeds, named in errors about the source's own settings (a bad base URL). */
+  readonly dataset?: string;
   readonly http?: HttpJsonClientOptions;
   /** Stamps `collection_time` and drives the pacer. */
   readonly clock?: Clock;
@@ -90,7 +92,7 @@ export class RestSource implements Source<RestRecord> {
     const { config } = options;
     this.config = config;
     this.name = options.name ?? "rest";
-    this.baseUrl = options.baseUrl === undefined ? config.client.base_url : validateBaseUrl(options.baseUrl, `REST source ${this.name}`);
+    this.baseUrl = options.baseUrl === undefined ? config.client.base_url : validateBaseUrl(options.baseUrl, options.dataset ? `dataset ${options.dataset}'s REST source:` : `REST source ${this.name}:`);
     this.auth = resolveAuth(config.client.auth, options.secrets);
     this.scrub = scrubber(this.auth.hidden);
     this.mapper = new RecordMapper(config, options.schema);
