@@ -1,4 +1,5 @@
-import { StartExecutionCommand, type SFNClient } from "@aws-sdk/client-sfn";
+import type { SFNClient } from "@aws-sdk/client-sfn";
+import { startExecution } from "./start-execution";
 import type { BackfillLauncher, BackfillStart } from "../api/backfill-launcher";
 import { Backfill, BackfillInProgressError, backfillIdFor, type BackfillRequest, type BackfillState } from "../backfill/backfill";
 import type { BackfillCursorStore } from "../backfill/cursor-store";
@@ -7,7 +8,6 @@ import { systemClock } from "../lake/clock";
 import type { Logger } from "../log/logger";
 import { backfillRequestSchema } from "../run/run-request";
 import { windowMsOf, type SourceQuotas } from "../sources/quota";
-import { awsErrorName, messageOf } from "./aws-errors";
 import { DEFAULT_LOCK_TTL_MS } from "./s3-run-lock";
 
 /** The back-fill state machine could not start an execution: the back-fill's cursor says stopped, a new POST resumes it. */
@@ -90,17 +90,15 @@ export class StepFunctionsBackfillLauncher implements BackfillLauncher {
     if (opened.finished) return { backfillId };
     // Under way from now: a second POST meanwhile is refused.
     await opened.resumed();
-    try {
-      const answer = await this.sfn.send(new StartExecutionCommand({ stateMachineArn, name: executionName(backfillId, this.clock.now()), input: JSON.stringify(input) }));
-      if (!answer.executionArn) throw new BackfillNotStartedError(backfillId, "Step Functions answered without an executionArn");
-      log.info("back-fill execution started", { executionArn: answer.executionArn });
-    } catch (error) {
-      const failure = error instanceof BackfillNotStartedError ? error : new BackfillNotStartedError(backfillId, `${awsErrorName(error) ?? "Error"}: ${messageOf(error)}`, { cause: error });
-      log.error("back-fill execution not started", { error: failure });
-      const reason = error instanceof BackfillNotStartedError ? "Step Functions did not start it" : (awsErrorName(error) ?? "the call failed");
-      await opened.stoppedBeforeStart(`the back-fill state machine could not be started (${reason}); start the back-fill again`).catch((saveError: unknown) => log.error("could not record the back-fill that did not start", { error: saveError }));
-      throw failure;
-    }
+    await startExecution(this.sfn, {
+      stateMachineArn,
+      name: executionName(backfillId, this.clock.now()),
+      input,
+      what: "back-fill",
+      log,
+      notStartedError: (detail, options) => new BackfillNotStartedError(backfillId, detail, options),
+      recordNotStarted: (reason) => opened.stoppedBeforeStart(`the back-fill state machine could not be started (${reason}); start the back-fill again`),
+    });
     return { backfillId };
   }
 

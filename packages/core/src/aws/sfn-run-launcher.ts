@@ -1,4 +1,5 @@
-import { StartExecutionCommand, type SFNClient } from "@aws-sdk/client-sfn";
+import type { SFNClient } from "@aws-sdk/client-sfn";
+import { startExecution } from "./start-execution";
 import type { RunLauncher } from "../api/run-launcher";
 import type { Clock } from "../lake/clock";
 import { systemClock } from "../lake/clock";
@@ -9,7 +10,6 @@ import type { RunParameters, RunRecord } from "../run/run-record";
 import { RUN_STEPS, newRunId } from "../run/run-record";
 import { runRequestSchema } from "../run/run-request";
 import type { RunStore } from "../run/run-store";
-import { awsErrorName, messageOf } from "./aws-errors";
 import { DEFAULT_LOCK_TTL_MS } from "./s3-run-lock";
 
 /** The run state machine could not start an execution (throttled, missing, not permitted…): the run did not start. */
@@ -74,17 +74,15 @@ export class StepFunctionsRunLauncher implements RunLauncher {
     // Saved before the execution starts, so the Start state's own save is never overwritten by this one.
     const record = firstRecord(runId, parameters, this.clock.now());
     await this.options.runStore.save(record);
-    try {
-      const answer = await this.sfn.send(new StartExecutionCommand({ stateMachineArn, name: runId, input: JSON.stringify(input) }));
-      if (!answer.executionArn) throw new RunNotStartedError(runId, stateMachineArn, "Step Functions answered without an executionArn");
-      log.info("run execution started", { executionArn: answer.executionArn });
-    } catch (error) {
-      const failure = error instanceof RunNotStartedError ? error : new RunNotStartedError(runId, stateMachineArn, `${awsErrorName(error) ?? "Error"}: ${messageOf(error)}`, { cause: error });
-      log.error("run execution not started", { error: failure });
-      const reason = error instanceof RunNotStartedError ? "Step Functions did not start it" : (awsErrorName(error) ?? "the call failed");
-      await this.options.runStore.save(notStarted(record, this.clock.now(), reason)).catch((saveError: unknown) => log.error("could not record the run that did not start", { error: saveError }));
-      throw failure;
-    }
+    await startExecution(this.sfn, {
+      stateMachineArn,
+      name: runId,
+      input,
+      what: "run",
+      log,
+      notStartedError: (detail, options) => new RunNotStartedError(runId, stateMachineArn, detail, options),
+      recordNotStarted: (reason) => this.options.runStore.save(notStarted(record, this.clock.now(), reason)),
+    });
     return { runId };
   }
 }
