@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import { DEFAULT_OVERLAP_HOURS, ingestIncrementally } from "../../../core/src/ingest/incremental";
+import { incrementalSettingsOf, ingestIncrementally } from "../../../core/src/ingest/incremental";
 import type { IncrementalReport } from "../../../core/src/ingest/incremental";
 import { ingest } from "../../../core/src/ingest/ingest";
 import type { IngestProgress, IngestSummary } from "../../../core/src/ingest/summary";
@@ -97,9 +97,7 @@ async function runIngest(values: IngestCommandValues, signal: AbortSignal): Prom
           variables: request.parameters.variables,
           cursors: runtime.cursors(),
           clock: runtime.clock,
-          timeColumn: dataset.transform.timeColumn,
-          overlapHours: dataset.overlapHours ?? DEFAULT_OVERLAP_HOURS,
-          mode: values.ingestMode ?? dataset.ingestMode ?? "hourly",
+          ...incrementalSettingsOf(dataset, values.ingestMode),
         })
       : await ingest({ ...shared, request: { from: request.parameters.from, to: request.parameters.to, locations, variables: request.parameters.variables, ...(values.ingestMode ? { mode: values.ingestMode } : {}) } });
     return { ...summary, lake: request.lake };

@@ -1,5 +1,5 @@
 import type { Clock } from "../lake/clock";
-import type { Location } from "../pipeline/types";
+import type { DatasetDefinition, Location } from "../pipeline/types";
 import { RateLimitedError } from "../sources/http/errors";
 import { SourceError } from "../sources/source";
 import type { FetchRequest, IngestMode, LocationOutcome, Source } from "../sources/source";
@@ -14,6 +14,14 @@ const DAY_MS = 86_400_000;
 
 /** The overlap a dataset re-fetches before its cursor when the config sets none (late corrections). */
 export const DEFAULT_OVERLAP_HOURS = 3;
+
+/** What a dataset's definition decides about its scheduled ingest: its time column, its overlap and its mode (`mode` overrides the dataset's). */
+export function incrementalSettingsOf(
+  dataset: Pick<DatasetDefinition, "transform" | "overlapHours" | "ingestMode">,
+  mode?: IngestMode,
+): Pick<IncrementalIngestOptions, "timeColumn" | "overlapHours" | "mode"> {
+  return { timeColumn: dataset.transform.timeColumn, overlapHours: dataset.overlapHours ?? DEFAULT_OVERLAP_HOURS, mode: mode ?? dataset.ingestMode ?? "hourly" };
+}
 
 /** Subjects asked for the same hours. */
 export interface WindowGroup {

@@ -25,7 +25,7 @@ import { ingest } from "../ingest/ingest";
 import type { IngestDelivery } from "../ingest/ingest";
 import { ObjectCursorStore } from "../ingest/cursor";
 import type { CursorStore } from "../ingest/cursor";
-import { DEFAULT_OVERLAP_HOURS, ingestIncrementally } from "../ingest/incremental";
+import { incrementalSettingsOf, ingestIncrementally } from "../ingest/incremental";
 import type { IncrementalReport, ScheduledIngestParameters } from "../ingest/incremental";
 import type { IngestMode, Source } from "../sources/source";
 import type { IngestProgress, IngestSummary } from "../ingest/summary";
@@ -409,9 +409,7 @@ export class AwsRuntime {
       dataset: dataset.name,
       locations: parameters.locations,
       variables: parameters.variables,
-      mode: parameters.mode ?? dataset.ingestMode ?? "hourly",
-      overlapHours: dataset.overlapHours ?? DEFAULT_OVERLAP_HOURS,
-      timeColumn: dataset.transform.timeColumn,
+      ...incrementalSettingsOf(dataset, parameters.mode),
       source: this.sourceOf(dataset, parameters.source),
       delivery: await this.delivery(dataset),
       cursors: this.cursors(),
