@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { dayProblem } from "../sources/day";
+import { INGEST_MODES, type IngestMode } from "../sources/source";
 import { parseRule } from "../dq/parser";
 import { scheduleProblem } from "../pipeline/schedule-expression";
 import { filesSourceConfigSchema } from "../sources/files/config";
@@ -47,10 +49,11 @@ const column = z
   })
   .strict();
 
-const calendarDay = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "a day, YYYY-MM-DD")
-  .refine((day) => new Date(`${day}T00:00:00Z`).toISOString().startsWith(day), { message: "not a calendar day" });
+/** A day as every request takes one (sources/day.ts `dayProblem`). */
+const calendarDay = z.string().superRefine((day, ctx) => {
+  const { problem } = dayProblem(day);
+  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+});
 
 /** What every dataset entry may set (built-in or the user's own). */
 const commonEntry = {
@@ -85,7 +88,7 @@ const commonEntry = {
    * conditions, one reading per subject per invocation) or `minutely_15` (Open-Meteo's 15-minute
    * values); the latter two are weather's (Open-Meteo) only.
    */
-  ingestMode: z.enum(["hourly", "current", "minutely_15"]).optional(),
+  ingestMode: z.enum(INGEST_MODES as [IngestMode, ...IngestMode[]]).optional(),
   dedup: z.enum(["latest", "first"]).optional(),
   /** DQDL rules added to the dataset's own, or replacing them with `replaceRules: true`. */
   rules: z.array(rule).optional(),
