@@ -6,11 +6,13 @@ import { S3ObjectStore } from "../../packages/core/src/aws/s3-object-store";
 import { backfill, BackfillPlanChangedError, BackfillStoppedError, type BackfillDeps } from "../../packages/core/src/backfill/backfill";
 import { backfillIdOf, planChunks, type BackfillRequest } from "../../packages/core/src/backfill/chunks";
 import { ObjectStoreBackfillCursors, type BackfillState } from "../../packages/core/src/backfill/cursor-store";
+import { ManualClock } from "../../packages/core/src/lake/clock";
 import { FsObjectStore } from "../../packages/core/src/lake/fs-object-store";
 import { silentLogger } from "../../packages/core/src/log/logger";
 import { pipeline } from "../../packages/core/src/pipeline/pipeline";
 import { LocalRuntime } from "../../packages/core/src/runtime/local";
 import { resolveLocations } from "../../packages/core/src/sources/gazetteer";
+import { QuotaPacer } from "../../packages/core/src/sources/http/pacer";
 import { OPEN_METEO_QUOTAS } from "../../packages/core/src/sources/open-meteo/quotas";
 import { POLYGON_QUOTAS } from "../../packages/core/src/sources/polygon/quotas";
 import { quotasOfSource } from "../../packages/core/src/sources/source-quotas";
@@ -189,5 +191,31 @@ describe("backfill on the twin (synthetic source, a real lake)", () => {
     // Assess
     expect(stopped).toBeInstanceOf(BackfillStoppedError);
     expect((stopped as Error).message).toMatch(/stopped at chunk 2\/6 .*: stopped by SIGINT\. 1 chunk\(s\) are written and kept/);
+  }, 60_000);
+
+  it("counts the quota a killed process spent: resumed at once, it waits for the calls the dead process made in the window", async () => {
+    // Prepare: 2 calls a minute, one city (weight 1 a chunk), a fake clock the pacers' sleeps move
+    const clock = new ManualClock(Date.parse("2026-12-05T08:00:00Z"));
+    const windows = [{ limit: 2, windowMs: 60_000, label: "2/minute (test)" }];
+    const pacer = () => new QuotaPacer({ windows, clock, sleep: async (ms) => clock.advance(ms) });
+    const base = await depsWith();
+    const quotas = { ...base.quotas, quotas: [{ limit: 2, per: "minute" as const, what: "test" }] };
+    const oneCity = { ...HALF_YEAR, locations: CITIES.slice(0, 1) };
+    const started: number[] = [];
+    const deps: BackfillDeps = { ...base, quotas, clock, ingest: (p, ...rest) => (started.push(clock.now()), base.ingest(p, ...rest)) };
+    // The first process dies right after its first chunk is written (no stop is saved, as with SIGKILL)
+    const killed = await backfill(oneCity, { ...deps, pacer: pacer() }, { onChunk: () => { throw new Error("SIGKILL"); } }).catch((e: unknown) => e);
+    const killedAt = clock.now();
+
+    // Act: the same back-fill, a new process and pacer, started at once
+    const resumed = await backfill(oneCity, { ...deps, pacer: pacer() });
+
+    // Assess: chunk 1 and the chunk that may have been in flight hold the minute; chunk 2 waits for it to pass
+    expect((killed as Error).message).toBe("SIGKILL");
+    expect(resumed.resumedAt).toBe(1);
+    expect(started[1]! - killedAt).toBe(60_000);
+    // From then on, 2 a minute
+    expect(started.slice(1).map((t) => t - killedAt)).toEqual([60_000, 60_000, 120_000, 120_000, 180_000]);
+    expect(resumed.state.status).toBe("succeeded");
   }, 60_000);
 });

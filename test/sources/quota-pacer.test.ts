@@ -37,6 +37,26 @@ describe("QuotaPacer", () => {
     expect(starts).toEqual([0, 100, 200, 60_100, 60_200]);
   });
 
+  it("counts calls it is told another process made, and hands over only those still in a window", async () => {
+    // Prepare: 3 per minute; another process's two calls ended 10 s and 50 s ago
+    const { clock, pacer } = pacerOn([{ limit: 3, windowMs: 60_000 }]);
+    clock.advance(100_000);
+    pacer.remember([{ weight: 1, endMs: 50_000 }, { weight: 1, endMs: 90_000 }, { weight: 5, endMs: 10_000 }]);
+
+    // Act: two calls of weight 1
+    const starts: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const release = await pacer.acquire(1);
+      starts.push(clock.now());
+      release();
+    }
+
+    // Assess: the first fits beside the two; the second waits for the call of 50 s to leave the minute
+    expect(starts).toEqual([100_000, 110_000]);
+    expect(pacer.spent()).toEqual([{ weight: 1, endMs: 90_000 }, { weight: 1, endMs: 100_000 }, { weight: 1, endMs: 110_000 }]);
+    expect(() => pacer.remember([{ weight: 0, endMs: 1 }])).toThrow(/a spent call needs a weight > 0/);
+  });
+
   it("waits until every window has room: a minute and an hour window together", async () => {
     // Prepare: 2 per second, 3 per minute
     const { clock, pacer } = pacerOn([

@@ -4,7 +4,7 @@ import type { Logger } from "../log/logger";
 import type { RunLock } from "../run/run-lock";
 import { RunInProgressError } from "../run/run-lock";
 import type { RunParameters, RunRecord } from "../run/run-record";
-import { QuotaPacer } from "../sources/http/pacer";
+import { QuotaPacer, type SpentCall } from "../sources/http/pacer";
 import { formatQuota, windowMsOf, type SourceQuotas } from "../sources/quota";
 import { backfillIdOf, planChunks, type BackfillChunk, type BackfillRequest } from "./chunks";
 import type { BackfillCursorStore, BackfillState } from "./cursor-store";
@@ -114,6 +114,8 @@ export class Backfill {
     readonly state: BackfillState,
     /** Chunk index this back-fill was opened at (0 unless it resumed). */
     readonly resumedAt: number,
+    /** The status its saved cursor had when it was opened (undefined: a new back-fill). */
+    readonly savedStatus: BackfillState["status"] | undefined,
   ) {}
 
   /** Loads the back-fill's cursor (or starts one, also with `restart`) and cuts the request into its chunks. */
@@ -147,9 +149,21 @@ export class Backfill {
       startedAt: now,
       updatedAt: now,
     };
-    const opened = new Backfill(deps, request, chunks, state, state.chunksDone);
+    const opened = new Backfill(deps, request, chunks, state, state.chunksDone, saved?.status);
     if (!saved) await opened.save({});
     return opened;
+  }
+
+  /**
+   * What the quota windows had spent when this back-fill's cursor was last saved, for the pacer of
+   * the process that resumes it. A cursor left `ingesting` was saved by a process that died with
+   * the next chunk possibly in flight: that chunk counts as spent now (it cannot have been later).
+   */
+  spentCalls(): SpentCall[] {
+    const calls = [...(this.state.quotaCalls ?? [])];
+    const next = this.chunks[this.state.chunksDone];
+    if (this.savedStatus === "ingesting" && next) calls.push({ weight: next.weight, endMs: this.deps.clock.now() });
+    return calls;
   }
 
   /** Every chunk is written. */
@@ -192,6 +206,8 @@ export class Backfill {
         summary = await this.deps.ingest({ dataset, source, from: chunk.from, to: chunk.to, locations: chunk.subjects, variables, skipIngest: false }, undefined, signal);
       } finally {
         release();
+        // Saved with the cursor below (written or stopped): a resumed process counts these calls.
+        if (pacer) this.state.quotaCalls = pacer.spent();
       }
     } catch (error) {
       if (signal?.aborted) return stop(`stopped by ${String(signal.reason ?? "abort")}`, error);
@@ -279,6 +295,7 @@ async function driveBackfill(request: BackfillRequest, deps: BackfillDeps, optio
   const { state, chunks, resumedAt } = opened;
   if (opened.finished) return { state, resumedAt, alreadyDone: true };
   const pacer = deps.pacer ?? pacerOf(deps.quotas, deps.clock);
+  pacer.remember(opened.spentCalls());
   await opened.resumed();
   options.onStart?.(state, chunks);
   const started = deps.clock.now();

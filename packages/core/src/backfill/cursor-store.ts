@@ -21,6 +21,12 @@ export interface BackfillState extends Pick<BackfillRequest, "dataset" | "source
   updatedAt: string;
   /** The run over the whole range, once started. */
   runId?: string;
+  /**
+   * The calls that still held weight in a quota window when the cursor was saved (epoch ms of each
+   * response): a resumed back-fill counts them, so a restart right after a kill does not spend the
+   * same minute's quota twice.
+   */
+  quotaCalls?: { readonly weight: number; readonly endMs: number }[];
   /** Why the back-fill stopped: the chunk and the error. */
   failure?: { readonly chunk: number; readonly from: string; readonly to: string; readonly message: string };
 }

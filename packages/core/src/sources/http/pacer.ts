@@ -54,6 +54,13 @@ export interface QuotaPacerOptions {
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
+/** A finished call as the pacer counts it against its windows (and as a resumed back-fill hands it over). */
+export interface SpentCall {
+  readonly weight: number;
+  /** When its response arrived (epoch ms). */
+  readonly endMs: number;
+}
+
 /** A call as the pacer remembers it: it holds its weight in every window until `endMs + windowMs`. */
 interface PacedCall {
   readonly weight: number;
@@ -103,6 +110,27 @@ export class QuotaPacer {
       this.released = deferred();
       resolve();
     };
+  }
+
+  /**
+   * The finished calls that still hold weight in some window: what another process (a resumed
+   * back-fill) must count as spent. Calls in flight are given as ending now.
+   */
+  spent(): SpentCall[] {
+    const now = this.clock.now();
+    const longest = Math.max(0, ...this.windows.map((w) => w.windowMs));
+    return this.calls.map((c) => ({ weight: c.weight, endMs: Math.min(c.endMs, now) })).filter((c) => c.endMs + longest > now);
+  }
+
+  /**
+   * Counts calls made before this pacer existed (by a killed process, read from a back-fill's
+   * cursor) against its windows, as if it had made them itself.
+   */
+  remember(calls: readonly SpentCall[]): void {
+    for (const call of calls) {
+      if (!(call.weight > 0) || !Number.isFinite(call.endMs)) throw new RangeError(`a spent call needs a weight > 0 and an end time, got ${JSON.stringify(call)}`);
+      this.calls.push({ weight: call.weight, endMs: call.endMs });
+    }
   }
 
   /** Weight held in each window right now (for progress and tests). */
