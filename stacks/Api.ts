@@ -18,6 +18,7 @@ import { backfillStateMachine } from "./backfill-state-machine";
 import { runStateMachine } from "./run-state-machine";
 import { runSchedules } from "./schedule";
 import { retainsData } from "./stage";
+import { BACKFILL_PREFIX, BACKFILL_START_LOCK_SUFFIX } from "../packages/core/src/backfill/cursor-store";
 import { Storage } from "./Storage";
 
 /** Where the API function's bundle holds the dashboard: LAMBDA_WEB_DIR of packages/core/src/runtime/aws.ts (the infra tests check they agree). */
@@ -58,7 +59,9 @@ function apiPolicy(t: ApiPolicyTargets): iam.PolicyStatement[] {
       actions: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
       resources: [athenaResults.arnForObjects("results/*")],
     }),
-    new iam.PolicyStatement({ actions: ["s3:PutObject"], resources: [processed.arnForObjects("_sluice/runs/*"), processed.arnForObjects("_sluice/backfills/*")] }),
+    new iam.PolicyStatement({ actions: ["s3:PutObject"], resources: [processed.arnForObjects("_sluice/runs/*"), processed.arnForObjects(`${BACKFILL_PREFIX}*`)] }),
+    // A back-fill's start lock (taken between the cursor check and StartExecution) is released by deleting it.
+    new iam.PolicyStatement({ actions: ["s3:DeleteObject"], resources: [processed.arnForObjects(`${BACKFILL_PREFIX}*${BACKFILL_START_LOCK_SUFFIX}`)] }),
     new iam.PolicyStatement({ actions: ["states:StartExecution"], resources: [t.stateMachineArn, t.backfillStateMachineArn] }),
   ];
 }
@@ -174,7 +177,14 @@ export function Api({ app, stack }: StackContext) {
     }),
   });
   suppressSstFunctionDefaults(handler);
-  suppressObjectWildcards(handler.role!, "The API reads run records, the run lock and production data whose keys are made at run time, and Athena writes each query's results under a new key.");
+  suppressObjectWildcards(handler.role!, "The API reads run records, the run lock and production data whose keys are made at run time, writes a back-fill's cursor under _sluice/backfills/ by its id, and Athena writes each query's results under a new key.");
+  NagSuppressions.addResourceSuppressions(defaultPolicyOf(handler.role!), [
+    {
+      id: "AwsSolutions-IAM5",
+      reason: "The API deletes only back-fill start locks (_sluice/backfills/<id>.start.lock), named by a back-fill id made at request time.",
+      appliesTo: [{ regex: `/^Resource::<[A-Za-z0-9]+\\.Arn>\\/${BACKFILL_PREFIX.replace(/\//g, "\\/")}\\*${BACKFILL_START_LOCK_SUFFIX.replace(/\./g, "\\.")}$/g` }],
+    },
+  ]);
   NagSuppressions.addResourceSuppressions(
     defaultPolicyOf(handler.role!),
     [{ id: "AwsSolutions-IAM5", reason: "Production is the latest version table (weather_prod_v0001, …) behind the prod view; the wildcard covers only those names.", appliesTo: [{ regex: "/^Resource::arn:<AWS::Partition>:glue:.*:table\\/.*_v\\*$/g" }] }],

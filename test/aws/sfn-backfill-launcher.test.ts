@@ -79,6 +79,21 @@ describe("StepFunctionsBackfillLauncher: back-fills as executions of the back-fi
     expect(await env.launcher.active((await env.runtime.backfillCursors().load(backfillId))!)).toBe(true);
   });
 
+  it("starts one execution for two POSTs of the same back-fill in the same instant, refusing the other (409), and frees the start lock", async () => {
+    const env = setUp();
+    restore = env.restore;
+    // Act: four concurrent starts (four API invocations)
+    const answers = await Promise.all([1, 2, 3, 4].map(() => env.launcher.start(REQUEST).catch((error: unknown) => error)));
+    // Assess: one started; the others were refused by the start lock or the cursor it guards
+    const started = answers.filter((a) => !(a instanceof Error));
+    expect(started).toHaveLength(1);
+    expect(answers.filter((a) => a instanceof BackfillInProgressError)).toHaveLength(3);
+    expect(env.sfn.started).toHaveLength(1);
+    const { backfillId } = started[0] as { backfillId: string };
+    // The lock is gone once the start returned: only the cursor says the back-fill is under way
+    expect(env.aws.s3.keys("sluice-prod-processed").filter((k) => k.startsWith("_sluice/backfills/"))).toEqual([`_sluice/backfills/${backfillId}.json`]);
+  });
+
   it("records a back-fill whose execution could not start as stopped before its next chunk, and starts it on the next POST", async () => {
     const env = setUp();
     restore = env.restore;

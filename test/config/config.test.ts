@@ -168,6 +168,25 @@ describe("the project config", () => {
     expect(() => parseConfig({ datasets: { weather: { subjects: ["Oslo", { name: "Tromso", latitude: 69.65, longitude: 18.96 }] }, stocks: { subjects: ["msft"] } } }, BUILT_IN_DATASETS)).not.toThrow();
   });
 
+  it("refuses a built-in dataset's variables its module does not know, naming each by its index", () => {
+    // Act
+    const issues = issuesOf({
+      datasets: {
+        weather: { variables: ["temperature_2m", "temprature_2m"] },
+        stocks: { variables: ["close"] },
+        air_quality: { variables: ["pm25", "pm2.5"] },
+      },
+    });
+
+    // Assess
+    expect(issues).toEqual([
+      expect.stringMatching(/^datasets\.weather\.variables\[1\]: "temprature_2m" is not a variable of dataset weather; known: temperature_2m, /),
+      'datasets.stocks.variables[0]: dataset stocks takes no variables (got "close")',
+      expect.stringMatching(/^datasets\.air_quality\.variables\[1\]: "pm2\.5" is not a variable of dataset air_quality; known: .*pm25/),
+    ]);
+    expect(() => parseConfig({ datasets: { weather: { variables: ["temperature_2m", "wind_speed_10m"] }, air_quality: { variables: ["pm25"] } } }, BUILT_IN_DATASETS)).not.toThrow();
+  });
+
   it("reads .ts (defineConfig), .mjs and .json files, and says what is wrong with a file", async () => {
     // Prepare
     const define = join(__dirname, "..", "..", "packages", "core", "src", "config", "config.ts");

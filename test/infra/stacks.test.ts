@@ -330,7 +330,7 @@ describe("the SST v2 app's stacks", () => {
       expect(variables.SST_Parameter_value_BACKFILL_STATE_MACHINE).toEqual({ Ref: logicalIdOf(templateOf(assembly, STAGE, "Api"), "AWS::StepFunctions::StateMachine", "BackfillStateMachine") });
     });
 
-    it("lets the API start only the run and back-fill state machines, query only the workgroup, read Glue and processed/prod, and write only query results, run records and back-fill cursors", () => {
+    it("lets the API start only the run and back-fill state machines, query only the workgroup, read Glue and processed/prod, and write only query results, run records and back-fill cursors (deleting only back-fill start locks)", () => {
       const api = templateOf(assembly, STAGE, "Api");
       const own = statementsOf(assembly).filter((s) => s.policy.includes("ApiHandler") && !s.actions.every((a) => a.startsWith("xray:")));
       expect(own.flatMap((s) => s.resources)).not.toContain("*");
@@ -351,7 +351,11 @@ describe("the SST v2 app's stacks", () => {
       );
       const writes = own.filter((s) => s.actions.includes("s3:PutObject"));
       expect(writes.flatMap((s) => s.resources).map(render).sort()).toEqual(["<ref>/_sluice/backfills/*", "<ref>/_sluice/runs/*", "<ref>/results/*"]);
-      expect(own.flatMap((s) => s.actions).filter((a) => /Delete|Create|Update|Publish|PutRecord/.test(a))).toEqual([]);
+      // The only delete: a back-fill's start lock, released once its execution is started
+      const deletes = own.filter((s) => s.actions.some((a) => /Delete/.test(a)));
+      expect(deletes.flatMap((s) => s.actions)).toEqual(["s3:DeleteObject"]);
+      expect(deletes.flatMap((s) => s.resources).map(render)).toEqual(["<ref>/_sluice/backfills/*.start.lock"]);
+      expect(own.flatMap((s) => s.actions).filter((a) => /Create|Update|Publish|PutRecord/.test(a))).toEqual([]);
       expect(own.filter((s) => JSON.stringify(s.resources).includes(rawId))).toEqual([]);
       const ssm = own.filter((s) => s.actions.some((a) => a.startsWith("ssm:")));
       expect(ssm.flatMap((s) => s.resources).map(render)).toEqual([

@@ -1,14 +1,18 @@
 import type { SFNClient } from "@aws-sdk/client-sfn";
 import { startExecution } from "./start-execution";
 import type { BackfillLauncher, BackfillStart } from "../api/backfill-launcher";
-import { Backfill, BackfillInProgressError, backfillIdFor, type BackfillRequest, type BackfillState } from "../backfill/backfill";
+import { Backfill, BackfillInProgressError, backfillIdFor, type BackfillDeps, type BackfillRequest, type BackfillState } from "../backfill/backfill";
 import type { BackfillCursorStore } from "../backfill/cursor-store";
 import type { Clock } from "../lake/clock";
 import { systemClock } from "../lake/clock";
 import type { Logger } from "../log/logger";
+import { RunInProgressError, type RunLock } from "../run/run-lock";
 import { backfillRequestSchema } from "../run/run-request";
 import { windowMsOf, type SourceQuotas } from "../sources/quota";
 import { DEFAULT_LOCK_TTL_MS } from "./s3-run-lock";
+
+/** A start lock older than this is stale: far past the few seconds a start takes and the API function's timeout. */
+export const BACKFILL_START_LOCK_TTL_MS = 5 * 60_000;
 
 /** The back-fill state machine could not start an execution: the back-fill's cursor says stopped, a new POST resumes it. */
 export class BackfillNotStartedError extends Error {
@@ -36,6 +40,12 @@ export interface StepFunctionsBackfillLauncherOptions {
    * out, aborted): it no longer blocks a new start. Default 2 h.
    */
   readonly staleAfterMs?: number;
+  /**
+   * A short lock per back-fill id (an S3 object created with `If-None-Match: *`) held from the
+   * cursor check until the execution is started, so two POSTs in the same instant cannot both
+   * find the cursor idle and start two executions. Without it the check is only a fast refusal.
+   */
+  readonly startLock?: (backfillId: string) => RunLock;
   readonly clock?: Clock;
   readonly logger: Logger;
 }
@@ -44,10 +54,9 @@ export interface StepFunctionsBackfillLauncherOptions {
  * Starts back-fills on AWS: refuses while the same back-fill's cursor says it is under way and was
  * saved recently, opens the back-fill (cuts its chunks, saves its first cursor, or resets it with
  * `restart`), then starts an execution of the back-fill state machine whose input is the request
- * as its Plan state parses it. The check is a fast refusal: a cursor is no lock, and two POSTs in
- * the same instant can both start one (each resumes from the cursor; a chunk may be fetched twice,
- * and the run's dedup keeps one record per key). Execution names are unique for 90 days, so each
- * start is named by the back-fill id and the time.
+ * as its Plan state parses it. The check and the start happen under the back-fill's start lock, so
+ * of two POSTs in the same instant one starts the execution and the other is refused (409).
+ * Execution names are unique for 90 days, so each start is named by the back-fill id and the time.
  * https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
  */
 export class StepFunctionsBackfillLauncher implements BackfillLauncher {
@@ -62,7 +71,7 @@ export class StepFunctionsBackfillLauncher implements BackfillLauncher {
 
   async start(request: BackfillStart): Promise<{ backfillId: string }> {
     const { restart, ...backfillRequest } = request;
-    const { cursors, logger, stateMachineArn } = this.options;
+    const { cursors, logger } = this.options;
     // What the runner's Plan parses, checked before anything is saved.
     const input = backfillRequestSchema.parse({
       dataset: request.dataset,
@@ -81,7 +90,30 @@ export class StepFunctionsBackfillLauncher implements BackfillLauncher {
       ingest: () => Promise.reject(new Error("the API does not ingest: the back-fill state machine does")),
       run: () => Promise.reject(new Error("the API does not run: the back-fill state machine does")),
     };
-    const saved = await cursors.load(backfillIdFor(backfillRequest, deps.quotas));
+    const id = backfillIdFor(backfillRequest, deps.quotas);
+    const lease = await this.lockStart(id);
+    try {
+      return await this.startLocked(id, request, input, deps);
+    } finally {
+      await lease?.release();
+    }
+  }
+
+  private async lockStart(id: string): Promise<{ release(): Promise<void> } | undefined> {
+    if (!this.options.startLock) return undefined;
+    try {
+      return await this.options.startLock(id).acquire(id);
+    } catch (error) {
+      if (error instanceof RunInProgressError) throw new BackfillInProgressError(id, error.since, { cause: error });
+      throw error;
+    }
+  }
+
+  /** Under the start lock: the cursor check, the first (or reset) cursor, the execution. */
+  private async startLocked(id: string, request: BackfillStart, input: unknown, deps: BackfillDeps): Promise<{ backfillId: string }> {
+    const { restart, ...backfillRequest } = request;
+    const { cursors, logger, stateMachineArn } = this.options;
+    const saved = await cursors.load(id);
     if (saved && (await this.active(saved))) throw new BackfillInProgressError(saved.id, saved.startedAt);
     const opened = await Backfill.open(backfillRequest, deps, { restart });
     const backfillId = opened.state.id;

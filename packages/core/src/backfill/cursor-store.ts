@@ -43,6 +43,14 @@ export interface BackfillCursorStore {
 /** Where the back-fill cursors live in the processed bucket (the back-fill runner's IAM policy is narrowed to it). */
 export const BACKFILL_PREFIX = "_sluice/backfills/";
 
+/** The suffix of a back-fill's start lock on AWS (the API holds it from the cursor check to StartExecution; its IAM policy may delete only these). */
+export const BACKFILL_START_LOCK_SUFFIX = ".start.lock";
+
+/** Where the start lock of back-fill `id` lives in the processed bucket. */
+export function backfillStartLockKey(id: string): string {
+  return `${BACKFILL_PREFIX}${id}${BACKFILL_START_LOCK_SUFFIX}`;
+}
+
 /**
  * Cursors as JSON objects under `_sluice/backfills/` of a bucket: FsObjectStore writes them
  * atomically (a temp file renamed), S3's PutObject replaces an object whole, so one adapter

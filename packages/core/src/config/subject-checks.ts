@@ -41,3 +41,20 @@ function problemOf(resolve: () => unknown): string | undefined {
     throw error;
   }
 }
+
+/**
+ * The issues of a built-in dataset's `variables`: each must be one its module knows (weather's
+ * Open-Meteo variables, OpenAQ's parameters; stocks has none), as POST /runs checks a request's,
+ * so a misspelt variable stops the command or the synthesis naming the field instead of failing
+ * the producer at its first call.
+ */
+export function builtInVariableIssues(dataset: string, variables: readonly string[] | undefined): ConfigIssue[] {
+  const module = datasetModule(dataset);
+  if (!module || !variables) return [];
+  const known = module.variables.known ?? [];
+  return variables.flatMap((variable, index) =>
+    known.includes(variable)
+      ? []
+      : [{ path: `datasets.${dataset}.variables[${index}]`, message: known.length > 0 ? `"${variable}" is not a variable of dataset ${dataset}; known: ${known.join(", ")}` : `dataset ${dataset} takes no variables (got "${variable}")` }],
+  );
+}

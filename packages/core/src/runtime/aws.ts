@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { ObjectStoreBackfillCursors, type BackfillCursorStore } from "../backfill/cursor-store";
+import { backfillStartLockKey, ObjectStoreBackfillCursors, type BackfillCursorStore } from "../backfill/cursor-store";
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { FirehoseClient } from "@aws-sdk/client-firehose";
 import { GlueClient } from "@aws-sdk/client-glue";
@@ -14,7 +14,7 @@ import { AthenaWarehouse } from "../aws/athena-warehouse";
 import { realSleep } from "../aws/aws-errors";
 import { FirehoseDeliveryStream } from "../aws/firehose-delivery-stream";
 import { GlueCatalog } from "../aws/glue-catalog";
-import { StepFunctionsBackfillLauncher } from "../aws/sfn-backfill-launcher";
+import { BACKFILL_START_LOCK_TTL_MS, StepFunctionsBackfillLauncher } from "../aws/sfn-backfill-launcher";
 import { StepFunctionsRunLauncher } from "../aws/sfn-run-launcher";
 import { S3ObjectStore } from "../aws/s3-object-store";
 import { S3RunLock } from "../aws/s3-run-lock";
@@ -353,6 +353,8 @@ export class AwsRuntime {
         if (!definition) throw new Error(`unknown dataset "${dataset}"`);
         return quotasOf(definition, source);
       },
+      // Held only between the cursor check and StartExecution: a lock older than the API's timeout is stale.
+      startLock: (backfillId) => new S3RunLock(this.clients.s3, { bucket: this.pipeline.buckets.processed, key: backfillStartLockKey(backfillId), ttlMs: BACKFILL_START_LOCK_TTL_MS, clock: this.clock }),
       clock: this.clock,
       logger: this.logger,
     });
