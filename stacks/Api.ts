@@ -1,5 +1,5 @@
 import { sstLogRetention } from "./log-retention";
-import { RemovalPolicy } from "aws-cdk-lib";
+import { ArnFormat, RemovalPolicy } from "aws-cdk-lib";
 import * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
@@ -32,13 +32,16 @@ interface ApiPolicyTargets {
   readonly workgroupArn: string;
   readonly stateMachineArn: string;
   readonly backfillStateMachineArn: string;
+  /** The back-fill machine's executions (`…:execution:<machine>:*`): the API asks whether the one a cursor names still runs. */
+  readonly backfillExecutionsArn: string;
 }
 
 /**
  * The HTTP API's permissions, read-mostly: Athena queries in sluice's workgroup, Glue reads of the
  * datasets' tables, reads of processed (run records, lock) and prod, query results in
  * athena-results, the first record of a run it starts and the first cursor of a back-fill, and
- * starting the run and back-fill state machines, nothing else.
+ * starting the run and back-fill state machines (asking whether a back-fill's execution still
+ * runs), nothing else.
  */
 function apiPolicy(t: ApiPolicyTargets): iam.PolicyStatement[] {
   const tables = Object.values(stackProject().pipeline.datasets).flatMap(datasetGlueTables);
@@ -63,6 +66,7 @@ function apiPolicy(t: ApiPolicyTargets): iam.PolicyStatement[] {
     // A back-fill's start lock (taken between the cursor check and StartExecution) is released by deleting it.
     new iam.PolicyStatement({ actions: ["s3:DeleteObject"], resources: [processed.arnForObjects(`${BACKFILL_PREFIX}*${BACKFILL_START_LOCK_SUFFIX}`)] }),
     new iam.PolicyStatement({ actions: ["states:StartExecution"], resources: [t.stateMachineArn, t.backfillStateMachineArn] }),
+    new iam.PolicyStatement({ actions: ["states:DescribeExecution"], resources: [t.backfillExecutionsArn] }),
   ];
 }
 
@@ -174,6 +178,7 @@ export function Api({ app, stack }: StackContext) {
       workgroupArn: analytics.workgroupArn,
       stateMachineArn: runs.stateMachineArn,
       backfillStateMachineArn: backfills.stateMachineArn,
+      backfillExecutionsArn: stack.formatArn({ service: "states", resource: "execution", resourceName: `${backfills.stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
     }),
   });
   suppressSstFunctionDefaults(handler);
@@ -183,6 +188,11 @@ export function Api({ app, stack }: StackContext) {
       id: "AwsSolutions-IAM5",
       reason: "The API deletes only back-fill start locks (_sluice/backfills/<id>.start.lock), named by a back-fill id made at request time.",
       appliesTo: [{ regex: `/^Resource::<[A-Za-z0-9]+\\.Arn>\\/${BACKFILL_PREFIX.replace(/\//g, "\\/")}\\*${BACKFILL_START_LOCK_SUFFIX.replace(/\./g, "\\.")}$/g` }],
+    },
+    {
+      id: "AwsSolutions-IAM5",
+      reason: "The API asks whether the execution a back-fill's cursor names still runs (DescribeExecution); execution names are made at request time, the wildcard covers only the back-fill machine's.",
+      appliesTo: [{ regex: "/^Resource::arn:<AWS::Partition>:states:.*:execution:<BackfillStateMachine[A-Za-z0-9]+\\.Name>:\\*$/g" }],
     },
   ]);
   NagSuppressions.addResourceSuppressions(

@@ -37,7 +37,8 @@ export function backfillStateMachine(scope: Construct, props: BackfillStateMachi
     }).addRetry({ errors: THROTTLED_ERRORS, interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 6, maxDelay: Duration.minutes(2), jitterStrategy: sfn.JitterType.FULL });
 
   const stopped = new sfn.Fail(scope, "BackfillStopped", { error: "BackfillStopped", cause: "A chunk failed: the cursor names it; start the same input again to resume from it." });
-  const plan = invoke("Plan", { step: "plan", execution }, "$.plan");
+  // Plan records the execution driving the back-fill in its cursor (also one started by hand), so the API asks it whether it still runs.
+  const plan = invoke("Plan", { step: "plan", execution: { ...execution, id: sfn.JsonPath.stringAt("$$.Execution.Id") } }, "$.plan");
   const chunk = invoke("IngestChunk", { step: "chunk", "index.$": "$.index", execution: { "startTime.$": "$.startTime", "input.$": "$.input" } }, "$.chunk");
   const chunks = new sfn.Map(scope, "Chunks", {
     itemsPath: "$.plan.chunks",

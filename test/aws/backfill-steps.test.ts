@@ -113,7 +113,8 @@ describe("the back-fill state machine's definition, walked with the back-fill ru
     expect(aws.firehose.accepted.get("sluice-prod-weather")!.length).toBe(91 * 24 * 3);
     const [cursorKey] = aws.s3.keys(AWS_CONFIG.buckets.processed).filter((k) => k.startsWith("_sluice/backfills/"));
     const cursor = JSON.parse(Buffer.from(await aws.runtime.store.get(AWS_CONFIG.buckets.processed, cursorKey!)).toString("utf8"));
-    expect(cursor).toMatchObject({ status: "succeeded", chunksDone: 3 });
+    // Plan named the execution driving it (also one started by hand), so POST /backfills can ask it whether it runs
+    expect(cursor).toMatchObject({ status: "succeeded", chunksDone: 3, executionArn: "arn:aws:states:eu-west-1:123456789012:execution:runs:backfill-1" });
     const run = (await aws.runtime.runStore.get(cursor.runId))!;
     expect(run).toMatchObject({ status: "succeeded", parameters: { from: "2024-01-01", to: "2024-03-31", skipIngest: true } });
   });

@@ -61,22 +61,43 @@ describe("StepFunctionsBackfillLauncher: back-fills as executions of the back-fi
     expect(await env.runtime.backfillCursors().load(backfillId)).toMatchObject({ id: backfillId, status: "ingesting", chunksDone: 0, chunks: 6 });
   });
 
-  it("passes restart to the execution, and refuses a second start while the cursor is under way and recent (409), not once it is stale", async () => {
+  it("passes restart to the execution, refuses a second start while that execution runs (409), and starts again once it timed out", async () => {
     const env = setUp();
     restore = env.restore;
     const { backfillId } = await env.launcher.start({ ...REQUEST, restart: true });
     expect(JSON.parse(env.sfn.started[0]!.input!)).toMatchObject({ restart: true });
-    // Act: the same request again, an hour later, then three hours later (past the 2 h a silent execution is trusted)
+    const first = `${backfillId}-20241125T100000Z`;
+    expect((await env.runtime.backfillCursors().load(backfillId))!.executionArn).toBe(`arn:aws:states:eu-west-1:123456789012:execution:sluice-prod-BackfillStateMachine:${first}`);
+    // Act: the same request again three hours later (the execution still RUNNING), then once it TIMED_OUT
+    env.aws.clock.advance(3 * HOUR);
+    const refused = await env.launcher.start(REQUEST).catch((error: unknown) => error);
+    env.sfn.end(first, "TIMED_OUT");
+    env.aws.clock.advance(60_000);
+    const again = await env.launcher.start(REQUEST);
+    // Assess
+    expect(refused).toBeInstanceOf(BackfillInProgressError);
+    expect((refused as BackfillInProgressError).backfillId).toBe(backfillId);
+    expect(again.backfillId).toBe(backfillId);
+    expect(env.sfn.started.map((s) => s.name)).toEqual([first, `${backfillId}-20241125T130100Z`]);
+    expect(await env.launcher.active((await env.runtime.backfillCursors().load(backfillId))!)).toBe(true);
+  });
+
+  it("judges a cursor that names no execution by its age: under way and recent is a 409, older than 2 h plus the longest quota window is not", async () => {
+    const env = setUp();
+    restore = env.restore;
+    const { backfillId } = await env.launcher.start(REQUEST);
+    const cursors = env.runtime.backfillCursors();
+    const { executionArn: _dropped, ...saved } = (await cursors.load(backfillId))!;
+    await cursors.save(saved);
+    // Act: an hour later, then three hours later (the synthetic source declares no quota window)
     env.aws.clock.advance(HOUR);
     const refused = await env.launcher.start(REQUEST).catch((error: unknown) => error);
     env.aws.clock.advance(2 * HOUR);
     const again = await env.launcher.start(REQUEST);
     // Assess
     expect(refused).toBeInstanceOf(BackfillInProgressError);
-    expect((refused as BackfillInProgressError).backfillId).toBe(backfillId);
     expect(again.backfillId).toBe(backfillId);
-    expect(env.sfn.started.map((s) => s.name)).toEqual([`${backfillId}-20241125T100000Z`, `${backfillId}-20241125T130000Z`]);
-    expect(await env.launcher.active((await env.runtime.backfillCursors().load(backfillId))!)).toBe(true);
+    expect(env.sfn.started).toHaveLength(2);
   });
 
   it("starts one execution for two POSTs of the same back-fill in the same instant, refusing the other (409), and frees the start lock", async () => {

@@ -341,7 +341,10 @@ describe("the SST v2 app's stacks", () => {
           actions: ["states:StartExecution"],
           resources: [{ Ref: logicalIdOf(api, "AWS::StepFunctions::StateMachine", "RunStateMachine") }, { Ref: logicalIdOf(api, "AWS::StepFunctions::StateMachine", "BackfillStateMachine") }],
         }),
+        // Only the back-fill machine's executions: whether the one a cursor names still runs
+        expect.objectContaining({ actions: ["states:DescribeExecution"] }),
       ]);
+      expect(render(start[1]!.resources[0])).toBe("arn:<ref>:states:eu-west-1:123456789012:execution:<ref>:*");
       const athena = own.filter((s) => s.actions.some((a) => a.startsWith("athena:")));
       expect(athena.flatMap((s) => s.resources).map(render)).toEqual(["arn:<ref>:athena:eu-west-1:123456789012:workgroup/<ref>"]);
       const glue = own.filter((s) => s.actions.some((a) => a.startsWith("glue:")));

@@ -18,7 +18,8 @@ import { runParametersOf } from "./step";
 const backfillExecution = z.object({ startTime: z.string().min(1), input: backfillRequestSchema });
 
 export const backfillEventSchema = z.discriminatedUnion("step", [
-  z.object({ step: z.literal("plan"), execution: backfillExecution }),
+  // Plan also gets the execution's ARN ($$.Execution.Id): the cursor names the execution that drives it.
+  z.object({ step: z.literal("plan"), execution: backfillExecution.extend({ id: z.string().startsWith("arn:").optional() }) }),
   z.object({ step: z.literal("chunk"), index: z.number().int().min(0), execution: backfillExecution }),
   z.object({
     step: z.literal("record"),
@@ -63,6 +64,7 @@ export async function runBackfillEvent(runtime: AwsRuntime, event: unknown): Pro
   const backfill = await Backfill.open(request, deps, { restart: parsed.step === "plan" && input.restart === true });
   switch (parsed.step) {
     case "plan":
+      if (parsed.execution.id && !backfill.finished) await backfill.resumed({ executionArn: parsed.execution.id });
       return {
         backfillId: backfill.state.id,
         chunks: backfill.chunks.slice(backfill.state.chunksDone).map((c) => ({ index: c.index })),

@@ -1,4 +1,5 @@
-import type { SFNClient } from "@aws-sdk/client-sfn";
+import { DescribeExecutionCommand, type SFNClient } from "@aws-sdk/client-sfn";
+import { awsErrorName } from "./aws-errors";
 import { startExecution } from "./start-execution";
 import type { BackfillLauncher, BackfillStart } from "../api/backfill-launcher";
 import { Backfill, BackfillInProgressError, backfillIdFor, type BackfillDeps, type BackfillRequest, type BackfillState } from "../backfill/backfill";
@@ -35,9 +36,10 @@ export interface StepFunctionsBackfillLauncherOptions {
   /** The source's quotas (what the runner's Plan cuts the chunks by, so the id is the same). */
   readonly quotasOf: (request: Pick<BackfillRequest, "dataset" | "source">) => SourceQuotas;
   /**
-   * A cursor under way not saved for longer than this plus the source's longest quota window (a
-   * pacing Wait can last up to that) belongs to an execution that ended without saying so (timed
-   * out, aborted): it no longer blocks a new start. Default 2 h.
+   * When the cursor names no execution (or Step Functions cannot be asked): a cursor under way not
+   * saved for longer than this plus the source's longest quota window (a pacing Wait can last up
+   * to that) belongs to an execution that ended without saying so: it no longer blocks a new
+   * start. Default 2 h.
    */
   readonly staleAfterMs?: number;
   /**
@@ -120,11 +122,12 @@ export class StepFunctionsBackfillLauncher implements BackfillLauncher {
     const log = logger.child({ backfill: backfillId });
     // A finished back-fill is not run again (its Plan would find no chunk and run the range once more).
     if (opened.finished) return { backfillId };
-    // Under way from now: a second POST meanwhile is refused.
-    await opened.resumed();
+    // Under way from now, driven by the execution about to start: a second POST meanwhile is refused.
+    const name = executionName(backfillId, this.clock.now());
+    await opened.resumed({ executionArn: executionArnOf(stateMachineArn, name) });
     await startExecution(this.sfn, {
       stateMachineArn,
-      name: executionName(backfillId, this.clock.now()),
+      name,
       input,
       what: "back-fill",
       log,
@@ -134,12 +137,37 @@ export class StepFunctionsBackfillLauncher implements BackfillLauncher {
     return { backfillId };
   }
 
+  /**
+   * Whether an execution still drives the back-fill: its cursor is under way and the execution it
+   * names is RUNNING (DescribeExecution). An execution that timed out, was aborted or failed without
+   * its Catch saying so no longer blocks a new start. Without an execution to ask (a cursor saved
+   * before this was recorded) or when Step Functions cannot be asked, a cursor saved recently counts
+   * as active.
+   * https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html
+   */
   async active(state: BackfillState): Promise<boolean> {
     if (state.status !== "ingesting" && state.status !== "running") return false;
+    if (state.executionArn) {
+      try {
+        const { status } = await this.sfn.send(new DescribeExecutionCommand({ executionArn: state.executionArn }));
+        return status === "RUNNING" || status === "PENDING_REDRIVE";
+      } catch (error) {
+        // Not started after all (StartExecution failed after the cursor named it): nothing drives it.
+        if (awsErrorName(error) === "ExecutionDoesNotExist") return false;
+        this.options.logger.warn("could not ask Step Functions whether the back-fill's execution runs; judging by the cursor's age", { backfill: state.id, error });
+      }
+    }
     const windows = this.options.quotasOf(state).quotas.map(windowMsOf);
     const staleAfter = (this.options.staleAfterMs ?? DEFAULT_LOCK_TTL_MS) + Math.max(0, ...windows);
     return this.clock.now() - Date.parse(state.updatedAt) < staleAfter;
   }
+}
+
+/** The ARN Step Functions gives execution `name` of a state machine (`arn:…:states:…:execution:<machine>:<name>`). */
+export function executionArnOf(stateMachineArn: string, name: string): string {
+  const at = stateMachineArn.indexOf(":stateMachine:");
+  if (at < 0) throw new RangeError(`not a state machine ARN: ${stateMachineArn}`);
+  return `${stateMachineArn.slice(0, at)}:execution:${stateMachineArn.slice(at + ":stateMachine:".length)}:${name}`;
 }
 
 /** `<backfill id>-<yyyymmddThhmmssZ>`, within the 80 characters an execution name may have (a long dataset name drops its part of the id). */

@@ -223,9 +223,12 @@ export class Backfill {
     return { chunk, records: summary.recordsDelivered, skipped: false };
   }
 
-  /** Marks the back-fill under way again (a resume after a stop): its cursor says so, with the time, before the next chunk is fetched. */
-  async resumed(): Promise<void> {
-    await this.save({ status: this.ingested ? "running" : "ingesting", failure: undefined });
+  /**
+   * Marks the back-fill under way again (a resume after a stop): its cursor says so, with the time
+   * (and on AWS the execution that will drive it), before the next chunk is fetched.
+   */
+  async resumed(driver: Pick<BackfillState, "executionArn"> = {}): Promise<void> {
+    await this.save({ status: this.ingested ? "running" : "ingesting", failure: undefined, ...driver });
   }
 
   /** Marks the back-fill stopped before its next chunk because its driver never started (an execution that could not be started): a new start resumes there. */

@@ -19,6 +19,8 @@ export interface BackfillState extends Pick<BackfillRequest, "dataset" | "source
   status: "ingesting" | "stopped" | "running" | "succeeded" | "dq_failed" | "failed";
   readonly startedAt: string;
   updatedAt: string;
+  /** On AWS: the back-fill state machine's execution started to drive it (the API asks it whether it still runs). */
+  executionArn?: string;
   /** The run over the whole range, once started. */
   runId?: string;
   /**
