@@ -98,10 +98,15 @@ describe("sluice backfill against a fake Open-Meteo archive that enforces a per-
     // Assess: no 429 was ever answered, so none reached the user; the second process finished and ran once
     expect(code, second.stderr()).toBe(0);
     expect(answers.filter((a) => a.status === 429)).toEqual([]);
-    // The limit was binding: some windows were filled to it (unpaced, the 14 chunks would go out within one window)
+    // The limit was binding: the calls weigh several windows' worth (unpaced, the 14 chunks would go out
+    // within one window and be answered 429), and no window got more than the limit. How full each window
+    // got depends on the machine's load (a slow response leaves room unused), so it is not asserted.
     const perWindow = new Map<number, number>();
     for (const a of answers) perWindow.set(a.window, (perWindow.get(a.window) ?? 0) + a.weight);
-    expect(Math.max(...perWindow.values())).toBe(LIMIT);
+    const weight = answers.reduce((sum, a) => sum + a.weight, 0);
+    expect(weight).toBeGreaterThan(4 * LIMIT);
+    expect(Math.max(...perWindow.values())).toBeLessThanOrEqual(LIMIT);
+    expect(perWindow.size).toBeGreaterThanOrEqual(Math.ceil(weight / LIMIT));
     expect(second.stdout()).toMatch(/14 chunk\(s\), resumed at chunk \d+/);
     expect(second.stdout()).toContain("SUCCEEDED");
     // In chunks: 14 ranges of 140 days (one variable: one call per location each), 3 cities a call, weight 3

@@ -111,6 +111,24 @@ describe("scheduled (incremental) ingest on the twin", () => {
     expect(again.incremental.upToDate).toEqual(["Paris", "London", "Berlin"]);
   });
 
+  it("fails a subject whose cursor is after now by name (the clock went back), instead of calling it up to date", async () => {
+    // Prepare: cursors at 10:00, then the clock goes back four hours (a wrong clock, or a cursor edited by hand)
+    await scheduled();
+    fake.requests.splice(0);
+    clock.set(Date.parse("2024-11-25T06:20:00Z"));
+    // Act
+    const behind = await scheduled();
+    // Assess: nothing asked, each subject a named failure with the way out, no cursor moved
+    expect(fake.requests).toEqual([]);
+    expect(behind.incremental.upToDate).toEqual([]);
+    expect(behind.failures.map((f) => f.location)).toEqual(["Paris", "London", "Berlin"]);
+    expect(behind.failures[0]!.error).toBe(
+      'open-meteo request for "Paris" not sent: its cursor is at 2024-11-25T10:00:00Z, after now (2024-11-25T06:20:00Z); the clock went back or the cursor was edited. `sluice cursors --dataset weather --source open-meteo --reset Paris` makes the next ingest start from yesterday',
+    );
+    expect(behind).toMatchObject({ locationsRequested: 3, recordsDelivered: 0 });
+    expect(await runtimeCursors()).toMatchObject({ subjects: { Paris: { lastTime: "2024-11-25T10:00:00Z" } } });
+  });
+
   it("keeps the cursor of a subject whose request failed, and asks it for its own older window next time", async () => {
     // Prepare: a first invocation for all; then Berlin's coordinates are refused (documented 400)
     const failed = await berlinFailsOnce();

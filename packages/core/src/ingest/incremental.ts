@@ -35,6 +35,12 @@ export interface IncrementalPlan {
   readonly groups: readonly WindowGroup[];
   /** Subjects whose cursor is already at the last complete step before now. */
   readonly upToDate: readonly string[];
+  /**
+   * Subjects whose cursor is after now: sluice never writes one (cursors never pass now), so the clock
+   * went back or the cursor was edited. Not asked for, and failed by name: calling them up to date
+   * would stop their collection, silently, until the clock reaches the cursor.
+   */
+  readonly ahead: readonly { readonly location: Location; readonly cursor: string }[];
 }
 
 /** The step of a mode: an hour, or a quarter of one for `minutely_15`. */
@@ -49,14 +55,19 @@ function stepOf(mode: IngestMode): number {
  * producer's old default. `current` mode needs no window: one reading per subject, now.
  */
 export function planIncremental(locations: readonly Location[], cursors: Readonly<Record<string, string>>, nowMs: number, overlapHours: number, mode: IngestMode = "hourly"): IncrementalPlan {
-  if (mode === "current") return { groups: locations.length > 0 ? [{ locations }] : [], upToDate: [] };
+  if (mode === "current") return { groups: locations.length > 0 ? [{ locations }] : [], upToDate: [], ahead: [] };
   const step = stepOf(mode);
   const endMs = Math.floor(nowMs / step) * step;
   const yesterday = Math.floor(nowMs / DAY_MS) * DAY_MS - DAY_MS;
   const byStart = new Map<number, Location[]>();
   const upToDate: string[] = [];
+  const ahead: { location: Location; cursor: string }[] = [];
   for (const location of locations) {
     const cursor = cursors[location.name];
+    if (cursor !== undefined && Date.parse(cursor) > nowMs) {
+      ahead.push({ location, cursor });
+      continue;
+    }
     const startMs = cursor === undefined ? yesterday : Math.floor(Date.parse(cursor) / step) * step + step - overlapHours * HOUR_MS;
     if (startMs > endMs) {
       upToDate.push(location.name);
@@ -65,7 +76,7 @@ export function planIncremental(locations: readonly Location[], cursors: Readonl
     byStart.set(startMs, [...(byStart.get(startMs) ?? []), location]);
   }
   const groups = [...byStart.entries()].sort(([a], [b]) => a - b).map(([startMs, group]) => ({ window: { startMs, endMs }, locations: group }));
-  return { groups, upToDate };
+  return { groups, upToDate, ahead };
 }
 
 /** A record's measurement time in ms: ISO text (UTC when it names no zone) or epoch seconds/milliseconds; undefined when it has none. */
@@ -81,11 +92,16 @@ export function recordTimeMs(record: object, column: string): number | undefined
  * The source asked once per window group, its records cut to the group's window (a no-op for a
  * source that honours `window`), the latest delivered-candidate time of each subject kept in `latest`.
  */
-function windowedSource(inner: Source<object>, groups: readonly WindowGroup[], timeColumn: string, nowMs: number, latest: Map<string, number>): Source<object> {
+function windowedSource(inner: Source<object>, plan: IncrementalPlan, timeColumn: string, nowMs: number, latest: Map<string, number>, reset: string): Source<object> {
+  const { groups } = plan;
   return {
     name: inner.name,
     ...(inner.modes ? { modes: inner.modes } : {}),
     async *fetch(request: FetchRequest, signal?: AbortSignal): AsyncIterable<LocationOutcome<object>> {
+      for (const { location, cursor } of plan.ahead) {
+        const message = `${inner.name} request for "${location.name}" not sent: its cursor is at ${cursor}, after now (${new Date(nowMs).toISOString().slice(0, 19)}Z); the clock went back or the cursor was edited. ${reset.replace("SUBJECT", location.name)} makes the next ingest start from yesterday`;
+        yield { location, error: new SourceError(message, location) };
+      }
       // A rate limit answered to one group is the API's for the whole invocation: the later groups are not sent.
       let limited: RateLimitedError | undefined;
       for (const group of groups) {
@@ -179,7 +195,7 @@ export async function ingestIncrementally(options: IncrementalIngestOptions): Pr
   const stored = await options.cursors.read(options.dataset, options.source.name);
   const plan = planIncremental(options.locations, stored, nowMs, options.overlapHours, mode);
   const latest = new Map<string, number>();
-  const asked = plan.groups.flatMap((g) => g.locations);
+  const asked = [...plan.ahead.map((a) => a.location), ...plan.groups.flatMap((g) => g.locations)];
   const starts = plan.groups.flatMap((g) => (g.window ? [g.window.startMs] : []));
   const { cursors: _cursors, clock, nowMs: _now, timeColumn, overlapHours: _overlap, locations: _locations, variables, mode: _mode, ...rest } = options;
   const summary = await ingest({
@@ -191,7 +207,7 @@ export async function ingestIncrementally(options: IncrementalIngestOptions): Pr
       variables,
       mode,
     },
-    source: windowedSource(options.source, plan.groups, timeColumn, nowMs, latest),
+    source: windowedSource(options.source, plan, timeColumn, nowMs, latest, `\`sluice cursors --dataset ${options.dataset} --source ${options.source.name} --reset SUBJECT\``),
     now: () => clock.now(),
   });
   const requested = new Set(asked.map((l) => l.name));
