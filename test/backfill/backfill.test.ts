@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { S3ObjectStore } from "../../packages/core/src/aws/s3-object-store";
 import { backfill, BackfillPlanChangedError, BackfillStoppedError, type BackfillDeps } from "../../packages/core/src/backfill/backfill";
 import { backfillIdOf, planChunks, type BackfillRequest } from "../../packages/core/src/backfill/chunks";
-import { ObjectStoreBackfillCursors, type BackfillState } from "../../packages/core/src/backfill/cursor-store";
+import { BackfillCursorFileError, ObjectStoreBackfillCursors, type BackfillState } from "../../packages/core/src/backfill/cursor-store";
 import { ManualClock } from "../../packages/core/src/lake/clock";
 import { FsObjectStore } from "../../packages/core/src/lake/fs-object-store";
 import { silentLogger } from "../../packages/core/src/log/logger";
@@ -87,6 +87,45 @@ describe.each([
       expect(await cursors.load("b-weather-y")).toBeUndefined();
       expect(await cursors.load("b-weather-x")).toEqual({ ...state, chunksDone: 4 });
       expect(await store.exists("processed", "_sluice/backfills/b-weather-x.json")).toBe(true);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it("names a truncated or hand-edited cursor, where it is and the ways out, instead of a JSON error or a silent start over", async () => {
+    const { store, cleanup } = await fixture();
+    try {
+      // Prepare
+      const cursors = new ObjectStoreBackfillCursors(store, "processed");
+      const state: BackfillState = { id: "b-weather-x", dataset: "weather", source: "synthetic", from: "2019-01-01", to: "2019-12-31", subjects: ["Paris"], variables: ["temperature_2m"], chunkDays: 31, subjectsPerChunk: 1, chunks: 12, chunksDone: 3, records: 2_000, status: "ingesting", startedAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:01.000Z" };
+      const key = "_sluice/backfills/b-weather-x.json";
+      const where = store.locationOf("processed", key);
+      const bodies = {
+        truncated: JSON.stringify(state).slice(0, 60),
+        empty: "",
+        "no chunk count": JSON.stringify({ ...state, chunks: undefined }),
+        "more done than chunks": JSON.stringify({ ...state, chunksDone: 13 }),
+        "another back-fill's": JSON.stringify({ ...state, id: "b-weather-y" }),
+      };
+
+      // Act
+      const errors: Record<string, unknown> = {};
+      for (const [name, body] of Object.entries(bodies)) {
+        await store.put("processed", key, body);
+        errors[name] = await cursors.load("b-weather-x").catch((e: unknown) => e);
+      }
+
+      // Assess
+      for (const error of Object.values(errors)) {
+        expect(error).toBeInstanceOf(BackfillCursorFileError);
+        expect((error as Error).message).toContain(`back-fill cursor ${where} is unreadable: `);
+        expect((error as Error).message).toMatch(/Fix it \(chunksDone counts the chunks written\), or start the back-fill over with --restart/);
+      }
+      expect((errors.truncated as Error).message).toMatch(/unreadable: not JSON \(/);
+      expect((errors["no chunk count"] as Error).message).toMatch(/unreadable: chunks: /);
+      expect((errors["more done than chunks"] as Error).message).toMatch(/unreadable: chunksDone: chunksDone is more than chunks/);
+      expect((errors["another back-fill's"] as Error).message).toMatch(/it is the cursor of back-fill b-weather-y, not b-weather-x/);
+      expect(where).toMatch(store instanceof FsObjectStore ? /\/processed\/_sluice\/backfills\/b-weather-x\.json$/ : /^s3:\/\/processed\/_sluice\/backfills\/b-weather-x\.json$/);
     } finally {
       await cleanup();
     }

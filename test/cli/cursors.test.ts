@@ -1,3 +1,5 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { removeLake, sluice, tempLake } from "./sluice";
 
@@ -59,5 +61,22 @@ describe("sluice cursors", () => {
     expect(all.out).toMatch(/forgot the cursors of (Paris, London|London, Paris) /);
     expect(after.out).toMatch(/^no cursors yet/);
     expect(again.err).toMatch(/weather\/synthetic has no cursors/);
+  });
+
+  it("a truncated cursor file stops the incremental ingest naming the file in the lake, and is left as it was (no silent start from yesterday)", async () => {
+    // Prepare: a cursor, then cut mid-write as a disk fault would leave it
+    await ingest();
+    const file = join(lake, "processed", "_sluice", "cursors", "weather", "synthetic.json");
+    const truncated = (await readFile(file, "utf8")).slice(0, 40);
+    await writeFile(file, truncated);
+    // Act
+    const result = await sluice("ingest", "--incremental", "--source", "synthetic", "--locations", "Paris,London", "--lake", lake);
+    const listed = await sluice("cursors", "--lake", lake);
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(`cursor ${file} is unreadable: not JSON; fix or delete it`);
+    expect(listed.code).toBe(2);
+    expect(listed.err).toContain(file);
+    expect(await readFile(file, "utf8")).toBe(truncated);
   });
 });

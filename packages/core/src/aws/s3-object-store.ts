@@ -43,6 +43,10 @@ export class S3DeleteError extends Error {
 export class S3ObjectStore implements ObjectStore {
   constructor(private readonly s3: S3Client) {}
 
+  locationOf(bucket: string, key: string): string {
+    return `s3://${bucket}/${key}`;
+  }
+
   async put(bucket: string, key: string, body: Uint8Array | string): Promise<void> {
     await this.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
   }

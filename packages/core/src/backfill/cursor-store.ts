@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { ObjectStore } from "../lake/object-store";
 import type { BackfillRequest } from "./chunks";
 import { ObjectNotFoundError } from "../lake/object-store";
@@ -42,6 +43,43 @@ export interface BackfillCursorStore {
   list(): Promise<BackfillState[]>;
 }
 
+/** A back-fill cursor that is not what sluice writes (truncated, hand-edited): named, with the reason and the ways out. */
+export class BackfillCursorFileError extends Error {
+  override readonly name = "BackfillCursorFileError";
+  constructor(
+    readonly location: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `back-fill cursor ${location} is unreadable: ${reason}. Fix it (chunksDone counts the chunks written), or start the back-fill over with --restart (every chunk is fetched again)`,
+      options,
+    );
+  }
+}
+
+/** What a saved cursor must hold for its chunk numbers to mean anything; other fields pass through. */
+const SavedState = z
+  .object({
+    id: z.string(),
+    dataset: z.string(),
+    source: z.string(),
+    from: z.string(),
+    to: z.string(),
+    subjects: z.array(z.string()),
+    variables: z.array(z.string()),
+    chunkDays: z.number().int().min(1),
+    subjectsPerChunk: z.number().int().min(0),
+    chunks: z.number().int().min(0),
+    chunksDone: z.number().int().min(0),
+    records: z.number().min(0),
+    status: z.enum(["ingesting", "stopped", "running", "succeeded", "dq_failed", "failed"]),
+    startedAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .passthrough()
+  .refine((state) => state.chunksDone <= state.chunks, { message: "chunksDone is more than chunks", path: ["chunksDone"] });
+
 /** Where the back-fill cursors live in the processed bucket (the back-fill runner's IAM policy is narrowed to it). */
 export const BACKFILL_PREFIX = "_sluice/backfills/";
 
@@ -66,12 +104,27 @@ export class ObjectStoreBackfillCursors implements BackfillCursorStore {
   ) {}
 
   async load(id: string): Promise<BackfillState | undefined> {
+    let body: Uint8Array;
     try {
-      return JSON.parse(new TextDecoder().decode(await this.store.get(this.bucket, this.keyOf(id)))) as BackfillState;
+      body = await this.store.get(this.bucket, this.keyOf(id));
     } catch (error) {
       if (error instanceof ObjectNotFoundError) return undefined;
       throw error;
     }
+    const where = this.store.locationOf(this.bucket, this.keyOf(id));
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(new TextDecoder().decode(body));
+    } catch (error) {
+      throw new BackfillCursorFileError(where, `not JSON (${(error as Error).message})`, { cause: error });
+    }
+    const checked = SavedState.safeParse(parsed);
+    if (!checked.success) {
+      const issue = checked.error.issues[0]!;
+      throw new BackfillCursorFileError(where, `${issue.path.join(".") || "the document"}: ${issue.message}`, { cause: checked.error });
+    }
+    if (checked.data.id !== id) throw new BackfillCursorFileError(where, `it is the cursor of back-fill ${checked.data.id}, not ${id}`);
+    return checked.data as BackfillState;
   }
 
   async save(state: BackfillState): Promise<void> {

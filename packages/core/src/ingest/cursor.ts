@@ -17,12 +17,12 @@ export interface CursorStore {
 export class CursorFileError extends Error {
   override readonly name = "CursorFileError";
   constructor(
-    readonly bucket: string,
-    readonly key: string,
+    /** The object's file on the twin, its s3:// address on AWS. */
+    readonly location: string,
     reason: string,
     options?: { cause?: unknown },
   ) {
-    super(`cursor s3://${bucket}/${key} is unreadable: ${reason}; fix or delete it (the next scheduled ingest then starts from yesterday)`, options);
+    super(`cursor ${location} is unreadable: ${reason}; fix or delete it (the next scheduled ingest then starts from yesterday)`, options);
   }
 }
 
@@ -140,13 +140,13 @@ export class ObjectCursorStore implements CursorStore {
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      throw new CursorFileError(this.bucket, key, "not JSON", { cause: error });
+      throw new CursorFileError(this.store.locationOf(this.bucket, key), "not JSON", { cause: error });
     }
     const subjects = (parsed as { subjects?: unknown } | null)?.subjects;
-    if (typeof subjects !== "object" || subjects === null || Array.isArray(subjects)) throw new CursorFileError(this.bucket, key, `expected { "subjects": { "<subject>": { "lastTime": "…" } } }`);
+    if (typeof subjects !== "object" || subjects === null || Array.isArray(subjects)) throw new CursorFileError(this.store.locationOf(this.bucket, key), `expected { "subjects": { "<subject>": { "lastTime": "…" } } }`);
     for (const [subject, cursor] of Object.entries(subjects as Record<string, unknown>)) {
       const lastTime = (cursor as { lastTime?: unknown } | null)?.lastTime;
-      if (typeof lastTime !== "string" || !ISO.test(lastTime)) throw new CursorFileError(this.bucket, key, `subject "${subject}" has no lastTime like 2024-11-24T13:00:00Z`);
+      if (typeof lastTime !== "string" || !ISO.test(lastTime)) throw new CursorFileError(this.store.locationOf(this.bucket, key), `subject "${subject}" has no lastTime like 2024-11-24T13:00:00Z`);
     }
     return { dataset, source, subjects: subjects as CursorDocument["subjects"] };
   }

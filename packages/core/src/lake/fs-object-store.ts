@@ -25,6 +25,10 @@ export class FsObjectStore implements ObjectStore {
     return join(this.root, bucket, ...key.split("/"));
   }
 
+  locationOf(bucket: string, key: string): string {
+    return this.pathOf(bucket, key);
+  }
+
   /**
    * Writes a temporary file and renames it into place: like an S3 PUT, readers see all or nothing.
    * A failed write (a full disk) leaves no temporary file and names the path (LakeWriteError).

@@ -35,6 +35,8 @@ export interface ObjectStore {
   delete(bucket: string, key: string): Promise<void>;
   /** Deletes every object under `prefix`; returns how many were deleted. */
   deletePrefix(bucket: string, prefix: string): Promise<number>;
+  /** Where an object is, for a message a person acts on: its file on the twin, `s3://bucket/key` on AWS. */
+  locationOf(bucket: string, key: string): string;
 }
 
 /** An object that is not in the store. */
