@@ -187,6 +187,28 @@ describe("the project config", () => {
     expect(() => parseConfig({ datasets: { weather: { variables: ["temperature_2m", "wind_speed_10m"] }, air_quality: { variables: ["pm25"] } } }, BUILT_IN_DATASETS)).not.toThrow();
   });
 
+  it("refuses a REST dataset's subjects that cannot be partition values or are given twice, coordinates and variables, which its source would ignore", () => {
+    // Prepare
+    const quakes = {
+      source: { type: "rest", client: { base_url: "https://api.quakes.example/v1/" }, endpoint: { path: "events", params: { region: "{subject}" } }, fields: { id: "id", t: "t" } },
+      schema: [{ name: "id", type: "string" }, { name: "t", type: "timestamp" }],
+      key: ["id"],
+      time: { column: "t", format: "iso8601" },
+    };
+
+    // Act
+    const issues = issuesOf({ datasets: { quakes: { ...quakes, subjects: ["us", "a/b", "us", { name: "ak", latitude: 61, longitude: -150 }], variables: ["magnitude"] } } });
+
+    // Assess
+    expect(issues).toEqual([
+      expect.stringMatching(/^datasets\.quakes\.subjects\[1\]: the name "a\/b" contains "\/", which cannot be in a partition value/),
+      'datasets.quakes.subjects[2]: "us" is given twice; name each one once',
+      "datasets.quakes.subjects[3]: a subject of dataset quakes is a name (its {subject} value): coordinates are weather's only",
+      expect.stringMatching(/^datasets\.quakes\.variables: dataset quakes takes no variables/),
+    ]);
+    expect(pipelineFromConfig(parseConfig({ datasets: { quakes: { ...quakes, subjects: ["us", "ak"] } } }, BUILT_IN_DATASETS)).datasets.quakes!.defaults).toEqual({ subjects: ["us", "ak"] });
+  });
+
   it("reads .ts (defineConfig), .mjs and .json files, and says what is wrong with a file", async () => {
     // Prepare
     const define = join(__dirname, "..", "..", "packages", "core", "src", "config", "config.ts");

@@ -5,7 +5,7 @@ import { pathToFileURL } from "node:url";
 import type { ZodType } from "zod";
 import { pathText } from "../sources/http/describe-zod";
 import { builtInEntrySchema, filesEntrySchema, restEntrySchema, sluiceConfigSchema, type SluiceConfig } from "./config";
-import { builtInSubjectIssues, builtInVariableIssues } from "./subject-checks";
+import { builtInSubjectIssues, builtInVariableIssues, ownEntryIssues } from "./subject-checks";
 
 /** One problem of the config: the path of the bad field and what is wrong with it. */
 export interface ConfigIssue {
@@ -52,6 +52,7 @@ export function parseConfig(input: unknown, builtIns: readonly string[], file = 
       issues.push({ path: `datasets.${name}.ingestMode`, message: `"${parsed.ingestMode}" is an Open-Meteo mode (dataset weather only); ${name} collects "hourly"` });
     }
     if (parsed && builtIn) issues.push(...builtInSubjectIssues(name, parsed.subjects), ...builtInVariableIssues(name, parsed.variables));
+    if (parsed && !builtIn) issues.push(...ownEntryIssues(name, parsed));
     if (parsed) datasets[name] = parsed;
   }
   if (issues.length > 0) throw new ConfigError(file, issues);
