@@ -209,6 +209,32 @@ describe("the project config", () => {
     expect(pipelineFromConfig(parseConfig({ datasets: { quakes: { ...quakes, subjects: ["us", "ak"] } } }, BUILT_IN_DATASETS)).datasets.quakes!.defaults).toEqual({ subjects: ["us", "ak"] });
   });
 
+  it("refuses a schedule or runSchedule for a dataset with no subjects to ask for, which could only fail on AWS", () => {
+    // Prepare
+    const quakes = {
+      source: { type: "rest", client: { base_url: "https://api.quakes.example/v1/" }, endpoint: { path: "events" }, fields: { id: "id", t: "t" } },
+      schema: [{ name: "id", type: "string" }, { name: "t", type: "timestamp" }],
+      key: ["id"],
+      time: { column: "t", format: "iso8601" },
+    };
+
+    // Act
+    const issues = issuesOf({ datasets: { air_quality: { runSchedule: "rate(1 day)" }, quakes: { ...quakes, schedule: "rate(30 minutes)", runSchedule: "cron(0 6 * * ? *)" } } });
+    const accepted = parseConfig(
+      { datasets: { air_quality: { subjects: ["2178"], runSchedule: "rate(1 day)" }, weather: { runSchedule: "rate(1 day)" }, quakes: { ...quakes, enabled: false, runSchedule: "rate(1 day)" }, stocks: { schedule: "rate(2 hours)" } } },
+      BUILT_IN_DATASETS,
+    );
+
+    // Assess
+    expect(issues).toEqual([
+      "datasets.air_quality.runSchedule: dataset air_quality has no subjects, so nothing could run on this schedule: set datasets.air_quality.subjects",
+      "datasets.quakes.schedule: dataset quakes has no subjects, so nothing could run on this schedule: set datasets.quakes.subjects",
+      "datasets.quakes.runSchedule: dataset quakes has no subjects, so nothing could run on this schedule: set datasets.quakes.subjects",
+    ]);
+    // Weather and stocks schedule their built-in defaults; a disabled dataset deploys nothing.
+    expect(pipelineFromConfig(accepted).datasets.weather!.runSchedule).toBe("rate(1 day)");
+  });
+
   it("reads .ts (defineConfig), .mjs and .json files, and says what is wrong with a file", async () => {
     // Prepare
     const define = join(__dirname, "..", "..", "packages", "core", "src", "config", "config.ts");

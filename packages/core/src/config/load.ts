@@ -5,7 +5,7 @@ import { pathToFileURL } from "node:url";
 import type { ZodType } from "zod";
 import { pathText } from "../sources/http/describe-zod";
 import { builtInEntrySchema, filesEntrySchema, restEntrySchema, sluiceConfigSchema, type SluiceConfig } from "./config";
-import { builtInSubjectIssues, builtInVariableIssues, ownEntryIssues } from "./subject-checks";
+import { builtInSubjectIssues, builtInVariableIssues, ownEntryIssues, scheduleIssues } from "./subject-checks";
 
 /** One problem of the config: the path of the bad field and what is wrong with it. */
 export interface ConfigIssue {
@@ -53,6 +53,7 @@ export function parseConfig(input: unknown, builtIns: readonly string[], file = 
     }
     if (parsed && builtIn) issues.push(...builtInSubjectIssues(name, parsed.subjects), ...builtInVariableIssues(name, parsed.variables));
     if (parsed && !builtIn) issues.push(...ownEntryIssues(name, parsed));
+    if (parsed) issues.push(...scheduleIssues(name, parsed));
     if (parsed) datasets[name] = parsed;
   }
   if (issues.length > 0) throw new ConfigError(file, issues);

@@ -83,3 +83,15 @@ export function ownEntryIssues(dataset: string, entry: { readonly subjects?: rea
   }
   return issues;
 }
+
+/**
+ * A `schedule` or `runSchedule` set for a dataset that has nothing to ask for (no config subjects,
+ * no scheduled defaults: air quality, a dataset of the user's own): its producer would not be
+ * deployed and every scheduled run would fail with NoSubjectsError, so it is refused by name.
+ */
+export function scheduleIssues(dataset: string, entry: { readonly enabled?: boolean; readonly subjects?: readonly unknown[]; readonly schedule?: string; readonly runSchedule?: string }): ConfigIssue[] {
+  if (entry.enabled === false || (entry.subjects?.length ?? 0) > 0 || (datasetModule(dataset)?.subjects.scheduledDefaults?.length ?? 0) > 0) return [];
+  return (["schedule", "runSchedule"] as const).flatMap((field) =>
+    entry[field] === undefined ? [] : [{ path: `datasets.${dataset}.${field}`, message: `dataset ${dataset} has no subjects, so nothing could run on this schedule: set datasets.${dataset}.subjects` }],
+  );
+}
