@@ -108,7 +108,7 @@ describe("the project config", () => {
         mine: { subjects: ["a"] },
         quakes: {
           source: { type: "rest", client: { base_url: "https://x.example/" }, endpoint: { path: "e" }, fields: { id: "id" } },
-          schema: [{ name: "id", type: "string" }, { name: "subject", type: "string" }],
+          schema: [{ name: "id", type: "string" }, { name: "subject", type: "string" }, { name: "id", type: "double" }, { name: "collection_count", type: "bigint" }],
           key: ["nope"],
           time: { column: "when", format: "epoch_ms" },
         },
@@ -129,6 +129,8 @@ describe("the project config", () => {
         expect.stringMatching(/^datasets\.weather: .*colour/),
         expect.stringMatching(/^datasets\.mine: is not a built-in dataset/),
         expect.stringMatching(/^datasets\.quakes\.schema\[1\]\.name: "subject" is added to every record/),
+        'datasets.quakes.schema[2].name: "id" is in schema twice; name each column once',
+        'datasets.quakes.schema[3].name: "collection_count" is a column sluice adds to the production table; name the column otherwise',
         expect.stringMatching(/^datasets\.quakes\.key\[0\]: "nope" is not a column/),
         expect.stringMatching(/^datasets\.quakes\.time\.column: "when" is not a column/),
       ]),
