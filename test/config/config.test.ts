@@ -237,6 +237,18 @@ describe("the project config", () => {
     expect(pipelineFromConfig(accepted).datasets.weather!.runSchedule).toBe("rate(1 day)");
   });
 
+  it("refuses a rule naming a column the dataset's table does not have, which every run's gate would report as an error", () => {
+    // Act
+    const issues = issuesOf({ datasets: { weather: { rules: ['IsComplete "city"', 'ColumnValues "temprature" between -40 and 45', '(IsComplete "nope") or (RowCount > 0)'] } } });
+
+    // Assess
+    expect(issues).toEqual([
+      expect.stringMatching(/^datasets\.weather\.rules\[1\]: "temprature" is not a column of dataset weather's table \(.*temperature/),
+      expect.stringMatching(/^datasets\.weather\.rules\[2\]: "nope" is not a column/),
+    ]);
+    expect(() => parseConfig({ datasets: { weather: { rules: ['ColumnValues "temperature" between -40 and 45', "CustomSql \"select count(*) from primary\" > 0"] } } }, BUILT_IN_DATASETS)).not.toThrow();
+  });
+
   it("reads .ts (defineConfig), .mjs and .json files, and says what is wrong with a file", async () => {
     // Prepare
     const define = join(__dirname, "..", "..", "packages", "core", "src", "config", "config.ts");
