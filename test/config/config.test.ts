@@ -108,7 +108,7 @@ describe("the project config", () => {
         mine: { subjects: ["a"] },
         quakes: {
           source: { type: "rest", client: { base_url: "https://x.example/" }, endpoint: { path: "e" }, fields: { id: "id" } },
-          schema: [{ name: "id", type: "string" }, { name: "subject", type: "string" }],
+          schema: [{ name: "id", type: "string" }, { name: "subject", type: "string" }, { name: "id", type: "double" }, { name: "collection_count", type: "bigint" }],
           key: ["nope"],
           time: { column: "when", format: "epoch_ms" },
         },
@@ -129,6 +129,8 @@ describe("the project config", () => {
         expect.stringMatching(/^datasets\.weather: .*colour/),
         expect.stringMatching(/^datasets\.mine: is not a built-in dataset/),
         expect.stringMatching(/^datasets\.quakes\.schema\[1\]\.name: "subject" is added to every record/),
+        'datasets.quakes.schema[2].name: "id" is in schema twice; name each column once',
+        'datasets.quakes.schema[3].name: "collection_count" is a column sluice adds to the production table; name the column otherwise',
         expect.stringMatching(/^datasets\.quakes\.key\[0\]: "nope" is not a column/),
         expect.stringMatching(/^datasets\.quakes\.time\.column: "when" is not a column/),
       ]),
@@ -185,6 +187,66 @@ describe("the project config", () => {
       expect.stringMatching(/^datasets\.air_quality\.variables\[1\]: "pm2\.5" is not a variable of dataset air_quality; known: .*pm25/),
     ]);
     expect(() => parseConfig({ datasets: { weather: { variables: ["temperature_2m", "wind_speed_10m"] }, air_quality: { variables: ["pm25"] } } }, BUILT_IN_DATASETS)).not.toThrow();
+  });
+
+  it("refuses a REST dataset's subjects that cannot be partition values or are given twice, coordinates and variables, which its source would ignore", () => {
+    // Prepare
+    const quakes = {
+      source: { type: "rest", client: { base_url: "https://api.quakes.example/v1/" }, endpoint: { path: "events", params: { region: "{subject}" } }, fields: { id: "id", t: "t" } },
+      schema: [{ name: "id", type: "string" }, { name: "t", type: "timestamp" }],
+      key: ["id"],
+      time: { column: "t", format: "iso8601" },
+    };
+
+    // Act
+    const issues = issuesOf({ datasets: { quakes: { ...quakes, subjects: ["us", "a/b", "us", { name: "ak", latitude: 61, longitude: -150 }], variables: ["magnitude"] } } });
+
+    // Assess
+    expect(issues).toEqual([
+      expect.stringMatching(/^datasets\.quakes\.subjects\[1\]: the name "a\/b" contains "\/", which cannot be in a partition value/),
+      'datasets.quakes.subjects[2]: "us" is given twice; name each one once',
+      "datasets.quakes.subjects[3]: a subject of dataset quakes is a name (its {subject} value): coordinates are weather's only",
+      expect.stringMatching(/^datasets\.quakes\.variables: dataset quakes takes no variables/),
+    ]);
+    expect(pipelineFromConfig(parseConfig({ datasets: { quakes: { ...quakes, subjects: ["us", "ak"] } } }, BUILT_IN_DATASETS)).datasets.quakes!.defaults).toEqual({ subjects: ["us", "ak"] });
+  });
+
+  it("refuses a schedule or runSchedule for a dataset with no subjects to ask for, which could only fail on AWS", () => {
+    // Prepare
+    const quakes = {
+      source: { type: "rest", client: { base_url: "https://api.quakes.example/v1/" }, endpoint: { path: "events" }, fields: { id: "id", t: "t" } },
+      schema: [{ name: "id", type: "string" }, { name: "t", type: "timestamp" }],
+      key: ["id"],
+      time: { column: "t", format: "iso8601" },
+    };
+
+    // Act
+    const issues = issuesOf({ datasets: { air_quality: { runSchedule: "rate(1 day)" }, quakes: { ...quakes, schedule: "rate(30 minutes)", runSchedule: "cron(0 6 * * ? *)" } } });
+    const accepted = parseConfig(
+      { datasets: { air_quality: { subjects: ["2178"], runSchedule: "rate(1 day)" }, weather: { runSchedule: "rate(1 day)" }, quakes: { ...quakes, enabled: false, runSchedule: "rate(1 day)" }, stocks: { schedule: "rate(2 hours)" } } },
+      BUILT_IN_DATASETS,
+    );
+
+    // Assess
+    expect(issues).toEqual([
+      "datasets.air_quality.runSchedule: dataset air_quality has no subjects, so nothing could run on this schedule: set datasets.air_quality.subjects",
+      "datasets.quakes.schedule: dataset quakes has no subjects, so nothing could run on this schedule: set datasets.quakes.subjects",
+      "datasets.quakes.runSchedule: dataset quakes has no subjects, so nothing could run on this schedule: set datasets.quakes.subjects",
+    ]);
+    // Weather and stocks schedule their built-in defaults; a disabled dataset deploys nothing.
+    expect(pipelineFromConfig(accepted).datasets.weather!.runSchedule).toBe("rate(1 day)");
+  });
+
+  it("refuses a rule naming a column the dataset's table does not have, which every run's gate would report as an error", () => {
+    // Act
+    const issues = issuesOf({ datasets: { weather: { rules: ['IsComplete "city"', 'ColumnValues "temprature" between -40 and 45', '(IsComplete "nope") or (RowCount > 0)'] } } });
+
+    // Assess
+    expect(issues).toEqual([
+      expect.stringMatching(/^datasets\.weather\.rules\[1\]: "temprature" is not a column of dataset weather's table \(.*temperature/),
+      expect.stringMatching(/^datasets\.weather\.rules\[2\]: "nope" is not a column/),
+    ]);
+    expect(() => parseConfig({ datasets: { weather: { rules: ['ColumnValues "temperature" between -40 and 45', "CustomSql \"select count(*) from primary\" > 0"] } } }, BUILT_IN_DATASETS)).not.toThrow();
   });
 
   it("reads .ts (defineConfig), .mjs and .json files, and says what is wrong with a file", async () => {

@@ -109,11 +109,19 @@ const ownEntry = {
   time: z.object({ column: z.string(), format: z.enum(["iso8601", "epoch_s", "epoch_ms"]) }).strict(),
 };
 
+/** Columns the transform adds to an own dataset's Parquet and production tables (`first_`/`last_` of `collection_time`, the count, the month partition). */
+const TABLE_COLUMNS: readonly string[] = ["first_collection_time", "last_collection_time", "collection_count", "yr_mo_partition"];
+
 /** The checks an own dataset's columns, key, time and fields must pass together. */
 function checkOwnEntry(entry: { schema: { name: string }[]; key: string[]; time: { column: string }; source: { fields: Record<string, string> } }, ctx: z.RefinementCtx): void {
   const names = new Set(entry.schema.map((c) => c.name));
+  const seen = new Set<string>();
   for (const [index, c] of entry.schema.entries()) {
     if (c.name === "subject" || c.name === "collection_time") ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["schema", index, "name"], message: `"${c.name}" is added to every record by sluice; name the column otherwise` });
+    // The Parquet and production tables add these (transform/athena-sql.ts): a column of the same name would be a duplicate there.
+    if (TABLE_COLUMNS.includes(c.name)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["schema", index, "name"], message: `"${c.name}" is a column sluice adds to the production table; name the column otherwise` });
+    if (seen.has(c.name)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["schema", index, "name"], message: `"${c.name}" is in schema twice; name each column once` });
+    seen.add(c.name);
   }
   for (const [index, k] of entry.key.entries()) {
     if (!names.has(k) && k !== "subject") ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["key", index], message: `"${k}" is not a column of schema (${[...names].join(", ")})` });

@@ -5,7 +5,9 @@ import { pathToFileURL } from "node:url";
 import type { ZodType } from "zod";
 import { pathText } from "../sources/http/describe-zod";
 import { builtInEntrySchema, filesEntrySchema, restEntrySchema, sluiceConfigSchema, type SluiceConfig } from "./config";
-import { builtInSubjectIssues, builtInVariableIssues } from "./subject-checks";
+import { pipelineFromConfig } from "./pipeline-from-config";
+import { ruleColumnIssues } from "./rule-checks";
+import { builtInSubjectIssues, builtInVariableIssues, ownEntryIssues, scheduleIssues } from "./subject-checks";
 
 /** One problem of the config: the path of the bad field and what is wrong with it. */
 export interface ConfigIssue {
@@ -52,7 +54,14 @@ export function parseConfig(input: unknown, builtIns: readonly string[], file = 
       issues.push({ path: `datasets.${name}.ingestMode`, message: `"${parsed.ingestMode}" is an Open-Meteo mode (dataset weather only); ${name} collects "hourly"` });
     }
     if (parsed && builtIn) issues.push(...builtInSubjectIssues(name, parsed.subjects), ...builtInVariableIssues(name, parsed.variables));
+    if (parsed && !builtIn) issues.push(...ownEntryIssues(name, parsed));
+    if (parsed) issues.push(...scheduleIssues(name, parsed));
     if (parsed) datasets[name] = parsed;
+  }
+  // A rule's columns are checked against the dataset as the config builds it (its own schema too).
+  if (issues.length === 0) {
+    const built = pipelineFromConfig({ datasets });
+    for (const [name, entry] of Object.entries(datasets)) if (built.datasets[name]) issues.push(...ruleColumnIssues(built.datasets[name], entry.rules));
   }
   if (issues.length > 0) throw new ConfigError(file, issues);
   return {
