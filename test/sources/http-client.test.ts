@@ -15,6 +15,7 @@ import {
 import type { HttpJsonClientOptions } from "../../packages/core/src/sources/http/index";
 import { openMeteoHooks } from "../../packages/core/src/sources/open-meteo/index";
 import { FakeOpenMeteo } from "./fake-open-meteo";
+import { FakeApi } from "./polygon-fake";
 
 const schema = z.object({ hourly: z.object({ time: z.array(z.string()), temperature_2m: z.array(z.number().nullable()) }) });
 const goodBody = JSON.stringify({ hourly: { time: ["2024-11-24T00:00", "2024-11-24T01:00"], temperature_2m: [5.1, null] } });
@@ -246,6 +247,42 @@ describe("HttpJsonClient", () => {
     // Assess
     expect(serialMax).toBe(1);
     expect(fake.maxInFlight).toBe(3);
+  });
+
+  it("follows redirects itself, sending the configured headers only to the original origin", async () => {
+    // Two servers on two ports are two origins (RFC 6454): fetch would send X-API-Key to both.
+    const elsewhere = await FakeApi.start(() => ({ body: goodBody }));
+    let origin: FakeApi | undefined;
+    try {
+      origin = await FakeApi.start((url) =>
+        url.pathname === "/v1/old" ? { status: 301, body: "", headers: { location: "/v1/moved" } }
+        : url.pathname === "/v1/moved" ? { status: 307, body: "", headers: { location: `${elsewhere.baseUrl}/v1/cdn?x=1` } }
+        : { status: 404, body: "no" },
+      );
+      const { client } = recordingClient({ headers: { "X-API-Key": "k-123", authorization: "Bearer t-9" } });
+
+      const data = await client.getJson(`${origin.baseUrl}/v1/old`, schema);
+
+      expect(data.hourly.time).toHaveLength(2);
+      expect(origin.requests.map((r) => r.url.pathname)).toEqual(["/v1/old", "/v1/moved"]);
+      expect(origin.requests.every((r) => r.headers["x-api-key"] === "k-123" && r.headers.authorization === "Bearer t-9")).toBe(true);
+      expect(elsewhere.requests).toHaveLength(1);
+      expect(elsewhere.requests[0]!.headers["x-api-key"]).toBeUndefined();
+      expect(elsewhere.requests[0]!.headers.authorization).toBeUndefined();
+    } finally {
+      await Promise.all([elsewhere.close(), origin?.close()]);
+    }
+  });
+
+  it("stops a redirect loop after 5 redirects with an error naming it", async () => {
+    fake = await FakeOpenMeteo.start((url) => ({ status: 302, body: "", headers: { location: `/v1/r${Number(url.pathname.slice(5) || 0) + 1}` } }));
+    const { client } = recordingClient();
+
+    const error = await client.getJson(`${fake.baseUrl}/v1/r0`, schema).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(HttpStatusError);
+    expect((error as Error).message).toMatch(/HTTP 302: followed 5 redirects and was sent to http:\/\/127\.0\.0\.1:\d+\/v1\/r6 again/);
+    expect(fake.requests).toHaveLength(6);
   });
 
   it("never puts credentials in error messages", async () => {

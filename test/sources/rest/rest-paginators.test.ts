@@ -68,6 +68,23 @@ describe("REST paginators against a real server", () => {
     expect(queries()).toEqual(["/api/items?since=2024-11-25", "/api/items?page=2", "/api/items?page=3"]);
   });
 
+  it("header_link: reads rel among quoted parameters holding commas and semicolons", async () => {
+    fake = await FakeApi.start((url) => {
+      const page = Number(url.searchParams.get("page") ?? "1");
+      // RFC 8288 §3: a parameter's value may be a quoted-string; commas there do not end the link-value.
+      const link =
+        page === 1 ? `</api/items?page=0>; title="first, oldest; page"; rel="first", </api/items?page=2>; title="Next, please"; rel="next"`
+        : `</api/items?page=1>; title*=UTF-8''prev; rel=prev, </api/items?page=9>; title="a \\"quoted, rel=\\"next\\" title"; rel="last"`;
+      return { body: JSON.stringify({ data: items(page, page + 1) }), headers: { link } };
+    });
+    const { source } = restSource(config({ type: "header_link" }));
+
+    const [outcome] = await collect(source, subjects("s"));
+
+    expect(ns(outcome!)).toEqual([1, 2]);
+    expect(queries()).toEqual(["/api/items?since=2024-11-25", "/api/items?page=2"]);
+  });
+
   it("page_number: counts from base_page and stops on an empty page", async () => {
     fake = await FakeApi.start((url) => {
       const page = Number(url.searchParams.get("page"));
@@ -107,6 +124,20 @@ describe("REST paginators against a real server", () => {
 
     expect(ns(outcome!)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(fake.requests.map((r) => `${r.url.searchParams.get("skip")}+${r.url.searchParams.get("take")}`)).toEqual(["0+3", "3+3", "6+3"]);
+  });
+
+  it("offset: moves by the items a page held when the server caps the page below limit", async () => {
+    // A server returning at most 2 items whatever limit asks: moving by limit (dlt) would skip items.
+    fake = await FakeApi.start((url) => {
+      const offset = Number(url.searchParams.get("offset"));
+      return { body: JSON.stringify({ data: items(offset, Math.min(offset + 2, 7)), total: 7 }) };
+    });
+    const { source } = restSource(config({ type: "offset", limit: 5, total_path: "total" }));
+
+    const [outcome] = await collect(source, subjects("s"));
+
+    expect(ns(outcome!)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(fake.requests.map((r) => r.url.searchParams.get("offset"))).toEqual(["0", "2", "4", "6"]);
   });
 
   it("offset: without total_path, an empty page ends the walk", async () => {

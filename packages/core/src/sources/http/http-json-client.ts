@@ -52,6 +52,9 @@ type Attempt =
   | { readonly kind: "network"; readonly error: unknown };
 
 const EXCERPT_CHARS = 300;
+/** Fetch's own limit is 20 (WHATWG Fetch, HTTP-redirect fetch); an API needs far fewer. */
+const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /**
  * GETs JSON with a timeout, bounded retries (full-jitter back-off on network errors, timeouts
@@ -143,10 +146,29 @@ export class HttpJsonClient {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     try {
-      const response = await this.fetchImpl(url, { signal: combined, headers: { accept: "application/json", ...this.headers } });
-      // Reading the body is inside the timeout too: a server can stall half-way through.
-      const body = await response.text();
-      return { kind: "response", status: response.status, headers: response.headers, body };
+      // Redirects are followed here, not by fetch: fetch would send the configured headers (an
+      // X-Api-Key, say; it only drops Authorization) to whatever origin a Location names.
+      const origin = new URL(url).origin;
+      let current = new URL(url);
+      for (let hop = 0; ; hop++) {
+        const headers = current.origin === origin ? { accept: "application/json", ...this.headers } : { accept: "application/json" };
+        const response = await this.fetchImpl(current, { signal: combined, headers, redirect: "manual" });
+        const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get("location") : null;
+        if (location !== null) {
+          await response.body?.cancel();
+          const target = new URL(location, current);
+          if (hop >= MAX_REDIRECTS) {
+            const body = `followed ${MAX_REDIRECTS} redirects and was sent to ${redactUrl(target)} again; not followed further`;
+            return { kind: "response", status: response.status, headers: response.headers, body };
+          }
+          if (target.origin !== origin) this.logger.info("http redirect to another origin: the configured headers are not sent there", { url: redactUrl(target) });
+          current = target;
+          continue;
+        }
+        // Reading the body is inside the timeout too: a server can stall half-way through.
+        const body = await response.text();
+        return { kind: "response", status: response.status, headers: response.headers, body };
+      }
     } catch (error) {
       if (signal?.aborted) throw signal.reason ?? error;
       if (timeout.aborted) return { kind: "timeout" };

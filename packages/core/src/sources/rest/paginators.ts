@@ -62,15 +62,86 @@ class JsonLinkPaginator implements Paginator {
 function nextFromLinkHeader(page: FetchedPage): URL | undefined {
   const header = page.headers.get("link");
   if (header === null) return undefined;
-  for (const match of header.matchAll(/<([^>]*)>((?:\s*;\s*[^;,]*)*)/g)) {
-    for (const param of match[2]!.split(";")) {
-      const rel = /^\s*rel\s*=\s*(?:"([^"]*)"|([^\s"]+))\s*$/i.exec(param);
-      // rel may list several relation types separated by spaces (RFC 8288 §3.3).
-      const types = (rel?.[1] ?? rel?.[2] ?? "").toLowerCase().split(/\s+/);
-      if (types.includes("next")) return resolveLink(match[1]!, page.url, 'the Link header\'s rel="next"');
-    }
+  for (const link of parseLinkHeader(header)) {
+    // rel may list several relation types separated by spaces (RFC 8288 §3.3).
+    const types = (link.params.get("rel") ?? "").toLowerCase().split(/\s+/);
+    if (types.includes("next")) return resolveLink(link.target, page.url, 'the Link header\'s rel="next"');
   }
   return undefined;
+}
+
+/**
+ * The link-values of a Link header: `<target>` then `; name=value` parameters, where a value may
+ * be a quoted-string holding `,` `;` and `\"` (RFC 8288 §3, RFC 7230 §3.2.6); link-values are
+ * separated by commas outside quotes and angle brackets. The first occurrence of a parameter wins
+ * (RFC 8288 §3.3 for rel).
+ */
+export function parseLinkHeader(header: string): { readonly target: string; readonly params: ReadonlyMap<string, string> }[] {
+  const links: { target: string; params: Map<string, string> }[] = [];
+  let at = 0;
+  const skipSpace = (): void => {
+    while (at < header.length && /[\s]/.test(header[at]!)) at++;
+  };
+  while (at < header.length) {
+    skipSpace();
+    if (header[at] === ",") {
+      at++;
+      continue;
+    }
+    if (header[at] !== "<") {
+      // Not a link-value: skip to the next comma outside quotes.
+      at = skipToComma(header, at);
+      continue;
+    }
+    const close = header.indexOf(">", at);
+    if (close < 0) break;
+    const link = { target: header.slice(at + 1, close), params: new Map<string, string>() };
+    links.push(link);
+    at = close + 1;
+    for (;;) {
+      skipSpace();
+      if (header[at] !== ";") break;
+      at++;
+      skipSpace();
+      const name = /^[^\s=;,]+/.exec(header.slice(at))?.[0] ?? "";
+      at += name.length;
+      skipSpace();
+      let value = "";
+      if (header[at] === "=") {
+        at++;
+        skipSpace();
+        if (header[at] === '"') {
+          at++;
+          while (at < header.length && header[at] !== '"') {
+            if (header[at] === "\\" && at + 1 < header.length) at++;
+            value += header[at];
+            at++;
+          }
+          at++;
+        } else {
+          const token = /^[^\s;,]*/.exec(header.slice(at))?.[0] ?? "";
+          value = token;
+          at += token.length;
+        }
+      }
+      const key = name.toLowerCase();
+      if (name !== "" && !link.params.has(key)) link.params.set(key, value);
+    }
+    at = skipToComma(header, at);
+  }
+  return links;
+}
+
+/** The index just after the next comma outside a quoted-string (or the end). */
+function skipToComma(header: string, from: number): number {
+  let quoted = false;
+  for (let i = from; i < header.length; i++) {
+    const c = header[i];
+    if (quoted && c === "\\") i++;
+    else if (c === '"') quoted = !quoted;
+    else if (c === "," && !quoted) return i + 1;
+  }
+  return header.length;
 }
 
 class PageNumberPaginator implements Paginator {
@@ -112,7 +183,9 @@ class OffsetPaginator implements Paginator {
   }
   next(page: FetchedPage): URL | undefined {
     if (page.records === 0) return undefined;
-    this.offset += this.limit;
+    // By what the page held, not by limit (dlt adds limit): a server capping the page size below
+    // the limit asked for would otherwise have the records in between skipped.
+    this.offset += page.records;
     if (this.totalPath !== undefined && this.offset >= readCount(page.body, this.totalPath)) return undefined;
     return withParam(page.url, this.offsetParam, String(this.offset));
   }
